@@ -1,0 +1,39 @@
+"""Checks of one SDK call against one expectation. One small function per check; each returns None
+when satisfied, or a one-line problem."""
+from __future__ import annotations
+
+import grpc
+from pymilvus import MilvusException
+
+from .expectations import Expectation
+
+EXCEPTION_TYPES = {"MilvusException": MilvusException, "grpc.RpcError": grpc.RpcError}
+
+
+def check_outcome(exp: Expectation, reply) -> str | None:
+    """Success returns (None); refusal raises the profile's exception type."""
+    if exp.kind == "ok":
+        if reply.exception is not None:
+            return f"raised {reply.raised} (code {reply.code}), expected success"
+        if reply.returned is not None:
+            return f"returned {reply.returned!r}, expected None"
+        return None
+    if reply.exception is None:
+        return f"returned {reply.returned!r}, expected an error ({exp.kind})"
+    want = EXCEPTION_TYPES[exp.spec["exception"]]
+    if not isinstance(reply.exception, want):
+        return f"raised {reply.raised}, expected {exp.spec['exception']}"
+    return None
+
+
+def check_code(exp: Expectation, reply) -> str | None:
+    want = exp.spec.get("code")
+    if exp.kind == "ok" or want is None or reply.exception is None:
+        return None
+    got = reply.code
+    if want == "nonzero":
+        return None if isinstance(got, int) and got != 0 else f"code {got!r}, expected non-zero"
+    return None if got == want else f"code {got!r}, expected {want}"
+
+
+SDK_CHECKS = (check_outcome, check_code)

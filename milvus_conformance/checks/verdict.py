@@ -1,0 +1,47 @@
+"""The verdict of one observation: judged against the active profile and against the documented
+profile, which tells a pass from a known deviation and from an unexpected pass."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..results.model import Status
+from .expectations import Expectation
+from .rest_checks import REST_CHECKS
+from .sdk_checks import SDK_CHECKS
+
+
+@dataclass
+class Verdict:
+    status: Status
+    message: str
+    problems: list[str] = field(default_factory=list)
+    deviation_source: str = ""
+
+
+def problems(exp: Expectation, reply) -> list[str]:
+    checks = REST_CHECKS if exp.surface == "rest" else SDK_CHECKS
+    return [p for p in (check(exp, reply) for check in checks) if p]
+
+
+def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict:
+    """`documented` is None when the docs say nothing about this case."""
+    mine = problems(active, reply)
+    docs = problems(documented, reply) if documented is not None and documented.covered else None
+    if not mine:
+        if docs:  # behaves as the profile says, and that is not what the docs say
+            source = "; ".join(active.sources)
+            return Verdict(Status.KNOWN_DEVIATION,
+                           f"known deviation from the docs ({'; '.join(docs)}): {source}",
+                           docs, source)
+        return Verdict(Status.PASS, f"as expected: {active.describe()}")
+    if docs == [] and _differs(active, documented):
+        return Verdict(Status.UNEXPECTED_PASS,
+                       f"unexpected pass: the profile declares a deviation ({active.describe()}, "
+                       f"{'; '.join(active.sources)}) but the target behaves as documented",
+                       mine)
+    return Verdict(Status.FAIL, f"expected {active.describe()}: {'; '.join(mine)}", mine)
+
+
+def _differs(active: Expectation, documented: Expectation) -> bool:
+    return active.kind != documented.kind or (
+        active.surface == "sdk" and active.spec.get("exception") != documented.spec.get("exception"))

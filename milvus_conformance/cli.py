@@ -1,0 +1,149 @@
+"""`milvus-conformance` command line.
+
+Exit codes: 0 success / no regressions, 1 regressions found (compare), 4 bad input (missing,
+unreadable, non-JSON or schema-invalid file, unwritable output). Bad input is reported as ONE
+line on stderr, never a traceback, so CI logs show the cause directly.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from pathlib import Path
+from typing import Callable, NamedTuple
+
+from milvus_conformance.results.io import ResultsFileError, read_results
+
+PROG = "milvus-conformance"
+EXIT_OK, EXIT_REGRESSIONS, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 4
+
+
+class BadInput(Exception):
+    """Anything the user can fix: reported as one line, exit 4."""
+
+
+class Subcommand(NamedTuple):
+    help: str
+    add_arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+def _write(path: str, text: str) -> None:
+    try:
+        target = Path(path)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise BadInput(f"cannot write {path}: {exc.strerror or exc}") from None
+
+
+# ---- report ---------------------------------------------------------------------------------
+def _report_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("results", metavar="RESULTS_JSON", help="a results.json written by a run")
+    p.add_argument("--out", metavar="DIR",
+                   help="where to write the reports (default: the results file's directory)")
+
+
+def _report(args: argparse.Namespace) -> int:
+    from milvus_conformance.reports import write_all
+
+    run = read_results(args.results)
+    out = args.out or str(Path(args.results).parent)
+    try:
+        paths = write_all(run, out)
+    except OSError as exc:
+        raise BadInput(f"cannot write reports to {out}: {exc.strerror or exc}") from None
+    for path in paths.values():
+        print(path)
+    return EXIT_OK
+
+
+# ---- compare --------------------------------------------------------------------------------
+def _compare_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("baseline", metavar="BASELINE", help="results.json of the reference run")
+    p.add_argument("current", metavar="CURRENT", help="results.json of the run to check")
+    p.add_argument("--out", metavar="FILE.md", help="also write the comparison to this file")
+
+
+def _compare(args: argparse.Namespace) -> int:
+    from milvus_conformance.reports.compare import compare, render_comparison_md
+
+    comparison = compare(read_results(args.baseline), read_results(args.current))
+    text = render_comparison_md(comparison)
+    if args.out:
+        _write(args.out, text)
+    sys.stdout.write(text)
+    return EXIT_REGRESSIONS if comparison.has_regressions else EXIT_OK
+
+
+# ---- matrix ---------------------------------------------------------------------------------
+def _matrix_args(p: argparse.ArgumentParser) -> None:
+    p.add_argument("results", metavar="RESULTS", nargs="+", help="results.json files, one per column")
+    p.add_argument("--html", metavar="FILE", help="write a self-contained HTML matrix")
+    p.add_argument("--md", metavar="FILE", help="write the Markdown matrix (always printed)")
+
+
+def _matrix(args: argparse.Namespace) -> int:
+    from milvus_conformance.reports.matrix import render_matrix_html, render_matrix_md
+
+    runs = [read_results(path) for path in args.results]
+    text = render_matrix_md(runs)
+    if args.md:
+        _write(args.md, text)
+    if args.html:
+        _write(args.html, render_matrix_html(runs))
+    sys.stdout.write(text)
+    return EXIT_OK
+
+
+# ---- subcommand registry --------------------------------------------------------------------
+SUBCOMMANDS: dict[str, Subcommand] = {
+    "report": Subcommand("re-render all reports from a results.json", _report_args, _report),
+    "compare": Subcommand("compare two runs; exit 1 on regressions", _compare_args, _compare),
+    "matrix": Subcommand("side-by-side matrix of several runs", _matrix_args, _matrix),
+}
+
+# >>> REGISTER MORE SUBCOMMANDS HERE <<<
+# name -> module path. The module must define HELP: str, add_arguments(parser) and
+# run(args) -> int (raising cli.BadInput or ResultsFileError for user errors). For example:
+#     "run":   "milvus_conformance.runner.cli",
+#     "serve": "milvus_conformance.gateway.cli",
+# They are imported only when the parser is built, so the built-ins never depend on them.
+PLUGIN_SUBCOMMANDS: dict[str, str] = {}
+
+
+def _load_plugin(module_name: str) -> Subcommand:
+    module = importlib.import_module(module_name)
+    return Subcommand(module.HELP, module.add_arguments, module.run)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="Milvus Create User API conformance suite: reports and comparisons.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    commands = dict(SUBCOMMANDS)
+    commands.update({name: _load_plugin(mod) for name, mod in PLUGIN_SUBCOMMANDS.items()})
+    for name, command in commands.items():
+        p = sub.add_parser(name, help=command.help, description=command.help)
+        command.add_arguments(p)
+        p.set_defaults(handler=command.run)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+    except SystemExit as exc:  # argparse already printed usage; return instead of exiting
+        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    try:
+        return args.handler(args)
+    except (ResultsFileError, BadInput) as exc:
+        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

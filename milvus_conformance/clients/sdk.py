@@ -1,0 +1,154 @@
+"""Python SDK client (pymilvus), both documented styles: `utility.*` on a connection alias and
+`MilvusClient`. Every call returns an SdkReply carrying a redacted Exchange."""
+from __future__ import annotations
+
+import logging
+import secrets
+import warnings
+from dataclasses import dataclass
+from typing import Any
+
+import grpc
+from pymilvus import MilvusClient, MilvusException, connections, utility
+
+from ..errors import TargetUnreachable
+from ..redact import REDACTOR
+from ..results.model import Exchange
+
+# pymilvus logs every refused call with a traceback; refusals are what this suite provokes.
+logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
+warnings.filterwarnings("ignore", module="pymilvus")
+warnings.filterwarnings("ignore", message=".*ORM-style PyMilvus API.*")
+
+STYLES = ("utility", "client")   # the two documented ways to call create_user
+
+
+@dataclass
+class SdkReply:
+    returned: Any
+    exception: BaseException | None
+    exchange: Exchange
+
+    @property
+    def raised(self) -> str | None:
+        if self.exception is None:
+            return None
+        t = type(self.exception)
+        return f"{t.__module__}.{t.__qualname__}"
+
+    @property
+    def code(self) -> Any:
+        exc = self.exception
+        if isinstance(exc, MilvusException):
+            return exc.code
+        if isinstance(exc, grpc.RpcError) and hasattr(exc, "code"):
+            return exc.code().name
+        return None
+
+
+def _is_unreachable(exc: BaseException) -> bool:
+    if isinstance(exc, grpc.RpcError) and hasattr(exc, "code"):
+        return exc.code() == grpc.StatusCode.UNAVAILABLE
+    return False
+
+
+class SdkClient:
+    def __init__(self, uri: str, token: str | None, recorder=None, _alias: str | None = None,
+                 _client: MilvusClient | None = None):
+        self.uri = uri
+        self.token = token
+        self.recorder = recorder
+        REDACTOR.add(token)
+        if _alias is None:
+            _alias = f"conformance-{secrets.token_hex(4)}"
+            try:
+                connections.connect(alias=_alias, uri=uri, token=token or "", timeout=10)
+                _client = MilvusClient(uri=uri, token=token or "", timeout=10)
+            except MilvusException as exc:
+                raise TargetUnreachable(
+                    f"SDK target {uri} refused the suite's connection (code {exc.code}): "
+                    f"{REDACTOR.redact_text(exc.message)}") from None
+        self.alias = _alias
+        self.client = _client
+
+    def with_recorder(self, recorder) -> "SdkClient":
+        return SdkClient(self.uri, self.token, recorder, _alias=self.alias, _client=self.client)
+
+    def close(self) -> None:
+        connections.disconnect(self.alias)
+        if self.client is not None:
+            self.client.close()
+
+    # ---- one observed call ----------------------------------------------------------------------
+    def call(self, api: str, *args, **kwargs) -> SdkReply:
+        """api: "utility.create_user", "client.create_user", ... ; `using` defaults to our alias."""
+        style, name = api.split(".", 1)
+        if style == "utility":
+            fn = getattr(utility, name)
+            kwargs.setdefault("using", self.alias)
+        else:
+            fn = getattr(self.client, name)
+        returned, exception = None, None
+        try:
+            returned = fn(*args, **kwargs)
+        except Exception as exc:  # the outcome under test, whatever its type
+            if _is_unreachable(exc):
+                raise TargetUnreachable(f"SDK target {self.uri} unreachable during {api}") from None
+            exception = exc
+        reply = SdkReply(returned, exception, self._exchange(api, args, kwargs, returned, exception))
+        if self.recorder is not None:
+            self.recorder.add_exchange(reply.exchange)
+        return reply
+
+    def create_user(self, style: str, name: Any, password: Any, **kwargs) -> SdkReply:
+        if style == "utility":
+            return self.call("utility.create_user", name, password, **kwargs)
+        return self.call("client.create_user", user_name=name, password=password, **kwargs)
+
+    def user_names(self) -> list[str]:
+        return list(self.client.list_users())
+
+    def drop_user(self, name: str) -> None:
+        self.client.drop_user(user_name=name)
+
+    def can_authenticate(self, user: str, password: str) -> bool:
+        """True if `user:password` opens a connection. A refusal counts only if the admin
+        connection still works (pymilvus says code 2 both for bad credentials and a dead server)."""
+        REDACTOR.add_credentials(user, password)
+        try:
+            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10).close()
+            return True
+        except MilvusException:
+            self.user_names()   # raises if the target itself is gone
+            return False
+
+    def _exchange(self, api, args, kwargs, returned, exception) -> Exchange:
+        shown_kwargs = {k: v for k, v in kwargs.items() if k != "using" or v != self.alias}
+        shown_args = REDACTOR.redact_json(_named_args(api, args, shown_kwargs))
+        request = {"call": api, "args": shown_args, "uri": self.uri}
+        if exception is None:
+            response = {"returned": repr(returned)[:500]}
+        else:
+            response = {"raised": f"{type(exception).__module__}.{type(exception).__qualname__}",
+                        "code": SdkReply(None, exception, None).code,
+                        "message": REDACTOR.redact_text(str(exception))[:1000]}
+        return Exchange("sdk", request, response, reproduction=_snippet(api, shown_args))
+
+
+def _named_args(api: str, args: tuple, kwargs: dict) -> dict:
+    names = {"create_user": ["user", "password"], "delete_user": ["user"],
+             "update_password": ["user", "old_password", "new_password"]}
+    out = dict(zip(names.get(api.split(".", 1)[1], []), args))
+    out.update(kwargs)
+    return out
+
+
+def _snippet(api: str, shown_args: dict) -> str:
+    style, name = api.split(".", 1)
+    arglist = ", ".join(f"{k}={v!r}" for k, v in shown_args.items())
+    if style == "utility":
+        return ("from pymilvus import connections, utility\n"
+                "connections.connect(uri=URI, token=TOKEN)\n"
+                f"utility.{name}({arglist})")
+    return ("from pymilvus import MilvusClient\n"
+            f"MilvusClient(uri=URI, token=TOKEN).{name}({arglist})")

@@ -1,0 +1,123 @@
+"""Target configuration: pytest options, each with an environment variable, validated before any
+request is sent. With no target given, the embedded default target is used."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from . import REPO_ROOT
+from .errors import ConfigError
+from .profiles import load_profile
+
+# option name -> (environment variable, default, help)
+OPTIONS = {
+    "base_url": ("CONFORMANCE_BASE_URL", None, "REST base URL of the target, e.g. http://host:19530"),
+    "token": ("CONFORMANCE_TOKEN", None, "admin token for the target (user:password or API key)"),
+    "grpc_uri": ("CONFORMANCE_GRPC_URI", None, "gRPC URI of the target for the SDK surface"),
+    "profile": ("CONFORMANCE_PROFILE", None,
+                "profile name (profiles/*.yaml); default: embedded for the embedded target, "
+                "documented otherwise"),
+    "state_dir": ("CONFORMANCE_STATE_DIR", str(REPO_ROOT / ".conformance"),
+                  "where run journals live (keep it between runs to sweep leftovers of killed runs)"),
+    "reports_dir": ("CONFORMANCE_REPORTS_DIR", str(REPO_ROOT / "reports"), "where reports are written"),
+    "max_users": ("CONFORMANCE_MAX_USERS", "20", "most users the suite keeps alive at once"),
+    "rate_limit": ("CONFORMANCE_RATE_LIMIT", "0", "most requests per second per process (0 = no limit)"),
+    "request_timeout": ("CONFORMANCE_REQUEST_TIMEOUT", "15", "per-request timeout of the suite, seconds"),
+    "tier": ("CONFORMANCE_TIER", "gate", "gate (deterministic) or nightly (plus fuzzing and stateful)"),
+}
+FLAGS = {
+    "read_only": ("CONFORMANCE_READ_ONLY", "run only what creates nothing (for clusters without writes)"),
+    "fill_server": ("CONFORMANCE_FILL_SERVER",
+                    "run the user-cap case, which fills the server to its user limit "
+                    "(default: on for the embedded target only)"),
+    "allow_auth_disabled": ("CONFORMANCE_ALLOW_AUTH_DISABLED",
+                            "go on when the target has authorization disabled (auth cases skip)"),
+}
+
+
+@dataclass
+class TargetConfig:
+    base_url: str | None
+    token: str | None
+    grpc_uri: str | None
+    profile: str
+    embedded: bool
+    state_dir: Path
+    reports_dir: Path
+    max_users: int = 20
+    rate_limit: float = 0.0
+    request_timeout: float = 15.0
+    tier: str = "gate"
+    read_only: bool = False
+    fill_server: bool = False
+    allow_auth_disabled: bool = False
+    extra: dict = field(default_factory=dict)
+
+    def public(self) -> dict:
+        """What may be shown or handed to xdist workers' reports: no token."""
+        return {"base_url": self.base_url or "", "grpc_uri": self.grpc_uri or "",
+                "profile": self.profile, "embedded": self.embedded}
+
+
+def _truthy(text: str | None) -> bool:
+    return (text or "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def from_values(values: dict, env: dict | None = None) -> TargetConfig:
+    """values: option name -> value given on the command line (None when not given)."""
+    env = os.environ if env is None else env
+    get = {}
+    for name, (var, default, _) in OPTIONS.items():
+        given = values.get(name)
+        get[name] = given if given not in (None, "") else (env.get(var) or default)
+    flags = {name: bool(values.get(name)) or _truthy(env.get(var)) for name, (var, _) in FLAGS.items()}
+
+    base_url = _check_url("--base-url", get["base_url"]) if get["base_url"] else None
+    grpc_uri = _check_url("--grpc-uri", get["grpc_uri"], grpc=True) if get["grpc_uri"] else None
+    embedded = base_url is None and grpc_uri is None
+    token = get["token"]
+    if not embedded and not token:
+        raise ConfigError("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
+    profile = get["profile"] or ("embedded" if embedded else "documented")
+    load_profile(profile)  # unknown profile -> ConfigError listing the available ones
+    if get["tier"] not in ("gate", "nightly"):
+        raise ConfigError(f"unknown tier {get['tier']!r}: gate or nightly")
+    return TargetConfig(
+        base_url=base_url, token=token, grpc_uri=grpc_uri, profile=profile, embedded=embedded,
+        state_dir=Path(get["state_dir"]), reports_dir=Path(get["reports_dir"]),
+        max_users=_number("--max-users", get["max_users"], int, 1, 90),
+        rate_limit=_number("--rate-limit", get["rate_limit"], float, 0, 10_000),
+        request_timeout=_number("--request-timeout", get["request_timeout"], float, 0.5, 600),
+        tier=get["tier"], read_only=flags["read_only"],
+        fill_server=flags["fill_server"] or embedded,
+        allow_auth_disabled=flags["allow_auth_disabled"],
+    )
+
+
+def _number(option: str, text, kind, lo, hi):
+    try:
+        value = kind(text)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{option} must be a number, got {text!r}") from None
+    if not lo <= value <= hi:
+        raise ConfigError(f"{option} must be between {lo} and {hi}, got {value}")
+    return value
+
+
+def _check_url(option: str, url: str, grpc: bool = False) -> str:
+    if grpc and "://" not in url:
+        url = f"http://{url}"          # pymilvus also accepts host:port
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise ConfigError(f"malformed {option} {url!r}: {exc}") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ConfigError(f"malformed {option} {url!r}: expected http(s)://host[:port]")
+    if parts.username or parts.password:
+        raise ConfigError(f"{option} must not carry credentials: pass them with --token")
+    if grpc and port is None:
+        raise ConfigError(f"malformed {option} {url!r}: a gRPC URI needs a port")
+    return url.rstrip("/")

@@ -1,0 +1,189 @@
+"""The embedded default target's server: a real Milvus 2.3.5 from the PyPI package `milvus`.
+
+`milvus-server` (a Python wrapper) starts a `milvus` child and leaves it running when the wrapper gets
+SIGTERM, so it runs in its own session (process group) and is stopped as a group. A state file records
+the group so that the next run can stop one left behind by a run that was killed with SIGKILL.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import EmbeddedStartError
+
+ROOT_TOKEN = "root:Milvus"          # Milvus's documented default credentials
+ETCD_PEER_PORT = 2380               # fixed by the wrapper's template: cannot be moved
+PORT_FLAGS = ("etcd-port", "root-coord-port", "proxy-port", "proxy-internal-port", "query-coord-port",
+              "query-node-port", "index-coord-port", "index-node-port", "data-coord-port",
+              "data-node-port")
+
+
+@dataclass
+class ServerInfo:
+    pgid: int
+    data_dir: str
+    grpc_port: int
+
+    @property
+    def grpc_uri(self) -> str:
+        return f"http://127.0.0.1:{self.grpc_port}"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _port_busy(port: int) -> bool:
+    with socket.socket() as s:
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            s.bind(("127.0.0.1", port))
+            return False
+        except OSError:
+            return True
+
+
+def _milvus_server_exe() -> str:
+    exe = Path(sys.executable).with_name("milvus-server")
+    found = str(exe) if exe.exists() else shutil.which("milvus-server")
+    if not found:
+        raise EmbeddedStartError(
+            "the embedded target needs the PyPI package milvus==2.3.5 (pip install -e '.[embedded]')")
+    return found
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+        return True
+    except (ProcessLookupError, PermissionError):
+        return False
+
+
+def stop_group(pgid: int, timeout: float = 15.0) -> None:
+    """SIGTERM the whole group, then SIGKILL whatever is left after `timeout`."""
+    for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
+        try:
+            os.killpg(pgid, sig)
+        except ProcessLookupError:
+            return
+        deadline = time.monotonic() + wait
+        while time.monotonic() < deadline:
+            _reap()
+            if not _group_alive(pgid):
+                return
+            time.sleep(0.1)
+
+
+def _reap() -> None:
+    try:
+        while os.waitpid(-1, os.WNOHANG)[0] > 0:
+            pass
+    except ChildProcessError:
+        pass
+
+
+class EmbeddedServer:
+    def __init__(self, state_dir: Path, start_timeout: float = 90.0):
+        self.state_file = Path(state_dir) / "embedded-server.json"
+        self.start_timeout = start_timeout
+        self.info: ServerInfo | None = None
+        self._proc: subprocess.Popen | None = None
+
+    def sweep_stale(self) -> None:
+        """Stop a server (and remove its data) left by an earlier run that could not stop it."""
+        if not self.state_file.exists():
+            return
+        try:
+            stale = json.loads(self.state_file.read_text())
+            if _group_alive(stale["pgid"]):
+                stop_group(stale["pgid"])
+            shutil.rmtree(stale["data_dir"], ignore_errors=True)
+        except (ValueError, KeyError, OSError):
+            pass
+        self.state_file.unlink(missing_ok=True)
+
+    def start(self) -> ServerInfo:
+        self.sweep_stale()
+        if _port_busy(ETCD_PEER_PORT):
+            raise EmbeddedStartError(
+                f"cannot start the embedded Milvus: 127.0.0.1:{ETCD_PEER_PORT} (etcd) is in use - is "
+                "another Milvus running (e.g. make serve)? Stop it, or point the suite at it with "
+                "--grpc-uri/--base-url")
+        data_dir = tempfile.mkdtemp(prefix="milvus-conformance-")
+        args = [_milvus_server_exe(), "--data", data_dir, "--authorization-enabled", "true"]
+        for flag in PORT_FLAGS:
+            args += [f"--{flag}", str(_free_port())]
+        log = open(Path(data_dir) / "milvus-server.log", "wb")
+        self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
+                                      stdin=subprocess.DEVNULL, start_new_session=True)
+        log.close()
+        self.info = ServerInfo(self._proc.pid, data_dir, 0)
+        self.state_file.parent.mkdir(parents=True, exist_ok=True)
+        self.state_file.write_text(json.dumps({"pgid": self._proc.pid, "data_dir": data_dir}))
+        try:
+            self.info.grpc_port = self._wait_ready(Path(data_dir))
+        except BaseException:
+            self.stop()
+            raise
+        return self.info
+
+    def _wait_ready(self, data_dir: Path) -> int:
+        from pymilvus import MilvusClient, MilvusException   # heavy import: only when starting
+
+        deadline = time.monotonic() + self.start_timeout
+        port = None
+        while time.monotonic() < deadline:
+            if self._proc.poll() is not None:
+                raise EmbeddedStartError(
+                    f"the embedded Milvus exited during start (status {self._proc.returncode}); "
+                    f"see {data_dir / 'milvus-server.log'}")
+            port = port or _configured_proxy_port(data_dir)
+            if port:
+                try:
+                    MilvusClient(uri=f"http://127.0.0.1:{port}", token=ROOT_TOKEN, timeout=2).close()
+                    return port
+                except MilvusException:
+                    pass
+            time.sleep(0.5)
+        raise EmbeddedStartError(
+            f"the embedded Milvus was not ready within {self.start_timeout:.0f} s; "
+            f"see {data_dir / 'milvus-server.log'}")
+
+    def stop(self) -> None:
+        if self.info is None:
+            return
+        stop_group(self.info.pgid)
+        if self._proc is not None:
+            try:
+                self._proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+        shutil.rmtree(self.info.data_dir, ignore_errors=True)
+        self.state_file.unlink(missing_ok=True)
+        self.info = None
+
+
+def _configured_proxy_port(data_dir: Path) -> int | None:
+    """The port the wrapper really used: it silently moves to the next free one if ours was taken."""
+    config = data_dir / "configs" / "milvus.yaml"
+    if not config.exists():
+        return None
+    section = None
+    for line in config.read_text(encoding="utf-8", errors="replace").splitlines():
+        if line and not line[0].isspace():
+            section = line.split(":", 1)[0]
+        elif section == "proxy" and line.startswith("  port:"):
+            return int(line.split(":", 1)[1].split("#", 1)[0])
+    return None

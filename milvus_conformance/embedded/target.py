@@ -1,0 +1,44 @@
+"""The embedded default target: a real Milvus 2.3.5 plus this project's REST v2 gateway in front of it.
+Started once per run by the process that owns the run (the xdist controller, or the only process)."""
+from __future__ import annotations
+
+import atexit
+from dataclasses import dataclass
+from pathlib import Path
+
+from .server import ROOT_TOKEN, EmbeddedServer
+
+
+@dataclass
+class EmbeddedEndpoints:
+    grpc_uri: str
+    base_url: str
+    token: str
+
+
+class EmbeddedTarget:
+    def __init__(self, state_dir: Path):
+        self.server = EmbeddedServer(state_dir)
+        self.gateway = None
+        self._registered = False
+
+    def start(self) -> EmbeddedEndpoints:
+        from ..gateway import start_gateway   # the gateway is only needed when we are the target
+
+        if not self._registered:
+            atexit.register(self.stop)         # belt and braces: never leave a server running
+            self._registered = True
+        info = self.server.start()
+        try:
+            self.gateway = start_gateway(milvus_address=f"127.0.0.1:{info.grpc_port}",
+                                         host="127.0.0.1", port=0, authorization_enabled=True)
+        except BaseException:
+            self.server.stop()
+            raise
+        return EmbeddedEndpoints(info.grpc_uri, self.gateway.base_url, ROOT_TOKEN)
+
+    def stop(self) -> None:
+        if self.gateway is not None:
+            self.gateway.stop()
+            self.gateway = None
+        self.server.stop()

@@ -1,0 +1,42 @@
+"""Error classes and the run's exit statuses.
+
+A harness or infrastructure problem (bad configuration, target down) is never a conformance failure,
+and a conformance failure is never reported as a harness problem: they have distinct exit statuses.
+"""
+
+
+class ExitStatus:
+    CONFORMS = 0          # every case passed, was a known deviation, or was skipped
+    NONCONFORMANT = 1     # at least one conformance failure or unexpected pass
+    INTERRUPTED = 2       # Ctrl-C / SIGTERM
+    INFRASTRUCTURE = 3    # target unreachable, TLS, the suite's own token refused, auth disabled, ...
+    CONFIGURATION = 4     # unknown profile, malformed URL, missing token, bad command line
+
+
+class HarnessError(Exception):
+    """Something is wrong with the harness or the infrastructure: the run has no verdict."""
+
+    exit_status = ExitStatus.INFRASTRUCTURE
+
+
+class ConfigError(HarnessError):
+    """The configuration is wrong; raised before any request is sent."""
+
+    exit_status = ExitStatus.CONFIGURATION
+
+
+class TargetUnreachable(HarnessError):
+    pass
+
+
+class EmbeddedStartError(HarnessError):
+    pass
+
+
+class ConformanceFailure(AssertionError):
+    """The target does not behave as the profile says. Carries the data the report needs."""
+
+    def __init__(self, message: str, expected=None, observed=None):
+        super().__init__(message)
+        self.expected = expected
+        self.observed = observed

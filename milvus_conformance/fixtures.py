@@ -1,0 +1,156 @@
+"""Fixtures the cases use: the run context and profiles, recorded clients for both surfaces, and a
+per-case user scope that drops every user the case created, pass or fail."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from .ledger import FillLock, Journal, UserLedger
+from .profiles import documented, load_profile
+from .results.recorder import RECORDER, CaseRecorder
+from .run_context import RunContext, admin_ops
+from .runner import runner  # noqa: F401  (a fixture)
+
+
+@pytest.fixture(scope="session")
+def run_context(pytestconfig) -> RunContext:
+    from .plugin import CONTEXT
+
+    return pytestconfig.stash[CONTEXT]
+
+
+@pytest.fixture(scope="session")
+def profile(run_context):
+    return load_profile(run_context.config.profile)
+
+
+@pytest.fixture(scope="session")
+def documented_profile():
+    return documented()
+
+
+@pytest.fixture
+def record(request) -> CaseRecorder:
+    recorder = CaseRecorder(request.node)
+    request.node.stash[RECORDER] = recorder
+    return recorder
+
+
+# ---- clients ---------------------------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def rest_admin(run_context):
+    if not run_context.base_url:
+        pytest.skip("no REST base URL given (--base-url): REST surface not tested")
+    from .clients.rest import RestClient
+
+    client = RestClient(run_context.base_url, run_context.token,
+                        timeout=run_context.config.request_timeout)
+    yield client
+    client.close()
+
+
+@pytest.fixture(scope="session")
+def sdk_admin(run_context):
+    if not run_context.grpc_uri:
+        pytest.skip("no gRPC URI given (--grpc-uri): SDK surface not tested")
+    from .clients.sdk import SdkClient
+
+    client = SdkClient(run_context.grpc_uri, run_context.token)
+    yield client
+    client.close()
+
+
+@pytest.fixture
+def rest(rest_admin, record):
+    return rest_admin.with_recorder(record)
+
+
+@pytest.fixture
+def sdk(sdk_admin, record):
+    return sdk_admin.with_recorder(record)
+
+
+@pytest.fixture
+def auth_enabled(run_context):
+    if not run_context.auth_enabled:
+        pytest.skip("the target has authorization disabled: authentication cannot be checked")
+
+
+# ---- users ---------------------------------------------------------------------------------------
+def _process_name() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _workers() -> int:
+    return int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1"))
+
+
+@pytest.fixture(scope="session")
+def ledger(run_context, request):
+    """This process's share of the run's users. Dropped at the end of the session; the controller
+    sweeps the journal after that, which also covers a worker that died."""
+    if run_context.config.grpc_uri or run_context.grpc_uri:
+        admin = admin_ops(run_context, sdk=request.getfixturevalue("sdk_admin"))
+    else:
+        admin = admin_ops(run_context, rest=request.getfixturevalue("rest_admin"))
+    journal = Journal(run_context.config.state_dir, run_context.run_id, _process_name())
+    share = max(2, run_context.config.max_users // _workers())
+    book = UserLedger(run_context.run_id, journal, admin, max_alive=share)
+    yield book
+    book.release_all()
+
+
+@pytest.fixture(scope="session")
+def fill_lock(run_context) -> FillLock:
+    return FillLock(Path(run_context.config.state_dir) / "runs" / run_context.run_id)
+
+
+class UserScope:
+    """The users of one case: named with the run prefix, recorded before they are created, dropped
+    when the case ends."""
+
+    def __init__(self, ledger: UserLedger):
+        self.ledger = ledger
+        self.mine: list[str] = []
+
+    def name(self, length: int | None = None, tag: str = "") -> str:
+        return self.ledger.fresh_name(length, tag)
+
+    def exact(self, name: str) -> str:
+        """A name without the run prefix (e.g. 1 character): skip if somebody already has it."""
+        if not self.ledger.claim_exact(name):
+            pytest.skip(f"a user named {name!r} already exists on the target and is not ours")
+        return name
+
+    def before_create(self, name, exact: bool = False) -> None:
+        self.ledger.will_create(name, exact)
+
+    def after_create(self, name, success: bool, exact: bool = False) -> None:
+        if success and isinstance(name, str) and name:
+            self.ledger.created(name, exact)
+            self.mine.append(name)
+
+    def dropped(self, name: str) -> None:
+        self.ledger.forget(name)
+        if name in self.mine:
+            self.mine.remove(name)
+
+    def cleanup(self) -> None:
+        for name in reversed(self.mine):
+            if name in self.ledger.owned:
+                self.ledger.release(name)
+        self.mine.clear()
+
+
+@pytest.fixture
+def users(ledger, fill_lock, run_context):
+    if run_context.config.read_only:
+        pytest.skip("read-only mode: this case creates users")
+    scope = UserScope(ledger)
+    with fill_lock.shared():
+        try:
+            yield scope
+        finally:
+            scope.cleanup()

@@ -1,0 +1,206 @@
+"""The pytest plugin: options, the run's target (started once, by the process that owns the run),
+preflight, the results collector, reports and the exit status.
+
+Under pytest-xdist the controller starts the embedded target and hands its endpoints to the workers
+through `workerinput`; workers never start anything.
+"""
+from __future__ import annotations
+
+import json
+import signal
+import socket
+import sys
+from urllib.parse import urlsplit
+
+import pytest
+
+from . import REPO_ROOT
+from . import config as cfg
+from .errors import ConfigError, ExitStatus, HarnessError
+from .ledger import Journal, new_run_id, sweep
+from .results.collector import Collector
+from .results.model import Status, Target
+from .results.recorder import pytest_runtest_makereport  # noqa: F401  (registered as a hook)
+from .run_context import RunContext, admin_ops
+
+pytest_plugins = ["milvus_conformance.fixtures"]
+WORKER_KEY = "milvus_conformance"
+CONTEXT = pytest.StashKey[RunContext]()
+COLLECTOR = pytest.StashKey[Collector]()
+MARKERS = (
+    "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
+    "surface(name): rest, sdk or both",
+    "operation(name): the operation a case exercises, e.g. users/create",
+    "fills_server: fills the target to its user cap (opt-in on a given target: --fill-server)",
+    "nightly: only in the nightly tier (--tier nightly)",
+)
+
+
+def pytest_addoption(parser):
+    group = parser.getgroup("conformance", "Milvus Create User conformance")
+    for name, (var, _default, help_text) in cfg.OPTIONS.items():
+        group.addoption(f"--{name.replace('_', '-')}", dest=f"conformance_{name}", default=None,
+                        help=f"{help_text} [env {var}]")
+    for name, (var, help_text) in cfg.FLAGS.items():
+        group.addoption(f"--{name.replace('_', '-')}", dest=f"conformance_{name}",
+                        action="store_true", default=False, help=f"{help_text} [env {var}]")
+
+
+def _is_worker(config) -> bool:
+    return hasattr(config, "workerinput")
+
+
+def _runs_suite(config) -> bool:
+    """The plugin acts only when the run collects the suite (tests/), not on selftests/ alone."""
+    tests_dir = REPO_ROOT / "tests"
+    for arg in config.args:
+        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
+        if path == tests_dir or tests_dir in path.parents or path in tests_dir.parents:
+            return True
+    return False
+
+
+def pytest_configure(config):
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
+    if _is_worker(config):
+        if WORKER_KEY in config.workerinput:
+            config.stash[CONTEXT] = RunContext.from_dict(json.loads(config.workerinput[WORKER_KEY]))
+        return
+    if not _runs_suite(config):
+        return
+    values = {name: config.getoption(f"conformance_{name}") for name in (*cfg.OPTIONS, *cfg.FLAGS)}
+    try:
+        target = cfg.from_values(values)
+    except ConfigError as exc:
+        _unreachable_first(values, exc)
+        raise pytest.UsageError(str(exc)) from None
+    run_id = new_run_id()
+    config.stash[CONTEXT] = RunContext(config=target, run_id=run_id)
+    config.stash[COLLECTOR] = Collector(run_id, Target(
+        base_url="", grpc_uri="", profile=target.profile, embedded=target.embedded))
+    config.pluginmanager.register(config.stash[COLLECTOR], "conformance-collector")
+    signal.signal(signal.SIGTERM, _interrupt)
+
+
+def _unreachable_first(values: dict, exc: ConfigError) -> None:
+    """A missing token is a configuration error, but an unreachable target is the more fundamental
+    news: say that instead (a TCP connect only; no request is sent)."""
+    url = values.get("base_url") or cfg.os.environ.get("CONFORMANCE_BASE_URL")
+    if not url or "token" not in str(exc):
+        return
+    try:
+        parts = urlsplit(url)
+        with socket.create_connection((parts.hostname, parts.port or 80), timeout=5):
+            return
+    except (OSError, ValueError) as err:
+        pytest.exit(f"conformance: target unreachable: {url} ({err})", ExitStatus.INFRASTRUCTURE)
+
+
+def _interrupt(signum, frame):
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
+def pytest_configure_node(node):
+    """xdist: hand the running target to each worker."""
+    if CONTEXT in node.config.stash:
+        node.workerinput[WORKER_KEY] = json.dumps(node.config.stash[CONTEXT].to_dict())
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionstart(session):
+    config = session.config
+    if _is_worker(config) or config.option.collectonly or CONTEXT not in config.stash:
+        return
+    ctx = config.stash[CONTEXT]
+    try:
+        ctx.start(report=lambda line: _say(config, line))
+        ctx.preflight()
+        ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx))
+        Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint)
+    except HarnessError as exc:
+        config.stash[COLLECTOR].harness_errors.append(str(exc))
+        pytest.exit(f"conformance: {exc}", exc.exit_status)
+    collector = config.stash[COLLECTOR]
+    collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
+                              profile=ctx.config.profile, embedded=ctx.config.embedded,
+                              server_version=ctx.server_version)
+
+
+def pytest_collection_modifyitems(session, config, items):
+    from .requirements import load_requirements
+
+    known = load_requirements()
+    tier = config.stash[CONTEXT].config.tier if CONTEXT in config.stash else "gate"
+    for item in items:
+        if not item.nodeid.startswith("tests/") or CONTEXT not in config.stash:
+            continue
+        ids = [r for m in item.iter_markers("requirement") for r in m.args]
+        unknown = [r for r in ids if r not in known]
+        if not ids or unknown:
+            raise pytest.UsageError(
+                f"{item.nodeid}: every case must cite known requirement IDs (unknown: {unknown})")
+        if item.get_closest_marker("nightly") and tier != "nightly":
+            item.add_marker(pytest.mark.skip(reason="nightly tier only (--tier nightly)"))
+
+
+def pytest_sessionfinish(session, exitstatus):
+    config = session.config
+    if _is_worker(config) or CONTEXT not in config.stash or config.option.collectonly:
+        return
+    ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
+    try:
+        if ctx.started:
+            sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), current_run=ctx.run_id)
+    except HarnessError as exc:
+        collector.harness_errors.append(f"clean-up: {exc}")
+    finally:
+        ctx.stop()
+    run = collector.run_result()
+    from .reports import write_all
+
+    write_all(run, ctx.config.reports_dir)
+    config.stash[RUN_RESULT] = run
+    session.exitstatus = _exit_status(run, exitstatus)
+
+
+RUN_RESULT = pytest.StashKey[object]()
+
+
+def _exit_status(run, pytest_status) -> int:
+    if pytest_status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.USAGE_ERROR):
+        return int(pytest_status)
+    if run.harness_errors or any(c.status is Status.ERROR for c in run.cases):
+        return ExitStatus.INFRASTRUCTURE
+    if any(c.status.is_conformance_problem for c in run.cases):
+        return ExitStatus.NONCONFORMANT
+    if pytest_status == pytest.ExitCode.NO_TESTS_COLLECTED:
+        return int(pytest_status)
+    return ExitStatus.CONFORMS
+
+
+def pytest_terminal_summary(terminalreporter, exitstatus, config):
+    run = config.stash.get(RUN_RESULT, None)
+    if run is None:
+        return
+    counts = {k: v for k, v in run.counts().items() if v}
+    verdict = {Status.PASS: "CONFORMS", Status.KNOWN_DEVIATION: "CONFORMS (with known deviations)",
+               Status.SKIP: "NOTHING CHECKED", Status.FAIL: "DOES NOT CONFORM",
+               Status.UNEXPECTED_PASS: "DOES NOT CONFORM (profile out of date)",
+               Status.ERROR: "NO VERDICT (harness/infrastructure error)"}[run.overall()]
+    tr = terminalreporter
+    tr.write_sep("=", "conformance summary")
+    tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
+                  f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
+    tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    for error in run.harness_errors:
+        tr.write_line(f"harness error: {error}")
+    tr.write_line(f"verdict: {verdict}; reports in {config.stash[CONTEXT].config.reports_dir}/")
+
+
+def _say(config, line: str) -> None:
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
+    if reporter is not None:
+        reporter.write_line(line)
+    else:
+        print(line, file=sys.stderr)

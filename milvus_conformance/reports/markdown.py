@@ -1,0 +1,118 @@
+"""summary.md: a CI job summary. Short on purpose; report.html has the details.
+
+Also holds the small Markdown helpers (status labels, cell escaping) shared by compare and matrix.
+"""
+from __future__ import annotations
+
+from milvus_conformance.results.model import RunResult, Status
+
+STATUS_SYMBOL = {
+    Status.PASS: "✅",
+    Status.KNOWN_DEVIATION: "⚠️",
+    Status.SKIP: "⏭️",
+    Status.UNEXPECTED_PASS: "❗",
+    Status.FAIL: "❌",
+    Status.ERROR: "💥",
+}
+STATUS_WORD = {
+    Status.PASS: "pass",
+    Status.KNOWN_DEVIATION: "known deviation",
+    Status.SKIP: "skip",
+    Status.UNEXPECTED_PASS: "unexpected pass",
+    Status.FAIL: "fail",
+    Status.ERROR: "error",
+}
+# What a non-passing requirement is listed for in the summary table, worst first.
+NON_PASSING = (Status.ERROR, Status.FAIL, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION)
+MAX_TABLE_ROWS = 30  # keeps the summary under 60 lines however many requirements fail
+MAX_REASON = 140
+
+
+def status_label(status: Status | None) -> str:
+    """'❌ fail'; None (requirement or case absent from a run) is an em dash."""
+    return "—" if status is None else f"{STATUS_SYMBOL[status]} {STATUS_WORD[status]}"
+
+
+def md_cell(text: object, limit: int = 0) -> str:
+    """One-line, table-safe text: no newlines, pipes escaped, HTML neutralised (job summaries
+    render HTML). Not for use inside `code spans`, where entities show literally."""
+    s = "".join(ch if ch.isprintable() else " " for ch in str(text))  # control chars, newlines
+    s = " ".join(s.split())
+    if limit and len(s) > limit:
+        s = s[: limit - 1] + "…"
+    s = s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    s = s.replace("\\", "\\\\")  # first, so the escapes added below stay escapes
+    for char in "|`*[]":
+        s = s.replace(char, "\\" + char)
+    return s
+
+
+def verdict_line(run: RunResult) -> str:
+    overall = run.overall()
+    meaning = {
+        Status.PASS: "conforms to the documented Create User API",
+        Status.KNOWN_DEVIATION: "conforms, apart from deviations the profile declares",
+        Status.SKIP: "nothing was checked",
+        Status.UNEXPECTED_PASS: "the profile declares deviations the target does not have",
+        Status.FAIL: "does NOT conform",
+        Status.ERROR: "no verdict: the harness hit errors",
+    }[overall]
+    return f"**Verdict: {status_label(overall)}** — {meaning}"
+
+
+def requirement_reason(run: RunResult, req_id: str, status: Status) -> str:
+    """The message of the first case that gave the requirement its (worst) status."""
+    for case in run.cases:
+        if req_id in case.requirements and case.status is status:
+            reason = case.message or case.name
+            if status is Status.KNOWN_DEVIATION and case.deviation_source:
+                reason = f"{reason} (declared in {case.deviation_source})"
+            return reason
+    return ""
+
+
+def render_summary_md(run: RunResult) -> str:
+    t = run.target
+    lines = [
+        "# Milvus Create User conformance",
+        "",
+        verdict_line(run),
+        "",
+        f"Target {md_cell(t.base_url)} · profile {md_cell(t.profile)} · "
+        f"server {md_cell(t.server_version or 'unknown')} · tool {md_cell(run.tool_version)} · "
+        f"spec {md_cell(run.spec_version)} · {md_cell(run.started_at)} → {md_cell(run.finished_at)}",
+        "",
+    ]
+    if run.harness_errors:
+        lines += [f"**Harness errors ({len(run.harness_errors)}):** "
+                  f"{md_cell(run.harness_errors[0], MAX_REASON)}", ""]
+    counts = run.counts()
+    lines += [
+        "| " + " | ".join(status_label(s) for s in Status) + " | total |",
+        "|" + "---:|" * (len(Status) + 1),
+        "| " + " | ".join(str(counts[s.value]) for s in Status) + f" | {len(run.cases)} |",
+        "",
+    ]
+    for key, title in (("surface", "Surfaces"), ("operation", "Operations")):
+        parts = [f"{md_cell(name)} {status_label(st)}" for name, st in run.rollup(key).items()]
+        lines.append(f"**{title}:** " + (" · ".join(parts) if parts else "none"))
+    lines.append("")
+
+    rows = []
+    for req in run.requirements:
+        status = run.requirement_status(req.id)
+        if status in NON_PASSING:
+            rows.append((NON_PASSING.index(status), req, status))
+    rows.sort(key=lambda r: (r[0], r[1].id))
+    if not rows:
+        lines.append("No failing, erroring or deviating requirements.")
+        return "\n".join(lines) + "\n"
+    lines += ["| Requirement | Level | Status | Reason |", "|---|---|---|---|"]
+    for _, req, status in rows[:MAX_TABLE_ROWS]:
+        reason = requirement_reason(run, req.id, status)
+        lines.append(f"| {md_cell(req.id)} | {md_cell(req.level)} | {status_label(status)} | "
+                     f"{md_cell(reason, MAX_REASON)} |")
+    if len(rows) > MAX_TABLE_ROWS:
+        lines += ["", f"…and {len(rows) - MAX_TABLE_ROWS} more non-passing requirements "
+                      "(see report.html)."]
+    return "\n".join(lines) + "\n"

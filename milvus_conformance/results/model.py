@@ -1,0 +1,173 @@
+"""The one results model of a run. Every report (JSON, JUnit, HTML, Markdown, compare, matrix)
+is a view of a `RunResult`; nothing else is the source of a verdict.
+
+Statuses form a small lattice. Rolling up (per requirement, operation, surface) takes the worst.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from enum import Enum
+from typing import Any, Iterable
+
+
+class Status(str, Enum):
+    PASS = "pass"                        # behaved as the profile (and the docs) say
+    KNOWN_DEVIATION = "known_deviation"  # differs from the docs exactly as the profile declares
+    SKIP = "skip"                        # not applicable / not covered by the profile / not supported
+    UNEXPECTED_PASS = "unexpected_pass"  # profile declares a deviation, but the target follows the docs
+    FAIL = "fail"                        # conformance failure
+    ERROR = "error"                      # harness or infrastructure error: no verdict
+
+    @property
+    def severity(self) -> int:
+        return _SEVERITY[self]
+
+    @property
+    def is_conformance_problem(self) -> bool:
+        return self in (Status.FAIL, Status.UNEXPECTED_PASS)
+
+
+_SEVERITY = {
+    Status.SKIP: 0,
+    Status.PASS: 1,
+    Status.KNOWN_DEVIATION: 2,
+    Status.UNEXPECTED_PASS: 3,
+    Status.FAIL: 4,
+    Status.ERROR: 5,
+}
+
+
+def worst(statuses: Iterable[Status]) -> Status:
+    """Roll-up of several statuses: the most severe one; an empty set rolls up to skip."""
+    found = list(statuses)
+    return max(found, key=lambda s: s.severity) if found else Status.SKIP
+
+
+@dataclass
+class Exchange:
+    """One request/response pair (REST) or call/outcome (SDK), secrets already redacted."""
+    surface: str                       # "rest" | "sdk"
+    request: dict[str, Any]            # method/url/headers/body, or call/args
+    response: dict[str, Any]           # status/headers/body, or returned/raised
+    reproduction: str = ""             # curl command or Python snippet, token redacted
+
+
+@dataclass
+class CaseResult:
+    case_id: str                       # pytest node id
+    name: str                          # scenario name, human-readable
+    requirements: list[str]            # requirement IDs this case checks
+    surface: str                       # "rest" | "sdk" | "both"
+    operation: str                     # e.g. "users/create"
+    status: Status
+    message: str = ""                  # one-paragraph reason (what was expected, what was seen)
+    expected: Any = None               # the profile's expectation, as data
+    observed: Any = None               # what the target did, as data
+    deviation_source: str = ""         # for known deviations: where the profile says so
+    duration_s: float = 0.0
+    exchanges: list[Exchange] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["status"] = self.status.value
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "CaseResult":
+        d = dict(d)
+        d["status"] = Status(d["status"])
+        d["exchanges"] = [Exchange(**e) for e in d.get("exchanges", [])]
+        return cls(**d)
+
+
+@dataclass
+class Requirement:
+    id: str
+    level: str                         # MUST | SHOULD
+    statement: str
+    source: str
+    operation: str
+    surfaces: list[str]
+
+
+@dataclass
+class Target:
+    base_url: str                      # credentials removed
+    grpc_uri: str                      # credentials removed
+    profile: str
+    embedded: bool
+    server_version: str = ""
+
+
+@dataclass
+class RunResult:
+    run_id: str
+    target: Target
+    tool_version: str
+    spec_version: str
+    started_at: str                    # ISO 8601, UTC
+    finished_at: str
+    requirements: list[Requirement]
+    cases: list[CaseResult]
+    harness_errors: list[str] = field(default_factory=list)  # run-level errors (preflight etc.)
+
+    # ---- roll-ups: derived, never stored separately in memory ----
+    def requirement_status(self, req_id: str) -> Status:
+        return worst(c.status for c in self.cases if req_id in c.requirements)
+
+    def rollup(self, key: str) -> dict[str, Status]:
+        """Worst status per value of a case attribute: 'surface' or 'operation'."""
+        out: dict[str, list[Status]] = {}
+        for c in self.cases:
+            out.setdefault(getattr(c, key), []).append(c.status)
+        return {k: worst(v) for k, v in sorted(out.items())}
+
+    def counts(self) -> dict[str, int]:
+        counts = {s.value: 0 for s in Status}
+        for c in self.cases:
+            counts[c.status.value] += 1
+        return counts
+
+    def overall(self) -> Status:
+        if self.harness_errors:
+            return Status.ERROR
+        return worst(c.status for c in self.cases)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema": "milvus-conformance/results/v1",
+            "run_id": self.run_id,
+            "target": asdict(self.target),
+            "tool_version": self.tool_version,
+            "spec_version": self.spec_version,
+            "started_at": self.started_at,
+            "finished_at": self.finished_at,
+            "overall": self.overall().value,
+            "counts": self.counts(),
+            "requirements": [
+                {**asdict(r), "status": self.requirement_status(r.id).value} for r in self.requirements
+            ],
+            "rollups": {
+                "surface": {k: v.value for k, v in self.rollup("surface").items()},
+                "operation": {k: v.value for k, v in self.rollup("operation").items()},
+            },
+            "cases": [c.to_dict() for c in self.cases],
+            "harness_errors": list(self.harness_errors),
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "RunResult":
+        reqs = [
+            Requirement(**{k: v for k, v in r.items() if k != "status"}) for r in d["requirements"]
+        ]
+        return cls(
+            run_id=d["run_id"],
+            target=Target(**d["target"]),
+            tool_version=d["tool_version"],
+            spec_version=d["spec_version"],
+            started_at=d["started_at"],
+            finished_at=d["finished_at"],
+            requirements=reqs,
+            cases=[CaseResult.from_dict(c) for c in d["cases"]],
+            harness_errors=list(d.get("harness_errors", [])),
+        )

@@ -1,0 +1,97 @@
+"""Case side: what one case saw and concluded. Travels to the controller inside the pytest report
+(`user_properties`), so that a `-n 2` run yields exactly what a serial run yields."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ..checks.verdict import Verdict
+from ..errors import ConformanceFailure
+from ..redact import REDACTOR
+from .model import CaseResult, Exchange, Status
+
+PROPERTY = "conformance"
+RECORDER = pytest.StashKey["CaseRecorder"]()
+
+
+class CaseRecorder:
+    def __init__(self, item: pytest.Item):
+        marks = {m.name: m for m in item.iter_markers()}
+        self.requirements = sorted({r for m in item.iter_markers("requirement") for r in m.args})
+        self.surface = marks["surface"].args[0] if "surface" in marks else _surface_from(item)
+        self.operation = marks["operation"].args[0] if "operation" in marks else "users/create"
+        self.name = item.name
+        self.exchanges: list[Exchange] = []
+        self.expected = None
+        self.observed = None
+        self.verdict: Verdict | None = None
+
+    def add_exchange(self, exchange: Exchange) -> None:
+        self.exchanges.append(exchange)
+
+    def conclude(self, verdict: Verdict, expected=None, observed=None) -> None:
+        """End the case with its verdict: return on pass, xfail on a known deviation, raise on a
+        failure or an unexpected pass."""
+        self.verdict, self.expected, self.observed = verdict, expected, observed
+        if verdict.status is Status.KNOWN_DEVIATION:
+            pytest.xfail(REDACTOR.redact_text(verdict.message))
+        if verdict.status in (Status.FAIL, Status.UNEXPECTED_PASS):
+            raise ConformanceFailure(REDACTOR.redact_text(verdict.message), expected, observed)
+
+    def to_result(self, nodeid: str, status: Status, message: str, duration: float) -> CaseResult:
+        return CaseResult(
+            case_id=nodeid, name=self.name, requirements=self.requirements, surface=self.surface,
+            operation=self.operation, status=status, message=REDACTOR.redact_text(message)[:2000],
+            expected=REDACTOR.redact_json(_plain(self.expected)),
+            observed=REDACTOR.redact_json(_plain(self.observed)),
+            deviation_source=self.verdict.deviation_source if self.verdict else "",
+            duration_s=round(duration, 4), exchanges=self.exchanges[-20:],
+        )
+
+
+def _surface_from(item) -> str:
+    callspec = getattr(item, "callspec", None)
+    if callspec is not None:
+        for value in callspec.params.values():
+            if value in ("rest", "sdk-utility", "sdk-client"):
+                return "rest" if value == "rest" else "sdk"
+    return "rest" if "rest" in item.nodeid else "sdk" if "sdk" in item.nodeid else "both"
+
+
+def _plain(value):
+    try:
+        return json.loads(json.dumps(value, default=repr))
+    except (TypeError, ValueError):
+        return repr(value)
+
+
+def status_of(report, call, recorder: CaseRecorder) -> tuple[Status, str]:
+    """The results-model status of one phase's report."""
+    if report.skipped:
+        if hasattr(report, "wasxfail"):
+            return Status.KNOWN_DEVIATION, report.wasxfail
+        reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return Status.SKIP, reason.removeprefix("Skipped: ")
+    if report.failed:
+        exc = call.excinfo.value if call.excinfo is not None else None
+        text = str(exc) if exc is not None else str(report.longrepr)
+        if isinstance(exc, ConformanceFailure) and recorder.verdict is not None:
+            return recorder.verdict.status, text
+        if isinstance(exc, AssertionError) and report.when == "call":
+            return Status.FAIL, text
+        return Status.ERROR, f"{type(exc).__name__ if exc else 'error'}: {text}"
+    return Status.PASS, recorder.verdict.message if recorder.verdict else "passed"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    recorder = item.stash.get(RECORDER, None)
+    if recorder is None:
+        return report
+    if report.when == "call" or not report.passed:
+        status, message = status_of(report, call, recorder)
+        result = recorder.to_result(item.nodeid, status, message, report.duration)
+        report.user_properties.append((PROPERTY, json.dumps(result.to_dict())))
+    return report

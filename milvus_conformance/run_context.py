@@ -1,0 +1,128 @@
+"""What a run knows about its target: configuration, endpoints (given, or of the embedded target it
+started), and what preflight found. Handed from the controller to xdist workers as a dict."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from .config import TargetConfig
+from .errors import HarnessError, TargetUnreachable
+
+PREFLIGHT_USER = "conformance_preflight_nobody"
+
+
+@dataclass
+class RunContext:
+    config: TargetConfig
+    run_id: str
+    base_url: str | None = None
+    grpc_uri: str | None = None
+    token: str | None = None
+    server_version: str = ""
+    auth_enabled: bool = True
+    started: bool = False
+    swept: list[str] = field(default_factory=list)
+    _embedded: object = None
+
+    @property
+    def fingerprint(self) -> str:
+        """Identifies the target for journals: leftovers are only swept on the same target."""
+        return f"{self.base_url or ''}|{self.grpc_uri or ''}"
+
+    # ---- lifecycle (controller only) --------------------------------------------------------------
+    def start(self, report=print) -> None:
+        c = self.config
+        if c.embedded:
+            from .embedded.target import EmbeddedTarget
+
+            report("starting the embedded target (Milvus 2.3.5 + REST v2 gateway)...")
+            self._embedded = EmbeddedTarget(c.state_dir)
+            ep = self._embedded.start()
+            self.base_url, self.grpc_uri, self.token = ep.base_url, ep.grpc_uri, ep.token
+            report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}")
+        else:
+            self.base_url, self.grpc_uri, self.token = c.base_url, c.grpc_uri, c.token
+        self.started = True
+
+    def stop(self) -> None:
+        if self._embedded is not None:
+            self._embedded.stop()
+            self._embedded = None
+
+    def preflight(self) -> None:
+        """Reachability, the suite's own token, and whether authorization is enabled at all:
+        each failure is a harness/infrastructure error with one line, never a conformance failure."""
+        from .clients.rest import RestClient
+
+        if self.base_url:
+            rest = RestClient(self.base_url, self.token, timeout=5.0)
+            try:
+                rest.user_names()                       # reachable, and our token works
+                probe = rest.list_users(token=f"{PREFLIGHT_USER}:not-a-password")
+            finally:
+                rest.close()
+            if probe.status == 200 and probe.code == 0:
+                self.auth_enabled = False
+        if self.grpc_uri:
+            sdk = self._sdk_admin()
+            try:
+                from pymilvus import utility
+
+                self.server_version = utility.get_server_version(using=sdk.alias)
+            except Exception:  # the version is informative only
+                self.server_version = ""
+            finally:
+                sdk.close()
+        if not self.auth_enabled and not self.config.allow_auth_disabled:
+            raise HarnessError(
+                "the target has authorization disabled: it accepts any token, so no authentication "
+                "requirement can be checked (enable authorization, or pass --allow-auth-disabled to "
+                "run the rest with the auth cases skipped)")
+
+    def _sdk_admin(self):
+        from .clients.sdk import SdkClient
+
+        return SdkClient(self.grpc_uri, self.token)
+
+    # ---- hand-over to workers -----------------------------------------------------------------
+    def to_dict(self) -> dict:
+        c = asdict(self.config)
+        c["state_dir"], c["reports_dir"] = str(c["state_dir"]), str(c["reports_dir"])
+        return {"config": c, "run_id": self.run_id, "base_url": self.base_url,
+                "grpc_uri": self.grpc_uri, "token": self.token,
+                "server_version": self.server_version, "auth_enabled": self.auth_enabled,
+                "started": self.started}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "RunContext":
+        c = dict(d["config"])
+        c["state_dir"], c["reports_dir"] = Path(c["state_dir"]), Path(c["reports_dir"])
+        return cls(config=TargetConfig(**c), run_id=d["run_id"], base_url=d["base_url"],
+                   grpc_uri=d["grpc_uri"], token=d["token"], server_version=d["server_version"],
+                   auth_enabled=d["auth_enabled"], started=d["started"])
+
+
+class _RestAdmin:
+    def __init__(self, client):
+        self.client = client
+
+    def user_names(self) -> list[str]:
+        return self.client.user_names()
+
+    def drop_user(self, name: str) -> None:
+        reply = self.client.drop_user(name)
+        if reply.code != 0:
+            raise HarnessError(f"could not drop {name!r}: HTTP {reply.status} code {reply.code}")
+
+
+def admin_ops(ctx: RunContext, rest=None, sdk=None):
+    """Admin operations for the ledger and sweeps: gRPC when available (no gateway in between)."""
+    if ctx.grpc_uri:
+        return sdk or ctx._sdk_admin()
+    if ctx.base_url:
+        if rest is None:
+            from .clients.rest import RestClient
+
+            rest = RestClient(ctx.base_url, ctx.token)
+        return _RestAdmin(rest)
+    raise TargetUnreachable("no target endpoint configured")

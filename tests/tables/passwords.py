@@ -1,0 +1,62 @@
+"""password rows: length boundaries in the profile's unit (bytes or characters, with multibyte input)
+and the character-class rule. Each builder gets (profile, users) and returns the password."""
+from milvus_conformance.scenarios import NotCovered, Row, need
+
+LENGTH, CLASSES = "USER-CREATE-PASSWORD-LENGTH", "USER-CREATE-PASSWORD-CLASSES"
+HEAD = "Aa1!"  # four character classes, so that only the length can matter
+
+
+def of_length(n: int, unit: str, wide: bool = False) -> str:
+    """A 4-class password of exactly n units; `wide` pads with a 2-byte character."""
+    if n < len(HEAD):
+        return HEAD[:max(n, 0)]
+    if not wide:
+        return HEAD + "a" * (n - len(HEAD))
+    if unit == "characters":
+        return HEAD + "\u00e9" * (n - len(HEAD))
+    rest = n - len(HEAD)                        # bytes: 2 per \u00e9, an odd byte as "a"
+    return HEAD + "\u00e9" * (rest // 2) + "a" * (rest % 2)
+
+
+def _at(offset_key: str, delta: int, wide: bool = False):
+    def build(profile, users):
+        return of_length(need(profile, offset_key) + delta, need(profile, "password.length_unit"), wide)
+    return build
+
+
+def _over_bytes_within_chars(profile, users):
+    """Under the limit counted in characters, over it counted in bytes: tells the two units apart."""
+    hi = need(profile, "password.max_length")
+    if hi < 8:
+        raise NotCovered("max length too small")
+    return HEAD + "\u00e9" * (hi // 2 + 1 - len(HEAD) // 2)
+
+
+PASSWORD_ROWS = [
+    Row("min-minus-one", (LENGTH,), _at("password.min_length", -1)),
+    Row("min", (LENGTH,), _at("password.min_length", 0)),
+    Row("max", (LENGTH,), _at("password.max_length", 0)),
+    Row("max-plus-one", (LENGTH,), _at("password.max_length", 1)),
+    Row("max-multibyte", (LENGTH,), _at("password.max_length", 0, wide=True)),
+    Row("max-plus-one-multibyte", (LENGTH,), _at("password.max_length", 1, wide=True)),
+    Row("over-in-bytes-within-in-characters", (LENGTH,), _over_bytes_within_chars),
+    Row("far-over-max", (LENGTH,), lambda p, u: of_length(300, "bytes")),
+    Row("doc-example", (LENGTH, CLASSES), lambda p, u: "P@ssw0rd"),
+    Row("one-class-lower", (CLASSES,), lambda p, u: "abcdefghij"),
+    Row("two-classes-lower-digit", (CLASSES,), lambda p, u: "abcdefgh12"),
+    Row("two-classes-upper-lower", (CLASSES,), lambda p, u: "ABCDEfghij"),
+    Row("two-classes-lower-special", (CLASSES,), lambda p, u: "abcdefgh!!"),
+    Row("three-classes-no-special", (CLASSES,), lambda p, u: "Abcdefgh12"),
+    Row("three-classes-no-digit", (CLASSES,), lambda p, u: "Abcdefgh!!"),
+    Row("three-classes-no-upper", (CLASSES,), lambda p, u: "abcdefg1!!"),
+    Row("three-classes-no-lower", (CLASSES,), lambda p, u: "ABCDEFG1!!"),
+    Row("four-classes", (CLASSES,), lambda p, u: "Abcdef1!xy"),
+] + [
+    # Each special character as the only non-alphanumeric one, in a password with upper+lower:
+    # three classes exactly when the server counts it as special.
+    Row(f"special-{name}", (CLASSES,), (lambda ch: lambda p, u: "Abcdefgh" + ch)(ch))
+    for name, ch in [("at", "@"), ("bang", "!"), ("hash", "#"), ("dollar", "$"), ("percent", "%"),
+                     ("caret", "^"), ("amp", "&"), ("star", "*"), ("dash", "-"), ("underscore", "_"),
+                     ("space", " "), ("colon", ":"), ("quote", '"'), ("backslash", "\\"),
+                     ("non-ascii", "\u00e9")]
+]
