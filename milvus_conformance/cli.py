@@ -109,7 +109,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 #     "run":   "milvus_conformance.runner.cli",
 #     "serve": "milvus_conformance.gateway.cli",
 # They are imported only when the parser is built, so the built-ins never depend on them.
-PLUGIN_SUBCOMMANDS: dict[str, str] = {}
+PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.embedded.serve"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:

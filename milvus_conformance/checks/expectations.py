@@ -31,7 +31,6 @@ def expect(profile: Profile, kind: str, surface: str, sources: list[str] | None 
         if surface == "rest":
             code, status = profile.get("rest.success_code"), profile.get("rest.success_status")
             spec = {"status": status.value, "code": code.value, "content_type": "json"}
-            sources += [code.cite()]
         else:
             spec = {"exception": None, "returns": None}
         return Expectation(kind, surface, spec, sources)

@@ -29,10 +29,10 @@ def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict
     docs = problems(documented, reply) if documented is not None and documented.covered else None
     if not mine:
         if docs:  # behaves as the profile says, and that is not what the docs say
-            source = "; ".join(active.sources)
+            source = "; ".join(active.sources) or f"profile expects {active.describe()}"
             return Verdict(Status.KNOWN_DEVIATION,
-                           f"known deviation from the docs ({'; '.join(docs)}): {source}",
-                           docs, source)
+                           f"known deviation: {source} | the docs expect {documented.describe()}, "
+                           f"seen: {'; '.join(docs)}", docs, source)
         return Verdict(Status.PASS, f"as expected: {active.describe()}")
     if docs == [] and _differs(active, documented):
         return Verdict(Status.UNEXPECTED_PASS,

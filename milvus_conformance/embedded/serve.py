@@ -1,0 +1,47 @@
+"""`milvus-conformance serve` (make serve): the embedded target in the foreground, for exploring it
+with curl or pymilvus and for running the suite against it from another terminal."""
+from __future__ import annotations
+
+import signal
+import sys
+import threading
+
+from .. import REPO_ROOT
+from ..errors import HarnessError
+from .target import EmbeddedTarget
+
+HELP = "start the embedded target (Milvus 2.3.5 + REST v2 gateway) until Ctrl-C"
+
+
+def add_arguments(parser) -> None:
+    parser.add_argument("--state-dir", default=str(REPO_ROOT / ".conformance"),
+                        help="where the server's state file lives")
+
+
+def run(args) -> int:
+    stop = threading.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    target = EmbeddedTarget(args.state_dir)
+    print("starting the embedded target (Milvus 2.3.5 + REST v2 gateway)...", flush=True)
+    try:
+        ep = target.start()
+    except HarnessError as exc:
+        target.stop()
+        print(f"milvus-conformance: {exc}", file=sys.stderr)
+        return exc.exit_status
+    try:
+        print(f"gRPC URI:      {ep.grpc_uri}\n"
+              f"REST base URL: {ep.base_url}\n"
+              f"token:         {ep.token}   (Milvus's documented default root credentials)\n"
+              f"try:   curl -s -X POST {ep.base_url}/v2/vectordb/users/list "
+              f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
+              f"suite: pytest tests --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
+              f"--token {ep.token} --profile embedded\n"
+              "Ctrl-C stops everything.", flush=True)
+        stop.wait()
+    finally:
+        print("stopping...", flush=True)
+        target.stop()
+    print("stopped.", flush=True)
+    return 0
