@@ -48,9 +48,10 @@ class Journal:
         self.dir = Path(state_dir) / "runs" / run_id
         self.file = self.dir / f"users-{process}.jsonl"
 
-    def open_run(self, target: str) -> None:
+    def open_run(self, target: str, embedded: bool = False) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        (self.dir / "owner.json").write_text(json.dumps({"pid": os.getpid(), "target": target}))
+        owner = {"pid": os.getpid(), "target": target, "embedded": embedded}
+        (self.dir / "owner.json").write_text(json.dumps(owner))
 
     def write(self, event: str, name: str, exact: bool = False) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -164,6 +165,9 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
             owner = json.loads((run_dir / "owner.json").read_text())
         except (OSError, ValueError):
             owner = {"pid": -1, "target": target}   # killed before owner.json was complete
+        if owner.get("embedded") and not _pid_alive(owner.get("pid", -1)):
+            shutil.rmtree(run_dir, ignore_errors=True)   # its server is gone, and its users with it
+            continue
         if owner.get("target") != target:
             continue
         mine = run_dir.name == current_run

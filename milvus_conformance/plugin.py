@@ -7,6 +7,7 @@ through `workerinput`; workers never start anything.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import sys
@@ -86,7 +87,7 @@ def pytest_configure(config):
 def _unreachable_first(values: dict, exc: ConfigError) -> None:
     """A missing token is a configuration error, but an unreachable target is the more fundamental
     news: say that instead (a TCP connect only; no request is sent)."""
-    url = values.get("base_url") or cfg.os.environ.get("CONFORMANCE_BASE_URL")
+    url = values.get("base_url") or os.environ.get("CONFORMANCE_BASE_URL")
     if not url or "token" not in str(exc):
         return
     try:
@@ -117,7 +118,7 @@ def pytest_sessionstart(session):
         ctx.start(report=lambda line: _say(config, line))
         ctx.preflight()
         ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx))
-        Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint)
+        Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))
         pytest.exit(f"conformance: {exc}", exc.exit_status)

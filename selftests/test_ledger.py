@@ -1,0 +1,88 @@
+"""The suite only ever drops users it created; leftovers of dead runs are swept, nobody else's."""
+import json
+
+import pytest
+
+from milvus_conformance.errors import HarnessError
+from milvus_conformance.ledger import Journal, UserLedger, journal_leftovers, run_prefix, sweep
+
+
+class FakeAdmin:
+    def __init__(self, names):
+        self.names = set(names)
+        self.dropped = []
+
+    def user_names(self):
+        return sorted(self.names)
+
+    def drop_user(self, name):
+        assert name != "root"
+        self.dropped.append(name)
+        self.names.discard(name)
+
+
+def make(tmp_path, admin, run_id="abc123", max_alive=5):
+    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive)
+
+
+def test_names_carry_the_run_prefix_and_exact_lengths(tmp_path):
+    ledger = make(tmp_path, FakeAdmin([]))
+    assert ledger.fresh_name().startswith(run_prefix("abc123"))
+    assert len(ledger.fresh_name(length=32)) == 32
+
+
+def test_refuses_to_drop_what_it_did_not_create(tmp_path):
+    admin = FakeAdmin(["root", "alice"])
+    ledger = make(tmp_path, admin)
+    for name in ("root", "alice"):
+        with pytest.raises(HarnessError):
+            ledger.release(name)
+    assert admin.dropped == []
+
+
+def test_budget_of_live_users(tmp_path):
+    ledger = make(tmp_path, FakeAdmin([]), max_alive=2)
+    for i in range(2):
+        ledger.will_create(f"u{i}")
+        ledger.created(f"u{i}")
+    with pytest.raises(HarnessError, match="budget"):
+        ledger.will_create("u2")
+
+
+def dead_run(tmp_path, run_id, target, events):
+    d = tmp_path / "runs" / run_id
+    d.mkdir(parents=True)
+    (d / "owner.json").write_text(json.dumps({"pid": 2**22 + 12345, "target": target}))
+    (d / "users-gw0.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events) + '{"cut')
+
+
+def test_sweep_drops_only_a_dead_runs_own_users(tmp_path):
+    p = run_prefix("dead01")
+    others = ["root", "alice", "cfzzzzzz_lookalike", p.upper() + "x"]   # prefix pattern, no marker
+    admin = FakeAdmin(others + [p + "a", p + "b", "Q", "R", "9" + p + "c"])
+    dead_run(tmp_path, "dead01", "T", [
+        {"event": "intent", "name": p + "a"},                       # killed mid-create
+        {"event": "intent", "name": p + "b"}, {"event": "created", "name": p + "b"},
+        {"event": "intent", "name": "Q", "exact": True}, {"event": "created", "name": "Q", "exact": True},
+        {"event": "intent", "name": "R", "exact": True},            # never confirmed: maybe not ours
+        {"event": "intent", "name": "9" + p + "c"},
+    ])
+    dropped = sweep(tmp_path, "T", admin)
+    assert sorted(dropped) == sorted([p + "a", p + "b", "Q", "9" + p + "c"])
+    assert set(others) | {"R"} <= admin.names
+    assert not (tmp_path / "runs" / "dead01").exists()
+
+
+def test_sweep_ignores_other_targets_and_live_runs(tmp_path):
+    p = run_prefix("other1")
+    admin = FakeAdmin([p + "a"])
+    dead_run(tmp_path, "other1", "ANOTHER-TARGET", [{"event": "intent", "name": p + "a"}])
+    assert sweep(tmp_path, "T", admin) == [] and admin.names == {p + "a"}
+
+
+def test_dropped_users_are_not_leftovers(tmp_path):
+    p = run_prefix("run002")
+    dead_run(tmp_path, "run002", "T", [{"event": "intent", "name": p + "a"},
+                                       {"event": "created", "name": p + "a"},
+                                       {"event": "dropped", "name": p + "a"}])
+    assert journal_leftovers(tmp_path / "runs" / "run002") == set()
