@@ -194,6 +194,13 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
                   f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    from .reports.parity import parity_rows
+
+    rows = parity_rows(run)
+    if rows:
+        split = sum(1 for r in rows if r.disagreement)
+        tr.write_line(f"REST/SDK parity: {len(rows)} scenarios on both surfaces, {split} disagree "
+                      f"(parity.md)")
     for error in run.harness_errors:
         tr.write_line(f"harness error: {error}")
     tr.write_line(f"verdict: {verdict}; reports in {config.stash[CONTEXT].config.reports_dir}/")

@@ -37,7 +37,16 @@ class CaseRecorder:
         if verdict.status is Status.KNOWN_DEVIATION:
             pytest.xfail(REDACTOR.redact_text(verdict.message))
         if verdict.status in (Status.FAIL, Status.UNEXPECTED_PASS):
-            raise ConformanceFailure(REDACTOR.redact_text(verdict.message), expected, observed)
+            text = f"[{', '.join(self.requirements)}] {verdict.message}{self._last_exchange()}"
+            raise ConformanceFailure(REDACTOR.redact_text(text), expected, observed)
+
+    def _last_exchange(self) -> str:
+        """What was sent and received, so the failure line alone proves the point."""
+        if not self.exchanges:
+            return ""
+        e = self.exchanges[-1]
+        sent = e.reproduction.splitlines()[-1] if e.reproduction else json.dumps(e.request)
+        return f"\n  sent:     {sent[:600]}\n  received: {json.dumps(e.response, ensure_ascii=False)[:600]}"
 
     def to_result(self, nodeid: str, status: Status, message: str, duration: float) -> CaseResult:
         return CaseResult(
