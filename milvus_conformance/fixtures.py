@@ -12,6 +12,7 @@ from .profiles import documented, load_profile
 from .results.recorder import RECORDER, CaseRecorder
 from .run_context import RunContext, admin_ops
 from .runner import runner  # noqa: F401  (a fixture)
+from .throttle import RATE_LIMIT
 
 
 @pytest.fixture(scope="session")
@@ -45,6 +46,7 @@ def rest_admin(run_context):
         pytest.skip("no REST base URL given (--base-url): REST surface not tested")
     from .clients.rest import RestClient
 
+    RATE_LIMIT.configure(run_context.config.rate_limit)
     client = RestClient(run_context.base_url, run_context.token,
                         timeout=run_context.config.request_timeout)
     yield client
@@ -55,9 +57,11 @@ def rest_admin(run_context):
 def sdk_admin(run_context):
     if not run_context.grpc_uri:
         pytest.skip("no gRPC URI given (--grpc-uri): SDK surface not tested")
-    from .clients.sdk import SdkClient
+    from .clients import sdk as sdk_module
 
-    client = SdkClient(run_context.grpc_uri, run_context.token)
+    RATE_LIMIT.configure(run_context.config.rate_limit)
+    sdk_module.DEFAULT_TIMEOUT = run_context.config.request_timeout
+    client = sdk_module.SdkClient(run_context.grpc_uri, run_context.token)
     yield client
     client.close()
 

@@ -152,8 +152,8 @@ def test_cli_report_and_matrix(tmp_path, capsys):
     results = _write(tmp_path, "in/results.json", all_status_run())
     out = tmp_path / "out"
     assert main(["report", results, "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["junit.xml", "report.html", "results.json",
-                                                     "summary.md"]
+    assert sorted(p.name for p in out.iterdir()) == ["junit.xml", "parity.md", "report.html",
+                                                     "results.json", "summary.md"]
     capsys.readouterr()
     assert HOSTILE not in (out / "report.html").read_text(encoding="utf-8")
     html_file, md_file = tmp_path / "m.html", tmp_path / "m.md"

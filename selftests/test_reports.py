@@ -213,6 +213,6 @@ def test_summary_md_short_and_focused():
 def test_write_all(tmp_path):
     paths = write_all(all_status_run(), tmp_path / "reports")
     assert sorted(p.name for p in paths.values()) == sorted(
-        ["results.json", "junit.xml", "report.html", "summary.md"])
+        ["results.json", "junit.xml", "report.html", "summary.md", "parity.md"])
     assert all(p.is_file() and p.stat().st_size > 0 for p in paths.values())
     read_results(paths["results.json"])

@@ -12,6 +12,10 @@ import httpx
 from ..errors import HarnessError, TargetUnreachable
 from ..redact import REDACTOR
 from ..results.model import Exchange
+from ..throttle import RATE_LIMIT
+
+# Answers of a proxy or load balancer in front of the target: no verdict can be drawn from them.
+UNAVAILABLE_STATUSES = (502, 503, 504)
 
 USERS = "/v2/vectordb/users"
 _UNSET = object()
@@ -87,8 +91,13 @@ class RestClient:
         # Retry only when the request provably never left (connect failed): retrying a create that
         # may have reached the server would turn into a false "duplicate".
         for attempt in (1, 2):
+            RATE_LIMIT.wait()
             try:
-                return self._http.request(method, path, content=body, headers=headers, auth=auth)
+                response = self._http.request(method, path, content=body, headers=headers, auth=auth)
+                if response.status_code in UNAVAILABLE_STATUSES:
+                    raise TargetUnreachable(f"REST target {self.base_url} answered HTTP "
+                                            f"{response.status_code} (unavailable) on {path}")
+                return response
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
                 if attempt == 2:
                     raise TargetUnreachable(f"REST target {self.base_url} unreachable: {exc}") from None

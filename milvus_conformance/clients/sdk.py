@@ -11,7 +11,10 @@ from typing import Any
 import grpc
 from pymilvus import MilvusClient, MilvusException, connections, utility
 
-from ..errors import TargetUnreachable
+from ..errors import HarnessError, TargetUnreachable
+from ..throttle import RATE_LIMIT
+
+DEFAULT_TIMEOUT = 15.0     # the suite's own deadline for a call whose case sets none
 from ..redact import REDACTOR
 from ..results.model import Exchange
 
@@ -49,7 +52,14 @@ class SdkReply:
 def _is_unreachable(exc: BaseException) -> bool:
     if isinstance(exc, grpc.RpcError) and hasattr(exc, "code"):
         return exc.code() == grpc.StatusCode.UNAVAILABLE
-    return False
+    # pymilvus wraps a dead channel as code 2 "Fail connecting" / ServerUnavailable
+    return isinstance(exc, MilvusException) and exc.code == 2 and "connect" in str(exc).lower()
+
+
+def _is_deadline(exc: BaseException) -> bool:
+    if isinstance(exc, grpc.RpcError) and hasattr(exc, "code"):
+        return exc.code() == grpc.StatusCode.DEADLINE_EXCEEDED
+    return isinstance(exc, MilvusException) and exc.code == 10001
 
 
 class SdkClient:
@@ -88,13 +98,22 @@ class SdkClient:
             kwargs.setdefault("using", self.alias)
         else:
             fn = getattr(self.client, name)
+        own_deadline = "timeout" not in kwargs
+        if own_deadline:
+            kwargs["timeout"] = DEFAULT_TIMEOUT
         returned, exception = None, None
+        RATE_LIMIT.wait()
         try:
             returned = fn(*args, **kwargs)
         except Exception as exc:  # the outcome under test, whatever its type
             if _is_unreachable(exc):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {api}") from None
+            if own_deadline and _is_deadline(exc):
+                raise HarnessError(f"SDK target {self.uri} did not answer {api} within the "
+                                   f"suite's {DEFAULT_TIMEOUT:.0f} s") from None
             exception = exc
+        if own_deadline:
+            kwargs.pop("timeout")
         reply = SdkReply(returned, exception, self._exchange(api, args, kwargs, returned, exception))
         if self.recorder is not None:
             self.recorder.add_exchange(reply.exchange)

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from ..checks.verdict import Verdict
-from ..errors import ConformanceFailure
+from ..errors import ConformanceFailure, TargetUnreachable
 from ..redact import REDACTOR
 from .model import CaseResult, Exchange, Status
 
@@ -96,6 +96,10 @@ def status_of(report, call, recorder: CaseRecorder) -> tuple[Status, str]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_makereport(item, call):
     report = yield
+    exc = call.excinfo.value if call.excinfo is not None else None
+    if isinstance(exc, TargetUnreachable) and not item.session.shouldstop:
+        # the target is gone: stop here with one infrastructure error, not hundreds of them
+        item.session.shouldstop = f"target unreachable: {exc}"
     recorder = item.stash.get(RECORDER, None)
     if recorder is None:
         return report
