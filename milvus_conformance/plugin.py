@@ -162,6 +162,8 @@ def pytest_sessionfinish(session, exitstatus):
 
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
+    if str(session.shouldstop).startswith("target unreachable"):
+        exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
     session.exitstatus = _exit_status(run, exitstatus)
 
 

@@ -125,10 +125,20 @@ class SdkClient:
         return self.call("client.create_user", user_name=name, password=password, **kwargs)
 
     def user_names(self) -> list[str]:
-        return list(self.client.list_users())
+        return list(self._admin("list_users"))
 
     def drop_user(self, name: str) -> None:
-        self.client.drop_user(user_name=name)
+        self._admin("drop_user", user_name=name)
+
+    def _admin(self, method: str, **kwargs):
+        """The suite's own bookkeeping calls: any failure is the harness's, never a verdict."""
+        try:
+            return getattr(self.client, method)(timeout=DEFAULT_TIMEOUT, **kwargs)
+        except Exception as exc:
+            if _is_unreachable(exc) or _is_deadline(exc):
+                raise TargetUnreachable(f"SDK target {self.uri} unreachable during {method}") from None
+            raise HarnessError(f"the suite's own {method} failed on {self.uri}: "
+                               f"{REDACTOR.redact_text(str(exc))[:200]}") from None
 
     def can_authenticate(self, user: str, password: str) -> bool:
         """True if `user:password` opens a connection. A refusal counts only if the admin
