@@ -145,7 +145,9 @@ class SdkClient:
         connection still works (pymilvus says code 2 both for bad credentials and a dead server)."""
         REDACTOR.add_credentials(user, password)
         try:
-            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10).close()
+            # dedicated: pymilvus otherwise reuses a cached connection per uri+token, so a dropped
+            # user would still seem to connect
+            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True).close()
             return True
         except MilvusException:
             self.user_names()   # raises if the target itself is gone

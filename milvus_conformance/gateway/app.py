@@ -135,6 +135,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    request_queue_size = 1024   # the default 5 resets connections under 16 parallel clients
 
     def __init__(self, addr, engine: routes.Engine, family: int) -> None:
         self.address_family = family

@@ -101,6 +101,8 @@ def pytest_runtest_makereport(item, call):
         # the target is gone: stop here with one infrastructure error, not hundreds of them
         item.session.shouldstop = f"target unreachable: {exc}"
     recorder = item.stash.get(RECORDER, None)
+    if recorder is None and item.nodeid.startswith("tests/") and not report.passed:
+        recorder = CaseRecorder(item)   # skipped or broken before its fixtures ran: still a result
     if recorder is None:
         return report
     if report.when == "call" or not report.passed:

@@ -1,0 +1,24 @@
+"""The Request-Timeout header of a create (S000 'Header parameters'; CF section 3): an integer number
+of seconds is honoured; an unparsable value and 0 give the profile's outcome kinds. A refused create
+(e.g. `timeout`) must have created nothing: the runner's state check looks."""
+import pytest
+
+from milvus_conformance.scenarios import params
+from tests.support import PASSWORD
+from tests.tables.request_timeouts import REQUEST_TIMEOUT_ROWS
+
+pytestmark = pytest.mark.surface("rest")
+
+
+@pytest.mark.parametrize("row", params(REQUEST_TIMEOUT_ROWS))
+def test_request_timeout(row, runner, profile, documented_profile, users):
+    key = row.data["key"]
+    if key is None:
+        kind, doc = "ok", "ok"
+    else:
+        kind, doc = profile[key], documented_profile[key]
+        if kind is None:
+            pytest.skip(f"profile {profile.name} does not cover {key}")
+    expected = runner.expectations("rest", kind, doc)
+    runner.create("rest", users.name(), PASSWORD, expected=expected,
+                  headers={"Request-Timeout": row.data["value"]})

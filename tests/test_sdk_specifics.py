@@ -1,0 +1,86 @@
+"""What only the SDK has (S001 'PARAMETERS' using/timeout, 'EXCEPTIONS'; CF section 5): an unknown
+connection alias, a generous and an impossible timeout (after which the run goes on), and the
+exception raised for every error kind - MilvusException (or a subclass) as documented, or the type the
+profile declares instead (permission denied and deadlines surface as grpc.RpcError in pymilvus)."""
+import pytest
+
+from milvus_conformance.checks.verdict import judge
+from milvus_conformance.results.model import Status
+from milvus_conformance.rules import predict_create
+from milvus_conformance.scenarios import params
+from tests.support import PASSWORD, combine, conclude, create_via, failed, passed, sdk_as
+from tests.tables.sdk_errors import SDK_ERROR_ROWS
+
+pytestmark = pytest.mark.surface("sdk")
+STYLES = ("utility", "client")
+GENEROUS_S = 30
+IMPOSSIBLE_S = 0.0001
+INPUT_KINDS = ("invalid_value", "bcrypt_error", "missing_field")   # kinds the input alone decides
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.requirement("SDK-CREATE-USER-TIMEOUT", "SDK-CREATE-USER-SIGNATURE")
+def test_generous_timeout(style, runner, users):
+    runner.create(f"sdk-{style}", users.name(), PASSWORD, timeout=GENEROUS_S)
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.requirement("SDK-CREATE-USER-TIMEOUT", "SDK-CREATE-USER-EXCEPTION")
+def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, record):
+    surface = f"sdk-{style}"
+    expected = runner.expectations(surface, "timeout", "timeout")
+    # A deadline this short races the server: usually the client's own deadline fires (the
+    # profile's declared exception type), sometimes a server answer arrives first and pymilvus
+    # raises the documented MilvusException. A few attempts make the verdict stable run to run.
+    for _attempt in range(5):
+        name = users.name()
+        users.before_create(name)
+        try:
+            reply = sdk.create_user(style, name, PASSWORD, timeout=IMPOSSIBLE_S)
+        finally:
+            # The server may still perform a create the client gave up on: the name is ours
+            # either way (dropping a user that does not exist succeeds).
+            users.after_create(name, True)
+        first = judge(reply, *expected)
+        if first.status is not Status.UNEXPECTED_PASS:
+            break
+    else:
+        first = passed(f"behaved as documented in 5 attempts ({reply.raised}, code {reply.code!r}); "
+                       f"the declared deviation ({expected[0].describe()}) depends on a race")
+    checks = [first]
+    # The run goes on: the same connection creates the same name at once - ok, or duplicate when the
+    # abandoned create was performed after all.
+    again = sdk.create_user(style, name, PASSWORD, timeout=GENEROUS_S)
+    kind = "ok" if again.exception is None else "duplicate"
+    checks.append(judge(again, *runner.expectations(surface, kind, kind)))
+    checks.append(passed("listed after the retry") if runner.listed(surface, name)
+                  else failed(f"{name!r} is not listed after the retry"))
+    conclude(record, combine(*checks), expected[0], reply)
+
+
+@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("row", params(SDK_ERROR_ROWS))
+def test_error_raises_declared_exception(row, style, runner, run_context, profile, users, record):
+    if style not in row.data["styles"]:
+        pytest.skip(f"{row.name} does not apply to the {style} style (no such parameter there)")
+    surface = f"sdk-{style}"
+    kind = row.data["kind"]
+    name, password = row.make(profile, users)
+    if kind in INPUT_KINDS:
+        predicted = predict_create(profile, name, password, "sdk")
+        if predicted.kind != kind:
+            pytest.skip(f"under profile {profile.name} this input gives {predicted.kind}, not {kind}")
+    expected = runner.expectations(surface, kind, kind)
+    if row.data.get("existing"):
+        _, ok = runner.raw_create(surface, name, PASSWORD)
+        assert ok, f"setup: creating {name!r} failed"
+    if not row.data.get("as_user"):
+        runner.create(surface, name, password, expected=expected, **row.data.get("kw", {}))
+        return
+    owner = users.name()
+    _, ok = runner.raw_create(surface, owner, PASSWORD)
+    assert ok, f"setup: creating {owner!r} failed"
+    with sdk_as(run_context, record, owner, PASSWORD) as as_owner:
+        outcome = create_via(runner, users, surface, name,
+                             lambda: as_owner.create_user(style, name, password), expected)
+    runner.conclude(outcome.verdict, expected[0], outcome.reply)

@@ -1,0 +1,147 @@
+"""State a create leaves behind, on every surface (S000/S001: "creates a new user with a corresponding
+password"; CF sections 4 and 5): the lifecycle (listed, authenticates with exactly its password,
+dropped, gone), duplicates (refused, the first password unchanged), names differing only in case
+(as the profile says), and concurrent creates of one name (exactly one wins)."""
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import ExitStack, contextmanager
+
+import httpx
+import pytest
+
+from milvus_conformance.checks.verdict import judge
+from milvus_conformance.clients.rest import USERS, RestClient
+from milvus_conformance.runner import SURFACES
+from tests.support import (OTHER_PASSWORD, PASSWORD, authenticates, combine, conclude, failed, passed,
+                           succeeded)
+
+PARALLEL = 16
+
+
+def _drop(runner, surface, name):
+    client = runner.client(surface)
+    if surface == "rest":
+        return client.drop_user(name)
+    if surface == "sdk-utility":
+        return client.call("utility.delete_user", name)
+    return client.call("client.drop_user", user_name=name)
+
+
+@contextmanager
+def _client_for(runner, run_context, record, surface, connections):
+    """The surface's client; for REST one of our own whose pool already holds `connections` open
+    keep-alive connections, opened one after the other. Opening them all at the same moment would
+    test the target's listen backlog, not concurrent creates (the gateway's is 5: bursts of new
+    connections get reset)."""
+    if surface != "rest":
+        yield runner.client(surface)
+        return
+    http = httpx.Client(base_url=run_context.base_url, timeout=run_context.config.request_timeout,
+                        limits=httpx.Limits(max_connections=connections,
+                                            max_keepalive_connections=connections))
+    try:
+        with ExitStack() as held:   # all open at once (bodies unread), then read: all kept alive
+            opened = [held.enter_context(http.stream(
+                "POST", f"{USERS}/list", content=b"{}",
+                headers={"Authorization": f"Bearer {run_context.token}"})) for _ in range(connections)]
+            for response in opened:
+                response.read()
+        yield RestClient(run_context.base_url, run_context.token, recorder=record, http=http)
+    finally:
+        http.close()
+
+
+def _send_create(client, surface, name, password):
+    if surface == "rest":
+        return client.create_user(name, password)
+    return client.create_user(surface.split("-", 1)[1], name, password)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.requirement("USER-CREATE-SEMANTICS", "USER-DROP-SEMANTICS")
+def test_lifecycle(surface, runner, users, record):
+    name = users.name()
+    created = runner.create(surface, name, PASSWORD, conclude=False)
+    if not created.succeeded:
+        conclude(record, created.verdict, runner.expectations(surface, "ok", None)[0], created.reply)
+        return
+    checks = [created.verdict,
+              authenticates(runner, surface, name, PASSWORD, should=True),
+              authenticates(runner, surface, name, OTHER_PASSWORD, should=False)]
+    ok = runner.expectations(surface, "ok", "ok")
+    dropped = _drop(runner, surface, name)
+    checks.append(judge(dropped, *ok))
+    if runner.listed(surface, name):
+        checks.append(failed(f"{name!r} is still listed after the drop"))
+    else:
+        users.dropped(name)
+        checks.append(passed("no longer listed"))
+        checks.append(authenticates(runner, surface, name, PASSWORD, should=False, settle=True))
+    conclude(record, combine(*checks), ok[0], dropped)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.requirement("USER-CREATE-DUPLICATE", "USER-CREATE-SEMANTICS")
+def test_duplicate_keeps_first_password(surface, runner, users, record):
+    name = users.name()
+    first, ok = runner.raw_create(surface, name, PASSWORD)
+    assert ok, f"setup: the first create of {name!r} failed"
+    expected = runner.expectations(surface, "duplicate", "duplicate")
+    second = runner.create(surface, name, OTHER_PASSWORD, expected=expected, conclude=False)
+    verdict = combine(second.verdict,
+                      authenticates(runner, surface, name, PASSWORD, should=True),
+                      authenticates(runner, surface, name, OTHER_PASSWORD, should=False))
+    conclude(record, verdict, expected[0], second.reply)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.requirement("USER-CREATE-NAME-CASE")
+def test_name_differing_only_in_case(surface, runner, profile, users, record):
+    sensitive = profile["user_name.case_sensitive"]
+    if sensitive is None:
+        pytest.skip(f"profile {profile.name} does not cover user_name.case_sensitive")
+    name = users.name(tag="Case")
+    variant = name.replace("Case", "cASE")     # the run prefix stays as it is: still ours
+    first, ok = runner.raw_create(surface, name, PASSWORD)
+    assert ok, f"setup: the first create of {name!r} failed"
+    kind = "ok" if sensitive else "duplicate"
+    expected = runner.expectations(surface, kind, None)
+    second = runner.create(surface, variant, OTHER_PASSWORD, expected=expected, conclude=False)
+    checks = [second.verdict, authenticates(runner, surface, name, PASSWORD, should=True)]
+    if sensitive and second.succeeded:
+        checks += [authenticates(runner, surface, variant, OTHER_PASSWORD, should=True),
+                   authenticates(runner, surface, name, OTHER_PASSWORD, should=False)]
+        if not runner.listed(surface, name):
+            checks.append(failed(f"{name!r} is no longer listed after creating {variant!r}"))
+    conclude(record, combine(*checks), expected[0], second.reply)
+
+
+@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.requirement("USER-CREATE-CONCURRENCY", "USER-CREATE-DUPLICATE")
+def test_concurrent_creates_of_one_name(surface, runner, run_context, users, record):
+    name = users.name()
+    ok = runner.expectations(surface, "ok", "ok")
+    duplicate = runner.expectations(surface, "duplicate", "duplicate")
+    start = threading.Barrier(PARALLEL)
+
+    users.before_create(name)
+    try:
+        with _client_for(runner, run_context, record, surface, PARALLEL) as client:
+            def one(_):
+                start.wait(timeout=30)
+                return _send_create(client, surface, name, PASSWORD)
+            with ThreadPoolExecutor(PARALLEL) as pool:
+                replies = list(pool.map(one, range(PARALLEL)))
+    finally:
+        # whatever happened, the name may exist now: it is ours to drop
+        users.after_create(name, runner.listed(surface, name))
+    winners = [r for r in replies if succeeded(runner, surface, r)]
+    losers = [r for r in replies if not succeeded(runner, surface, r)]
+    checks = [judge(r, *ok) for r in winners] + [judge(r, *duplicate) for r in losers]
+    if len(winners) != 1:
+        checks.append(failed(f"{len(winners)} of {PARALLEL} concurrent creates succeeded, expected 1"))
+    else:
+        checks.append(passed(f"1 success, {len(losers)} duplicates"))
+    if not runner.listed(surface, name):
+        checks.append(failed(f"{name!r} is not listed after the concurrent creates"))
+    conclude(record, combine(*checks), duplicate[0], losers[0] if losers else None)
