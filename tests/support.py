@@ -11,7 +11,6 @@ import time
 from contextlib import contextmanager
 from typing import Callable
 
-from pymilvus import MilvusClient, MilvusException
 
 from milvus_conformance.checks import rest_checks
 from milvus_conformance.checks.expectations import Expectation
@@ -127,20 +126,6 @@ def rest_login(rest, user: str, password: str):
     return rest.describe_user(user, token=f"{user}:{password}")
 
 
-def sdk_can_authenticate(sdk, user: str, password: str) -> bool:
-    """True if `user:password` opens a connection. A dedicated connection every time: pymilvus
-    shares connections per (uri, token), so a second check with the same token would never reach
-    the server (SdkClient.can_authenticate has that problem). A refusal counts only if the suite's
-    own connection still works."""
-    REDACTOR.add_credentials(user, password)
-    try:
-        MilvusClient(uri=sdk.uri, token=f"{user}:{password}", timeout=10, dedicated=True).close()
-        return True
-    except MilvusException:
-        sdk.user_names()   # raises if the target itself is gone
-        return False
-
-
 def _until(attempt: Callable[[], bool], want: bool, settle: bool) -> bool:
     """attempt() once; if `settle`, again until it gives `want`, for up to SETTLE_S."""
     start = time.monotonic()
@@ -177,7 +162,7 @@ def authenticates(runner, surface: str, user: str, password: str, should: bool,
     if surface == "rest":
         return rest_authenticates(runner, runner.client("rest"), user, password, should, settle)
     sdk = runner.client(surface)
-    does = _until(lambda: sdk_can_authenticate(sdk, user, password), should, settle)
+    does = _until(lambda: sdk.can_authenticate(user, password), should, settle)
     if does == should:
         return passed(f"{user!r} {'connects' if does else 'cannot connect'} with that password")
     return failed(f"{user!r} {'connects' if does else 'cannot connect'} with "
