@@ -196,6 +196,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
                   f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
+    for case in run.cases:   # schemathesis cases say how many requests they generated
+        if " generated cases " in case.message and case.status is not Status.SKIP:
+            tr.write_line(f"generated: {case.message.splitlines()[0]}")
     from .reports.parity import parity_rows
 
     rows = parity_rows(run)

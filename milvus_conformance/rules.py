@@ -12,6 +12,10 @@ from dataclasses import dataclass, field
 from .profiles import Profile, Value
 
 ASCII_LETTERS = set(string.ascii_letters)
+# Go's strings.TrimSpace (unicode.IsSpace), which Milvus uses; Python's str.strip() also strips
+# \x1c-\x1f, which Go keeps.
+GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
+           "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
 NAME_BODY = set(string.ascii_letters + string.digits + "_")
 
 # Character classes of the documented password rule. The docs do not define "special character";
@@ -60,12 +64,12 @@ def _need(profile: Profile, key: str, used: list[Value]) -> Value:
 
 def check_name(profile: Profile, name: str, used: list[Value]) -> Prediction | None:
     """None when the name is valid under the profile; otherwise the prediction for the create."""
-    if name != name.strip():
+    if name != name.strip(GO_SPACE):
         trims = _need(profile, "user_name.trims_spaces", used)
         if trims.value is None:
             return Prediction(None, f"{profile.name} does not say whether names are trimmed", used)
         if trims.value:
-            name = name.strip()
+            name = name.strip(GO_SPACE)
         else:
             return Prediction("invalid_value", "userName has surrounding spaces", used,
                               "user_name.trims_spaces")

@@ -1,0 +1,268 @@
+"""Unit tests of the generated-case checks (milvus_conformance/fuzz) against synthetic responses: no
+server. Each builds the request the way schemathesis would have sent it and the answer a server gave."""
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import requests
+import schemathesis
+
+from milvus_conformance.fuzz import checks, hygiene, run_collecting
+from milvus_conformance.fuzz.schema import load_schema, shaped_spec
+from milvus_conformance.profiles import load_profile
+from milvus_conformance.requirements import load_requirements
+
+TOKEN = "root:Sup3r-Secret"
+ADMIN = f"Bearer {TOKEN}"
+BASE = "http://target.invalid"
+OK = {"code": 0, "data": {}}
+SCHEMA = load_schema(load_profile("embedded"), tier="gate", phases=("coverage",), base_url=BASE, seed=1,
+                     request_timeout=5, check_names=[c.__name__ for c in checks.CHECKS])
+
+
+@pytest.fixture(autouse=True)
+def embedded():
+    checks.configure(load_profile("embedded"), ADMIN, auth_enabled=True)
+    yield
+    checks.configure(load_profile("embedded"), ADMIN, auth_enabled=True)
+    hygiene.FACTS.clear()
+    checks.FAILED.clear()
+
+
+def exchange(operation_id, body=None, answer=OK, status=200, *, raw=None, auth=ADMIN, method="POST",
+             headers=None, content_type="application/json; charset=utf-8"):
+    operation = SCHEMA.find_operation_by_id(operation_id)
+    case = operation.Case(body=body) if isinstance(body, dict) else operation.Case()
+    sent = {"Content-Type": "application/json", **(headers or {})}
+    if auth is not None:
+        sent["Authorization"] = auth
+    data = raw if raw is not None else (json.dumps(body).encode() if body is not None else b"")
+    request = requests.Request(method, BASE + operation.path, headers=sent, data=data).prepare()
+    content = answer if isinstance(answer, bytes) else json.dumps(answer).encode()
+    response = schemathesis.Response(status_code=status, headers={"content-type": [content_type]},
+                                     content=content, request=request, elapsed=0.01, verify=True)
+    return case, response
+
+
+def problems(case, response) -> list[str]:
+    found = []
+    for check in checks.CHECKS:
+        try:
+            check(None, response, case)
+        except AssertionError as exc:
+            found.append(str(exc))
+    for text in found:
+        assert TOKEN not in text and "Sup3r" not in text, "the token leaked into a failure message"
+    return found
+
+
+def only(found: list[str], *ids: str) -> str:
+    assert len(found) == 1, found
+    for rid in ids:
+        assert rid in found[0], found[0]
+    return found[0]
+
+
+# ---- users/create: outcomes predicted by rules.predict_create under the profile -----------------------
+def test_valid_create_accepted_passes():
+    assert problems(*exchange("createUser", {"userName": "fuzzA", "password": "secret1"})) == []
+
+
+def test_valid_create_refused_fails_with_requirement_and_reproduction():
+    text = only(problems(*exchange("createUser", {"userName": "fuzzA", "password": "secret1"},
+                                   {"code": 1100, "message": "invalid"})), "USER-CREATE-ROUTE")
+    assert "predicted ok" in text
+    assert 'curl -sS -X POST http://target.invalid/v2/vectordb/users/create' in text
+    assert '--oauth2-bearer "$TOKEN"' in text and '"userName": "fuzzA"' in text
+
+
+def test_password_one_byte_too_long_must_be_refused():
+    body = {"userName": "fuzzA", "password": "0" * 73}
+    assert problems(*exchange("createUser", body, {"code": 65535, "message": "bcrypt"})) == []
+    text = only(problems(*exchange("createUser", body, OK)), "USER-CREATE-PASSWORD-LENGTH")
+    assert "predicted bcrypt_error" in text and "73 bytes is over 72" in text
+    assert problems(*exchange("createUser", {"userName": "fuzzA", "password": "0" * 72}, OK)) == []
+
+
+@pytest.mark.parametrize("raw, kind, rid", [
+    (b"", "malformed_body", "USER-CREATE-MALFORMED-BODY"),
+    (b'{"userName": "fuzzA", ', "malformed_body", "USER-CREATE-MALFORMED-BODY"),
+    (b'{"userName": "fuzzA", "password": NaN}', "malformed_body", "USER-CREATE-MALFORMED-BODY"),
+    (b"[1, 2]", "malformed_body", "USER-CREATE-MALFORMED-BODY"),
+    (b"null", "missing_field", "USER-CREATE-BODY-FIELDS"),
+    (b'{"userName": 1}', "malformed_body", "USER-CREATE-MALFORMED-BODY"),    # wrong type beats missing
+    (b'{"userName": "fuzzA", "password": null}', "missing_field", "USER-CREATE-BODY-FIELDS"),
+    (b'{"userName": "", "password": "secret1"}', "missing_field", "USER-CREATE-BODY-FIELDS"),
+    (b'{"userName": "1bad", "password": "secret1"}', "invalid_value", "USER-CREATE-NAME-FIRST-CHAR"),
+    (b'{"userName": "a-b", "password": "secret1"}', "invalid_value", "USER-CREATE-NAME-CHARSET"),
+    (b'{"userName": "' + b"a" * 33 + b'", "password": "secret1"}', "invalid_value",
+     "USER-CREATE-NAME-LENGTH"),
+])
+def test_invalid_bodies_must_not_get_the_success_code(raw, kind, rid):
+    case, refused = exchange("createUser", raw=raw, answer={"code": 1801, "message": "refused"})
+    assert problems(case, refused) == []
+    text = only(problems(*exchange("createUser", raw=raw, answer=OK)), rid)
+    assert f"predicted {kind}" in text
+
+
+def test_case_insensitive_keys_follow_the_profile():
+    body = {"USERNAME": "fuzzA", "Password": "secret1"}
+    assert problems(*exchange("createUser", body, OK)) == []                 # embedded: Go encoding/json
+    checks.configure(load_profile("milvus-2.4"), ADMIN, auth_enabled=True)  # not covered: no verdict
+    assert problems(*exchange("createUser", body, {"code": 1802, "message": "missing"})) == []
+
+
+def test_later_null_does_not_unset_a_field():
+    raw = b'{"userName": "fuzzA", "username": null, "password": "secret1"}'
+    assert problems(*exchange("createUser", raw=raw, answer=OK)) == []
+
+
+def test_name_python_and_go_trim_differently_is_not_judged():
+    assert problems(*exchange("createUser", {"userName": "\x1cabc", "password": "secret1"}, OK)) == []
+
+
+@pytest.mark.parametrize("value, answer, status, judged", [
+    ("0", {"code": 10001, "message": "request timeout"}, 408, False),   # embedded: 0 -> timeout
+    ("0", OK, 200, True),
+    ("-5", OK, 200, False),                                             # UNCONFIRMED: not judged
+    ("abc", {"code": 1100, "message": "x"}, 200, True),                # unparsable: ignored -> ok
+    ("2", {"code": 10001, "message": "request timeout"}, 408, False),  # a short deadline may expire
+])
+def test_request_timeout(value, answer, status, judged):
+    found = problems(*exchange("createUser", {"userName": "fuzzA", "password": "secret1"}, answer, status,
+                               headers={"Request-Timeout": value}))
+    assert bool(found) is judged, found
+    if judged:
+        assert "USER-CREATE-REQUEST-TIMEOUT" in found[0]
+
+
+def test_wrong_method_is_judged_and_options_is_not():
+    body = {"userName": "fuzzA", "password": "secret1"}
+    answer = b"404 page not found"
+    assert problems(*exchange("createUser", body, answer, 404, method="PUT",
+                              content_type="text/plain")) == []
+    only(problems(*exchange("createUser", body, OK, 200, method="PUT")), "USER-CREATE-UNKNOWN-ROUTE")
+    assert problems(*exchange("createUser", body, b"", 204, method="OPTIONS", content_type="")) == []
+
+
+def test_duplicate_of_a_user_we_own():
+    case, response = exchange("createUser", {"userName": "fuzzA", "password": "secret1"},
+                              {"code": 65535, "message": "user already exists: fuzzA"})
+    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root", "fuzzA"}), frozenset())
+    assert problems(case, response) == []
+    case, response = exchange("createUser", {"userName": "fuzzA", "password": "secret1"}, OK)
+    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root", "fuzzA"}), frozenset())
+    assert any("USER-CREATE-DUPLICATE" in p for p in problems(case, response))
+
+
+def test_user_cap_of_a_shared_server_is_no_verdict():
+    answer = {"code": 65535, "message": "the number of users has reached the limit"}
+    assert problems(*exchange("createUser", {"userName": "fuzzA", "password": "secret1"}, answer)) == []
+
+
+# ---- state around the request (facts from hygiene) ------------------------------------------------
+def test_refused_create_that_created_the_user_fails():
+    case, response = exchange("createUser", {"userName": "1bad", "password": "secret1"},
+                              {"code": 1100, "message": "invalid"})
+    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root"}), frozenset({"1bad"}))
+    only(problems(case, response), "USER-CREATE-SEMANTICS")
+
+
+def test_success_without_the_user_listed_fails():
+    case, response = exchange("createUser", {"userName": "fuzzA", "password": "secret1"}, OK)
+    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root"}), frozenset())
+    only(problems(case, response), "USER-CREATE-SEMANTICS")
+
+
+def test_use_after_drop(monkeypatch):
+    monkeypatch.setattr(checks, "list_users", lambda request: ["root", "fuzzA"])
+    only(problems(*exchange("dropUser", {"userName": "fuzzA"}, OK)), "USER-DROP-SEMANTICS")
+    monkeypatch.setattr(checks, "list_users", lambda request: ["root"])
+    assert problems(*exchange("dropUser", {"userName": "fuzzA"}, OK)) == []
+
+
+# ---- authentication ------------------------------------------------------------------------------
+@pytest.mark.parametrize("auth", [None, "Bearer ", "Bearer root:wrong", "Basic eA=="])
+def test_no_success_without_valid_credentials(auth):
+    refused = {"code": 1800, "message": "user hasn't authenticated"}
+    assert problems(*exchange("listUsers", {}, refused, 401, auth=auth)) == []
+    text = only(problems(*exchange("listUsers", {}, {"code": 0, "data": ["root"]}, auth=auth)),
+                "USER-CREATE-AUTH-REQUIRED")
+    assert ("missing" in text) if auth is None else ("mangled" in text)
+
+
+def test_auth_check_off_when_the_target_has_authorization_disabled():
+    checks.configure(load_profile("embedded"), ADMIN, auth_enabled=False)
+    assert problems(*exchange("listUsers", {}, {"code": 0, "data": ["root"]}, auth=None)) == []
+
+
+# ---- envelopes and server errors --------------------------------------------------------------------
+@pytest.mark.parametrize("operation_id, answer, status, content_type, rid", [
+    ("createUser", {"code": 0}, 200, "application/json", "USER-CREATE-SUCCESS-ENVELOPE"),
+    ("listUsers", {"code": 0, "data": {}}, 200, "application/json", "USER-LIST-ENVELOPE"),
+    ("describeUser", {"code": 5}, 200, "application/json", "USER-DESCRIBE-ENVELOPE"),
+    ("dropUser", b"oops", 200, "text/plain", "USER-CREATE-CONTENT-TYPE"),
+    ("dropUser", b"{not json", 200, "application/json", "USER-DROP-ENVELOPE"),
+    ("updatePassword", {"code": 500}, 500, "application/json", "USER-UPDATE-PASSWORD-ENVELOPE"),
+])
+def test_envelope_and_server_errors(operation_id, answer, status, content_type, rid):
+    body = {"userName": "fuzzA", "password": "x", "newPassword": "secret12"}
+    found = problems(*exchange(operation_id, body, answer, status, content_type=content_type))
+    assert any(rid in p for p in found), found
+
+
+@pytest.mark.parametrize("operation_id, answer, status, content_type", [
+    ("listUsers", {"code": 0, "data": ["root"]}, 200, "application/json"),
+    ("describeUser", {"code": 0, "data": []}, 200, "application/json"),
+    ("dropUser", {"code": 1401, "message": "root user cannot be deleted"}, 200, "application/json"),
+    ("dropUser", b"404 page not found", 404, "text/plain"),
+    ("createUser", b"timeout", 408, "text/plain"),
+])
+def test_contract_answers_pass(operation_id, answer, status, content_type):
+    assert problems(*exchange(operation_id, {"userName": "root"}, answer, status,
+                              content_type=content_type, headers={"Request-Timeout": "-1"})) == []
+
+
+def test_every_cited_requirement_exists():
+    import inspect
+
+    source = inspect.getsource(checks)
+    cited = set(re.findall(r'"(USER-[A-Z-]*[A-Z])"', source))
+    cited |= {checks.CREATE + suffix for suffix in re.findall(r'CREATE \+ "([A-Z-]+)"', source)}
+    cited |= {checks.CREATE + suffix for suffix in checks.BY_KEY.values()}
+    assert cited and cited <= set(load_requirements()), cited - set(load_requirements())
+
+
+# ---- generation shaped by the profile ----------------------------------------------------------------
+def test_shaped_spec_follows_the_profile():
+    schemas = shaped_spec(load_profile("embedded"))["components"]["schemas"]
+    assert (schemas["Password"]["minLength"], schemas["Password"]["maxLength"]) == (6, 72)
+    assert "x-password-character-classes" not in schemas["Password"]
+    assert schemas["UserName"]["maxLength"] == 32
+    pattern = shaped_spec(load_profile("milvus-2.6"))["components"]["schemas"]["UserName"]["pattern"]
+    assert re.fullmatch(pattern, "a.b-c")
+    documented = shaped_spec(load_profile("documented"))
+    assert documented["components"]["schemas"]["Password"]["maxLength"] == 64
+    assert "maxLength" not in documented["components"]["schemas"]["UserName"]
+    assert documented["components"]["parameters"]["RequestTimeout"]["schema"]["default"] == 30
+
+
+def test_candidate_names_cover_every_spelling_and_trim():
+    body = {"userName": " fuzzA ", "USERNAME": "fuzzB", "userName2": "no", "password": "x"}
+    assert hygiene.candidate_names(body) == {" fuzzA ", "fuzzA", "fuzzB"}
+    assert hygiene.candidate_names(["fuzzA"]) == set()
+
+
+def test_check_failures_are_collected_and_other_errors_propagate():
+    from schemathesis.core.failures import CustomFailure, FailureGroup
+
+    failure = CustomFailure(operation="POST /x", title="t", message="m", exception=AssertionError("m"))
+
+    def failing():
+        raise FailureGroup([failure], "group")
+
+    assert run_collecting(failing) == [(failure, False)]
+    with pytest.raises(ZeroDivisionError):
+        run_collecting(lambda: 1 / 0)
