@@ -7,6 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
+JOBS   ?= 2
 
 .PHONY: conformance check selftests suite-smoke serve bench venv clean
 
@@ -21,7 +22,7 @@ $(STAMP): pyproject.toml
 # The suite. Exit status (see README): 0 conforms, 1 does not conform, 2 interrupted,
 # 3 harness/infrastructure error, 4 bad configuration. make itself reports it as "Error N".
 conformance: $(STAMP)
-	@$(PY) -m pytest tests -q $(ARGS)
+	@$(PY) -m pytest tests -q -n $(JOBS) $(ARGS)
 
 # The project's own tests: unit tests, the gateway and fault-injection tests against one real
 # server, then the whole suite against the embedded target under xdist (one server for the run).
