@@ -24,6 +24,9 @@ def test_generous_timeout(style, runner, users):
     runner.create(f"sdk-{style}", users.name(), PASSWORD, timeout=GENEROUS_S)
 
 
+ATTEMPTS = 12   # the race goes the documented way in roughly 1 of 5 calls: 12 keep the verdict stable
+
+
 @pytest.mark.parametrize("style", STYLES)
 @pytest.mark.requirement("SDK-CREATE-USER-TIMEOUT", "SDK-CREATE-USER-EXCEPTION")
 def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, record):
@@ -32,7 +35,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
     # A deadline this short races the server: usually the client's own deadline fires (the
     # profile's declared exception type), sometimes a server answer arrives first and pymilvus
     # raises the documented MilvusException. A few attempts make the verdict stable run to run.
-    for _attempt in range(5):
+    for _attempt in range(ATTEMPTS):
         name = users.name()
         users.before_create(name)
         try:
@@ -45,7 +48,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
         if first.status is not Status.UNEXPECTED_PASS:
             break
     else:
-        first = passed(f"behaved as documented in 5 attempts ({reply.raised}, code {reply.code!r}); "
+        first = passed(f"behaved as documented in {ATTEMPTS} attempts ({reply.raised}, code {reply.code!r}); "
                        f"the declared deviation ({expected[0].describe()}) depends on a race")
     checks = [first]
     # The run goes on: the same connection creates the same name at once - ok, or duplicate when the
