@@ -9,7 +9,7 @@ STAMP  := $(VENV)/.installed
 ARGS   ?=
 JOBS   ?= 2
 
-.PHONY: conformance check selftests suite-smoke serve bench venv clean
+.PHONY: conformance check selftests suite-smoke serve bench killrate venv clean
 
 venv: $(STAMP)
 
@@ -39,6 +39,10 @@ serve: $(STAMP)
 
 bench: $(STAMP)
 	@$(PY) bench/bench.py
+
+# The suite's power: the gate tier through each fault of the catalogue; table in reports/killrate.md
+killrate: $(STAMP)
+	@$(PY) -m milvus_conformance.faults.killrate --reports-dir reports
 
 clean:
 	rm -rf $(VENV) .conformance reports/*.json reports/*.xml reports/*.html reports/*.md

@@ -56,7 +56,8 @@ class Journal:
     def write(self, event: str, name: str, exact: bool = False) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         with self.file.open("a", encoding="utf-8") as f:
-            f.write(json.dumps({"event": event, "name": name, "exact": exact}) + "\n")
+            f.write(json.dumps({"event": event, "name": name, "exact": exact,
+                                "pid": os.getpid()}) + "\n")
             f.flush()
             os.fsync(f.fileno())
 
@@ -136,6 +137,32 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
+def _writers(run_dir: Path) -> set[int]:
+    """Every process that wrote to a run's journal (the controller and each xdist worker)."""
+    pids = set()
+    for path in run_dir.glob("users-*.jsonl"):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                pids.add(int(json.loads(line).get("pid", -1)))
+            except (ValueError, AttributeError):
+                continue
+    return pids
+
+
+def unconfirmed_exact(run_dir: Path) -> set[str]:
+    """Exact names (no run prefix) a dead run meant to create but never confirmed: maybe ours,
+    maybe somebody else's - never dropped, only reported."""
+    events: dict[str, tuple[str, bool]] = {}
+    for path in sorted(run_dir.glob("users-*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            try:
+                e = json.loads(line)
+            except ValueError:
+                continue
+            events[e["name"]] = (e["event"], bool(e.get("exact")))
+    return {n for n, (last, exact) in events.items() if exact and last == "intent"}
+
+
 def journal_leftovers(run_dir: Path) -> set[str]:
     """Users a run may have left: names carrying its prefix (unique to the run, even when a case put
     another character first) that it intended, and exact names it confirmed it created."""
@@ -161,9 +188,11 @@ def journal_leftovers(run_dir: Path) -> set[str]:
     return out
 
 
-def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None) -> list[str]:
+def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None,
+          suspects: set[str] | None = None) -> list[str]:
     """Drop what dead runs against `target` left behind (and this run's, when `current_run` is given
-    at its end). Returns the names dropped."""
+    at its end). Returns the names dropped; adds to `suspects` the existing users a dead run may
+    have created but never confirmed (they are left alone)."""
     runs = Path(state_dir) / "runs"
     dropped: list[str] = []
     if not runs.is_dir():
@@ -180,11 +209,15 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
         if owner.get("target") != target:
             continue
         mine = run_dir.name == current_run
-        if not mine and owner.get("pid", -1) > 0 and _pid_alive(owner["pid"]):
-            continue   # a run still in progress (e.g. in another terminal)
+        pids = {owner.get("pid", -1)} | _writers(run_dir)
+        if not mine and any(pid > 0 and _pid_alive(pid) for pid in pids):
+            continue   # a run, or an orphaned worker of one, still in progress
         leftovers = journal_leftovers(run_dir)
-        if leftovers:
+        maybe = unconfirmed_exact(run_dir)
+        if leftovers or maybe:
             existing = set(admin.user_names()) if existing is None else existing
+            if suspects is not None:
+                suspects.update(maybe & existing)
             for name in sorted(leftovers & existing):
                 admin.drop_user(name)
                 dropped.append(name)

@@ -65,6 +65,7 @@ def pytest_configure(config):
     for marker in MARKERS:
         config.addinivalue_line("markers", marker)
     if _is_worker(config):
+        _die_with_parent()
         if WORKER_KEY in config.workerinput:
             config.stash[CONTEXT] = RunContext.from_dict(json.loads(config.workerinput[WORKER_KEY]))
         return
@@ -98,6 +99,17 @@ def _unreachable_first(values: dict, exc: ConfigError) -> None:
         pytest.exit(f"conformance: target unreachable: {url} ({err})", ExitStatus.INFRASTRUCTURE)
 
 
+def _die_with_parent() -> None:
+    """An xdist worker ends when its controller is killed (even by SIGKILL), instead of going on
+    creating users after the next run has swept (Linux; elsewhere the journal's pids cover it)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
 def _interrupt(signum, frame):
     raise KeyboardInterrupt(f"signal {signum}")
 
@@ -117,7 +129,13 @@ def pytest_sessionstart(session):
     try:
         ctx.start(report=lambda line: _say(config, line))
         ctx.preflight()
-        ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx))
+        suspects: set[str] = set()
+        ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), suspects=suspects)
+        if ctx.swept:
+            _say(config, f"swept {len(ctx.swept)} user(s) left by an interrupted run")
+        if suspects:
+            _say(config, f"note: an interrupted run may have created {sorted(suspects)}; left alone "
+                         "because they could be somebody else's - drop them by hand if they are not")
         Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))

@@ -86,3 +86,21 @@ def test_dropped_users_are_not_leftovers(tmp_path):
                                        {"event": "created", "name": p + "a"},
                                        {"event": "dropped", "name": p + "a"}])
     assert journal_leftovers(tmp_path / "runs" / "run002") == set()
+
+
+def test_sweep_leaves_a_run_alone_while_any_of_its_writers_lives(tmp_path):
+    """An orphaned xdist worker of a killed controller may still create users: not swept yet."""
+    import os
+
+    p = run_prefix("orphan")
+    admin = FakeAdmin([p + "a"])
+    dead_run(tmp_path, "orphan", "T", [{"event": "intent", "name": p + "a", "pid": os.getpid()}])
+    assert sweep(tmp_path, "T", admin) == [] and admin.names == {p + "a"}
+
+
+def test_unconfirmed_exact_names_are_reported_not_dropped(tmp_path):
+    admin = FakeAdmin(["milvusAdmin"])
+    dead_run(tmp_path, "dead02", "T", [{"event": "intent", "name": "milvusAdmin", "exact": True}])
+    suspects = set()
+    assert sweep(tmp_path, "T", admin, suspects=suspects) == []
+    assert suspects == {"milvusAdmin"} and admin.names == {"milvusAdmin"}

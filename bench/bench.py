@@ -1,0 +1,170 @@
+"""What the suite costs, against one target (`make bench`). Prints figures; asserts nothing.
+
+    python bench/bench.py            # starts the embedded target (Milvus 2.3.5 + REST v2 gateway)
+    CONFORMANCE_BASE_URL=... CONFORMANCE_GRPC_URI=... CONFORMANCE_TOKEN=... python bench/bench.py
+
+1. the floor: the server's own latency for create+drop, a plain httpx loop (N pairs);
+2. the gate tier, serial, through the no-fault proxies (REST and gRPC), which count the requests
+   and sum their latencies: wall time, requests, request time against the floor;
+3. the gate tier with -n 2 against serial;
+4. the schemathesis CLI against our pytest integration (tests/test_fuzz_rest.py), createUser only
+   (the one operation that is safe on a shared target), phases examples+coverage: cases per second.
+See bench/README.md for how to read them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from milvus_conformance.faults import killrate  # noqa: E402
+from milvus_conformance.faults.grpc_faults import start_grpc_fault_proxy  # noqa: E402
+from milvus_conformance.faults.proxy import start_fault_proxy  # noqa: E402
+
+N = int(os.environ.get("BENCH_N", "200"))
+USERS = "/v2/vectordb/users/"
+OPERATION = "createUser"
+WORK = Path(tempfile.mkdtemp(prefix="bench-"))     # everything the bench writes; removed at the end
+
+
+def target():
+    """(endpoints, embedded target to stop or None)."""
+    url, grpc, token = (os.environ.get(k) for k in ("CONFORMANCE_BASE_URL", "CONFORMANCE_GRPC_URI",
+                                                      "CONFORMANCE_TOKEN"))
+    if url and grpc:
+        return killrate.Endpoints(url.rstrip("/"), grpc, token or "root:Milvus"), None
+    from milvus_conformance.embedded.target import EmbeddedTarget
+
+    t = EmbeddedTarget(Path(tempfile.mkdtemp(prefix="bench-", dir=WORK)))
+    e = t.start()
+    return killrate.Endpoints(e.base_url, e.grpc_uri, e.token), t
+
+
+def pct(values: list[float], p: float) -> float:
+    s = sorted(values)
+    return s[min(len(s) - 1, int(round(p / 100 * (len(s) - 1))))]
+
+
+def floor(ep) -> dict:
+    """create+drop of a fresh user, N times, nothing else: what the server needs per pair."""
+    headers = {"Authorization": f"Bearer {ep.token}", "Content-Type": "application/json"}
+    pairs, creates, drops, refused, prefix = [], [], [], 0, f"bench{secrets.token_hex(3)}_"
+    with httpx.Client(base_url=ep.base_url, headers=headers, timeout=30) as http:
+        for i in range(N):
+            name = f"{prefix}{i}"
+            t0 = time.perf_counter()
+            created = http.post(USERS + "create", json={"userName": name, "password": "Aa1!bench"})
+            t1 = time.perf_counter()
+            http.post(USERS + "drop", json={"userName": name})
+            t2 = time.perf_counter()
+            pairs.append(t2 - t0)
+            creates.append(t1 - t0)
+            drops.append(t2 - t1)
+            refused += created.status_code != 200 or '"code":0,' not in created.text
+    return {"n": N, "p50": pct(pairs, 50), "p95": pct(pairs, 95), "mean": statistics.mean(pairs),
+            "create": statistics.mean(creates), "drop": statistics.mean(drops), "refused": refused}
+
+
+def gate(ep, workers: int, fill: bool, work: Path) -> dict:
+    rest, sdk = start_fault_proxy(ep.base_url, None, ep.token), start_grpc_fault_proxy(ep.grpc_uri, None)
+    try:
+        status, results, seconds = killrate.run_suite(
+            killrate.Endpoints(rest.base_url, sdk.uri, ep.token), work, "embedded", workers, fill=fill)
+    finally:
+        rest.stop()
+        sdk.stop()
+    creates = rest.ctx.by_route.get(USERS + "create", 0) + sdk.ctx.stats["by_method"].get("CreateCredential", 0)
+    return {"exit": status, "wall": seconds, "cases": len((results or {}).get("cases", [])),
+            "rest": rest.requests, "grpc": sdk.requests, "creates": creates,
+            "request_seconds": rest.upstream_seconds + sdk.upstream_seconds}
+
+
+def schemathesis_cli(ep, work: Path) -> dict:
+    proxy = start_fault_proxy(ep.base_url, None, ep.token)   # records what it creates: dropped after
+    work.mkdir(parents=True, exist_ok=True)
+    report = work / "schemathesis.json"
+    cmd = [str(Path(sys.executable).with_name("schemathesis")), "run", str(ROOT / "specs" / "openapi.yaml"),
+           "--url", proxy.base_url, "-H", f"Authorization: Bearer {ep.token}", "--phases", "examples,coverage",
+           "--include-operation-id", OPERATION, "--continue-on-failure", "--seed", "1", "--workers", "1",
+           "--report", "json", "--report-json-path", str(report)]
+    try:
+        t0 = time.monotonic()
+        # a fresh working directory: no .schemathesis/ crash cache in the repository, none replayed
+        subprocess.run(cmd, cwd=work, capture_output=True, text=True, timeout=900)
+        wall = time.monotonic() - t0
+    finally:
+        proxy.stop()
+        killrate._cleanup(proxy.created, ep)
+    data = json.loads(report.read_text()) if report.exists() else {}
+    return {"cases": data.get("test_cases", {}).get("generated", 0), "wall": wall,
+            "run": data.get("running_time") or wall, "requests": proxy.requests}
+
+
+def ours(ep, work: Path) -> dict:
+    node = f"tests/test_fuzz_rest.py::test_generated_examples_and_coverage[{OPERATION}]"
+    if not (ROOT / "tests" / "test_fuzz_rest.py").exists():
+        return {"cases": 0, "wall": 0.0, "run": 0.0, "requests": 0}
+    proxy = start_fault_proxy(ep.base_url, None, ep.token)
+    try:
+        _, results, wall = killrate.run_suite(killrate.Endpoints(proxy.base_url, ep.grpc_uri, ep.token),
+                                              work, "embedded", 1, [node])
+    finally:
+        proxy.stop()
+        killrate._cleanup(proxy.created, ep)
+    case = next(iter((results or {}).get("cases", [])), {})
+    found = re.search(r"(\d+) generated cases", case.get("message", ""))
+    return {"cases": int(found.group(1)) if found else 0, "wall": wall, "run": case.get("duration_s", 0.0),
+            "requests": proxy.requests}
+
+
+def main() -> int:
+    started = time.monotonic()
+    ep, embedded = target()
+    work = WORK / "runs"
+    try:
+        fl = floor(ep)
+        serial = gate(ep, 1, embedded is not None, work / "serial")
+        parallel = gate(ep, 2, embedded is not None, work / "n2")
+        cli, mine = schemathesis_cli(ep, work), ours(ep, work / "fuzz")
+    finally:
+        if embedded is not None:
+            embedded.stop()
+        shutil.rmtree(WORK, ignore_errors=True)
+    ms = lambda s: f"{s * 1000:.1f} ms"   # noqa: E731
+    requests = serial["rest"] + serial["grpc"]
+    # the floor of the gate tier: each create costs a floor create, every other request a floor drop
+    floor_s = serial["creates"] * fl["create"] + (requests - serial["creates"]) * fl["drop"]
+    print(f"target: {ep.base_url} (REST), {ep.grpc_uri} (gRPC); {'embedded' if embedded else 'given'}")
+    print(f"1. floor, create+drop over REST, N={fl['n']}: p50 {ms(fl['p50'])}, p95 {ms(fl['p95'])}, "
+          f"mean {ms(fl['mean'])} (create {ms(fl['create'])}, drop {ms(fl['drop'])})"
+          + (f"; {fl['refused']} creates REFUSED (not a floor)" if fl["refused"] else ""))
+    print(f"2. gate tier, serial: {serial['wall']:.1f} s wall, {serial['cases']} cases, exit {serial['exit']}; "
+          f"{requests} requests ({serial['rest']} REST, {serial['grpc']} gRPC; {serial['creates']} creates); "
+          f"request time {serial['request_seconds']:.1f} s = {serial['request_seconds'] / max(floor_s, 1e-9):.2f} x "
+          f"the floor for those requests ({floor_s:.1f} s); wall = "
+          f"{serial['wall'] / max(serial['request_seconds'], 1e-9):.1f} x request time")
+    print(f"3. gate tier, -n 2: {parallel['wall']:.1f} s wall (serial {serial['wall']:.1f} s, speed-up "
+          f"{serial['wall'] / max(parallel['wall'], 1e-9):.2f} x), exit {parallel['exit']}")
+    for label, r in (("schemathesis CLI ", cli), ("pytest integration", mine)):
+        print(f"4. {label} ({OPERATION}; examples+coverage): {r['cases']} cases, {r['requests']} requests, "
+              f"{r['wall']:.1f} s wall ({r['cases'] / max(r['wall'], 1e-9):.1f} cases/s), "
+              f"{r['run']:.1f} s generating+running ({r['cases'] / max(r['run'], 1e-9):.1f} cases/s)")
+    print(f"bench: {time.monotonic() - started:.0f} s in all")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
