@@ -53,3 +53,12 @@ def test_fail_on_each_broken_envelope():
         assert judge(reply(200, broken), err, None).status is Status.FAIL, broken
     assert judge(reply(200, {"code": 1100, "message": "x"}, "text/plain"), err, None).status is Status.FAIL
     assert judge(reply(401, {"code": 1800, "message": "x"}), err, None).status is Status.FAIL
+
+
+def test_a_broken_envelope_names_the_envelope_requirement():
+    v = judge(reply(200, {"code": "0", "data": {}}), expect(EMB, "ok", "rest"), None)
+    assert v.status is Status.FAIL and v.requirements == ["USER-CREATE-SUCCESS-ENVELOPE"]
+    v = judge(reply(200, {"code": 1100, "message": "x"}, "text/plain"), expect(EMB, "invalid_value", "rest"), None)
+    assert "USER-CREATE-CONTENT-TYPE" in v.requirements
+    v = judge(reply(200, {"code": 65535, "message": "x"}), expect(EMB, "invalid_value", "rest"), None)
+    assert v.requirements == [], "a wrong code is the case's own requirement"

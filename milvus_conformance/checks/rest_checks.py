@@ -64,4 +64,9 @@ def _first(errors) -> str:
     return f"{where}: {e.message}"
 
 
+# The requirement a failing check breaks beyond the case's own (for users/create answers).
+check_content_type.requirement = lambda exp: "USER-CREATE-CONTENT-TYPE"
+check_envelope.requirement = lambda exp: ("USER-CREATE-SUCCESS-ENVELOPE" if exp.kind == "ok"
+                                          else "USER-CREATE-ERROR-ENVELOPE")
+
 REST_CHECKS = (check_status, check_content_type, check_envelope, check_code)

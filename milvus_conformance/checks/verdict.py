@@ -16,11 +16,19 @@ class Verdict:
     message: str
     problems: list[str] = field(default_factory=list)
     deviation_source: str = ""
+    requirements: list[str] = field(default_factory=list)   # broken beyond the case's own
 
 
 def problems(exp: Expectation, reply) -> list[str]:
     checks = REST_CHECKS if exp.surface == "rest" else SDK_CHECKS
     return [p for p in (check(exp, reply) for check in checks) if p]
+
+
+def implicated(exp: Expectation, reply) -> list[str]:
+    """Requirements broken by the failing checks themselves (e.g. the envelope's)."""
+    checks = REST_CHECKS if exp.surface == "rest" else SDK_CHECKS
+    return [check.requirement(exp) for check in checks
+            if hasattr(check, "requirement") and check(exp, reply)]
 
 
 def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict:
@@ -39,7 +47,8 @@ def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict
                        f"unexpected pass: the profile declares a deviation ({active.describe()}, "
                        f"{'; '.join(active.sources)}) but the target behaves as documented",
                        mine)
-    return Verdict(Status.FAIL, f"expected {active.describe()}: {'; '.join(mine)}", mine)
+    return Verdict(Status.FAIL, f"expected {active.describe()}: {'; '.join(mine)}", mine,
+                   requirements=implicated(active, reply))
 
 
 def _differs(active: Expectation, documented: Expectation) -> bool:

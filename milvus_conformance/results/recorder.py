@@ -37,6 +37,8 @@ class CaseRecorder:
         if verdict.status is Status.KNOWN_DEVIATION:
             pytest.xfail(REDACTOR.redact_text(verdict.message))
         if verdict.status in (Status.FAIL, Status.UNEXPECTED_PASS):
+            if self.operation == "users/create":
+                self.requirements = sorted(set(self.requirements) | set(verdict.requirements))
             text = f"[{', '.join(self.requirements)}] {verdict.message}{self._last_exchange()}"
             raise ConformanceFailure(REDACTOR.redact_text(text), expected, observed)
 
@@ -44,7 +46,9 @@ class CaseRecorder:
         """What was sent and received, so the failure line alone proves the point."""
         if not self.exchanges:
             return ""
-        e = self.exchanges[-1]
+        # the last create (the request under test), not the suite's own follow-up list call
+        creates = [x for x in self.exchanges if "create" in json.dumps(x.request)]
+        e = (creates or self.exchanges)[-1]
         sent = e.reproduction.splitlines()[-1] if e.reproduction else json.dumps(e.request)
         return f"\n  sent:     {sent[:600]}\n  received: {json.dumps(e.response, ensure_ascii=False)[:600]}"
 
@@ -100,6 +104,8 @@ def pytest_runtest_makereport(item, call):
     if isinstance(exc, TargetUnreachable) and not item.session.shouldstop:
         # the target is gone: stop here with one infrastructure error, not hundreds of them
         item.session.shouldstop = f"target unreachable: {exc}"
+    if isinstance(exc, ConformanceFailure) and report.failed:
+        report.longrepr = str(exc)   # what broke, what was sent, what came back: no traceback
     recorder = item.stash.get(RECORDER, None)
     if recorder is None and item.nodeid.startswith("tests/") and not report.passed:
         recorder = CaseRecorder(item)   # skipped or broken before its fixtures ran: still a result
