@@ -7,7 +7,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
-JOBS   ?= 2
+JOBS   ?= 0
 
 .PHONY: conformance check selftests suite-smoke serve bench killrate venv clean
 
