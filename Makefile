@@ -13,10 +13,11 @@ JOBS   ?= 0
 
 venv: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every transitive dependency too (pip freeze of a clean install).
+$(STAMP): pyproject.toml constraints.txt
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	@$(PY) -m pip install --quiet --disable-pip-version-check --upgrade pip==25.3
-	@$(PY) -m pip install --quiet --disable-pip-version-check -e '.[embedded,dev]'
+	@$(PY) -m pip install --quiet --disable-pip-version-check -c constraints.txt -e '.[embedded,dev]'
 	@touch $@
 
 # The suite. Exit status (see README): 0 conforms, 1 does not conform, 2 interrupted,
