@@ -184,6 +184,16 @@ def _invalid_name_chars(name: str) -> str:
 _has_class_rule = lambda p: (p["password.min_classes"] or 0) > 0                            # noqa: E731
 
 
+def _describe_data_object(req, resp, ctx):
+    if req.path == USERS + "describe" and is_ok(resp):
+        return Resp.of_json(200, {"code": 0, "data": {}})
+    return resp
+
+
+def _update_password_ignored(req, ctx):
+    return Resp.of_json(200, OK) if req.path == USERS + "update_password" else req
+
+
 def rq(name, requirement, description, transform, **kw) -> Fault:
     return Fault(name, requirement, description, request_transform=transform, **kw)
 
@@ -281,6 +291,10 @@ FAULTS: list[Fault] = [
     rs("user-cap-ignored", R + "USER-CAP", "a create over the user limit answers code 0 (creates nothing)",
        on_create_answer(is_cap, answer(OK)), needs_fill=True),
     rq("drop-root-accepted", "USER-DROP-ENVELOPE", "users/drop of root answers success (not forwarded)", _drop_root),
+    rs("describe-data-object", "USER-DESCRIBE-ENVELOPE", "users/describe answers data as an object, not "
+       "the list of role names", _describe_data_object),
+    rq("update-password-ignored", "USER-UPDATE-PASSWORD-ENVELOPE", "users/update_password answers success "
+       "without changing the password", _update_password_ignored),
     rq("drop-unknown-refused", "USER-DROP-ENVELOPE", "users/drop of a user that does not exist answers 65535",
        _drop_unknown_refused),
     # ---- headers, methods, routes, body ----

@@ -30,6 +30,7 @@ import pytest
 from .. import REPO_ROOT
 
 DUMP_ENV, SELECT_ENV = "CONFORMANCE_KILLRATE_DUMP", "CONFORMANCE_KILLRATE_SELECT"
+PLUGIN = "milvus_conformance.faults.killrate"   # not __name__: that is "__main__" under python -m
 SLOW_S = 1.0          # a case slower than this in the clean run runs only if the fast ones did not kill
 
 
@@ -75,7 +76,7 @@ def _env(extra: dict) -> dict:
 def _pytest(ep: Endpoints, profile: str, work: Path, *args: str) -> list[str]:
     # --assert=plain: no assertion rewriting at start-up (seconds per run without a bytecode cache)
     return [sys.executable, "-m", "pytest", *args, "-q", "--assert=plain", "-p", "no:cacheprovider",
-            "-p", __name__, "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", ep.token,
+            "-p", PLUGIN, "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", ep.token,
             "--profile", profile, "--reports-dir", str(work / "reports"), "--state-dir", str(work / "state")]
 
 
@@ -312,7 +313,8 @@ def main(argv=None) -> int:
     ap.add_argument("--fill-server", action="store_true", help="a given target may be filled to its user cap")
     ap.add_argument("faults", nargs="*", help="fault names (default: all)")
     args = ap.parse_args(argv)
-    ep = Endpoints(args.base_url, args.grpc_uri, args.token) if args.base_url and args.grpc_uri else None
+    grpc_uri = args.grpc_uri if not args.grpc_uri or "://" in args.grpc_uri else f"http://{args.grpc_uri}"
+    ep = Endpoints(args.base_url, grpc_uri, args.token) if args.base_url and grpc_uri else None
     report = run(args.faults or None, args.reports_dir, ep, args.profile, jobs=args.jobs,
                  fill=True if args.fill_server else None)
     print(f"kill rate {report['killed']}/{report['counted']} in {report['total_seconds']} s; "
