@@ -26,7 +26,11 @@ OPTIONS = {
     "rate_limit": ("CONFORMANCE_RATE_LIMIT", "0", "most requests per second per process (0 = no limit)"),
     "request_timeout": ("CONFORMANCE_REQUEST_TIMEOUT", "15", "per-request timeout of the suite, seconds"),
     "tier": ("CONFORMANCE_TIER", "gate", "gate (deterministic) or nightly (plus fuzzing and stateful)"),
+    "fuzz_examples": ("CONFORMANCE_FUZZ_EXAMPLES", None, "nightly: fuzzing cases per operation (400)"),
+    "fuzz_scenarios": ("CONFORMANCE_FUZZ_SCENARIOS", None, "nightly: stateful scenarios (150)"),
+    "fuzz_seed": ("CONFORMANCE_FUZZ_SEED", None, "nightly: the seed to replay (printed by every run)"),
 }
+FUZZ_OPTIONS = ("fuzz_examples", "fuzz_scenarios", "fuzz_seed")
 FLAGS = {
     "read_only": ("CONFORMANCE_READ_ONLY", "run only what creates nothing (for clusters without writes)"),
     "fill_server": ("CONFORMANCE_FILL_SERVER",
@@ -50,6 +54,7 @@ class TargetConfig:
     rate_limit: float = 0.0
     request_timeout: float = 15.0
     tier: str = "gate"
+    fuzz: dict = field(default_factory=dict)       # fuzz option -> int, only those given
     read_only: bool = False
     fill_server: bool = False
     allow_auth_disabled: bool = False
@@ -91,6 +96,8 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
         rate_limit=_number("--rate-limit", get["rate_limit"], float, 0, 10_000),
         request_timeout=_number("--request-timeout", get["request_timeout"], float, 0.5, 600),
         tier=get["tier"], read_only=flags["read_only"],
+        fuzz={name: _number(f"--{name.replace('_', '-')}", get[name], int, 0, 10**15)
+              for name in FUZZ_OPTIONS if get[name] not in (None, "")},
         fill_server=flags["fill_server"] or embedded,
         allow_auth_disabled=flags["allow_auth_disabled"],
     )

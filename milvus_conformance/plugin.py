@@ -77,6 +77,8 @@ def pytest_configure(config):
     except ConfigError as exc:
         _unreachable_first(values, exc)
         raise pytest.UsageError(str(exc)) from None
+    for name, value in target.fuzz.items():   # the fuzz module (and xdist workers) read these
+        os.environ[cfg.OPTIONS[name][0]] = str(value)
     run_id = new_run_id()
     config.stash[CONTEXT] = RunContext(config=target, run_id=run_id)
     config.stash[COLLECTOR] = Collector(run_id, Target(

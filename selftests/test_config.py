@@ -38,3 +38,10 @@ def test_bad_configuration(values, match):
         from_values(values, env={})
     assert info.value.exit_status == ExitStatus.CONFIGURATION
     assert "\n" not in str(info.value), "one line"
+
+
+def test_fuzz_options_are_validated_numbers():
+    c = from_values({"fuzz_examples": "1500", "fuzz_seed": "42"}, env={"CONFORMANCE_FUZZ_SCENARIOS": "9"})
+    assert c.fuzz == {"fuzz_examples": 1500, "fuzz_scenarios": 9, "fuzz_seed": 42}
+    with pytest.raises(ConfigError, match="--fuzz-examples"):
+        from_values({"fuzz_examples": "lots"}, env={})
