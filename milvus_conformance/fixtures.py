@@ -95,7 +95,7 @@ def _workers() -> int:
 def ledger(run_context, request):
     """This process's share of the run's users. Dropped at the end of the session; the controller
     sweeps the journal after that, which also covers a worker that died."""
-    if run_context.config.grpc_uri or run_context.grpc_uri:
+    if run_context.grpc_uri:
         admin = admin_ops(run_context, sdk=request.getfixturevalue("sdk_admin"))
     else:
         admin = admin_ops(run_context, rest=request.getfixturevalue("rest_admin"))

@@ -17,8 +17,8 @@ import random
 import secrets
 import shutil
 import string
-import time
 from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
@@ -137,55 +137,49 @@ def _pid_alive(pid: int) -> bool:
         return True
 
 
-def _writers(run_dir: Path) -> set[int]:
-    """Every process that wrote to a run's journal (the controller and each xdist worker)."""
-    pids = set()
-    for path in run_dir.glob("users-*.jsonl"):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                pids.add(int(json.loads(line).get("pid", -1)))
-            except (ValueError, AttributeError):
-                continue
-    return pids
+@dataclass
+class JournalState:
+    """A run's journal, read once: the last state of each name, whether it is an exact name, and
+    every process that wrote (the controller and each xdist worker)."""
+    prefix: str
+    last: dict[str, str] = field(default_factory=dict)
+    exact: dict[str, bool] = field(default_factory=dict)
+    writers: set[int] = field(default_factory=set)
+
+    @property
+    def leftovers(self) -> set[str]:
+        """Names carrying the run's prefix (unique to it, even when a case put another character
+        first) that it intended, and exact names it confirmed it created."""
+        return {n for n, last in self.last.items()
+                if last != "dropped" and n not in PROTECTED
+                and (last == "created" or (self.prefix in n and not self.exact[n]))}
+
+    @property
+    def unconfirmed_exact(self) -> set[str]:
+        """Exact names (no run prefix) the run meant to create but never confirmed: maybe ours,
+        maybe somebody else's - never dropped, only reported."""
+        return {n for n, last in self.last.items() if self.exact[n] and last == "intent"}
 
 
-def unconfirmed_exact(run_dir: Path) -> set[str]:
-    """Exact names (no run prefix) a dead run meant to create but never confirmed: maybe ours,
-    maybe somebody else's - never dropped, only reported."""
-    events: dict[str, tuple[str, bool]] = {}
+def read_journal(run_dir: Path) -> JournalState:
+    state = JournalState(run_prefix(run_dir.name))
     for path in sorted(run_dir.glob("users-*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             try:
                 e = json.loads(line)
-            except ValueError:
-                continue
-            events[e["name"]] = (e["event"], bool(e.get("exact")))
-    return {n for n, (last, exact) in events.items() if exact and last == "intent"}
+                name, event = e["name"], e["event"]
+            except (ValueError, KeyError, TypeError):
+                continue   # a line cut by kill -9
+            if isinstance(e.get("pid"), int):
+                state.writers.add(e["pid"])
+            state.exact[name] = state.exact.get(name, False) or bool(e.get("exact"))
+            if not (event == "intent" and state.last.get(name) == "created"):
+                state.last[name] = event   # an intent after "created" (a duplicate) stays ours
+    return state
 
 
 def journal_leftovers(run_dir: Path) -> set[str]:
-    """Users a run may have left: names carrying its prefix (unique to the run, even when a case put
-    another character first) that it intended, and exact names it confirmed it created."""
-    prefix = run_prefix(run_dir.name)
-    events: dict[str, str] = {}
-    exact: dict[str, bool] = {}
-    for path in sorted(run_dir.glob("users-*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                e = json.loads(line)
-            except ValueError:
-                continue   # a line cut by kill -9
-            if e.get("event") == "intent" and events.get(e["name"]) == "created":
-                continue
-            events[e["name"]] = e["event"]
-            exact[e["name"]] = exact.get(e["name"], False) or bool(e.get("exact"))
-    out = set()
-    for name, last in events.items():
-        if last == "dropped" or name in PROTECTED:
-            continue
-        if last == "created" or (prefix in name and not exact[name]):
-            out.add(name)
-    return out
+    return read_journal(run_dir).leftovers
 
 
 def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None,
@@ -209,16 +203,15 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
         if owner.get("target") != target:
             continue
         mine = run_dir.name == current_run
-        pids = {owner.get("pid", -1)} | _writers(run_dir)
+        journal = read_journal(run_dir)
+        pids = {owner.get("pid", -1)} | journal.writers
         if not mine and any(pid > 0 and _pid_alive(pid) for pid in pids):
             continue   # a run, or an orphaned worker of one, still in progress
-        leftovers = journal_leftovers(run_dir)
-        maybe = unconfirmed_exact(run_dir)
-        if leftovers or maybe:
+        if journal.leftovers or journal.unconfirmed_exact:
             existing = set(admin.user_names()) if existing is None else existing
             if suspects is not None:
-                suspects.update(maybe & existing)
-            for name in sorted(leftovers & existing):
+                suspects.update(journal.unconfirmed_exact & existing)
+            for name in sorted(journal.leftovers & existing):
                 admin.drop_user(name)
                 dropped.append(name)
         shutil.rmtree(run_dir, ignore_errors=True)
@@ -245,8 +238,7 @@ class FillLock:
     @contextmanager
     def exclusive(self):
         with _flock(self._turnstile, fcntl.LOCK_EX), _flock(self._main, fcntl.LOCK_EX):
-            time.sleep(0)   # both held: no case of another process is running now
-            yield
+            yield   # both held: no case of another process is running now
 
 
 @contextmanager

@@ -28,6 +28,7 @@ pytest_plugins = ["milvus_conformance.fixtures"]
 WORKER_KEY = "milvus_conformance"
 CONTEXT = pytest.StashKey[RunContext]()
 COLLECTOR = pytest.StashKey[Collector]()
+RUN_RESULT = pytest.StashKey[object]()
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
     "surface(name): rest, sdk or both",
@@ -186,8 +187,6 @@ def pytest_sessionfinish(session, exitstatus):
         exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
     session.exitstatus = _exit_status(run, exitstatus)
 
-
-RUN_RESULT = pytest.StashKey[object]()
 
 
 def _exit_status(run, pytest_status) -> int:

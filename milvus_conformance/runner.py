@@ -9,8 +9,7 @@ from typing import Any
 import pytest
 
 from .checks.expectations import Expectation, expect
-from .checks.verdict import Verdict, judge
-from .results.model import Status
+from .checks.verdict import Verdict, combine, failed, judge
 from .rules import deviation_citations, predict_create
 
 SURFACES = ("rest", "sdk-utility", "sdk-client")
@@ -63,16 +62,23 @@ class Runner:
                                  deviation_citations(self.profile, mine, docs, self.documented))
 
     # ---- calls ----------------------------------------------------------------------------------
-    def raw_create(self, surface: str, name, password, exact: bool = False, **kw):
-        """Create with bookkeeping, no verdict. Returns (reply, succeeded)."""
-        self.users.before_create(name, exact)
-        client = self.client(surface)
+    def succeeded(self, surface: str, reply) -> bool:
+        """Whether the target said the create succeeded (what ownership of the name rests on)."""
         if surface == "rest":
-            reply = client.create_user(name, password, **kw)
-            ok = reply.status == 200 and reply.code == self.profile["rest.success_code"]
+            return reply.status == 200 and reply.code == self.profile["rest.success_code"]
+        return reply.exception is None
+
+    def raw_create(self, surface: str, name, password, exact: bool = False, send=None, **kw):
+        """Create with bookkeeping, no verdict. Returns (reply, succeeded). `send()`, when given,
+        makes a request the client's create_user cannot (raw bodies, other tokens, routes)."""
+        self.users.before_create(name, exact)
+        if send is not None:
+            reply = send()
+        elif surface == "rest":
+            reply = self.client(surface).create_user(name, password, **kw)
         else:
-            reply = client.create_user(surface.split("-", 1)[1], name, password, **kw)
-            ok = reply.exception is None
+            reply = self.client(surface).create_user(surface.split("-", 1)[1], name, password, **kw)
+        ok = self.succeeded(surface_kind(surface), reply)
         self.users.after_create(name, ok, exact)
         return reply, ok
 
@@ -82,10 +88,10 @@ class Runner:
 
     def create(self, surface: str, name, password, *, exact: bool = False,
                expected: tuple[Expectation, Expectation | None] | None = None, conclude=True,
-               depends_on: tuple[str, ...] = (), **kw) -> Outcome:
+               depends_on: tuple[str, ...] = (), send=None, **kw) -> Outcome:
         active, docs = expected or self.predicted(surface, name, password, depends_on)
         existed = name in self.users.ledger.owned
-        reply, ok = self.raw_create(surface, name, password, exact, **kw)
+        reply, ok = self.raw_create(surface, name, password, exact, send, **kw)
         verdict = judge(reply, active, docs)
         if not existed:
             verdict = self._state_check(surface, name, ok, verdict, exact)
@@ -103,16 +109,11 @@ class Runner:
             return verdict
         present = self.listed(surface, name)
         if ok and not present:
-            return _fail(verdict, f"the create answered success but {name!r} is not listed")
+            return combine(verdict, failed(f"the create answered success but {name!r} is not listed"))
         if not ok and present:
             self.users.after_create(name, True, exact)   # it exists now: ours to clean up
-            return _fail(verdict, f"the create was refused but {name!r} was created anyway")
+            return combine(verdict, failed(f"the create was refused but {name!r} was created anyway"))
         return verdict
-
-
-def _fail(verdict: Verdict, problem: str) -> Verdict:
-    problems = verdict.problems + [problem] if verdict.status is Status.FAIL else [problem]
-    return Verdict(Status.FAIL, "; ".join(problems), problems)
 
 
 def observation(reply) -> dict:

@@ -104,3 +104,13 @@ def test_unconfirmed_exact_names_are_reported_not_dropped(tmp_path):
     suspects = set()
     assert sweep(tmp_path, "T", admin, suspects=suspects) == []
     assert suspects == {"milvusAdmin"} and admin.names == {"milvusAdmin"}
+
+
+def test_a_duplicate_attempt_on_an_owned_exact_name_keeps_it_ours(tmp_path):
+    """create Q (confirmed), then a duplicate create of Q (intent only): still ours, dropped."""
+    admin = FakeAdmin(["Q"])
+    dead_run(tmp_path, "dead03", "T", [{"event": "intent", "name": "Q", "exact": True},
+                                       {"event": "created", "name": "Q", "exact": True},
+                                       {"event": "intent", "name": "Q", "exact": True}])
+    suspects = set()
+    assert sweep(tmp_path, "T", admin, suspects=suspects) == ["Q"] and suspects == set()

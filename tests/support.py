@@ -14,10 +14,10 @@ from typing import Callable
 
 from milvus_conformance.checks import rest_checks
 from milvus_conformance.checks.expectations import Expectation
-from milvus_conformance.checks.verdict import Verdict, judge, problems
+from milvus_conformance.checks.verdict import Verdict, failed, judge, passed, problems
 from milvus_conformance.redact import REDACTOR
-from milvus_conformance.results.model import Status, worst
-from milvus_conformance.runner import Outcome, observation, surface_kind
+from milvus_conformance.results.model import Status
+from milvus_conformance.runner import observation
 from milvus_conformance.spec import envelope_validator
 
 PASSWORD = "Aa1!bcdefg"        # valid under every profile (10 characters, 4 classes)
@@ -25,25 +25,6 @@ OTHER_PASSWORD = "Bb2@hijklmn"  # valid under every profile, different from PASS
 
 
 # ---- verdicts ---------------------------------------------------------------------------------------
-def passed(message: str) -> Verdict:
-    return Verdict(Status.PASS, message)
-
-
-def failed(problem: str) -> Verdict:
-    return Verdict(Status.FAIL, problem, [problem])
-
-
-def combine(*verdicts: Verdict) -> Verdict:
-    """One verdict for several checks of one case: the worst status, with the messages of the
-    checks that have it."""
-    found = [v for v in verdicts if v is not None]
-    status = worst(v.status for v in found)
-    chosen = [v for v in found if v.status is status]
-    return Verdict(status, "; ".join(dict.fromkeys(v.message for v in chosen)),
-                   [p for v in chosen for p in v.problems],
-                   "; ".join(dict.fromkeys(v.deviation_source for v in chosen if v.deviation_source)))
-
-
 def conclude(record, verdict: Verdict, active: Expectation | None, reply=None) -> None:
     expected = {"kind": active.kind, **(active.spec or {})} if active is not None else None
     record.conclude(verdict, expected=expected,
@@ -81,38 +62,6 @@ def judge_schema(reply, active: Expectation, docs: Expectation | None, schema: s
 
 
 # ---- creates sent any way -----------------------------------------------------------------------------
-def succeeded(runner, surface: str, reply) -> bool:
-    """Whether a create answer is a success under the active profile."""
-    if surface_kind(surface) == "sdk":
-        return reply.exception is None
-    ok, _ = runner.expectations("rest", "ok", None)
-    return not problems(ok, reply)
-
-
-def create_via(runner, users, surface: str, name, send: Callable[[], object],
-               expected: tuple[Expectation, Expectation | None]) -> Outcome:
-    """`runner.create` for a request the runner cannot send itself: `send()` makes it. `name` is the
-    user the request may create (None when it holds no usable name): recorded before, owned after if
-    it exists, and checked like the runner does (an accepted create is listed, a refused one created
-    nothing)."""
-    active, docs = expected
-    usable = isinstance(name, str) and name != ""
-    if usable:
-        users.before_create(name)
-    reply = send()
-    ok = succeeded(runner, surface, reply)
-    verdict = judge(reply, active, docs)
-    if not usable:
-        return Outcome(reply, ok, verdict)
-    present = runner.listed(surface, name)
-    users.after_create(name, ok or present)
-    if ok and not present:
-        verdict = combine(verdict, failed(f"the create answered success but {name!r} is not listed"))
-    if not ok and present:
-        verdict = combine(verdict, failed(f"the create was refused but {name!r} was created anyway"))
-    return Outcome(reply, ok, verdict)
-
-
 # ---- authentication ------------------------------------------------------------------------------
 # After a drop or a password change a server may still accept the old credentials for a moment
 # (observed on Milvus 2.3.5: up to ~50 ms, about 1 in 6 drops - its proxy's credential cache). A

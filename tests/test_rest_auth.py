@@ -5,10 +5,10 @@ raises grpc.RpcError in pymilvus). Skipped when the target has authorization dis
 create is checked to have created nothing (the runner's state check)."""
 import pytest
 
+from milvus_conformance.checks.verdict import combine
 from milvus_conformance.clients.rest import USERS
 from milvus_conformance.scenarios import params
-from tests.support import (PASSWORD, admin_credentials, combine, conclude, create_via, rest_authenticates,
-                           sdk_as)
+from tests.support import PASSWORD, admin_credentials, conclude, rest_authenticates, sdk_as
 from tests.tables.tokens import TOKEN_ROWS
 
 pytestmark = pytest.mark.usefixtures("auth_enabled")
@@ -70,9 +70,8 @@ def test_sdk_create_without_privilege(style, runner, run_context, users, sdk, re
     expected = runner.expectations(surface, "permission_denied", "permission_denied")
     name = users.name()
     with sdk_as(run_context, record, owner, PASSWORD) as as_owner:
-        outcome = create_via(runner, users, surface, name,
-                             lambda: as_owner.create_user(style, name, PASSWORD), expected)
-    runner.conclude(outcome.verdict, expected[0], outcome.reply)
+        runner.create(surface, name, PASSWORD, expected=expected,
+                      send=lambda: as_owner.create_user(style, name, PASSWORD))
 
 
 def _auth_first(profile):
@@ -89,7 +88,5 @@ def test_authentication_before_routing(path, runner, profile, users, rest, recor
     kind = "auth_failed" if _auth_first(profile) else "unknown_route"
     expected = runner.expectations("rest", kind, None)
     name = users.name()
-    outcome = create_via(runner, users, "rest", name,
-                         lambda: rest.request(path, {"userName": name, "password": PASSWORD}, token=None),
-                         expected)
-    runner.conclude(outcome.verdict, expected[0], outcome.reply)
+    runner.create("rest", name, PASSWORD, expected=expected,
+                  send=lambda: rest.request(path, {"userName": name, "password": PASSWORD}, token=None))

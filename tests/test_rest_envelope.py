@@ -3,9 +3,8 @@ envelope exactly as documented, JSON answers' Content-Type, and the envelopes of
 create test relies on (list, describe, drop, update_password)."""
 import pytest
 
-from milvus_conformance.checks.verdict import judge
-from tests.support import (OTHER_PASSWORD, PASSWORD, combine, conclude, failed, judge_schema, passed,
-                           rest_authenticates)
+from milvus_conformance.checks.verdict import combine, failed, judge, passed
+from tests.support import OTHER_PASSWORD, PASSWORD, conclude, judge_schema, rest_authenticates
 
 pytestmark = pytest.mark.surface("rest")
 ROOT = "root"   # the one user a drop must refuse (CF section 4); never dropped by this suite

@@ -4,10 +4,11 @@ request's Content-Type, case-variant keys and a very large body. Every body that
 holds a fresh one, recorded before the request and checked afterwards (created exactly when accepted)."""
 import pytest
 
+from milvus_conformance.checks.verdict import combine, failed
 from milvus_conformance.clients.rest import USERS
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.scenarios import params
-from tests.support import PASSWORD, combine, conclude, create_via, failed
+from tests.support import PASSWORD, conclude
 from tests.tables.bodies import BODY_ROWS, JSON_CT
 
 pytestmark = pytest.mark.surface("rest")
@@ -32,9 +33,8 @@ def test_raw_body(row, runner, profile, users, rest, record):
     REDACTOR.add(PASSWORD)   # a raw body is recorded as text: no "password" key to redact it by
     content, name = row.build(users, PASSWORD)
     headers = row.data.get("headers", JSON_CT)
-    outcome = create_via(runner, users, "rest", name,
-                         lambda: rest.request(f"{USERS}/create", content=content, headers=headers),
-                         expected)
+    outcome = runner.create("rest", name, PASSWORD, expected=expected, conclude=False,
+                            send=lambda: rest.request(f"{USERS}/create", content=content, headers=headers))
     verdict = outcome.verdict
     if outcome.reply.status >= 500:   # USER-CREATE-UNKNOWN-FIELDS: never a server error
         verdict = combine(verdict, failed(f"server error HTTP {outcome.reply.status}"))

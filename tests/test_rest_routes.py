@@ -6,7 +6,7 @@ import pytest
 from milvus_conformance.checks.expectations import Expectation
 from milvus_conformance.clients.rest import USERS
 from milvus_conformance.scenarios import params
-from tests.support import PASSWORD, create_via
+from tests.support import PASSWORD
 from tests.tables.routes import UNKNOWN_PATH_ROWS, WRONG_METHOD_ROWS
 
 pytestmark = pytest.mark.surface("rest")
@@ -17,10 +17,8 @@ def _send(runner, users, rest, row, kind):
     expected = runner.expectations("rest", kind, kind)
     name = users.name()
     body = {"userName": name, "password": PASSWORD}
-    outcome = create_via(runner, users, "rest", name,
-                         lambda: rest.request(row.data["path"], body, method=row.data["method"]),
-                         expected)
-    runner.conclude(outcome.verdict, expected[0], outcome.reply)
+    runner.create("rest", name, PASSWORD, expected=expected,
+                  send=lambda: rest.request(row.data["path"], body, method=row.data["method"]))
 
 
 @pytest.mark.parametrize("row", params(WRONG_METHOD_ROWS))
@@ -45,6 +43,5 @@ def test_trailing_slash(runner, profile, documented_profile, users, rest):
         "trailing_slash", "rest", {"status": docs_value, "code": None, "content_type": None})
     name = users.name()
     body = {"userName": name, "password": PASSWORD}
-    outcome = create_via(runner, users, "rest", name,
-                         lambda: rest.request(f"{USERS}/create/", body), (active, docs))
-    runner.conclude(outcome.verdict, active, outcome.reply)
+    runner.create("rest", name, PASSWORD, expected=(active, docs),
+                  send=lambda: rest.request(f"{USERS}/create/", body))

@@ -4,11 +4,11 @@ exception raised for every error kind - MilvusException (or a subclass) as docum
 profile declares instead (permission denied and deadlines surface as grpc.RpcError in pymilvus)."""
 import pytest
 
-from milvus_conformance.checks.verdict import judge
+from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.results.model import Status
 from milvus_conformance.rules import predict_create
 from milvus_conformance.scenarios import params
-from tests.support import PASSWORD, combine, conclude, create_via, failed, passed, sdk_as
+from tests.support import PASSWORD, conclude, sdk_as
 from tests.tables.sdk_errors import SDK_ERROR_ROWS
 
 pytestmark = pytest.mark.surface("sdk")
@@ -84,6 +84,5 @@ def test_error_raises_declared_exception(row, style, runner, run_context, profil
     _, ok = runner.raw_create(surface, owner, PASSWORD)
     assert ok, f"setup: creating {owner!r} failed"
     with sdk_as(run_context, record, owner, PASSWORD) as as_owner:
-        outcome = create_via(runner, users, surface, name,
-                             lambda: as_owner.create_user(style, name, password), expected)
-    runner.conclude(outcome.verdict, expected[0], outcome.reply)
+        runner.create(surface, name, password, expected=expected,
+                      send=lambda: as_owner.create_user(style, name, password))

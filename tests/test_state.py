@@ -9,11 +9,10 @@ from contextlib import ExitStack, contextmanager
 import httpx
 import pytest
 
-from milvus_conformance.checks.verdict import judge
+from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.clients.rest import USERS, RestClient
-from milvus_conformance.runner import SURFACES
-from tests.support import (OTHER_PASSWORD, PASSWORD, authenticates, combine, conclude, failed, passed,
-                           succeeded)
+from milvus_conformance.runner import SURFACES, surface_kind
+from tests.support import OTHER_PASSWORD, PASSWORD, authenticates, conclude
 
 PARALLEL = 16
 
@@ -135,8 +134,8 @@ def test_concurrent_creates_of_one_name(surface, runner, run_context, users, rec
     finally:
         # whatever happened, the name may exist now: it is ours to drop
         users.after_create(name, runner.listed(surface, name))
-    winners = [r for r in replies if succeeded(runner, surface, r)]
-    losers = [r for r in replies if not succeeded(runner, surface, r)]
+    winners = [r for r in replies if runner.succeeded(surface_kind(surface), r)]
+    losers = [r for r in replies if not runner.succeeded(surface_kind(surface), r)]
     checks = [judge(r, *ok) for r in winners] + [judge(r, *duplicate) for r in losers]
     if len(winners) != 1:
         checks.append(failed(f"{len(winners)} of {PARALLEL} concurrent creates succeeded, expected 1"))

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 
 from milvus_conformance.checks.expectations import expect
-from milvus_conformance.checks.verdict import judge
-from tests.support import PASSWORD, combine, conclude, failed, passed
+from milvus_conformance.checks.verdict import combine, failed, judge, passed
+from tests.support import PASSWORD, conclude
 
 FILLERS = 8   # parallel creates while filling (each create hashes a password on the server)
 

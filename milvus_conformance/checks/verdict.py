@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..results.model import Status
+from ..results.model import Status, worst
 from .expectations import Expectation
 from .rest_checks import REST_CHECKS
 from .sdk_checks import SDK_CHECKS
@@ -54,3 +54,23 @@ def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict
 def _differs(active: Expectation, documented: Expectation) -> bool:
     return active.kind != documented.kind or (
         active.surface == "sdk" and active.spec.get("exception") != documented.spec.get("exception"))
+
+
+def passed(message: str) -> Verdict:
+    return Verdict(Status.PASS, message)
+
+
+def failed(problem: str) -> Verdict:
+    return Verdict(Status.FAIL, problem, [problem])
+
+
+def combine(*verdicts: Verdict | None) -> Verdict:
+    """One verdict for several checks of one case: the worst status, with the messages of the
+    checks that have it."""
+    found = [v for v in verdicts if v is not None]
+    status = worst(v.status for v in found)
+    chosen = [v for v in found if v.status is status]
+    return Verdict(status, "; ".join(dict.fromkeys(v.message for v in chosen)),
+                   [p for v in chosen for p in v.problems],
+                   "; ".join(dict.fromkeys(v.deviation_source for v in chosen if v.deviation_source)),
+                   sorted({r for v in chosen for r in v.requirements}))
