@@ -1,3 +1,3 @@
-"""The conformance suite's pytest plugin (milvus_conformance/plugin.py) acts on runs of tests/;
+"""The conformance suite's pytest plugin (milvus_conformance/harness/plugin.py) acts on runs of tests/;
 selftests/ (the project's own tests) use it only where they say so."""
-pytest_plugins = ["milvus_conformance.plugin"]
+pytest_plugins = ["milvus_conformance.harness.plugin"]

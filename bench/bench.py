@@ -46,7 +46,7 @@ def target():
                                                       "CONFORMANCE_TOKEN"))
     if url and grpc:
         return killrate.Endpoints(url.rstrip("/"), grpc, token or "root:Milvus"), None
-    from milvus_conformance.embedded.target import EmbeddedTarget
+    from milvus_conformance.target.embedded.target import EmbeddedTarget
 
     t = EmbeddedTarget(Path(tempfile.mkdtemp(prefix="bench-", dir=WORK)))
     e = t.start()

@@ -103,13 +103,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
     "matrix": Subcommand("side-by-side matrix of several runs", _matrix_args, _matrix),
 }
 
-# >>> REGISTER MORE SUBCOMMANDS HERE <<<
-# name -> module path. The module must define HELP: str, add_arguments(parser) and
-# run(args) -> int (raising cli.BadInput or ResultsFileError for user errors). For example:
-#     "run":   "milvus_conformance.runner.cli",
-#     "serve": "milvus_conformance.gateway.cli",
-# They are imported only when the parser is built, so the built-ins never depend on them.
-PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.embedded.serve"}
+# name -> module path of a subcommand that needs more than the built-ins (imported only when the
+# parser is built): the module defines HELP, add_arguments(parser) and run(args) -> int.
+PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:

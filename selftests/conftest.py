@@ -30,7 +30,7 @@ def milvus_grpc_address():
     if given:
         yield given
         return
-    from milvus_conformance.embedded.server import EmbeddedServer
+    from milvus_conformance.target.embedded.server import EmbeddedServer
 
     server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="selftests-state-")))
     info = server.start()
@@ -42,7 +42,7 @@ def milvus_grpc_address():
 
 @pytest.fixture(scope="session")
 def embedded_endpoints(milvus_grpc_address):
-    from milvus_conformance.gateway import start_gateway
+    from milvus_conformance.target.gateway import start_gateway
 
     gateway = start_gateway(milvus_address=milvus_grpc_address, host="127.0.0.1", port=0,
                             authorization_enabled=True)

@@ -5,7 +5,7 @@ import subprocess
 import sys
 
 from milvus_conformance import REPO_ROOT
-from milvus_conformance.requirements import load_requirements
+from milvus_conformance.contract.requirements import load_requirements
 
 
 def collect() -> subprocess.CompletedProcess:

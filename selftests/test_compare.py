@@ -11,12 +11,13 @@ if str(ROOT) not in sys.path:  # the package is not installed in the self-test v
     sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+from test_reports import HOSTILE, all_status_run, make_case, make_run  # noqa: E402
+
 from milvus_conformance.cli import main  # noqa: E402
 from milvus_conformance.reports.compare import compare, render_comparison_md  # noqa: E402
 from milvus_conformance.reports.matrix import render_matrix_html, render_matrix_md  # noqa: E402
 from milvus_conformance.results.io import write_results  # noqa: E402
 from milvus_conformance.results.model import Status  # noqa: E402
-from test_reports import HOSTILE, all_status_run, make_case, make_run  # noqa: E402
 
 
 def two_case_run(first: Status, second: Status, run_id: str = "run"):

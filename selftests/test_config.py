@@ -1,8 +1,8 @@
 """Bad configuration is a clear error before any request is sent."""
 import pytest
 
-from milvus_conformance.config import from_values
 from milvus_conformance.errors import ConfigError, ExitStatus
+from milvus_conformance.harness.config import from_values
 
 
 def test_no_target_means_embedded_with_its_profile():

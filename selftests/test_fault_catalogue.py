@@ -14,12 +14,12 @@ import httpx
 import pytest
 from pymilvus.grpc_gen import common_pb2, milvus_pb2
 
+from milvus_conformance.contract.profiles import load_profile
+from milvus_conformance.contract.requirements import load_requirements
 from milvus_conformance.faults import killrate
 from milvus_conformance.faults.catalogue import FAULTS, VALID_PASSWORD, all_faults, by_name
 from milvus_conformance.faults.grpc_faults import SDK_FAULTS, start_grpc_fault_proxy
 from milvus_conformance.faults.proxy import CREATE, DROP, Context, Req, Resp, apply_fault, start_fault_proxy
-from milvus_conformance.profiles import load_profile
-from milvus_conformance.requirements import load_requirements
 
 OK = {"code": 0, "data": {}}
 

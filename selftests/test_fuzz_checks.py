@@ -9,10 +9,10 @@ import pytest
 import requests
 import schemathesis
 
+from milvus_conformance.contract.profiles import load_profile
+from milvus_conformance.contract.requirements import load_requirements
 from milvus_conformance.fuzz import checks, hygiene, run_collecting
 from milvus_conformance.fuzz.schema import load_schema, shaped_spec
-from milvus_conformance.profiles import load_profile
-from milvus_conformance.requirements import load_requirements
 
 TOKEN = "root:Sup3r-Secret"
 ADMIN = f"Bearer {TOKEN}"

@@ -17,7 +17,7 @@ import httpx
 import pytest
 from pymilvus.grpc_gen import milvus_pb2, milvus_pb2_grpc
 
-from milvus_conformance.gateway import start_gateway
+from milvus_conformance.target.gateway import start_gateway
 
 ROOT_TOKEN = os.environ.get("MILVUS_ROOT_TOKEN", "root:Milvus")
 U = "/v2/vectordb/users/"

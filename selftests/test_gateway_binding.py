@@ -7,7 +7,7 @@ import base64
 
 import pytest
 
-from milvus_conformance.gateway import auth, binding, gojson, routes
+from milvus_conformance.target.gateway import auth, binding, gojson, routes
 
 FMT = "can only accept json format request, error: "
 EOF_MSG = "can only accept json format request, the request body should be nil, however {} is valid"

@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from milvus_conformance.gateway import routes, start_gateway
+from milvus_conformance.target.gateway import routes, start_gateway
 
 U = "/v2/vectordb/users/"
 
@@ -62,7 +62,7 @@ def test_stop_is_idempotent():
 def test_cli(sig):
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "milvus_conformance.gateway", "--milvus", "127.0.0.1:%d" % _closed_port(), "--port", "0"],
+        [sys.executable, "-m", "milvus_conformance.target.gateway", "--milvus", "127.0.0.1:%d" % _closed_port(), "--port", "0"],
         cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         line = proc.stdout.readline()

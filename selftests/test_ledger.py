@@ -4,7 +4,7 @@ import json
 import pytest
 
 from milvus_conformance.errors import HarnessError
-from milvus_conformance.ledger import Journal, UserLedger, journal_leftovers, run_prefix, sweep
+from milvus_conformance.harness.ledger import Journal, UserLedger, journal_leftovers, run_prefix, sweep
 
 
 class FakeAdmin:

@@ -5,9 +5,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from milvus_conformance.config import from_values
 from milvus_conformance.errors import ExitStatus, HarnessError
-from milvus_conformance.run_context import RunContext
+from milvus_conformance.harness.config import from_values
+from milvus_conformance.harness.run_context import RunContext
 
 
 def stub(answer):

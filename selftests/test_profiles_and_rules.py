@@ -1,9 +1,9 @@
 """Profiles are complete data with sources; the rules predict the documented and observed outcomes."""
 import pytest
 
+from milvus_conformance.contract.profiles import available_profiles, documented, load_profile
+from milvus_conformance.contract.rules import character_classes, deviation_citations, predict_create
 from milvus_conformance.errors import ConfigError
-from milvus_conformance.profiles import available_profiles, documented, load_profile
-from milvus_conformance.rules import character_classes, deviation_citations, predict_create
 
 EXPECTED_PROFILES = {"documented", "milvus-2.4", "milvus-2.5", "milvus-2.6", "milvus-3.0-dev", "embedded"}
 

@@ -4,7 +4,7 @@ import json
 from milvus_conformance.checks.expectations import expect
 from milvus_conformance.checks.verdict import judge
 from milvus_conformance.clients.rest import RestReply
-from milvus_conformance.profiles import documented, load_profile
+from milvus_conformance.contract.profiles import documented, load_profile
 from milvus_conformance.redact import Redactor
 from milvus_conformance.results.model import Status
 

@@ -21,10 +21,8 @@ from milvus_conformance.reports import write_all  # noqa: E402
 from milvus_conformance.reports.html import render_html  # noqa: E402
 from milvus_conformance.reports.junit import render_junit  # noqa: E402
 from milvus_conformance.reports.markdown import render_summary_md  # noqa: E402
-from milvus_conformance.results.io import (  # noqa: E402
-    SCHEMA_PATH, ResultsFileError, read_results, write_results)
-from milvus_conformance.results.model import (  # noqa: E402
-    CaseResult, Exchange, Requirement, RunResult, Status, Target)
+from milvus_conformance.results.io import SCHEMA_PATH, ResultsFileError, read_results, write_results  # noqa: E402
+from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status, Target  # noqa: E402
 
 HOSTILE = '<script>alert("x")</script>'
 BASE_URL = "http://127.0.0.1:19530"

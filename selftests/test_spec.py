@@ -1,4 +1,4 @@
-"""Self-tests for specs/openapi.yaml and milvus_conformance/spec.py (no server needed)."""
+"""Self-tests for specs/openapi.yaml and milvus_conformance/contract/spec.py (no server needed)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:
     sys.path.insert(0, str(REPO_ROOT))
 
-from milvus_conformance.spec import (  # noqa: E402
+from milvus_conformance.contract.spec import (  # noqa: E402
     SPEC_PATH,
     envelope_validator,
     load_spec,

@@ -11,14 +11,13 @@ import time
 from contextlib import contextmanager
 from typing import Callable
 
-
 from milvus_conformance.checks import rest_checks
 from milvus_conformance.checks.expectations import Expectation
 from milvus_conformance.checks.verdict import Verdict, failed, judge, passed, problems
+from milvus_conformance.contract.spec import envelope_validator
+from milvus_conformance.harness.runner import observation
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Status
-from milvus_conformance.runner import observation
-from milvus_conformance.spec import envelope_validator
 
 PASSWORD = "Aa1!bcdefg"        # valid under every profile (10 characters, 4 classes)
 OTHER_PASSWORD = "Bb2@hijklmn"  # valid under every profile, different from PASSWORD

@@ -1,8 +1,8 @@
 """userName rules (S000/S001 'userName'/'user'; CF section 4), on REST and both SDK styles."""
 import pytest
 
-from milvus_conformance.runner import SURFACES
-from milvus_conformance.scenarios import params
+from milvus_conformance.harness.runner import SURFACES
+from milvus_conformance.harness.scenarios import params
 from tests.tables.names import NAME_ROWS
 
 VALID_PASSWORD = "Aa1!bcdefg"   # valid under every profile: only the name can matter

@@ -1,8 +1,8 @@
 """password rules (S000/S001 'password'; CF section 4), on REST and both SDK styles."""
 import pytest
 
-from milvus_conformance.runner import SURFACES
-from milvus_conformance.scenarios import params
+from milvus_conformance.harness.runner import SURFACES
+from milvus_conformance.harness.scenarios import params
 from tests.tables.passwords import PASSWORD_ROWS
 
 

@@ -5,9 +5,9 @@ is a known deviation; any other difference fails. Both exchanges of every row ar
 import pytest
 
 from milvus_conformance.checks.verdict import Verdict
+from milvus_conformance.harness.runner import observation
+from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.model import Status
-from milvus_conformance.runner import observation
-from milvus_conformance.scenarios import params
 from tests.support import PASSWORD
 from tests.tables.parity import PARITY_ROWS
 

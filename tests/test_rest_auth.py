@@ -7,7 +7,7 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine
 from milvus_conformance.clients.rest import USERS
-from milvus_conformance.scenarios import params
+from milvus_conformance.harness.scenarios import params
 from tests.support import PASSWORD, admin_credentials, conclude, rest_authenticates, sdk_as
 from tests.tables.tokens import TOKEN_ROWS
 

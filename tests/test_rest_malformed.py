@@ -6,8 +6,8 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed
 from milvus_conformance.clients.rest import USERS
+from milvus_conformance.harness.scenarios import params
 from milvus_conformance.redact import REDACTOR
-from milvus_conformance.scenarios import params
 from tests.support import PASSWORD, conclude
 from tests.tables.bodies import BODY_ROWS, JSON_CT
 

@@ -3,7 +3,7 @@ of seconds is honoured; an unparsable value and 0 give the profile's outcome kin
 (e.g. `timeout`) must have created nothing: the runner's state check looks."""
 import pytest
 
-from milvus_conformance.scenarios import params
+from milvus_conformance.harness.scenarios import params
 from tests.support import PASSWORD
 from tests.tables.request_timeouts import REQUEST_TIMEOUT_ROWS
 

@@ -5,7 +5,7 @@ import pytest
 
 from milvus_conformance.checks.expectations import Expectation
 from milvus_conformance.clients.rest import USERS
-from milvus_conformance.scenarios import params
+from milvus_conformance.harness.scenarios import params
 from tests.support import PASSWORD
 from tests.tables.routes import UNKNOWN_PATH_ROWS, WRONG_METHOD_ROWS
 

@@ -5,9 +5,9 @@ profile declares instead (permission denied and deadlines surface as grpc.RpcErr
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
+from milvus_conformance.contract.rules import predict_create
+from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.model import Status
-from milvus_conformance.rules import predict_create
-from milvus_conformance.scenarios import params
 from tests.support import PASSWORD, conclude, sdk_as
 from tests.tables.sdk_errors import SDK_ERROR_ROWS
 

@@ -11,7 +11,7 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.clients.rest import USERS, RestClient
-from milvus_conformance.runner import SURFACES, surface_kind
+from milvus_conformance.harness.runner import SURFACES, surface_kind
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates, conclude
 
 PARALLEL = 16

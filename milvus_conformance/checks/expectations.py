@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..profiles import Profile
+from milvus_conformance.contract.profiles import Profile
 
 
 @dataclass

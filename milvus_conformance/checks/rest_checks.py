@@ -2,8 +2,8 @@
 None when satisfied, or a one-line problem."""
 from __future__ import annotations
 
-from ..spec import envelope_validator
-from .expectations import Expectation
+from milvus_conformance.checks.expectations import Expectation
+from milvus_conformance.contract.spec import envelope_validator
 
 
 def check_status(exp: Expectation, reply) -> str | None:

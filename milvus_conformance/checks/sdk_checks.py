@@ -5,7 +5,7 @@ from __future__ import annotations
 import grpc
 from pymilvus import MilvusException
 
-from .expectations import Expectation
+from milvus_conformance.checks.expectations import Expectation
 
 EXCEPTION_TYPES = {"MilvusException": MilvusException, "grpc.RpcError": grpc.RpcError}
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ..results.model import Status, worst
-from .expectations import Expectation
-from .rest_checks import REST_CHECKS
-from .sdk_checks import SDK_CHECKS
+from milvus_conformance.checks.expectations import Expectation
+from milvus_conformance.checks.rest_checks import REST_CHECKS
+from milvus_conformance.checks.sdk_checks import SDK_CHECKS
+from milvus_conformance.results.model import Status, worst
 
 
 @dataclass

@@ -9,10 +9,10 @@ from typing import Any
 
 import httpx
 
-from ..errors import HarnessError, TargetUnreachable
-from ..redact import REDACTOR
-from ..results.model import Exchange
-from ..throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.errors import HarnessError, TargetUnreachable
+from milvus_conformance.redact import REDACTOR
+from milvus_conformance.results.model import Exchange
 
 # Answers of a proxy or load balancer in front of the target: no verdict can be drawn from them.
 UNAVAILABLE_STATUSES = (502, 503, 504)

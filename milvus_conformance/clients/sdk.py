@@ -11,12 +11,12 @@ from typing import Any
 import grpc
 from pymilvus import MilvusClient, MilvusException, connections, utility
 
-from ..errors import HarnessError, TargetUnreachable
-from ..throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.errors import HarnessError, TargetUnreachable
 
 DEFAULT_TIMEOUT = 15.0     # the suite's own deadline for a call whose case sets none
-from ..redact import REDACTOR
-from ..results.model import Exchange
+from milvus_conformance.redact import REDACTOR
+from milvus_conformance.results.model import Exchange
 
 # pymilvus logs every refused call with a traceback; refusals are what this suite provokes.
 logging.getLogger("pymilvus").setLevel(logging.CRITICAL)

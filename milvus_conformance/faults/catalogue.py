@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Callable
 
-from .proxy import CREATE, DROP, Req, Resp
+from milvus_conformance.faults.proxy import CREATE, DROP, Req, Resp
 
 USERS = "/v2/vectordb/users/"
 VALID_PASSWORD = "Aa1!faultpw"    # valid under every profile
@@ -96,7 +96,7 @@ def pw_len(text: str, ctx) -> int:
 
 
 def classes(text: str) -> int:
-    from ..rules import character_classes
+    from milvus_conformance.contract.rules import character_classes
     return len(character_classes(text))
 
 
@@ -317,7 +317,7 @@ FAULTS: list[Fault] = [
 
 def all_faults() -> list[Fault]:
     """REST faults, then SDK (gRPC) faults."""
-    from .grpc_faults import SDK_FAULTS
+    from milvus_conformance.faults.grpc_faults import SDK_FAULTS
 
     return FAULTS + SDK_FAULTS
 

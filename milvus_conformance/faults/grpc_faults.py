@@ -25,7 +25,7 @@ from dataclasses import dataclass, field, replace
 import grpc
 from pymilvus.grpc_gen import common_pb2, milvus_pb2
 
-from .catalogue import Fault
+from milvus_conformance.faults.catalogue import Fault
 
 SERVICE = "/milvus.proto.milvus.MilvusService/"
 PARSED = {  # method -> (request type, response type): the only messages the proxy decodes
@@ -240,7 +240,7 @@ class GrpcProxyHandle:
 
 def start_grpc_fault_proxy(upstream_host_port: str, fault: Fault | str | None) -> GrpcProxyHandle:
     """Start the gRPC proxy on a free local port. `fault` a Fault, its name, or None (forward only)."""
-    from .catalogue import by_name
+    from milvus_conformance.faults.catalogue import by_name
 
     if isinstance(fault, str):
         fault = None if fault == "none" else by_name(fault)

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import pytest
 
-from .. import REPO_ROOT
+from milvus_conformance import REPO_ROOT
 
 DUMP_ENV, SELECT_ENV = "CONFORMANCE_KILLRATE_DUMP", "CONFORMANCE_KILLRATE_SELECT"
 PLUGIN = "milvus_conformance.faults.killrate"   # not __name__: that is "__main__" under python -m
@@ -142,8 +142,8 @@ def _cleanup(names: set[str], ep: Endpoints) -> None:
 
 def _proxied(ep: Endpoints, surface: str, fault, profile: str):
     """(proxy handle, endpoints through it): REST faults behind the HTTP proxy, SDK ones behind gRPC."""
-    from .grpc_faults import start_grpc_fault_proxy
-    from .proxy import start_fault_proxy
+    from milvus_conformance.faults.grpc_faults import start_grpc_fault_proxy
+    from milvus_conformance.faults.proxy import start_fault_proxy
 
     if surface == "rest":
         proxy = start_fault_proxy(ep.base_url, fault.name if fault else None, ep.token, profile)
@@ -204,7 +204,7 @@ class KillRate:
         return [p for p in (fast, [n for n in nodes if n not in fast]) if p]
 
     def run_fault(self, fault) -> FaultResult:
-        from ..profiles import load_profile
+        from milvus_conformance.contract.profiles import load_profile
 
         r = FaultResult(fault.name, fault.requirement, fault.surface, fault.description, "no_case")
         if not fault.applies_to(load_profile(self.profile)):
@@ -249,12 +249,12 @@ def run(fault_names: list[str] | None, reports_dir: str | Path, endpoints: Endpo
         fill: bool | None = None) -> dict:
     """The clean runs and every named fault (all when None); writes killrate.md and killrate.json.
     Without `endpoints` it starts the embedded target (server + gateway), which it may then fill."""
-    from .catalogue import all_faults, by_name
+    from milvus_conformance.faults.catalogue import all_faults, by_name
 
     faults = all_faults() if not fault_names else [by_name(n) for n in fault_names]
     started, target = time.monotonic(), None
     if endpoints is None:
-        from ..embedded.target import EmbeddedTarget
+        from milvus_conformance.target.embedded.target import EmbeddedTarget
 
         target = EmbeddedTarget(Path(state_dir or tempfile.mkdtemp(prefix="killrate-state-")))
         e = target.start()

@@ -255,8 +255,8 @@ class ProxyHandle:
 def start_fault_proxy(upstream: str, fault_name: str | None, admin_token: str | None = "root:Milvus",
                       profile: str = "embedded", host: str = "127.0.0.1", port: int = 0) -> ProxyHandle:
     """Start the proxy in a daemon thread. `fault_name` None (or "none") forwards everything."""
-    from ..profiles import load_profile
-    from .catalogue import by_name
+    from milvus_conformance.contract.profiles import load_profile
+    from milvus_conformance.faults.catalogue import by_name
 
     fault = None if fault_name in (None, "none") else by_name(fault_name)
     if fault is not None and fault.surface != "rest":

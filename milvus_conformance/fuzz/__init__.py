@@ -15,7 +15,6 @@ generated case's repr. Every writing request goes through `hygiene.Hygiene`.
 from __future__ import annotations
 
 import re
-
 import tempfile
 from collections import Counter
 from pathlib import Path
@@ -23,11 +22,11 @@ from pathlib import Path
 import pytest
 import requests
 
-from ..checks.verdict import Verdict
-from ..redact import REDACTOR
-from ..results.model import Exchange, Status
-from . import checks, schema
-from .hygiene import WRITERS, Hygiene
+from milvus_conformance.checks.verdict import Verdict
+from milvus_conformance.fuzz import checks, schema
+from milvus_conformance.fuzz.hygiene import WRITERS, Hygiene
+from milvus_conformance.redact import REDACTOR
+from milvus_conformance.results.model import Exchange, Status
 
 # One lock for every run on this host: generated names are exact (no run prefix), so two runs against
 # one server must not interleave their writing requests either, and behind a proxy a run cannot tell

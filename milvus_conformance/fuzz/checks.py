@@ -17,12 +17,12 @@ from dataclasses import dataclass
 import requests
 import schemathesis
 
-from ..checks.expectations import Expectation, expect
-from ..checks.rest_checks import REST_CHECKS
-from ..profiles import Profile
-from ..redact import REDACTOR
-from .hygiene import FACTS, Facts, predict_wire, timeout_outcome
-from .schema import declared, envelope_problems
+from milvus_conformance.checks.expectations import Expectation, expect
+from milvus_conformance.checks.rest_checks import REST_CHECKS
+from milvus_conformance.contract.profiles import Profile
+from milvus_conformance.fuzz.hygiene import FACTS, Facts, predict_wire, timeout_outcome
+from milvus_conformance.fuzz.schema import declared, envelope_problems
+from milvus_conformance.redact import REDACTOR
 
 CREATE = "USER-CREATE-"
 BY_KIND = {"missing_field": CREATE + "BODY-FIELDS", "malformed_body": CREATE + "MALFORMED-BODY",

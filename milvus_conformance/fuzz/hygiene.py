@@ -25,8 +25,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..profiles import Profile
-from ..rules import Prediction, predict_create
+from milvus_conformance.contract.profiles import Profile
+from milvus_conformance.contract.rules import Prediction, predict_create
 
 GO_NOT_SPACE = "\x1c\x1d\x1e\x1f"   # Python's str.strip() removes these, Go's strings.TrimSpace does not
 WRITERS = frozenset({"createUser", "dropUser", "updatePassword"})

@@ -35,8 +35,8 @@ import schemathesis
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from ..profiles import DOCUMENTED, Profile
-from ..spec import load_spec, to_json_schema
+from milvus_conformance.contract.profiles import DOCUMENTED, Profile
+from milvus_conformance.contract.spec import load_spec, to_json_schema
 
 GATE_SEED = 20260419                 # the gate tier is deterministic: fixed seed, derandomized
 NIGHTLY_EXAMPLES = 400               # fuzzing examples per operation in the nightly tier

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ..results.model import CaseResult, RunResult
+from milvus_conformance.results.model import CaseResult, RunResult
 
 _SURFACE_PARAM = re.compile(r"(^|-)(rest|sdk-utility|sdk-client)(?=-|$)")
 

@@ -8,7 +8,7 @@ holds no usable name). `data`:
 - `headers`: request headers (default: Content-Type application/json)."""
 import json
 
-from milvus_conformance.scenarios import Row
+from milvus_conformance.harness.scenarios import Row
 
 MALFORMED, FIELDS = "USER-CREATE-MALFORMED-BODY", "USER-CREATE-BODY-FIELDS"
 UNKNOWN, CTYPE = "USER-CREATE-UNKNOWN-FIELDS", "USER-CREATE-CONTENT-TYPE"

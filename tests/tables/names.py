@@ -1,6 +1,6 @@
 """userName rows: boundaries, first character, each forbidden character class, spaces.
 Each builder gets (profile, users) and returns the userName to create with a valid password."""
-from milvus_conformance.scenarios import Row, need
+from milvus_conformance.harness.scenarios import Row, need
 
 MAX = "user_name.max_length"
 FIRST, CHARSET, LENGTH = "USER-CREATE-NAME-FIRST-CHAR", "USER-CREATE-NAME-CHARSET", "USER-CREATE-NAME-LENGTH"

@@ -2,7 +2,7 @@
 S001 document the same rules for the same operation). Each builder gets (profile, users) and returns
 (userName, password) - called once per surface, so each surface gets a fresh name of the same shape.
 `data`: `existing` - the name is created first (on the same surface), so the create is a duplicate."""
-from milvus_conformance.scenarios import Row, need
+from milvus_conformance.harness.scenarios import Row, need
 from tests.support import PASSWORD
 from tests.tables.passwords import of_length
 

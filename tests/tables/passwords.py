@@ -1,6 +1,6 @@
 """password rows: length boundaries in the profile's unit (bytes or characters, with multibyte input)
 and the character-class rule. Each builder gets (profile, users) and returns the password."""
-from milvus_conformance.scenarios import NotCovered, Row, need
+from milvus_conformance.harness.scenarios import NotCovered, Row, need
 
 LENGTH, CLASSES = "USER-CREATE-PASSWORD-LENGTH", "USER-CREATE-PASSWORD-CLASSES"
 HEAD = "Aa1!"  # four character classes, so that only the length can matter

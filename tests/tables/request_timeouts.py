@@ -5,7 +5,7 @@ integer seconds, default 30 s, an unparsable value is ignored up to 2.6 and refu
 
 A value with surrounding spaces (" 5") cannot be a case: HTTP strips a field value's surrounding
 whitespace (RFC 9110 section 5.5), so a server sees "5"; httpx refuses to send it at all."""
-from milvus_conformance.scenarios import Row
+from milvus_conformance.harness.scenarios import Row
 
 TIMEOUT = "USER-CREATE-REQUEST-TIMEOUT"
 UNPARSABLE, ZERO = "rest.request_timeout.unparsable", "rest.request_timeout.zero"

@@ -2,7 +2,7 @@
 and for a wrong method on a known path; gin redirects a trailing slash). Each row's `data`: `method`
 and `path` of the request, always with the suite's token and a valid body with a fresh name."""
 from milvus_conformance.clients.rest import USERS
-from milvus_conformance.scenarios import Row
+from milvus_conformance.harness.scenarios import Row
 
 UNKNOWN_ROUTE = "USER-CREATE-UNKNOWN-ROUTE"
 

@@ -4,7 +4,7 @@ gets (profile, users) and returns (user, password); `data`: `kind` - the outcome
 give under the active profile (otherwise the row is skipped); `styles` - the SDK styles it applies
 to; `kw` - extra call keywords; `existing` - the name is created first; `as_user` - the create is
 made by a user without privileges. The exception type and code come from the profile."""
-from milvus_conformance.scenarios import NotCovered, Row, need
+from milvus_conformance.harness.scenarios import NotCovered, Row, need
 from tests.support import PASSWORD
 from tests.tables.passwords import of_length
 

@@ -3,7 +3,7 @@ CF section 3: 401/1800, Basic accepted, "Bearer " stripped, split at the first c
 a colon is an API key). Each builder gets ((admin user, admin password), users) and returns the
 request keywords of `RestClient.request` (token / headers / auth). `data`: `kind` - the outcome kind
 on the active profile; `doc` - the documented kind (None: the docs do not say)."""
-from milvus_conformance.scenarios import Row
+from milvus_conformance.harness.scenarios import Row
 
 REQUIRED, BASIC = "USER-CREATE-AUTH-REQUIRED", "USER-CREATE-AUTH-BASIC"
 FORMAT = "USER-CREATE-AUTH-TOKEN-FORMAT"

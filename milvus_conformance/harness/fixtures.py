@@ -7,18 +7,17 @@ from pathlib import Path
 
 import pytest
 
-from .ledger import FillLock, Journal, UserLedger
-from .profiles import documented, load_profile
-from .results.recorder import RECORDER, CaseRecorder
-from .run_context import RunContext, admin_ops
-from .runner import runner  # noqa: F401  (a fixture)
-from .throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.contract.profiles import documented, load_profile
+from milvus_conformance.harness.keys import CONTEXT
+from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
+from milvus_conformance.harness.recorder import RECORDER, CaseRecorder
+from milvus_conformance.harness.run_context import RunContext, admin_ops
+from milvus_conformance.harness.runner import runner  # noqa: F401  (a fixture)
 
 
 @pytest.fixture(scope="session")
 def run_context(pytestconfig) -> RunContext:
-    from .plugin import CONTEXT
-
     return pytestconfig.stash[CONTEXT]
 
 
@@ -44,7 +43,7 @@ def record(request) -> CaseRecorder:
 def rest_admin(run_context):
     if not run_context.base_url:
         pytest.skip("no REST base URL given (--base-url): REST surface not tested")
-    from .clients.rest import RestClient
+    from milvus_conformance.clients.rest import RestClient
 
     RATE_LIMIT.configure(run_context.config.rate_limit)
     client = RestClient(run_context.base_url, run_context.token,
@@ -57,7 +56,7 @@ def rest_admin(run_context):
 def sdk_admin(run_context):
     if not run_context.grpc_uri:
         pytest.skip("no gRPC URI given (--grpc-uri): SDK surface not tested")
-    from .clients import sdk as sdk_module
+    from milvus_conformance.clients import sdk as sdk_module
 
     RATE_LIMIT.configure(run_context.config.rate_limit)
     sdk_module.DEFAULT_TIMEOUT = run_context.config.request_timeout

@@ -15,20 +15,18 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from . import REPO_ROOT
-from . import config as cfg
-from .errors import ConfigError, ExitStatus, HarnessError
-from .ledger import Journal, new_run_id, sweep
-from .results.collector import Collector
-from .results.model import Status, Target
-from .results.recorder import pytest_runtest_makereport  # noqa: F401  (registered as a hook)
-from .run_context import RunContext, admin_ops
+from milvus_conformance import REPO_ROOT
+from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError
+from milvus_conformance.harness import config as cfg
+from milvus_conformance.harness.collector import Collector
+from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
+from milvus_conformance.harness.ledger import Journal, new_run_id, sweep
+from milvus_conformance.harness.recorder import pytest_runtest_makereport  # noqa: F401  (registered as a hook)
+from milvus_conformance.harness.run_context import RunContext, admin_ops
+from milvus_conformance.results.model import Status, Target
 
-pytest_plugins = ["milvus_conformance.fixtures"]
+pytest_plugins = ["milvus_conformance.harness.fixtures"]
 WORKER_KEY = "milvus_conformance"
-CONTEXT = pytest.StashKey[RunContext]()
-COLLECTOR = pytest.StashKey[Collector]()
-RUN_RESULT = pytest.StashKey[object]()
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
     "surface(name): rest, sdk or both",
@@ -150,7 +148,7 @@ def pytest_sessionstart(session):
 
 
 def pytest_collection_modifyitems(session, config, items):
-    from .requirements import load_requirements
+    from milvus_conformance.contract.requirements import load_requirements
 
     known = load_requirements()
     tier = config.stash[CONTEXT].config.tier if CONTEXT in config.stash else "gate"
@@ -179,7 +177,7 @@ def pytest_sessionfinish(session, exitstatus):
     finally:
         ctx.stop()
     run = collector.run_result()
-    from .reports import write_all
+    from milvus_conformance.reports import write_all
 
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
@@ -218,7 +216,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for case in run.cases:   # schemathesis cases say how many requests they generated
         if " generated cases " in case.message and case.status is not Status.SKIP:
             tr.write_line(f"generated: {case.message.splitlines()[0]}")
-    from .reports.parity import parity_rows
+    from milvus_conformance.reports.parity import parity_rows
 
     rows = parity_rows(run)
     if rows:

@@ -18,7 +18,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import EmbeddedStartError
+from milvus_conformance.errors import EmbeddedStartError
 
 ROOT_TOKEN = "root:Milvus"          # Milvus's documented default credentials
 ETCD_PEER_PORT = 2380               # fixed by the wrapper's template: cannot be moved
@@ -140,7 +140,7 @@ class EmbeddedServer:
         return self.info
 
     def _wait_ready(self, data_dir: Path) -> int:
-        from pymilvus import MilvusClient, MilvusException   # heavy import: only when starting
+        from pymilvus import MilvusClient, MilvusException  # heavy import: only when starting
 
         deadline = time.monotonic() + self.start_timeout
         port = None

@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from ..checks.verdict import Verdict
-from ..errors import ConformanceFailure, TargetUnreachable
-from ..redact import REDACTOR
-from .model import CaseResult, Exchange, Status
+from milvus_conformance.checks.verdict import Verdict
+from milvus_conformance.errors import ConformanceFailure, TargetUnreachable
+from milvus_conformance.redact import REDACTOR
+from milvus_conformance.results.model import CaseResult, Exchange, Status
 
 PROPERTY = "conformance"
 RECORDER = pytest.StashKey["CaseRecorder"]()

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from .config import TargetConfig
-from .errors import HarnessError, TargetUnreachable
+from milvus_conformance.errors import HarnessError, TargetUnreachable
+from milvus_conformance.harness.config import TargetConfig
 
 PREFLIGHT_USER = "conformance_preflight_nobody"
 
@@ -33,7 +33,7 @@ class RunContext:
     def start(self, report=print) -> None:
         c = self.config
         if c.embedded:
-            from .embedded.target import EmbeddedTarget
+            from milvus_conformance.target.embedded.target import EmbeddedTarget
 
             report("starting the embedded target (Milvus 2.3.5 + REST v2 gateway)...")
             self._embedded = EmbeddedTarget(c.state_dir)
@@ -52,7 +52,7 @@ class RunContext:
     def preflight(self) -> None:
         """Reachability, the suite's own token, and whether authorization is enabled at all:
         each failure is a harness/infrastructure error with one line, never a conformance failure."""
-        from .clients.rest import RestClient
+        from milvus_conformance.clients.rest import RestClient
 
         if self.base_url:
             rest = RestClient(self.base_url, self.token, timeout=5.0)
@@ -80,7 +80,7 @@ class RunContext:
                 "run the rest with the auth cases skipped)")
 
     def _sdk_admin(self):
-        from .clients.sdk import SdkClient
+        from milvus_conformance.clients.sdk import SdkClient
 
         return SdkClient(self.grpc_uri, self.token)
 
@@ -121,7 +121,7 @@ def admin_ops(ctx: RunContext, rest=None, sdk=None):
         return sdk or ctx._sdk_admin()
     if ctx.base_url:
         if rest is None:
-            from .clients.rest import RestClient
+            from milvus_conformance.clients.rest import RestClient
 
             rest = RestClient(ctx.base_url, ctx.token)
         return _RestAdmin(rest)

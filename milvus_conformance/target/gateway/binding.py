@@ -30,7 +30,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import gojson
+from milvus_conformance.target.gateway import gojson
 
 CODE_INCORRECT_PARAMETER_FORMAT = 1801  # merr.ErrIncorrectParameterFormat
 CODE_MISSING_REQUIRED_PARAMETERS = 1802  # merr.ErrMissingRequiredParameters

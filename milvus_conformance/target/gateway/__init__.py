@@ -5,12 +5,12 @@ Milvus 2.3.5 (the embedded test target) has no REST v2 API; this gateway serves
 Milvus's own REST v2 handler does, by calling the real server's gRPC API with the caller's
 credentials. See ``routes.py`` for the pipeline and the Milvus sources it follows.
 
-    from milvus_conformance.gateway import start_gateway
+    from milvus_conformance.target.gateway import start_gateway
     gw = start_gateway(milvus_address="127.0.0.1:19530", host="127.0.0.1", port=0,
                        authorization_enabled=True)
     gw.base_url   # "http://127.0.0.1:54321"
     gw.stop()     # idempotent
 """
-from .app import GatewayHandle, start_gateway
+from milvus_conformance.target.gateway.app import GatewayHandle, start_gateway
 
 __all__ = ["GatewayHandle", "start_gateway"]

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from .errors import HarnessError
+from milvus_conformance.errors import HarnessError
 
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
 PROTECTED = frozenset({"root"})

@@ -6,7 +6,7 @@ import atexit
 from dataclasses import dataclass
 from pathlib import Path
 
-from .server import ROOT_TOKEN, EmbeddedServer
+from milvus_conformance.target.embedded.server import ROOT_TOKEN, EmbeddedServer
 
 
 @dataclass
@@ -23,7 +23,9 @@ class EmbeddedTarget:
         self._registered = False
 
     def start(self) -> EmbeddedEndpoints:
-        from ..gateway import start_gateway   # the gateway is only needed when we are the target
+        from milvus_conformance.target.gateway import (
+            start_gateway,  # the gateway is only needed when we are the target
+        )
 
         if not self._registered:
             atexit.register(self.stop)         # belt and braces: never leave a server running

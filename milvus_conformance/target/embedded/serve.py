@@ -6,9 +6,9 @@ import signal
 import sys
 import threading
 
-from .. import REPO_ROOT
-from ..errors import HarnessError
-from .target import EmbeddedTarget
+from milvus_conformance import REPO_ROOT
+from milvus_conformance.errors import HarnessError
+from milvus_conformance.target.embedded.target import EmbeddedTarget
 
 HELP = "start the embedded target (Milvus 2.3.5 + REST v2 gateway) until Ctrl-C"
 

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from . import REPO_ROOT
-from .errors import ConfigError
-from .profiles import load_profile
+from milvus_conformance import REPO_ROOT
+from milvus_conformance.contract.profiles import load_profile
+from milvus_conformance.errors import ConfigError
 
 # option name -> (environment variable, default, help)
 OPTIONS = {

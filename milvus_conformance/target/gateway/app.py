@@ -20,9 +20,9 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
 
-from . import milvus_rpc, routes
+from milvus_conformance.target.gateway import milvus_rpc, routes
 
-log = logging.getLogger("milvus_conformance.gateway")
+log = logging.getLogger("milvus_conformance.target.gateway")
 
 _HEX = "0123456789abcdefABCDEF"
 

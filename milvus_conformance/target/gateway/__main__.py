@@ -1,4 +1,4 @@
-"""CLI: ``python -m milvus_conformance.gateway --milvus 127.0.0.1:19530 [--host H] [--port 0]
+"""CLI: ``python -m milvus_conformance.target.gateway --milvus 127.0.0.1:19530 [--host H] [--port 0]
 [--authorization-enabled true|false]``.
 
 Prints exactly one line ``gateway listening on http://HOST:PORT`` to stdout, then serves until
@@ -11,7 +11,7 @@ import signal
 import sys
 import threading
 
-from .app import start_gateway
+from milvus_conformance.target.gateway.app import start_gateway
 
 _TRUE = {"true", "1", "yes", "on"}
 _FALSE = {"false", "0", "no", "off"}
@@ -27,7 +27,7 @@ def _bool(text: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m milvus_conformance.gateway",
+    p = argparse.ArgumentParser(prog="python -m milvus_conformance.target.gateway",
                                 description="REST v2 user-route gateway in front of a Milvus gRPC server")
     p.add_argument("--milvus", required=True, help="Milvus gRPC address, e.g. 127.0.0.1:19530")
     p.add_argument("--host", default="127.0.0.1")

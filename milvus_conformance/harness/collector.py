@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 from datetime import datetime, timezone
 
-from .. import __version__
-from ..requirements import load_requirements
-from ..spec import spec_version
-from .model import CaseResult, RunResult, Status, Target, worst
-from .recorder import PROPERTY
+from milvus_conformance import __version__
+from milvus_conformance.contract.requirements import load_requirements
+from milvus_conformance.contract.spec import spec_version
+from milvus_conformance.harness.recorder import PROPERTY
+from milvus_conformance.results.model import CaseResult, RunResult, Status, Target, worst
 
 
 def now() -> str:

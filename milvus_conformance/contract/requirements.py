@@ -5,8 +5,8 @@ from functools import lru_cache
 
 import yaml
 
-from . import REPO_ROOT
-from .results.model import Requirement
+from milvus_conformance import REPO_ROOT
+from milvus_conformance.results.model import Requirement
 
 CATALOGUE = REPO_ROOT / "specs" / "requirements.yaml"
 

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
-from .checks.expectations import Expectation, expect
-from .checks.verdict import Verdict, combine, failed, judge
-from .rules import deviation_citations, predict_create
+from milvus_conformance.checks.expectations import Expectation, expect
+from milvus_conformance.checks.verdict import Verdict, combine, failed, judge
+from milvus_conformance.contract.rules import deviation_citations, predict_create
 
 SURFACES = ("rest", "sdk-utility", "sdk-client")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass, field
 
-from .profiles import Profile, Value
+from milvus_conformance.contract.profiles import Profile, Value
 
 ASCII_LETTERS = set(string.ascii_letters)
 # Go's strings.TrimSpace (unicode.IsSpace), which Milvus uses; Python's str.strip() also strips

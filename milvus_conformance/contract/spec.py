@@ -17,7 +17,8 @@ import yaml
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from milvus_conformance import REPO_ROOT
+
 SPEC_PATH = REPO_ROOT / "specs" / "openapi.yaml"
 
 # Base URI under which the components are registered for $ref resolution.

@@ -17,7 +17,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .goscan import GoJSONEOF, GoJSONSyntaxError, first_value, go_quote_rune, quote_char
+from milvus_conformance.target.gateway.goscan import (
+    GoJSONEOF,
+    GoJSONSyntaxError,
+    first_value,
+    go_quote_rune,
+    quote_char,
+)
 
 __all__ = ["GoJSONEOF", "GoJSONSyntaxError", "first_value", "go_quote_rune", "quote_char", "unquote",
            "decode_utf8_go", "TopValue", "parse_top", "fold_name", "marshal"]

@@ -7,8 +7,8 @@ from typing import Any
 
 import yaml
 
-from . import REPO_ROOT
-from .errors import ConfigError
+from milvus_conformance import REPO_ROOT
+from milvus_conformance.errors import ConfigError
 
 PROFILES_DIR = REPO_ROOT / "profiles"
 DOCUMENTED = "documented"

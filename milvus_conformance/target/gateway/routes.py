@@ -35,7 +35,7 @@ from typing import Callable
 
 import grpc
 
-from . import auth, binding, gojson, milvus_rpc
+from milvus_conformance.target.gateway import auth, binding, gojson, milvus_rpc
 
 PREFIX = "/v2/vectordb/users/"
 JSON_CT = "application/json; charset=utf-8"

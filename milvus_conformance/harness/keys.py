@@ -1,0 +1,13 @@
+"""Where the run's objects live on pytest's config stash: shared by the plugin and the fixtures, so
+that neither imports the other."""
+from __future__ import annotations
+
+import pytest
+
+from milvus_conformance.harness.collector import Collector
+from milvus_conformance.harness.run_context import RunContext
+from milvus_conformance.results.model import RunResult
+
+CONTEXT = pytest.StashKey[RunContext]()
+COLLECTOR = pytest.StashKey[Collector]()
+RUN_RESULT = pytest.StashKey[RunResult]()
