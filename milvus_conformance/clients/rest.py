@@ -93,7 +93,8 @@ class RestClient:
         for attempt in (1, 2):
             RATE_LIMIT.wait()
             try:
-                response = self._http.request(method, path, content=body, headers=headers, auth=auth)
+                response = self._http.request(method, path, content=body, headers=_wire(headers),
+                                              auth=auth)
                 if response.status_code in UNAVAILABLE_STATUSES:
                     raise TargetUnreachable(f"REST target {self.base_url} answered HTTP "
                                             f"{response.status_code} (unavailable) on {path}")
@@ -150,6 +151,13 @@ class RestClient:
             raise HarnessError(f"users/list failed for the suite's own token: HTTP {reply.status} "
                                f"{REDACTOR.redact_text(reply.text[:200])}")
         return list(body["data"])
+
+
+def _wire(headers: dict) -> dict:
+    """A non-ASCII header value (a token with a multibyte password) as its UTF-8 bytes, as curl sends
+    it from a UTF-8 terminal and Go's net/http reads it; httpx would refuse the str."""
+    return {k: v.encode("utf-8") if isinstance(v, str) and not v.isascii() else v
+            for k, v in headers.items()}
 
 
 def _curl(request: dict) -> str:

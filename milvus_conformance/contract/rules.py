@@ -56,6 +56,15 @@ def length_in(unit: str, text: str) -> int:
     return len(text.encode("utf-8")) if unit == "bytes" else len(text)
 
 
+def limit_unit(profile: Profile, key: str) -> str | None:
+    """The unit a length limit is counted in: the password range in the profile's
+    password.length_unit; the name and the server's own validation maximum in bytes (CF section 4:
+    Go's len())."""
+    if key in ("password.min_length", "password.max_length"):
+        return profile.get("password.length_unit").value
+    return "bytes"
+
+
 def _need(profile: Profile, key: str, used: list[Value]) -> Value:
     v = profile.get(key)
     used.append(v)
@@ -86,7 +95,7 @@ def check_name(profile: Profile, name: str, used: list[Value]) -> Prediction | N
         return Prediction("invalid_value", f"userName contains {bad[0]!r}", used,
                           "user_name.extra_chars")
     max_len = profile.get("user_name.max_length")
-    if max_len.value is not None and len(name.encode("utf-8")) > max_len.value:
+    if max_len.value is not None and length_in(limit_unit(profile, max_len.key), name) > max_len.value:
         used.append(max_len)
         return Prediction("invalid_value", f"userName longer than {max_len.value} bytes", used,
                           "user_name.max_length")
@@ -103,7 +112,7 @@ def check_password(profile: Profile, password: str, used: list[Value]) -> Predic
                           "password.min_length")
     if hi is not None and n > hi:
         hard = profile.get("password.validation_max")
-        if hard.value is not None and length_in("bytes", password) > hard.value:
+        if hard.value is not None and length_in(limit_unit(profile, hard.key), password) > hard.value:
             used.append(hard)
             return Prediction("invalid_value", f"password over the server's {hard.value}-byte limit",
                               used, "password.validation_max")
