@@ -96,6 +96,9 @@ def rest_authenticates(runner, rest, user: str, password: str, should: bool,
         return bool(problems(failed_exp[0], replies[-1]))
     if not should:
         _until(accepted, False, settle)
+        if runner.succeeded("rest", replies[-1]):   # let in: not a refusal in the wrong envelope
+            return failed(f"{user!r} authenticated with a wrong or dropped password: HTTP "
+                          f"{replies[-1].status} code {replies[-1].code!r}")
         return judge(replies[-1], *failed_exp)
     if not _until(accepted, True, settle):
         return failed(f"{user!r} did not authenticate with its password: HTTP {replies[-1].status} "
