@@ -2,7 +2,8 @@
 under every profile, without a server: each row is exactly limit+offset units long in the limit's
 unit; each end's three rows pin the limit (the predicted outcome changes between the limit and one
 beyond it, and only there); each multibyte trio tells the units apart (counted in the other unit,
-some row lands on the other side of the limit); and every near miss differs from the password."""
+some row lands on the other side of the limit, and counted in UTF-16 code units for the 4-byte
+input); and every near miss differs from the password."""
 import pytest
 
 from milvus_conformance.contract.profiles import available_profiles, load_profile
@@ -79,6 +80,9 @@ def test_each_multibyte_trio_tells_the_units_apart(name):
             assert not flips, (key, "ASCII counts the same in either unit")
         else:
             assert flips, f"{name}: {key} with {pad} input counts the same in bytes and characters"
+        if unit == "characters" and pad == "4-byte":   # a server counting UTF-16 code units
+            assert any(_within(key, len(t.encode("utf-16-le")) // 2, limit)
+                       != _within(key, len(t), limit) for t in texts.values()), (name, key)
 
 
 @pytest.mark.parametrize("name", PROFILES)

@@ -25,16 +25,19 @@ WIDE_HEAD = "Aa"       # with a wide (non-ASCII, so "special") character: three 
 
 @dataclass(frozen=True)
 class Pad:
-    """What a row's input is made of beyond its head."""
-    name: str
+    """What a row's input is made of beyond its head; named by its UTF-8 width."""
     char: str
 
     @property
     def wide(self) -> bool:
         return not self.char.isascii()
 
+    @property
+    def name(self) -> str:
+        return f"{len(self.char.encode('utf-8'))}-byte" if self.wide else "ascii"
 
-PADS = (Pad("ascii", "a"), Pad("2-byte", "\u00e9"), Pad("4-byte", "\U0001f600"))
+
+PADS = (Pad("a"), Pad("\u00e9"), Pad("\U0001f600"))   # ascii, 2-byte, 4-byte (outside the BMP)
 ENDS = ((-1, "minus-one"), (0, "at"), (1, "plus-one"))
 
 
