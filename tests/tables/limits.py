@@ -76,12 +76,13 @@ def _name_at(offset: int, pad: Pad):
         n = need(profile, key) + offset
         if not pad.wide:
             return users.name(length=n)
-        allowed = [c for c in profile["user_name.extra_chars"] or "" if not c.isascii()]
+        width = len(pad.char.encode("utf-8"))
+        allowed = [c for c in profile["user_name.extra_chars"] or "" if len(c.encode("utf-8")) == width]
         if not allowed:
-            raise NotCovered(f"{profile.name} allows no non-ASCII character in a userName: bytes and "
+            raise NotCovered(f"{profile.name} allows no {pad.name} character in a userName: bytes and "
                              f"characters coincide for every valid name")
         base, char = users.name(), allowed[0]
-        count, odd = divmod(n - len(base), length_in(limit_unit(profile, key), char))
+        count, odd = divmod(n - len(base), length_in(limit_unit(profile, key), char))   # bytes
         if count < 1:
             raise NotCovered(f"no {pad.name} character fits after the run prefix in {n} bytes")
         return base + "a" * odd + char * count
