@@ -40,7 +40,9 @@ def test_every_password_character_counts(row, surface, runner, profile, users, r
     checks = [created.verdict]
     if created.succeeded:
         # Near misses first: a server that caches a successful login (Milvus's proxy keeps a SHA-256
-        # of the password) would otherwise compare them with the cache instead of the stored hash.
+        # of the password) would otherwise compare them with the cache instead of the stored hash;
+        # and a server locking the user after failed logins then fails the exact password (seen)
+        # instead of refusing the near misses for the lock (a pass that proves nothing).
         size = f"{length_in(unit, password)} {unit}"
         checks += [_labelled(f"near miss {miss.name} of a {size} password",
                              authenticates(runner, surface, name, miss.text, should=False))
