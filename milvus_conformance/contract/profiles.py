@@ -37,6 +37,7 @@ class Value:
     source: str
     profile: str          # the profile file the value was written in (after `extends`)
     range: VersionRange = VersionRange()   # of the entry that applied; unbounded for a flat value
+    unresolved: bool = False   # None because no entry applies to the (unknown or given) version
 
     def cite(self) -> str:
         where = f"{self.profile} {self.range}" if self.range.bounded else self.profile
@@ -61,14 +62,16 @@ class Definition:
             for entry in self.entries:
                 if entry.range.contains(version):
                     return Value(self.key, entry.value, entry.source, self.profile, entry.range)
-            return Value(self.key, None, f"no entry for v{version} ({self.history()})", self.profile)
+            return Value(self.key, None, f"no entry for v{version} ({self.history()})", self.profile,
+                         unresolved=True)
         relevant = self.relevant(scope)
         if self.version_independent(scope):
             first = relevant[0]
             return Value(self.key, first.value, first.source, self.profile,
                          first.range if len(self.entries) == 1 else VersionRange())
         return Value(self.key, None, f"depends on the server version ({self.history()}); give "
-                                     f"--server-version or a --grpc-uri to resolve it", self.profile)
+                                     f"--server-version or a --grpc-uri to resolve it", self.profile,
+                     unresolved=True)
 
     def relevant(self, scope: VersionRange | None) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if scope is None or e.range.overlaps(scope))
