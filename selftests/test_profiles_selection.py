@@ -132,3 +132,41 @@ def test_profile_show_bad_input_is_one_line_and_status_4(argv, capsys):
     assert main(argv) == ExitStatus.CONFIGURATION
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and err.startswith("milvus-conformance: ")
+
+
+# ---- the choice in the results model and its views -------------------------------------------------
+def _run_with_choice():
+    from milvus_conformance.results.model import RunResult, Target
+
+    target = Target(base_url="http://h:1", grpc_uri="", profile="documented", embedded=False,
+                    server_version="", profile_requested="auto",
+                    profile_reason="profile auto -> documented (server version unknown)",
+                    version_source="", profile_warnings=["profile auto: the server version is unknown"])
+    return RunResult(run_id="r", target=target, tool_version="0", spec_version="s",
+                     started_at="2026-01-01T00:00:00+00:00", finished_at="2026-01-01T00:00:01+00:00",
+                     requirements=[], cases=[])
+
+
+def test_results_json_carries_the_choice_and_old_files_still_read(tmp_path):
+    from milvus_conformance.results.io import read_results, write_results
+
+    path = write_results(_run_with_choice(), tmp_path / "results.json")
+    back = read_results(path)
+    assert back.target.profile_reason.startswith("profile auto -> documented")
+    assert back.target.profile_warnings == ["profile auto: the server version is unknown"]
+    data = json.loads(path.read_text())
+    for key in ("profile_requested", "profile_reason", "version_source", "profile_warnings"):
+        del data["target"][key]          # a results.json written before this change
+    path.write_text(json.dumps(data))
+    assert read_results(path).target.profile_reason == ""
+
+
+def test_summary_md_and_report_html_say_what_was_chosen():
+    from milvus_conformance.reports.html import render_html
+    from milvus_conformance.reports.markdown import render_summary_md
+
+    run = _run_with_choice()
+    assert "profile auto -&gt; documented (server version unknown)" in render_summary_md(run)
+    assert "warning: profile auto: the server version is unknown" in render_summary_md(run)
+    html = render_html(run)
+    assert "Profile choice" in html and "profile auto -&gt; documented" in html
