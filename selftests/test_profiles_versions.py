@@ -62,6 +62,9 @@ def test_ranges_are_inclusive():
     ("milvus-3.0-dev", "3.0.0-beta", "user_name.extra_chars", ".-"),
     ("milvus-3.0-dev", "3.0.0-beta", "user.description", "stored"),
     ("milvus-2.6", "2.6.18", "user.description", "ignored"),
+    ("milvus-2.4", "2.4.23", "rest.request_timeout.shared", True),
+    ("milvus-2.5", "2.5.8", "rest.request_timeout.shared", True),
+    ("milvus-2.5", "2.5.9", "rest.request_timeout.shared", False),
 ])
 def test_boundaries(profile, version, key, value):
     assert load_profile(profile, V(version))[key] == value
@@ -88,7 +91,8 @@ def test_without_a_version_disagreeing_entries_are_not_covered():
 def test_entries_outside_the_profiles_series_do_not_make_it_version_dependent():
     """The 2.4.0-2.4.2 success code is no reason to leave a 2.5 run's success code open."""
     assert load_profile("milvus-2.5")["rest.success_code"] == 0
-    assert load_profile("milvus-2.5").version_dependent_keys() == ["rest.outcome.timeout"]
+    assert load_profile("milvus-2.5").version_dependent_keys() == ["rest.outcome.timeout",
+                                                                   "rest.request_timeout.shared"]
 
 
 def test_a_version_no_entry_covers_is_not_covered():
@@ -170,3 +174,17 @@ def test_extends_in_a_circle_and_missing_files_are_config_errors(tmp_path):
         load_profile(str(tmp_path / "a.yaml"))
     with pytest.raises(ConfigError, match="not found"):
         load_profile(str(tmp_path / "missing.yaml"))
+
+
+@pytest.mark.parametrize("profile,version,sent", [
+    ("milvus-2.4", "2.4.23", False), ("milvus-2.5", "2.5.8", False), ("milvus-2.5", None, False),
+    ("milvus-2.5", "2.5.9", True), ("embedded", None, True), ("documented", None, True),
+])
+def test_generated_cases_send_request_timeout_only_where_it_is_per_request(profile, version, sent):
+    """Up to about 2.5.8 the header changes the timeout of every client's requests on the route
+    (CF section 7): a generated 0 would make a production cluster's creates time out."""
+    from milvus_conformance.fuzz.schema import REQUEST_TIMEOUT_REF, shaped_spec
+
+    spec = shaped_spec(load_profile(profile, V(version) if version else None))
+    refs = [p.get("$ref") for p in spec["paths"]["/v2/vectordb/users/create"]["post"]["parameters"]]
+    assert (REQUEST_TIMEOUT_REF in refs) is sent
