@@ -188,3 +188,17 @@ def test_generated_cases_send_request_timeout_only_where_it_is_per_request(profi
     spec = shaped_spec(load_profile(profile, V(version) if version else None))
     refs = [p.get("$ref") for p in spec["paths"]["/v2/vectordb/users/create"]["post"]["parameters"]]
     assert (REQUEST_TIMEOUT_REF in refs) is sent
+
+
+def test_a_file_extending_a_family_keeps_its_scope(tmp_path):
+    """A discovered profile that extends milvus-2.5 is a 2.5 profile too: the 2.4.0-2.4.2 success
+    code does not leave its success code open without a version, and it claims nothing for auto."""
+    path = _write(tmp_path, "found.yaml", "extends: milvus-2.5\nvalues: {}\n")
+    found = load_profile(str(path))
+    assert found["rest.success_code"] == 0 and found.auto.series == ()
+
+
+def test_auto_series_must_be_major_minor(tmp_path):
+    path = _write(tmp_path, "bad.yaml", "auto: {series: '2.5.1'}\nvalues: {}\n")
+    with pytest.raises(ConfigError, match="major.minor"):
+        load_profile(str(path))

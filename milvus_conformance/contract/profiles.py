@@ -7,6 +7,7 @@ See profiles/README.md for the syntax.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -117,17 +118,18 @@ class Profile:
     title: str
     definitions: dict[str, Definition]
     path: Path | None = None
-    auto: AutoRule = field(default_factory=AutoRule)
+    auto: AutoRule = field(default_factory=AutoRule)     # its own claim for `--profile auto`
     version: Version | None = None      # the server version the values are resolved for
+    scope: VersionRange | None = None   # the versions it is for: its own series, else its parent's
     _values: dict[str, Value] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
-        scope = self.auto.scope()
-        self._values = {k: d.resolve(self.version, scope) for k, d in self.definitions.items()}
+        self.scope = self.auto.scope() or self.scope
+        self._values = {k: d.resolve(self.version, self.scope) for k, d in self.definitions.items()}
 
     def at(self, version: Version | None) -> "Profile":
         """The same profile resolved for one server version (None: unknown)."""
-        return Profile(self.name, self.title, self.definitions, self.path, self.auto, version)
+        return Profile(self.name, self.title, self.definitions, self.path, self.auto, version, self.scope)
 
     def get(self, key: str) -> Value:
         try:
@@ -146,7 +148,7 @@ class Profile:
         return self.definitions[key]
 
     def version_dependent_keys(self) -> list[str]:
-        return [k for k in self.keys() if not self.definitions[k].version_independent(self.auto.scope())]
+        return [k for k in self.keys() if not self.definitions[k].version_independent(self.scope)]
 
     def __repr__(self) -> str:
         return f"Profile({self.name!r}, version={str(self.version) if self.version else None})"
@@ -196,13 +198,15 @@ def _load(path_text: str, chain: tuple[str, ...]) -> Profile:
         raise ConfigError(f"profile {path}: expected a mapping with `values`")
     name = str(raw.get("name") or path.stem)
     definitions: dict[str, Definition] = {}
-    parent = raw.get("extends")
+    parent, scope = raw.get("extends"), None
     if parent:
         base = _load(str(profile_path(str(parent), path.parent)), chain + (path_text,))
         definitions.update(base.definitions)
+        scope = base.scope
     for key, written in (raw.get("values") or {}).items():
         definitions[key] = Definition(key, _entries(name, key, written), name)
-    return Profile(name, str(raw.get("title", name)), definitions, path, _auto_rule(name, raw.get("auto")))
+    return Profile(name, str(raw.get("title", name)), definitions, path,
+                   _auto_rule(name, raw.get("auto")), scope=scope)
 
 
 def _entries(profile: str, key: str, written) -> tuple[Entry, ...]:
@@ -247,6 +251,9 @@ def _auto_rule(profile: str, raw) -> AutoRule:
         raise ConfigError(f"profile {profile!r}: `auto` takes `series` and `prerelease_only`")
     series = raw.get("series") or ()
     series = (series,) if isinstance(series, str) else tuple(str(s) for s in series)
+    bad = [s for s in series if not re.fullmatch(r"\d+\.\d+", s)]
+    if bad:
+        raise ConfigError(f"profile {profile!r}: `auto.series` takes major.minor strings, got {bad}")
     return AutoRule(series, bool(raw.get("prerelease_only", False)))
 
 
