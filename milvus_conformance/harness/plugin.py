@@ -22,9 +22,9 @@ from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
 from milvus_conformance.harness.ledger import Journal, new_run_id, sweep
 from milvus_conformance.harness.profile_report import profile_fields
-from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.harness.recorder import pytest_runtest_makereport  # noqa: F401  (registered as a hook)
 from milvus_conformance.harness.run_context import RunContext, admin_ops
+from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
 from milvus_conformance.results.model import Status, Target
 
 pytest_plugins = ["milvus_conformance.harness.fixtures"]
@@ -132,7 +132,9 @@ def pytest_sessionstart(session):
     try:
         ctx.start(report=lambda line: _say(config, line))
         ctx.preflight()
-        _say_choice(config, ctx.choose_profile())
+        choice = ctx.choose_profile()
+        for line in choice_lines(choice.reason, choice.warnings):
+            _say(config, line)
         suspects: set[str] = set()
         ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), suspects=suspects)
         if ctx.swept:
@@ -230,12 +232,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for error in run.harness_errors:
         tr.write_line(f"harness error: {error}")
     tr.write_line(f"verdict: {verdict}; reports in {config.stash[CONTEXT].config.reports_dir}/")
-
-
-def _say_choice(config, choice) -> None:
-    _say(config, choice.reason)
-    for warning in choice.warnings:
-        _say(config, f"warning: {warning}")
 
 
 def _say(config, line: str) -> None:
