@@ -202,3 +202,29 @@ def test_auto_series_must_be_major_minor(tmp_path):
     path = _write(tmp_path, "bad.yaml", "auto: {series: '2.5.1'}\nvalues: {}\n")
     with pytest.raises(ConfigError, match="major.minor"):
         load_profile(str(path))
+
+
+@pytest.mark.parametrize("version,code", [("2.4.2", 200), ("2.4.3", 0)])
+def test_the_success_expectation_follows_the_patch_release(version, code):
+    from milvus_conformance.checks.expectations import expect
+
+    assert expect(load_profile("milvus-2.4", V(version)), "ok", "rest").spec["code"] == code
+
+
+def test_an_open_success_code_is_not_covered():
+    from milvus_conformance.checks.expectations import expect
+
+    exp = expect(load_profile("milvus-2.4"), "ok", "rest")
+    assert not exp.covered and "depends on the server version" in exp.sources[-1]
+
+
+@pytest.mark.parametrize("profile,version,stored", [
+    ("milvus-2.6", "2.6.18", ("abc",)),                 # CF section 7: stored trimmed
+    ("embedded", None, (" abc ",)),                     # observed on 2.3.5: listed as given
+    ("milvus-2.5", "2.5.4", (" abc ", "abc")),          # not said: either is accepted
+    ("documented", None, (" abc ",)),                   # not trimmed at all (refused)
+])
+def test_the_name_a_trimmed_create_is_listed_under(profile, version, stored):
+    from milvus_conformance.contract.rules import stored_names
+
+    assert stored_names(load_profile(profile, V(version) if version else None), " abc ") == stored
