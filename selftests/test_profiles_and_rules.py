@@ -3,6 +3,7 @@ import pytest
 
 from milvus_conformance.contract.profiles import available_profiles, documented, load_profile
 from milvus_conformance.contract.rules import character_classes, deviation_citations, predict_create
+from milvus_conformance.contract.versions import parse_version
 from milvus_conformance.errors import ConfigError
 
 EXPECTED_PROFILES = {"documented", "milvus-2.4", "milvus-2.5", "milvus-2.6", "milvus-3.0-dev", "embedded"}
@@ -64,7 +65,12 @@ def test_embedded_rules_match_what_2_3_5_does(name, password, kind):
 
 
 def test_milvus_2_6_allows_dot_and_hyphen():
-    assert predict_create(load_profile("milvus-2.6"), "a.b-c", "abcdefgh", "rest").kind == "ok"
+    # CF section 7: present in 2.6.18, first release UNCONFIRMED -> not covered before, nor unknown
+    assert predict_create(load_profile("milvus-2.6", parse_version("2.6.18")), "a.b-c", "abcdefgh",
+                          "rest").kind == "ok"
+    assert predict_create(load_profile("milvus-2.6", parse_version("2.6.17")), "a.b-c", "abcdefgh",
+                          "rest").kind is None
+    assert predict_create(load_profile("milvus-2.6"), "a.b-c", "abcdefgh", "rest").kind is None
     assert predict_create(load_profile("milvus-2.5"), "a.b-c", "abcdefgh", "rest").kind == "invalid_value"
 
 

@@ -31,9 +31,10 @@ def check_code(exp: Expectation, reply) -> str | None:
     if exp.kind == "ok" or want is None or reply.exception is None:
         return None
     got = reply.code
+    kind = "" if isinstance(got, int) else " (not an integer code)"
     if want == "nonzero":
-        return None if isinstance(got, int) and got != 0 else f"code {got!r}, expected non-zero"
-    return None if got == want else f"code {got!r}, expected {want}"
+        return None if isinstance(got, int) and got != 0 else f"code {got!r}{kind}, expected non-zero"
+    return None if got == want else f"code {got!r}{kind}, expected {want}"
 
 
 SDK_CHECKS = (check_outcome, check_code)

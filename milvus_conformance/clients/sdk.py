@@ -31,6 +31,7 @@ class SdkReply:
     returned: Any
     exception: BaseException | None
     exchange: Exchange
+    warnings: tuple[str, ...] = ()      # e.g. PyMilvusDeprecationWarning: recorded, never a failure
 
     @property
     def raised(self) -> str | None:
@@ -40,26 +41,44 @@ class SdkReply:
         return f"{t.__module__}.{t.__qualname__}"
 
     @property
-    def code(self) -> Any:
-        exc = self.exception
-        if isinstance(exc, MilvusException):
-            return exc.code
-        if isinstance(exc, grpc.RpcError) and hasattr(exc, "code"):
-            return exc.code().name
-        return None
+    def code(self) -> int | str | None:
+        return error_code(self.exception)
+
+
+def error_code(exc: BaseException | None) -> int | str | None:
+    """The code of an SDK error as plain data: an int, or the name of a gRPC status. pymilvus
+    2.5.18 to 3.0.1 may leave `MilvusException.code` a bound method or a `grpc.StatusCode` when
+    retries run out (CF section 7); that is reported as what it is, never crashes a check."""
+    if isinstance(exc, MilvusException):
+        return _plain_code(exc.code)
+    if isinstance(exc, grpc.RpcError) and callable(getattr(exc, "code", None)):
+        return _plain_code(exc.code())
+    return None
+
+
+def _plain_code(code: Any, depth: int = 0) -> int | str:
+    if isinstance(code, int) and not isinstance(code, bool):
+        return int(code)
+    if isinstance(code, grpc.StatusCode):
+        return code.name
+    if callable(code) and getattr(code, "__name__", "") == "code" and depth == 0:
+        try:                       # RpcError.code, left unbound-called by pymilvus
+            return _plain_code(code(), depth + 1)
+        except Exception:  # noqa: BLE001 - what it is, as text
+            pass
+    return repr(code)[:100]
 
 
 def _is_unreachable(exc: BaseException) -> bool:
-    if isinstance(exc, grpc.RpcError) and hasattr(exc, "code"):
-        return exc.code() == grpc.StatusCode.UNAVAILABLE
+    code = error_code(exc)
+    if code == grpc.StatusCode.UNAVAILABLE.name:   # raw, or a MilvusException after the retries
+        return True
     # pymilvus wraps a dead channel as code 2 "Fail connecting" / ServerUnavailable
-    return isinstance(exc, MilvusException) and exc.code == 2 and "connect" in str(exc).lower()
+    return isinstance(exc, MilvusException) and code == 2 and "connect" in str(exc).lower()
 
 
 def _is_deadline(exc: BaseException) -> bool:
-    if isinstance(exc, grpc.RpcError) and hasattr(exc, "code"):
-        return exc.code() == grpc.StatusCode.DEADLINE_EXCEEDED
-    return isinstance(exc, MilvusException) and exc.code == 10001
+    return error_code(exc) in (grpc.StatusCode.DEADLINE_EXCEEDED.name, 10001)
 
 
 class SdkClient:
@@ -103,18 +122,23 @@ class SdkClient:
             kwargs["timeout"] = DEFAULT_TIMEOUT
         returned, exception = None, None
         RATE_LIMIT.wait()
-        try:
-            returned = fn(*args, **kwargs)
-        except Exception as exc:  # the outcome under test, whatever its type
-            if _is_unreachable(exc):
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            try:
+                returned = fn(*args, **kwargs)
+            except Exception as exc:  # the outcome under test, whatever its type
+                exception = exc
+        seen = tuple(dict.fromkeys(f"{w.category.__name__}: {w.message}" for w in caught))
+        if exception is not None:
+            if _is_unreachable(exception):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {api}") from None
-            if own_deadline and _is_deadline(exc):
+            if own_deadline and _is_deadline(exception):
                 raise HarnessError(f"SDK target {self.uri} did not answer {api} within the "
                                    f"suite's {DEFAULT_TIMEOUT:.0f} s") from None
-            exception = exc
         if own_deadline:
             kwargs.pop("timeout")
-        reply = SdkReply(returned, exception, self._exchange(api, args, kwargs, returned, exception))
+        reply = SdkReply(returned, exception, self._exchange(api, args, kwargs, returned, exception, seen),
+                         seen)
         if self.recorder is not None:
             self.recorder.add_exchange(reply.exchange)
         return reply
@@ -153,7 +177,7 @@ class SdkClient:
             self.user_names()   # raises if the target itself is gone
             return False
 
-    def _exchange(self, api, args, kwargs, returned, exception) -> Exchange:
+    def _exchange(self, api, args, kwargs, returned, exception, seen=()) -> Exchange:
         shown_kwargs = {k: v for k, v in kwargs.items() if k != "using" or v != self.alias}
         shown_args = REDACTOR.redact_json(_named_args(api, args, shown_kwargs))
         request = {"call": api, "args": shown_args, "uri": self.uri}
@@ -161,8 +185,10 @@ class SdkClient:
             response = {"returned": repr(returned)[:500]}
         else:
             response = {"raised": f"{type(exception).__module__}.{type(exception).__qualname__}",
-                        "code": SdkReply(None, exception, None).code,
+                        "code": error_code(exception),
                         "message": REDACTOR.redact_text(str(exception))[:1000]}
+        if seen:
+            response["warnings"] = [REDACTOR.redact_text(w)[:300] for w in seen]
         return Exchange("sdk", request, response, reproduction=_snippet(api, shown_args))
 
 

@@ -86,8 +86,12 @@ def check_name(profile: Profile, name: str, used: list[Value]) -> Prediction | N
         return Prediction("invalid_value", "empty userName", used)
     if name[0] not in ASCII_LETTERS:
         return Prediction("invalid_value", f"userName starts with {name[0]!r}, not a letter", used)
-    extra = profile.get("user_name.extra_chars").value or ""
+    extra_value = profile.get("user_name.extra_chars")
     bad = [c for c in name[1:] if c not in NAME_BODY]
+    if bad and extra_value.value is None:
+        return Prediction(None, f"{profile.name} does not say whether {bad[0]!r} is allowed in a "
+                                f"userName ({extra_value.cite()})", [*used, extra_value])
+    extra = extra_value.value or ""
     if any(c in extra for c in bad):
         used.append(profile.get("user_name.extra_chars"))
     bad = [c for c in bad if c not in extra]
@@ -100,6 +104,17 @@ def check_name(profile: Profile, name: str, used: list[Value]) -> Prediction | N
         return Prediction("invalid_value", f"userName longer than {max_len.value} bytes", used,
                           "user_name.max_length")
     return None
+
+
+def stored_names(profile: Profile, name) -> tuple[str, ...]:
+    """The names a successful create of `name` may be listed under: the trimmed name where the
+    profile says the server stores it trimmed, both where the profile does not say."""
+    if not isinstance(name, str) or name == name.strip(GO_SPACE) or not profile["user_name.trims_spaces"]:
+        return (name,)
+    stored_trimmed = profile["user_name.stored_trimmed"]
+    if stored_trimmed is None:
+        return (name, name.strip(GO_SPACE))
+    return (name.strip(GO_SPACE),) if stored_trimmed else (name,)
 
 
 def check_password(profile: Profile, password: str, used: list[Value]) -> Prediction | None:

@@ -8,7 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from milvus_conformance import REPO_ROOT
-from milvus_conformance.contract.profiles import load_profile
+from milvus_conformance.contract.selection import check_requested
+from milvus_conformance.contract.versions import parse_user_version
 from milvus_conformance.errors import ConfigError
 
 # option name -> (environment variable, default, help)
@@ -17,8 +18,11 @@ OPTIONS = {
     "token": ("CONFORMANCE_TOKEN", None, "admin token for the target (user:password or API key)"),
     "grpc_uri": ("CONFORMANCE_GRPC_URI", None, "gRPC URI of the target for the SDK surface"),
     "profile": ("CONFORMANCE_PROFILE", None,
-                "profile name (profiles/*.yaml); default: embedded for the embedded target, "
-                "documented otherwise"),
+                "profile name (profiles/*.yaml), a profile file path, or auto (chosen from the server "
+                "version); default: embedded for the embedded target, documented otherwise"),
+    "server_version": ("CONFORMANCE_SERVER_VERSION", None,
+                       "the target's Milvus version X.Y.Z, which selects version-ranged profile values "
+                       "(with --grpc-uri the server's own version is used and must agree)"),
     "state_dir": ("CONFORMANCE_STATE_DIR", str(REPO_ROOT / ".conformance"),
                   "where run journals live (keep it between runs to sweep leftovers of killed runs)"),
     "reports_dir": ("CONFORMANCE_REPORTS_DIR", str(REPO_ROOT / "reports"), "where reports are written"),
@@ -58,6 +62,7 @@ class TargetConfig:
     read_only: bool = False
     fill_server: bool = False
     allow_auth_disabled: bool = False
+    server_version: str = ""                       # as the user gave it ("" = not given)
     extra: dict = field(default_factory=dict)
 
     def public(self) -> dict:
@@ -86,7 +91,9 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     if not embedded and not token:
         raise ConfigError("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
     profile = get["profile"] or ("embedded" if embedded else "documented")
-    load_profile(profile)  # unknown profile -> ConfigError listing the available ones
+    check_requested(profile)  # unknown profile -> ConfigError listing the available ones
+    if get["server_version"]:
+        parse_user_version(get["server_version"])
     if get["tier"] not in ("gate", "nightly"):
         raise ConfigError(f"unknown tier {get['tier']!r}: gate or nightly")
     return TargetConfig(
@@ -100,6 +107,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
               for name in FUZZ_OPTIONS if get[name] not in (None, "")},
         fill_server=flags["fill_server"] or embedded,
         allow_auth_disabled=flags["allow_auth_disabled"],
+        server_version=(get["server_version"] or "").strip(),
     )
 
 

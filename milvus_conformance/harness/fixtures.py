@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from milvus_conformance.clients.throttle import RATE_LIMIT
-from milvus_conformance.contract.profiles import documented, load_profile
+from milvus_conformance.contract.profiles import documented
 from milvus_conformance.harness.keys import CONTEXT
 from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
 from milvus_conformance.harness.recorder import RECORDER, CaseRecorder
@@ -23,7 +23,7 @@ def run_context(pytestconfig) -> RunContext:
 
 @pytest.fixture(scope="session")
 def profile(run_context):
-    return load_profile(run_context.config.profile)
+    return run_context.profile()
 
 
 @pytest.fixture(scope="session")

@@ -21,8 +21,10 @@ from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
 from milvus_conformance.harness.ledger import Journal, new_run_id, sweep
+from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import pytest_runtest_makereport  # noqa: F401  (registered as a hook)
 from milvus_conformance.harness.run_context import RunContext, admin_ops
+from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
 from milvus_conformance.results.model import Status, Target
 
 pytest_plugins = ["milvus_conformance.harness.fixtures"]
@@ -130,6 +132,9 @@ def pytest_sessionstart(session):
     try:
         ctx.start(report=lambda line: _say(config, line))
         ctx.preflight()
+        choice = ctx.choose_profile()
+        for line in choice_lines(choice.reason, choice.warnings):
+            _say(config, line)
         suspects: set[str] = set()
         ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), suspects=suspects)
         if ctx.swept:
@@ -143,8 +148,7 @@ def pytest_sessionstart(session):
         pytest.exit(f"conformance: {exc}", exc.exit_status)
     collector = config.stash[COLLECTOR]
     collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
-                              profile=ctx.config.profile, embedded=ctx.config.embedded,
-                              server_version=ctx.server_version)
+                              embedded=ctx.config.embedded, **profile_fields(ctx))
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -212,6 +216,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.write_sep("=", "conformance summary")
     tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
                   f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
+    for line in profile_lines(run.target):
+        tr.write_line(line)
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     for case in run.cases:   # schemathesis cases say how many requests they generated
         if " generated cases " in case.message and case.status is not Status.SKIP:

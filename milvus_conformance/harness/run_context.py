@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from milvus_conformance.contract.selection import ProfileChoice, choose_profile
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.harness.config import TargetConfig
 
 PREFLIGHT_USER = "conformance_preflight_nobody"
+# The suite's own bookkeeping accepts either success code: 200 in Milvus 2.4.0-2.4.2, 0 otherwise
+# (CF section 3); judging which one a target should send is the profile's business.
+SUCCESS_CODES = (0, 200)
 
 
 @dataclass
@@ -22,6 +26,7 @@ class RunContext:
     auth_enabled: bool = True
     started: bool = False
     swept: list[str] = field(default_factory=list)
+    profile_choice: ProfileChoice | None = None     # made after preflight, handed to workers
     _embedded: object = None
 
     @property
@@ -61,7 +66,7 @@ class RunContext:
                 probe = rest.list_users(token=f"{PREFLIGHT_USER}:not-a-password")
             finally:
                 rest.close()
-            if probe.status == 200 and probe.code == 0:
+            if probe.status == 200 and probe.code in SUCCESS_CODES:
                 self.auth_enabled = False
         if self.grpc_uri:
             sdk = self._sdk_admin()
@@ -79,6 +84,21 @@ class RunContext:
                 "requirement can be checked (enable authorization, or pass --allow-auth-disabled to "
                 "run the rest with the auth cases skipped)")
 
+    def choose_profile(self) -> ProfileChoice:
+        """After preflight (the server's version is known then); a conflict with --server-version
+        is a ConfigError."""
+        c = self.config
+        self.profile_choice = choose_profile(c.profile, embedded=c.embedded,
+                                             given_version=c.server_version or None,
+                                             reported_version=self.server_version)
+        return self.profile_choice
+
+    def profile(self):
+        """The run's profile, resolved for the target's version (the same in every xdist worker)."""
+        if self.profile_choice is None:
+            self.choose_profile()
+        return self.profile_choice.load()
+
     def _sdk_admin(self):
         from milvus_conformance.clients.sdk import SdkClient
 
@@ -91,7 +111,8 @@ class RunContext:
         return {"config": c, "run_id": self.run_id, "base_url": self.base_url,
                 "grpc_uri": self.grpc_uri, "token": self.token,
                 "server_version": self.server_version, "auth_enabled": self.auth_enabled,
-                "started": self.started}
+                "started": self.started,
+                "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None}
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunContext":
@@ -99,7 +120,9 @@ class RunContext:
         c["state_dir"], c["reports_dir"] = Path(c["state_dir"]), Path(c["reports_dir"])
         return cls(config=TargetConfig(**c), run_id=d["run_id"], base_url=d["base_url"],
                    grpc_uri=d["grpc_uri"], token=d["token"], server_version=d["server_version"],
-                   auth_enabled=d["auth_enabled"], started=d["started"])
+                   auth_enabled=d["auth_enabled"], started=d["started"],
+                   profile_choice=ProfileChoice.from_dict(d["profile_choice"])
+                   if d.get("profile_choice") else None)
 
 
 class _RestAdmin:
@@ -111,7 +134,7 @@ class _RestAdmin:
 
     def drop_user(self, name: str) -> None:
         reply = self.client.drop_user(name)
-        if reply.code != 0:
+        if reply.code not in SUCCESS_CODES:
             raise HarnessError(f"could not drop {name!r}: HTTP {reply.status} code {reply.code}")
 
 

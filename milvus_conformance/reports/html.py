@@ -11,6 +11,7 @@ from typing import Any
 
 from milvus_conformance.reports.html_assets import CSP, CSS, JS
 from milvus_conformance.reports.markdown import STATUS_WORD
+from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
 
 # Filter-button order: what an operator wants to look at first.
@@ -58,6 +59,8 @@ def _header(run: RunResult) -> str:
     meta = [
         ("Target (REST)", t.base_url), ("Target (gRPC)", t.grpc_uri), ("Profile", t.profile),
         ("Server version", t.server_version or "unknown"),
+        *(("Profile choice" if i == 0 and t.profile_reason else "Warning", line)
+          for i, line in enumerate(profile_lines(t))),
         ("Embedded server", "yes" if t.embedded else "no"), ("Tool version", run.tool_version),
         ("Spec version", run.spec_version), ("Run ID", run.run_id),
         ("Started (UTC)", run.started_at), ("Finished (UTC)", run.finished_at),

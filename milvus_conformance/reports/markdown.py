@@ -4,6 +4,7 @@ Also holds the small Markdown helpers (status labels, cell escaping) shared by c
 """
 from __future__ import annotations
 
+from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.results.model import RunResult, Status
 
 STATUS_SYMBOL = {
@@ -83,6 +84,7 @@ def render_summary_md(run: RunResult) -> str:
         f"spec {md_cell(run.spec_version)} · {md_cell(run.started_at)} → {md_cell(run.finished_at)}",
         "",
     ]
+    lines += [f"{md_cell(line, MAX_REASON)}  " for line in profile_lines(t)] + ([""] if profile_lines(t) else [])
     if run.harness_errors:
         lines += [f"**Harness errors ({len(run.harness_errors)}):** "
                   f"{md_cell(run.harness_errors[0], MAX_REASON)}", ""]

@@ -97,6 +97,11 @@ class Target:
     profile: str
     embedded: bool
     server_version: str = ""
+    # how the profile was chosen (--profile auto) and for which version its values were resolved
+    profile_requested: str = ""
+    profile_reason: str = ""
+    version_source: str = ""           # "GetVersion", "--server-version" or "" (unknown)
+    profile_warnings: list[str] = field(default_factory=list)
 
 
 @dataclass
