@@ -35,7 +35,10 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
     # A deadline this short races the server: usually the client's own deadline fires (the
     # profile's declared exception type), sometimes a server answer arrives first and pymilvus
     # raises the documented MilvusException. A few attempts make the verdict stable run to run.
-    for _attempt in range(ATTEMPTS):
+    # Every attempt's user is kept until the case ends (an abandoned create may be performed late),
+    # so the attempts stay within this process's user budget.
+    attempts = max(1, min(ATTEMPTS, users.ledger.room - 1))
+    for _attempt in range(attempts):
         name = users.name()
         users.before_create(name)
         try:
@@ -48,7 +51,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
         if first.status is not Status.UNEXPECTED_PASS:
             break
     else:
-        first = passed(f"behaved as documented in {ATTEMPTS} attempts ({reply.raised}, code {reply.code!r}); "
+        first = passed(f"behaved as documented in {attempts} attempts ({reply.raised}, code {reply.code!r}); "
                        f"the declared deviation ({expected[0].describe()}) depends on a race")
     checks = [first]
     # The run goes on: the same connection creates the same name at once - ok, or duplicate when the

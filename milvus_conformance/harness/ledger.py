@@ -111,6 +111,11 @@ class UserLedger:
         self.owned.discard(name)
         self.journal.write("dropped", name)
 
+    @property
+    def room(self) -> int:
+        """How many more users this process may create before its budget is exhausted."""
+        return self.max_alive - len(self.owned)
+
     @contextmanager
     def budget(self, extra: int):
         """Let one case (the user-cap case, under the exclusive fill lock) hold more users."""
