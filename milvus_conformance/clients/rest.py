@@ -13,11 +13,13 @@ from milvus_conformance.clients.throttle import RATE_LIMIT
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
+from milvus_conformance.results.surfaces import Surface
 
 # Answers of a proxy or load balancer in front of the target: no verdict can be drawn from them.
 UNAVAILABLE_STATUSES = (502, 503, 504)
 
-USERS = "/v2/vectordb/users"
+ROOT = "/v2/vectordb/"                 # operations are named by the path under it: "users/create"
+USERS = ROOT + "users"
 _UNSET = object()
 
 
@@ -123,7 +125,8 @@ class RestClient:
         reply = {"status": response.status_code,
                  "headers": {"content-type": response.headers.get("content-type", "")},
                  "body": resp_text}
-        return Exchange("rest", request, reply, reproduction=_curl(request))
+        return Exchange(Surface.REST, request, reply, reproduction=_curl(request),
+                        operation=path.split(ROOT, 1)[-1])
 
     # ---- the user routes ------------------------------------------------------------------------
     def create_user(self, name: Any, password: Any, **kw) -> RestReply:

@@ -17,13 +17,17 @@ from milvus_conformance.errors import HarnessError, TargetUnreachable
 DEFAULT_TIMEOUT = 15.0     # the suite's own deadline for a call whose case sets none
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
+from milvus_conformance.results.surfaces import SdkStyle, Surface
 
 # pymilvus logs every refused call with a traceback; refusals are what this suite provokes.
 logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 warnings.filterwarnings("ignore", module="pymilvus")
 warnings.filterwarnings("ignore", message=".*ORM-style PyMilvus API.*")
 
-STYLES = ("utility", "client")   # the two documented ways to call create_user
+# The REST operation each SDK call is the counterpart of (results name operations the REST way).
+OPERATIONS = {"create_user": "users/create", "list_users": "users/list", "list_usernames": "users/list",
+              "describe_user": "users/describe", "drop_user": "users/drop", "delete_user": "users/drop",
+              "update_password": "users/update_password"}
 
 
 @dataclass
@@ -119,8 +123,8 @@ class SdkClient:
             self.recorder.add_exchange(reply.exchange)
         return reply
 
-    def create_user(self, style: str, name: Any, password: Any, **kwargs) -> SdkReply:
-        if style == "utility":
+    def create_user(self, style: SdkStyle, name: Any, password: Any, **kwargs) -> SdkReply:
+        if SdkStyle(style) is SdkStyle.UTILITY:
             return self.call("utility.create_user", name, password, **kwargs)
         return self.call("client.create_user", user_name=name, password=password, **kwargs)
 
@@ -163,7 +167,8 @@ class SdkClient:
             response = {"raised": f"{type(exception).__module__}.{type(exception).__qualname__}",
                         "code": SdkReply(None, exception, None).code,
                         "message": REDACTOR.redact_text(str(exception))[:1000]}
-        return Exchange("sdk", request, response, reproduction=_snippet(api, shown_args))
+        return Exchange(Surface.SDK, request, response, reproduction=_snippet(api, shown_args),
+                        operation=OPERATIONS.get(api.split(".", 1)[1], api))
 
 
 def _named_args(api: str, args: tuple, kwargs: dict) -> dict:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
@@ -110,13 +111,26 @@ def fill_lock(run_context) -> FillLock:
     return FillLock(Path(run_context.config.state_dir) / "runs" / run_context.run_id)
 
 
+class Credentials(NamedTuple):
+    user: str
+    password: str
+
+
 class UserScope:
     """The users of one case: named with the run prefix, recorded before they are created, dropped
-    when the case ends."""
+    when the case ends; and the suite's own admin credentials, for cases that vary them."""
 
-    def __init__(self, ledger: UserLedger):
+    def __init__(self, ledger: UserLedger, token: str | None = None):
         self.ledger = ledger
+        self.token = token
         self.mine: list[str] = []
+
+    def admin(self) -> Credentials:
+        """The suite's token as (user, password); skips the case for an API key."""
+        user, sep, password = (self.token or "").partition(":")
+        if not (sep and user and password):
+            pytest.skip("the suite's token is an API key, not user:password")
+        return Credentials(user, password)
 
     def name(self, length: int | None = None, tag: str = "") -> str:
         return self.ledger.fresh_name(length, tag)
@@ -151,7 +165,7 @@ class UserScope:
 def users(ledger, fill_lock, run_context):
     if run_context.config.read_only:
         pytest.skip("read-only mode: this case creates users")
-    scope = UserScope(ledger)
+    scope = UserScope(ledger, run_context.token)
     with fill_lock.shared():
         try:
             yield scope
