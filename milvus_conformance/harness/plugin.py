@@ -204,10 +204,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if run is None:
         return
     counts = {k: v for k, v in run.counts().items() if v}
-    verdict = {Status.PASS: "CONFORMS", Status.KNOWN_DEVIATION: "CONFORMS (with known deviations)",
-               Status.SKIP: "NOTHING CHECKED", Status.FAIL: "DOES NOT CONFORM",
-               Status.UNEXPECTED_PASS: "DOES NOT CONFORM (profile out of date)",
-               Status.ERROR: "NO VERDICT (harness/infrastructure error)"}[run.overall()]
+    from milvus_conformance.reports.wording import WORDING
+
+    verdict = WORDING[run.overall()].verdict
     tr = terminalreporter
     tr.write_sep("=", "conformance summary")
     tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
