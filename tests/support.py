@@ -69,12 +69,9 @@ def authenticates(runner, channel: Channel, user: str, password: str, should: bo
 
 
 @contextmanager
-def sdk_as(run_context, record, user: str, password: str):
-    """An SdkClient (both styles) holding `user:password` instead of the suite's token."""
-    from milvus_conformance.clients.sdk import SdkClient
-
-    REDACTOR.add_credentials(user, password)
-    client = SdkClient(run_context.grpc_uri, f"{user}:{password}", recorder=record)
+def sdk_as(sdk, user: str, password: str):
+    """`sdk` (the case's recorded SdkClient) as `user:password` instead of the suite's token."""
+    client = sdk.as_user(user, password)
     try:
         yield client
     finally:

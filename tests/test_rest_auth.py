@@ -59,12 +59,12 @@ def test_rest_create_without_privilege(runner, users):
 @pytest.mark.surface("sdk")
 @pytest.mark.requirement("USER-CREATE-PERMISSION", "SDK-CREATE-USER-EXCEPTION")
 @pytest.mark.parametrize("style", SDK_STYLES)
-def test_sdk_create_without_privilege(style, runner, run_context, users, sdk, record):
+def test_sdk_create_without_privilege(style, runner, users, sdk, record):
     channel = Channel.sdk(style)
     owner = _created(runner, users, channel)
     expected = runner.expectations(channel, "permission_denied", "permission_denied")
     name = users.name()
-    with sdk_as(run_context, record, owner, PASSWORD) as as_owner:
+    with sdk_as(sdk, owner, PASSWORD) as as_owner:
         runner.create(channel, name, PASSWORD, expected=expected,
                       send=lambda: as_owner.create_user(style, name, PASSWORD))
 

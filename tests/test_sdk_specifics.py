@@ -64,7 +64,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
 
 @pytest.mark.parametrize("style", SDK_STYLES)
 @pytest.mark.parametrize("row", params(SDK_ERROR_ROWS))
-def test_error_raises_declared_exception(row, style, runner, run_context, profile, users, record):
+def test_error_raises_declared_exception(row, style, runner, profile, users, record):
     if style not in row.data.styles:
         pytest.skip(f"{row.name} does not apply to the {style} style (no such parameter there)")
     channel = Channel.sdk(style)
@@ -84,6 +84,6 @@ def test_error_raises_declared_exception(row, style, runner, run_context, profil
     owner = users.name()
     _, ok = runner.raw_create(channel, owner, PASSWORD)
     assert ok, f"setup: creating {owner!r} failed"
-    with sdk_as(run_context, record, owner, PASSWORD) as as_owner:
+    with sdk_as(runner.client(channel), owner, PASSWORD) as as_owner:
         runner.create(channel, name, password, expected=expected,
                       send=lambda: as_owner.create_user(style, name, password))

@@ -46,7 +46,8 @@ def _client_for(runner, run_context, record, channel, connections):
                 headers={"Authorization": f"Bearer {run_context.token}"})) for _ in range(connections)]
             for response in opened:
                 response.read()
-        yield RestClient(run_context.base_url, run_context.token, recorder=record, http=http)
+        yield RestClient(run_context.base_url, run_context.token, recorder=record, http=http,
+                         throttle=runner.client(channel).throttle)
     finally:
         http.close()
 

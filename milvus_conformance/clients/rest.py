@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 
-from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
@@ -48,18 +48,21 @@ class RestReply:
 
 
 class RestClient:
-    """One per process and token; `recorder` (a CaseRecorder) receives every exchange of a case."""
+    """One per process and token; `recorder` (a CaseRecorder) receives every exchange of a case;
+    `throttle` (the process's RateLimit) paces every request."""
 
     def __init__(self, base_url: str, token: str | None, timeout: float = 15.0, recorder=None,
-                 http: httpx.Client | None = None):
+                 http: httpx.Client | None = None, throttle: RateLimit | None = None):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.recorder = recorder
+        self.throttle = throttle or RateLimit()
         REDACTOR.add(token)
         self._http = http or httpx.Client(base_url=self.base_url, timeout=timeout)
 
     def with_recorder(self, recorder) -> "RestClient":
-        return RestClient(self.base_url, self.token, recorder=recorder, http=self._http)
+        return RestClient(self.base_url, self.token, recorder=recorder, http=self._http,
+                          throttle=self.throttle)
 
     def close(self) -> None:
         self._http.close()
@@ -93,7 +96,7 @@ class RestClient:
         # Retry only when the request provably never left (connect failed): retrying a create that
         # may have reached the server would turn into a false "duplicate".
         for attempt in (1, 2):
-            RATE_LIMIT.wait()
+            self.throttle.wait()
             try:
                 response = self._http.request(method, path, content=body, headers=headers, auth=auth)
                 if response.status_code in UNAVAILABLE_STATUSES:

@@ -11,10 +11,8 @@ from typing import Any
 import grpc
 from pymilvus import MilvusClient, MilvusException, connections, utility
 
-from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.errors import HarnessError, TargetUnreachable
-
-DEFAULT_TIMEOUT = 15.0     # the suite's own deadline for a call whose case sets none
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
 from milvus_conformance.results.surfaces import SdkStyle, Surface
@@ -67,11 +65,17 @@ def _is_deadline(exc: BaseException) -> bool:
 
 
 class SdkClient:
-    def __init__(self, uri: str, token: str | None, recorder=None, _alias: str | None = None,
+    """`timeout`: the suite's own deadline (s) for a call whose case sets none (--request-timeout);
+    `throttle`: the process's RateLimit; `recorder` receives every exchange of a case."""
+
+    def __init__(self, uri: str, token: str | None, recorder=None, *, timeout: float = 15.0,
+                 throttle: RateLimit | None = None, _alias: str | None = None,
                  _client: MilvusClient | None = None):
         self.uri = uri
         self.token = token
         self.recorder = recorder
+        self.timeout = timeout
+        self.throttle = throttle or RateLimit()
         REDACTOR.add(token)
         if _alias is None:
             _alias = f"conformance-{secrets.token_hex(4)}"
@@ -86,7 +90,15 @@ class SdkClient:
         self.client = _client
 
     def with_recorder(self, recorder) -> "SdkClient":
-        return SdkClient(self.uri, self.token, recorder, _alias=self.alias, _client=self.client)
+        return SdkClient(self.uri, self.token, recorder, timeout=self.timeout, throttle=self.throttle,
+                         _alias=self.alias, _client=self.client)
+
+    def as_user(self, user: str, password: str) -> "SdkClient":
+        """A new connection (both styles) holding `user:password` instead of this client's token;
+        the caller closes it."""
+        REDACTOR.add_credentials(user, password)
+        return SdkClient(self.uri, f"{user}:{password}", self.recorder, timeout=self.timeout,
+                         throttle=self.throttle)
 
     def close(self) -> None:
         connections.disconnect(self.alias)
@@ -104,9 +116,9 @@ class SdkClient:
             fn = getattr(self.client, name)
         own_deadline = "timeout" not in kwargs
         if own_deadline:
-            kwargs["timeout"] = DEFAULT_TIMEOUT
+            kwargs["timeout"] = self.timeout
         returned, exception = None, None
-        RATE_LIMIT.wait()
+        self.throttle.wait()
         try:
             returned = fn(*args, **kwargs)
         except Exception as exc:  # the outcome under test, whatever its type
@@ -114,7 +126,7 @@ class SdkClient:
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {api}") from None
             if own_deadline and _is_deadline(exc):
                 raise HarnessError(f"SDK target {self.uri} did not answer {api} within the "
-                                   f"suite's {DEFAULT_TIMEOUT:.0f} s") from None
+                                   f"suite's {self.timeout:.0f} s") from None
             exception = exc
         if own_deadline:
             kwargs.pop("timeout")
@@ -137,7 +149,7 @@ class SdkClient:
     def _admin(self, method: str, **kwargs):
         """The suite's own bookkeeping calls: any failure is the harness's, never a verdict."""
         try:
-            return getattr(self.client, method)(timeout=DEFAULT_TIMEOUT, **kwargs)
+            return getattr(self.client, method)(timeout=self.timeout, **kwargs)
         except Exception as exc:
             if _is_unreachable(exc) or _is_deadline(exc):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {method}") from None

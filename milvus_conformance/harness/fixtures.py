@@ -8,7 +8,7 @@ from typing import NamedTuple
 
 import pytest
 
-from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.contract.profiles import documented, load_profile
 from milvus_conformance.harness.keys import CONTEXT
 from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
@@ -41,27 +41,31 @@ def record(request) -> CaseRecorder:
 
 # ---- clients ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def rest_admin(run_context):
+def throttle(run_context) -> RateLimit:
+    """This process's request rate limit (--rate-limit), shared by both surfaces' clients."""
+    return RateLimit(run_context.config.rate_limit)
+
+
+@pytest.fixture(scope="session")
+def rest_admin(run_context, throttle):
     if not run_context.base_url:
         pytest.skip("no REST base URL given (--base-url): REST surface not tested")
     from milvus_conformance.clients.rest import RestClient
 
-    RATE_LIMIT.configure(run_context.config.rate_limit)
     client = RestClient(run_context.base_url, run_context.token,
-                        timeout=run_context.config.request_timeout)
+                        timeout=run_context.config.request_timeout, throttle=throttle)
     yield client
     client.close()
 
 
 @pytest.fixture(scope="session")
-def sdk_admin(run_context):
+def sdk_admin(run_context, throttle):
     if not run_context.grpc_uri:
         pytest.skip("no gRPC URI given (--grpc-uri): SDK surface not tested")
-    from milvus_conformance.clients import sdk as sdk_module
+    from milvus_conformance.clients.sdk import SdkClient
 
-    RATE_LIMIT.configure(run_context.config.rate_limit)
-    sdk_module.DEFAULT_TIMEOUT = run_context.config.request_timeout
-    client = sdk_module.SdkClient(run_context.grpc_uri, run_context.token)
+    client = SdkClient(run_context.grpc_uri, run_context.token,
+                       timeout=run_context.config.request_timeout, throttle=throttle)
     yield client
     client.close()
 

@@ -76,8 +76,6 @@ def pytest_configure(config):
     except ConfigError as exc:
         _unreachable_first(values, exc)
         raise pytest.UsageError(str(exc)) from None
-    for name, value in target.fuzz.items():   # the fuzz module (and xdist workers) read these
-        os.environ[cfg.OPTIONS[name][0]] = str(value)
     run_id = new_run_id()
     config.stash[CONTEXT] = RunContext(config=target, run_id=run_id)
     config.stash[COLLECTOR] = Collector(run_id, Target(
@@ -213,8 +211,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                   f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     for case in run.cases:   # schemathesis cases say how many requests they generated
-        if " generated cases " in case.message and case.status is not Status.SKIP:
-            tr.write_line(f"generated: {case.message.splitlines()[0]}")
+        if case.generation is not None and case.status is not Status.SKIP:
+            tr.write_line(f"generated: {case.generation.summary()}")
     from milvus_conformance.reports.parity import parity_rows
 
     rows = parity_rows(run)

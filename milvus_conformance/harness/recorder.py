@@ -9,6 +9,7 @@ import pytest
 from milvus_conformance.checks.verdict import Verdict
 from milvus_conformance.errors import ConformanceFailure, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
+from milvus_conformance.results.generation import Generation
 from milvus_conformance.results.model import CaseResult, Exchange, Status
 from milvus_conformance.results.surfaces import Channel, SdkStyle, Surface
 
@@ -27,6 +28,7 @@ class CaseRecorder:
         self.expected = None
         self.observed = None
         self.verdict: Verdict | None = None
+        self.generation: Generation | None = None   # set by a generated-case test
 
     def add_exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
@@ -57,7 +59,8 @@ class CaseRecorder:
     def to_result(self, nodeid: str, status: Status, message: str, duration: float) -> CaseResult:
         return CaseResult(
             case_id=nodeid, name=self.name, requirements=self.requirements, surface=self.surface,
-            style=self.style, scenario=self.scenario, operation=self.operation, status=status, message=REDACTOR.redact_text(message)[:2000],
+            style=self.style, scenario=self.scenario, generation=self.generation,
+            operation=self.operation, status=status, message=REDACTOR.redact_text(message)[:2000],
             expected=REDACTOR.redact_json(_plain(self.expected)),
             observed=REDACTOR.redact_json(_plain(self.observed)),
             deviation_source=self.verdict.deviation_source if self.verdict else "",

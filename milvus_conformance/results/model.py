@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
+from milvus_conformance.results.generation import Generation
 from milvus_conformance.results.surfaces import SdkStyle, Surface
 
 
@@ -74,6 +75,7 @@ class CaseResult:
     exchanges: list[Exchange] = field(default_factory=list)
     style: SdkStyle | None = None      # for an SDK case: which documented style it called
     scenario: str = ""                 # the case without its surface: equal on every surface it ran on
+    generation: Generation | None = None   # a generated-case test: what it generated
 
     def __post_init__(self) -> None:
         self.surface = Surface(self.surface)
@@ -93,6 +95,7 @@ class CaseResult:
         d = dict(d)
         d["status"] = Status(d["status"])
         d["exchanges"] = [Exchange(**e) for e in d.get("exchanges", [])]
+        d["generation"] = Generation(**d["generation"]) if d.get("generation") else None
         return cls(**d)
 
 
