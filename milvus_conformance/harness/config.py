@@ -58,12 +58,6 @@ class TargetConfig:
     read_only: bool = False
     fill_server: bool = False
     allow_auth_disabled: bool = False
-    extra: dict = field(default_factory=dict)
-
-    def public(self) -> dict:
-        """What may be shown or handed to xdist workers' reports: no token."""
-        return {"base_url": self.base_url or "", "grpc_uri": self.grpc_uri or "",
-                "profile": self.profile, "embedded": self.embedded}
 
 
 def _truthy(text: str | None) -> bool:

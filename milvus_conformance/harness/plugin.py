@@ -186,8 +186,10 @@ def pytest_sessionfinish(session, exitstatus):
 
 
 def _exit_status(run, pytest_status) -> int:
-    if pytest_status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.USAGE_ERROR):
-        return int(pytest_status)
+    if pytest_status == pytest.ExitCode.INTERRUPTED:
+        return ExitStatus.INTERRUPTED
+    if pytest_status == pytest.ExitCode.USAGE_ERROR:
+        return ExitStatus.CONFIGURATION
     if run.harness_errors or any(c.status is Status.ERROR for c in run.cases):
         return ExitStatus.INFRASTRUCTURE
     if any(c.status.is_conformance_problem for c in run.cases):
