@@ -15,7 +15,6 @@ Each case prints "<operation>: N generated cases (by phase)" and keeps it as its
 """
 import pytest
 
-from milvus_conformance.fuzz import fuzz, fuzz_target  # noqa: F401  (fixtures)
 from milvus_conformance.fuzz.schema import operations
 
 # Requirements the checks can cite beyond an operation's `x-requirements`.

@@ -16,7 +16,7 @@ from collections import Counter
 import hypothesis
 import pytest
 
-from milvus_conformance.fuzz import fuzz, fuzz_target, run_collecting  # noqa: F401 (fixtures)
+from milvus_conformance.fuzz import run_collecting
 from milvus_conformance.fuzz.schema import STATEFUL_STEPS
 
 MAX_ALIVE = 3          # users one scenario keeps alive at most (the run's user budget is small)

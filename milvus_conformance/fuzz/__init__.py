@@ -1,7 +1,8 @@
 """Generated cases (schemathesis 4.x) against the run's target: coverage, examples and fuzzing phases
 per operation, and the stateful phase through the spec's OpenAPI links.
 
-The target is only known at run time, so the schema is loaded lazily in a fixture (`fuzz_target`),
+The target is only known at run time, so the schema is loaded lazily by a `FuzzTarget` (the
+`fuzz_target` fixture, harness/fuzz_fixtures.py),
 from the spec shaped by the active profile (`schema.py`), and each operation's Hypothesis test is
 built with schemathesis's own per-operation builder, the one its lazy `from_fixture(...).parametrize()`
 uses. That keeps one pytest case per operation with that operation's requirement IDs and results
@@ -18,14 +19,13 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import requests
 
 from milvus_conformance.checks.verdict import failed, passed
 from milvus_conformance.fuzz import schema
 from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
 from milvus_conformance.fuzz.failures import finding_of
-from milvus_conformance.fuzz.hygiene import WRITERS, Hygiene
+from milvus_conformance.fuzz.hygiene import Hygiene
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.generation import Generation
 
@@ -148,25 +148,3 @@ def _failures(exc, flaky: bool = False):
             found += sub
         return found
     return None
-
-
-@pytest.fixture(scope="session")
-def fuzz_target(run_context, profile, ledger, request):
-    if not run_context.base_url:
-        pytest.skip("no REST base URL given (--base-url): generated cases need the REST surface")
-    target = FuzzTarget(run_context, profile, ledger)
-    yield target
-    target.session.close()
-
-
-@pytest.fixture
-def fuzz(fuzz_target, fill_lock, run_context, request):
-    """The target for one generated-case test; writing operations hold the fill lock shared (so the
-    user-cap case never runs meanwhile) and are skipped in read-only mode."""
-    params = getattr(request.node, "callspec", None)
-    operation_id = params.params.get("operation_id") if params else "stateful"
-    writes = operation_id in WRITERS or operation_id == "stateful"
-    if writes and run_context.config.read_only:
-        pytest.skip("read-only mode: generated cases of this operation change users")
-    with fill_lock.shared():
-        yield fuzz_target

@@ -9,7 +9,7 @@ from urllib.parse import urlsplit
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.contract.profiles import load_profile
-from milvus_conformance.errors import ConfigError
+from milvus_conformance.errors import ConfigError, MissingToken
 
 # option name -> (environment variable, default, help)
 OPTIONS = {
@@ -78,7 +78,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     embedded = base_url is None and grpc_uri is None
     token = get["token"]
     if not embedded and not token:
-        raise ConfigError("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
+        raise MissingToken("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
     profile = get["profile"] or ("embedded" if embedded else "documented")
     load_profile(profile)  # unknown profile -> ConfigError listing the available ones
     if get["tier"] not in ("gate", "nightly"):

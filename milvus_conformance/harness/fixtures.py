@@ -1,5 +1,6 @@
-"""Fixtures the cases use: the run context and profiles, recorded clients for both surfaces, and a
-per-case user scope that drops every user the case created, pass or fail."""
+"""Fixtures the cases use: the run context and profiles, recorded clients for both surfaces, a
+per-case user scope that drops every user the case created, pass or fail, and the runner. Registered
+by the plugin (`pytest_plugins`), like the generated cases' fixtures (fuzz_fixtures.py)."""
 from __future__ import annotations
 
 import os
@@ -14,7 +15,7 @@ from milvus_conformance.harness.keys import CONTEXT
 from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
 from milvus_conformance.harness.recorder import RECORDER, CaseRecorder
 from milvus_conformance.harness.run_context import RunContext, admin_ops
-from milvus_conformance.harness.runner import runner  # noqa: F401  (a fixture)
+from milvus_conformance.harness.runner import Runner
 
 
 @pytest.fixture(scope="session")
@@ -175,3 +176,8 @@ def users(ledger, fill_lock, run_context):
             yield scope
         finally:
             scope.cleanup()
+
+
+@pytest.fixture
+def runner(request, profile, documented_profile, users, record) -> Runner:
+    return Runner(request, profile, documented_profile, users, record)

@@ -16,16 +16,17 @@ from urllib.parse import urlsplit
 import pytest
 
 from milvus_conformance import REPO_ROOT
-from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError
+from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
 from milvus_conformance.harness.ledger import Journal, new_run_id, sweep
-from milvus_conformance.harness.recorder import pytest_runtest_makereport  # noqa: F401  (registered as a hook)
+from milvus_conformance.harness.recorder import (  # noqa: F401  (the hook is registered by import)
+    TARGET_GONE, pytest_runtest_makereport)
 from milvus_conformance.harness.run_context import RunContext, admin_ops
 from milvus_conformance.results.model import Status, Target
 
-pytest_plugins = ["milvus_conformance.harness.fixtures"]
+pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures"]
 WORKER_KEY = "milvus_conformance"
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
@@ -88,7 +89,7 @@ def _unreachable_first(values: dict, exc: ConfigError) -> None:
     """A missing token is a configuration error, but an unreachable target is the more fundamental
     news: say that instead (a TCP connect only; no request is sent)."""
     url = values.get("base_url") or os.environ.get("CONFORMANCE_BASE_URL")
-    if not url or "token" not in str(exc):
+    if not url or not isinstance(exc, MissingToken):
         return
     try:
         parts = urlsplit(url)
@@ -179,7 +180,7 @@ def pytest_sessionfinish(session, exitstatus):
 
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
-    if str(session.shouldstop).startswith("target unreachable"):
+    if TARGET_GONE in session.stash:
         exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
     session.exitstatus = _exit_status(run, exitstatus)
 

@@ -15,6 +15,7 @@ from milvus_conformance.results.surfaces import Channel, SdkStyle, Surface
 
 PROPERTY = "conformance"
 RECORDER = pytest.StashKey["CaseRecorder"]()
+TARGET_GONE = pytest.StashKey[str]()     # on the session: the target became unreachable mid-run
 
 
 class CaseRecorder:
@@ -129,6 +130,7 @@ def pytest_runtest_makereport(item, call):
     exc = call.excinfo.value if call.excinfo is not None else None
     if isinstance(exc, TargetUnreachable) and not item.session.shouldstop:
         # the target is gone: stop here with one infrastructure error, not hundreds of them
+        item.session.stash[TARGET_GONE] = str(exc)
         item.session.shouldstop = f"target unreachable: {exc}"
     if isinstance(exc, ConformanceFailure) and report.failed:
         report.longrepr = str(exc)   # what broke, what was sent, what came back: no traceback

@@ -124,7 +124,3 @@ def observation(reply) -> dict:
     return {"raised": reply.raised, "code": reply.code,
             "returned": None if reply.exception else repr(reply.returned)}
 
-
-@pytest.fixture
-def runner(request, profile, documented_profile, users, record) -> Runner:
-    return Runner(request, profile, documented_profile, users, record)
