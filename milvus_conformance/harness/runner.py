@@ -35,22 +35,22 @@ class Runner:
     # ---- expectations ---------------------------------------------------------------------------
     def expectations(self, channel: Channel, kind_active: str, kind_doc: str | None,
                      sources=()) -> tuple[Expectation, Expectation | None]:
-        kind = Channel(channel).surface
-        active = expect(self.profile, kind_active, kind, list(sources))
+        surface = Channel(channel).surface
+        active = expect(self.profile, kind_active, surface, list(sources))
         if not active.covered:
-            pytest.skip(f"profile {self.profile.name} does not cover {kind_active} on {kind}")
-        docs = expect(self.documented, kind_doc, kind) if kind_doc else None
+            pytest.skip(f"profile {self.profile.name} does not cover {kind_active} on {surface}")
+        docs = expect(self.documented, kind_doc, surface) if kind_doc else None
         return active, docs
 
     def predicted(self, channel: Channel, name, password,
                   depends_on: tuple[str, ...] = ()) -> tuple[Expectation, Expectation | None]:
         """`depends_on`: profile keys the input was built from; where the docs leave one of them
         open, the docs make no prediction for this input (no deviation is possible)."""
-        kind = Channel(channel).surface
-        mine = predict_create(self.profile, name, password, kind)
+        surface = Channel(channel).surface
+        mine = predict_create(self.profile, name, password, surface)
         if not mine.covered:
             pytest.skip(f"profile {self.profile.name} does not cover this input: {mine.reason}")
-        docs = predict_create(self.documented, name, password, kind)
+        docs = predict_create(self.documented, name, password, surface)
         if any(self.documented[key] is None for key in depends_on) or not docs.covered:
             return self.expectations(channel, mine.kind, None)
         return self.expectations(channel, mine.kind, docs.kind,
