@@ -31,16 +31,23 @@ def _over_bytes_within_chars(profile, users):
     return HEAD + "\u00e9" * (hi // 2 + 1 - len(HEAD) // 2)
 
 
+def _ending_with(char):
+    return lambda profile, users: "Abcdefgh" + char
+
+
 PASSWORD_ROWS = [
     Row("min-minus-one", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.min_length", -1)),
     Row("min", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.min_length", 0)),
     Row("max", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.max_length", 0)),
     Row("max-plus-one", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.max_length", 1)),
     Row("max-multibyte", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.max_length", 0, wide=True)),
-    Row("max-plus-one-multibyte", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.max_length", 1, wide=True)),
-    Row("over-in-bytes-within-in-characters", ("USER-CREATE-PASSWORD-LENGTH",), _over_bytes_within_chars),
+    Row("max-plus-one-multibyte", ("USER-CREATE-PASSWORD-LENGTH",),
+        _at("password.max_length", 1, wide=True)),
+    Row("over-in-bytes-within-in-characters", ("USER-CREATE-PASSWORD-LENGTH",),
+        _over_bytes_within_chars),
     Row("far-over-max", ("USER-CREATE-PASSWORD-LENGTH",), lambda p, u: of_length(300, "bytes")),
-    Row("doc-example", ("USER-CREATE-PASSWORD-LENGTH", "USER-CREATE-PASSWORD-CLASSES"), lambda p, u: "P@ssw0rd"),
+    Row("doc-example", ("USER-CREATE-PASSWORD-LENGTH", "USER-CREATE-PASSWORD-CLASSES"),
+        lambda p, u: "P@ssw0rd"),
     Row("one-class-lower", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "abcdefghij"),
     Row("two-classes-lower-digit", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "abcdefgh12"),
     Row("two-classes-upper-lower", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "ABCDEfghij"),
@@ -53,7 +60,7 @@ PASSWORD_ROWS = [
 ] + [
     # Each special character as the only non-alphanumeric one, in a password with upper+lower:
     # three classes exactly when the server counts it as special.
-    Row(f"special-{name}", ("USER-CREATE-PASSWORD-CLASSES",), (lambda ch: lambda p, u: "Abcdefgh" + ch)(ch))
+    Row(f"special-{name}", ("USER-CREATE-PASSWORD-CLASSES",), _ending_with(ch))
     for name, ch in [("at", "@"), ("bang", "!"), ("hash", "#"), ("dollar", "$"), ("percent", "%"),
                      ("caret", "^"), ("amp", "&"), ("star", "*"), ("dash", "-"), ("underscore", "_"),
                      ("space", " "), ("colon", ":"), ("quote", '"'), ("backslash", "\\"),
