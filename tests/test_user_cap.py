@@ -14,7 +14,7 @@ from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import SdkStyle, Surface
 from tests.support import PASSWORD
 
-SURFACES = (Surface.REST, Surface.SDK)
+CAPPED_SURFACES = (Surface.REST, Surface.SDK)
 FILLERS = 8   # parallel creates while filling (each create hashes a password on the server)
 
 
@@ -68,12 +68,12 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
     if cap is None:
         pytest.skip(f"profile {profile.name} does not define users.max_count")
     caps = {}
-    for surface in SURFACES:
+    for surface in CAPPED_SURFACES:
         # the docs document no cap: they make no prediction here (no deviation possible)
         caps[surface] = expect(profile, "user_cap", surface, [profile.get("users.max_count").cite()])
         if not caps[surface].covered:
             pytest.skip(f"profile {profile.name} does not cover user_cap on {surface}")
-    oks = {surface: expect(profile, "ok", surface) for surface in SURFACES}
+    oks = {surface: expect(profile, "ok", surface) for surface in CAPPED_SURFACES}
     clients = {Surface.REST: rest, Surface.SDK: sdk}
     with fill_lock.exclusive(), ledger.budget(cap):
         tracked = []
@@ -89,12 +89,12 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
             at_cap = len(sdk.user_names())
             checks = [passed(f"{at_cap} users at the cap of {cap}") if at_cap >= cap
                       else failed(f"filling stopped at {at_cap} users, under the cap of {cap}")]
-            for surface in SURFACES:
+            for surface in CAPPED_SURFACES:
                 name = fresh("over")
                 checks.append(judge(_create(ledger, surface, clients[surface], name), caps[surface], None))
                 if name in ledger.owned:
                     checks.append(failed(f"{name!r} was created past the cap over {surface}"))
-            for surface in SURFACES:
+            for surface in CAPPED_SURFACES:
                 checks.append(_after_making_room(ledger, clients[surface], surface, tracked, fresh,
                                                  oks[surface], cap))
             conclude(record, combine(*checks), caps[Surface.REST])
