@@ -3,8 +3,7 @@ is listed, described, and can connect with its password; errors raise MilvusExce
 import pytest
 from pymilvus import utility
 
-from milvus_conformance.checks.verdict import Verdict
-from milvus_conformance.results.model import Status
+from milvus_conformance.checks.verdict import failed, passed
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel
 
 PASSWORD = "Aa1!bcdefg"
@@ -36,8 +35,8 @@ def test_create_user_is_listed_described_and_can_connect(style, sdk, users, reco
             problems.append("cannot connect with its password")
         if sdk.can_authenticate(name, PASSWORD + "x"):
             problems.append("connects with a wrong password")
-    status = Status.FAIL if problems else Status.PASS
-    record.conclude(Verdict(status, "; ".join(problems) or "created, listed, described, connects"))
+    record.conclude(failed("; ".join(problems), problems) if problems
+                    else passed("created, listed, described, connects"))
 
 
 @pytest.mark.surface("sdk")
