@@ -25,6 +25,10 @@ class ConfigError(HarnessError):
     exit_status = ExitStatus.CONFIGURATION
 
 
+class MissingToken(ConfigError):
+    """A given target without the admin token the suite needs."""
+
+
 class TargetUnreachable(HarnessError):
     pass
 

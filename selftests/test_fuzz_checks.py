@@ -13,23 +13,22 @@ from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.requirements import load_requirements
 from milvus_conformance.contract.versions import parse_version
 from milvus_conformance.fuzz import checks, hygiene, run_collecting
-from milvus_conformance.fuzz.schema import load_schema, shaped_spec
+from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
+from milvus_conformance.fuzz.failures import GeneratedFailure
+from milvus_conformance.fuzz.schema import FuzzSettings, load_schema, shaped_spec
+from milvus_conformance.redact import REDACTOR
 
 TOKEN = "root:Sup3r-Secret"
 ADMIN = f"Bearer {TOKEN}"
 BASE = "http://target.invalid"
 OK = {"code": 0, "data": {}}
-SCHEMA = load_schema(load_profile("embedded"), tier="gate", phases=("coverage",), base_url=BASE, seed=1,
-                     request_timeout=5, check_names=[c.__name__ for c in checks.CHECKS])
+SCHEMA = load_schema(load_profile("embedded"), FuzzSettings("gate", 1), phases=("coverage",),
+                     base_url=BASE, request_timeout=5)
 
 
-@pytest.fixture(autouse=True)
-def embedded():
-    checks.configure(load_profile("embedded"), ADMIN, auth_enabled=True)
-    yield
-    checks.configure(load_profile("embedded"), ADMIN, auth_enabled=True)
-    hygiene.FACTS.clear()
-    checks.FAILED.clear()
+def judged_by(profile="embedded", auth_enabled=True, facts=None) -> GeneratedChecks:
+    """The checks of a run against `profile`, with the facts hygiene observed (case id -> Facts)."""
+    return GeneratedChecks(CheckSettings.of(load_profile(profile), ADMIN, auth_enabled), facts or {})
 
 
 def exchange(operation_id, body=None, answer=OK, status=200, *, raw=None, auth=ADMIN, method="POST",
@@ -47,13 +46,18 @@ def exchange(operation_id, body=None, answer=OK, status=200, *, raw=None, auth=A
     return case, response
 
 
-def problems(case, response) -> list[str]:
+def failures(case, response, judge: GeneratedChecks | None = None) -> list[GeneratedFailure]:
     found = []
-    for check in checks.CHECKS:
+    for check in (judge or judged_by()).all:
         try:
             check(None, response, case)
-        except AssertionError as exc:
-            found.append(str(exc))
+        except GeneratedFailure as exc:
+            found.append(exc)
+    return found
+
+
+def problems(case, response, judge: GeneratedChecks | None = None) -> list[str]:
+    found = [str(f) for f in failures(case, response, judge)]
     for text in found:
         assert TOKEN not in text and "Sup3r" not in text, "the token leaked into a failure message"
     return found
@@ -77,6 +81,59 @@ def test_valid_create_refused_fails_with_requirement_and_reproduction():
     assert "predicted ok" in text
     assert 'curl -sS -X POST http://target.invalid/v2/vectordb/users/create' in text
     assert '--oauth2-bearer "$TOKEN"' in text and '"userName": "fuzzA"' in text
+
+
+def test_a_failure_is_data_requirements_request_response_reproduction():
+    (failure,) = failures(*exchange("createUser", {"userName": "fuzzA", "password": "secret1"},
+                                    {"code": 1100, "message": "invalid"}))
+    finding = failure.finding
+    assert finding.requirements == ("USER-CREATE-ROUTE", "USER-CREATE-NAME-CHARSET",
+                                    "USER-CREATE-PASSWORD-LENGTH", "USER-CREATE-SUCCESS-ENVELOPE")
+    assert finding.request["method"] == "POST" and finding.request["url"].endswith("/users/create")
+    assert finding.request["headers"]["Authorization"] == "Bearer $TOKEN"
+    assert "secret1" not in json.dumps(finding.request)              # passwords stay out of reports
+    assert finding.response == {"status": 200, "content_type": "application/json; charset=utf-8",
+                                "body": '{"code": 1100, "message": "invalid"}'}
+    assert finding.reproduction.startswith("curl -sS -X POST") and str(failure) == finding.text()
+    exchange_ = finding.exchange("users/create", REDACTOR)
+    assert exchange_.operation == "users/create" and exchange_.reproduction == finding.reproduction
+
+
+class _Record:
+    """What FuzzTarget.conclude writes to: the case's recorder."""
+
+    def __init__(self, requirements):
+        self.requirements, self.operation, self.exchanges, self.generation = requirements, \
+            "users/create", [], None
+        self.verdict = None
+
+    def add_exchange(self, exchange):
+        self.exchanges.append(exchange)
+
+    def conclude(self, verdict, expected=None, observed=None):
+        self.verdict = verdict
+
+
+def test_the_case_cites_the_requirements_its_failures_carry():
+    from collections import Counter
+
+    from schemathesis.core.failures import CustomFailure
+
+    from milvus_conformance.fuzz import FuzzTarget
+
+    (raised,) = failures(*exchange("createUser", {"userName": "fuzzA", "password": "secret1"},
+                                   {"code": 1100, "message": "invalid"}))
+    failure = CustomFailure(operation="POST /users/create", title="Custom check failed: `create_outcome`",
+                            message=str(raised), exception=raised)
+    target = FuzzTarget.__new__(FuzzTarget)       # no target needed to conclude
+    target.settings, target.checks = FuzzSettings("gate", 7), judged_by()
+    record = _Record(["USER-CREATE-ROUTE", "USER-CREATE-DUPLICATE", "USER-CREATE-NAME-CHARSET"])
+    target.conclude(record, "createUser", Counter(coverage=3, examples=1), [(failure, False)])
+    assert record.verdict.status.value == "fail"
+    assert record.requirements == ["USER-CREATE-NAME-CHARSET", "USER-CREATE-ROUTE"]
+    assert [x.operation for x in record.exchanges] == ["users/create"]
+    assert record.generation.summary() == "createUser: 4 generated cases (coverage 3, examples 1); " \
+        "tier gate, seed 7"
 
 
 def test_password_one_byte_too_long_must_be_refused():
@@ -111,8 +168,8 @@ def test_invalid_bodies_must_not_get_the_success_code(raw, kind, rid):
 def test_case_insensitive_keys_follow_the_profile():
     body = {"USERNAME": "fuzzA", "Password": "secret1"}
     assert problems(*exchange("createUser", body, OK)) == []                 # embedded: Go encoding/json
-    checks.configure(load_profile("milvus-2.4"), ADMIN, auth_enabled=True)  # not covered: no verdict
-    assert problems(*exchange("createUser", body, {"code": 1802, "message": "missing"})) == []
+    assert problems(*exchange("createUser", body, {"code": 1802, "message": "missing"}),
+                    judged_by("milvus-2.4")) == []                          # not covered: no verdict
 
 
 def test_later_null_does_not_unset_a_field():
@@ -151,11 +208,11 @@ def test_wrong_method_is_judged_and_options_is_not():
 def test_duplicate_of_a_user_we_own():
     case, response = exchange("createUser", {"userName": "fuzzA", "password": "secret1"},
                               {"code": 65535, "message": "user already exists: fuzzA"})
-    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root", "fuzzA"}), frozenset())
-    assert problems(case, response) == []
+    ours = hygiene.Facts(frozenset({"root", "fuzzA"}), frozenset())
+    assert problems(case, response, judged_by(facts={case.id: ours})) == []
     case, response = exchange("createUser", {"userName": "fuzzA", "password": "secret1"}, OK)
-    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root", "fuzzA"}), frozenset())
-    assert any("USER-CREATE-DUPLICATE" in p for p in problems(case, response))
+    found = problems(case, response, judged_by(facts={case.id: ours}))
+    assert any("USER-CREATE-DUPLICATE" in p for p in found)
 
 
 def test_user_cap_of_a_shared_server_is_no_verdict():
@@ -167,14 +224,14 @@ def test_user_cap_of_a_shared_server_is_no_verdict():
 def test_refused_create_that_created_the_user_fails():
     case, response = exchange("createUser", {"userName": "1bad", "password": "secret1"},
                               {"code": 1100, "message": "invalid"})
-    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root"}), frozenset({"1bad"}))
-    only(problems(case, response), "USER-CREATE-SEMANTICS")
+    facts = {case.id: hygiene.Facts(frozenset({"root"}), frozenset({"1bad"}))}
+    only(problems(case, response, judged_by(facts=facts)), "USER-CREATE-SEMANTICS")
 
 
 def test_success_without_the_user_listed_fails():
     case, response = exchange("createUser", {"userName": "fuzzA", "password": "secret1"}, OK)
-    hygiene.FACTS[case.id] = hygiene.Facts(frozenset({"root"}), frozenset())
-    only(problems(case, response), "USER-CREATE-SEMANTICS")
+    facts = {case.id: hygiene.Facts(frozenset({"root"}), frozenset())}
+    only(problems(case, response, judged_by(facts=facts)), "USER-CREATE-SEMANTICS")
 
 
 def test_use_after_drop(monkeypatch):
@@ -195,8 +252,8 @@ def test_no_success_without_valid_credentials(auth):
 
 
 def test_auth_check_off_when_the_target_has_authorization_disabled():
-    checks.configure(load_profile("embedded"), ADMIN, auth_enabled=False)
-    assert problems(*exchange("listUsers", {}, {"code": 0, "data": ["root"]}, auth=None)) == []
+    assert problems(*exchange("listUsers", {}, {"code": 0, "data": ["root"]}, auth=None),
+                    judged_by(auth_enabled=False)) == []
 
 
 # ---- envelopes and server errors --------------------------------------------------------------------
@@ -231,9 +288,9 @@ def test_every_cited_requirement_exists():
 
     source = inspect.getsource(checks)
     cited = set(re.findall(r'"(USER-[A-Z-]*[A-Z])"', source))
-    cited |= {checks.CREATE + suffix for suffix in re.findall(r'CREATE \+ "([A-Z-]+)"', source)}
-    cited |= {checks.CREATE + suffix for suffix in checks.BY_KEY.values()}
+    assert set(checks.BY_KEY.values()) | set(checks.BY_KIND.values()) <= cited
     assert cited and cited <= set(load_requirements()), cited - set(load_requirements())
+    assert not re.search(r'\+ "[A-Z-]+"', source), "requirement IDs are written in full (grep finds them)"
 
 
 # ---- generation shaped by the profile ----------------------------------------------------------------

@@ -41,7 +41,7 @@ def _trios(rows, profile):
     """{(key, pad name): {offset: text}} of the rows this profile covers."""
     trios: dict = {}
     for row, text in _built(rows, profile):
-        trios.setdefault((row.data["key"], row.data["pad"].name), {})[row.data["offset"]] = text
+        trios.setdefault((row.data.key, row.data.pad.name), {})[row.data.offset] = text
     return trios
 
 
@@ -51,9 +51,9 @@ def test_each_row_is_exactly_its_length_in_its_unit(name):
     built = _built(PASSWORD_LIMIT_ROWS + NAME_LIMIT_ROWS, profile)
     assert built, f"{name}: no limit row is covered"
     for row, text in built:
-        key, pad = row.data["key"], row.data["pad"]
+        key, pad = row.data.key, row.data.pad
         unit = limit_unit(profile, key)
-        assert length_in(unit, text) == profile[key] + row.data["offset"], row.name
+        assert length_in(unit, text) == profile[key] + row.data.offset, row.name
         assert (pad.char in text) if pad.wide else text.isascii(), row.name
 
 

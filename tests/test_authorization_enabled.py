@@ -2,15 +2,14 @@
 disabled unless --allow-auth-disabled is given; then this case reports it as the failure it is."""
 import pytest
 
-from milvus_conformance.checks.verdict import Verdict
-from milvus_conformance.results.model import Status
+from milvus_conformance.checks.verdict import failed, passed
 
 
 @pytest.mark.surface("both")
 @pytest.mark.requirement("USER-CREATE-AUTHORIZATION-ENABLED")
 def test_target_enforces_authentication(run_context, record):
     if run_context.auth_enabled:
-        record.conclude(Verdict(Status.PASS, "a request with an unknown user's token was refused"))
+        record.conclude(passed("a request with an unknown user's token was refused"))
     else:
-        record.conclude(Verdict(Status.FAIL, "the target accepted a request with an unknown user's "
-                                             "token: authorization is disabled"))
+        record.conclude(failed("the target accepted a request with an unknown user's token: "
+                               "authorization is disabled"))

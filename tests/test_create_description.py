@@ -5,7 +5,9 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, passed
 from milvus_conformance.clients.rest import USERS
-from tests.support import PASSWORD, conclude
+from milvus_conformance.harness.runner import conclude
+from milvus_conformance.results.surfaces import Channel
+from tests.support import PASSWORD
 
 KEY = "user.description"
 DESCRIPTION = "created by the conformance suite"
@@ -24,8 +26,8 @@ def test_rest_create_with_a_description(runner, profile, users, rest, record):
     mode = _mode(profile)
     name = users.name()
     body = {"userName": name, "password": PASSWORD, "description": DESCRIPTION}
-    expected = runner.expectations("rest", "ok", None, [profile.get(KEY).cite()])
-    outcome = runner.create("rest", name, PASSWORD, expected=expected, conclude=False,
+    expected = runner.expectations(Channel.REST, "ok", None, [profile.get(KEY).cite()])
+    outcome = runner.create(Channel.REST, name, PASSWORD, expected=expected, conclude=False,
                             send=lambda: rest.request(f"{USERS}/create", body))
     verdict = outcome.verdict
     if mode == "stored" and outcome.succeeded:
@@ -42,5 +44,5 @@ def test_sdk_create_with_a_description(runner, profile, users):
     """MilvusClient.create_user(description=...) (pymilvus 2.6.16+) is accepted; whether SelectUser
     answers it back is not in CF, so only REST's describe is checked."""
     _mode(profile)
-    expected = runner.expectations("sdk-client", "ok", None, [profile.get(KEY).cite()])
-    runner.create("sdk-client", users.name(), PASSWORD, expected=expected, description=DESCRIPTION)
+    expected = runner.expectations(Channel.SDK_CLIENT, "ok", None, [profile.get(KEY).cite()])
+    runner.create(Channel.SDK_CLIENT, users.name(), PASSWORD, expected=expected, description=DESCRIPTION)

@@ -7,15 +7,14 @@ Tiers (`--tier`):
   (lengths just inside and outside the limits, wrong types, missing fields, missing credentials,
   unexpected methods), built deterministically; the seed is fixed and generation derandomized.
 - nightly: additionally the fuzzing phase (random valid and invalid data), and the stateful test in
-  test_fuzz_stateful.py. Environment overrides: CONFORMANCE_FUZZ_EXAMPLES (fuzzing examples per
-  operation), CONFORMANCE_FUZZ_SCENARIOS (stateful scenarios), CONFORMANCE_FUZZ_SEED (replay a
-  nightly run: every failure prints the seed).
+  test_fuzz_stateful.py. The run's options --fuzz-examples (fuzzing examples per operation),
+  --fuzz-scenarios (stateful scenarios) and --fuzz-seed (replay a nightly run: every failure prints
+  the seed) tune it (fuzz/schema.py's FuzzSettings).
 
 Each case prints "<operation>: N generated cases (by phase)" and keeps it as its verdict message.
 """
 import pytest
 
-from milvus_conformance.fuzz import fuzz, fuzz_target  # noqa: F401  (fixtures)
 from milvus_conformance.fuzz.schema import operations
 
 # Requirements the checks can cite beyond an operation's `x-requirements`.

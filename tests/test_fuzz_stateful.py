@@ -16,8 +16,8 @@ from collections import Counter
 import hypothesis
 import pytest
 
-from milvus_conformance.fuzz import checks, fuzz, fuzz_target, run_collecting  # noqa: F401 (fixtures)
-from milvus_conformance.fuzz.schema import STATEFUL_STEPS, nightly_scenarios
+from milvus_conformance.fuzz import run_collecting
+from milvus_conformance.fuzz.schema import STATEFUL_STEPS
 
 MAX_ALIVE = 3          # users one scenario keeps alive at most (the run's user budget is small)
 
@@ -52,7 +52,7 @@ def lifecycle_machine(target, counts: Counter):
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             kwargs.pop("session", None)
-            case.validate_response(response, checks=checks.CHECKS, transport_kwargs=kwargs or None,
+            case.validate_response(response, checks=target.checks.all, transport_kwargs=kwargs or None,
                                    recorder=self.recorder)
 
         def teardown(self):
@@ -75,7 +75,7 @@ def test_stateful_user_lifecycle(fuzz, record):
     loaded, machine = lifecycle_machine(fuzz, counts)
     settings = hypothesis.settings(
         loaded.config.get_hypothesis_settings(phase="stateful"),
-        max_examples=nightly_scenarios(), stateful_step_count=STATEFUL_STEPS, derandomize=False,
+        max_examples=fuzz.settings.scenarios, stateful_step_count=STATEFUL_STEPS, derandomize=False,
         database=None, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
     failures = run_collecting(lambda: machine.run(settings=settings))
     fuzz.conclude(record, "stateful", counts, failures)

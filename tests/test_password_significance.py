@@ -5,38 +5,28 @@ minimum, middle and maximum length (ASCII and multibyte; tests/tables/near_misse
 password authenticates and none of its near misses does. Each login opens its own connection
 (REST: a request with the user's token; SDK: a dedicated MilvusClient), so no cached session
 answers for the server's comparison."""
-from dataclasses import replace
-
 import pytest
 
-from milvus_conformance.checks.verdict import Verdict, combine
+from milvus_conformance.checks.verdict import combine, labelled
 from milvus_conformance.contract.rules import length_in
-from milvus_conformance.harness.runner import SURFACES
+from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
-from milvus_conformance.results.model import Status
-from tests.support import authenticates, conclude
+from milvus_conformance.results.surfaces import CHANNELS
+from tests.support import authenticates
 from tests.tables.near_misses import ACCEPTED_PASSWORD_ROWS, near_misses
 
 
-def _labelled(label: str, verdict: Verdict) -> Verdict:
-    """The near miss a failing login check was about, in its message."""
-    if verdict.status is Status.PASS:
-        return verdict
-    return replace(verdict, message=f"{label}: {verdict.message}",
-                   problems=[f"{label}: {p}" for p in verdict.problems])
-
-
-@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.parametrize("row", params(ACCEPTED_PASSWORD_ROWS))
-def test_every_password_character_counts(row, surface, runner, profile, users, record):
+def test_every_password_character_counts(row, channel, runner, profile, users, record):
     password, name = row.make(profile, users), users.name()
     unit = profile["password.length_unit"]
-    active, _ = runner.predicted(surface, name, password)
+    active, _ = runner.predicted(channel, name, password)
     if active.kind != "ok":
         pytest.skip(f"profile {profile.name} does not accept this password ({active.describe()})")
     # Judged against the active profile only: whether the docs accept this length is the length
     # cases' question (USER-CREATE-PASSWORD-LENGTH), not this one.
-    created = runner.create(surface, name, password, expected=(active, None), conclude=False)
+    created = runner.create(channel, name, password, expected=(active, None), conclude=False)
     checks = [created.verdict]
     if created.succeeded:
         # Near misses first: a server that caches a successful login (Milvus's proxy keeps a SHA-256
@@ -44,9 +34,9 @@ def test_every_password_character_counts(row, surface, runner, profile, users, r
         # and a server locking the user after failed logins then fails the exact password (seen)
         # instead of refusing the near misses for the lock (a pass that proves nothing).
         size = f"{length_in(unit, password)} {unit}"
-        checks += [_labelled(f"near miss {miss.name} of a {size} password",
-                             authenticates(runner, surface, name, miss.text, should=False))
+        checks += [labelled(f"near miss {miss.name} of a {size} password",
+                             authenticates(runner, channel, name, miss.text, should=False))
                    for miss in near_misses(password, unit)]
-        checks.append(_labelled(f"the exact password ({size})",
-                                authenticates(runner, surface, name, password, should=True)))
+        checks.append(labelled(f"the exact password ({size})",
+                                authenticates(runner, channel, name, password, should=True)))
     conclude(record, combine(*checks), active, created.reply)

@@ -7,8 +7,10 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine
 from milvus_conformance.clients.rest import USERS
+from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
-from tests.support import PASSWORD, admin_credentials, conclude, rest_authenticates, sdk_as
+from milvus_conformance.results.surfaces import SDK_STYLES, Channel
+from tests.support import PASSWORD, rest_authenticates, sdk_as
 from tests.tables.tokens import TOKEN_ROWS
 
 pytestmark = pytest.mark.usefixtures("auth_enabled")
@@ -18,26 +20,19 @@ COLON_PASSWORD = "Aa1!b:cd:efg"   # valid under every profile; two colons
 AUTH_FIRST = "rest.auth_before_routing"
 
 
-def _admin(run_context):
-    admin = admin_credentials(run_context)
-    if admin is None:
-        pytest.skip("the suite's token is an API key, not user:password")
-    return admin
-
-
-def _created(runner, users, surface="rest", password=PASSWORD) -> str:
+def _created(runner, users, channel=Channel.REST, password=PASSWORD) -> str:
     name = users.name()
-    reply, ok = runner.raw_create(surface, name, password)
-    assert ok, f"setup: creating {name!r} on {surface} failed"
+    reply, ok = runner.raw_create(channel, name, password)
+    assert ok, f"setup: creating {name!r} on {channel} failed"
     return name
 
 
 @pytest.mark.surface("rest")
 @pytest.mark.parametrize("row", params(TOKEN_ROWS))
-def test_authorization_header(row, runner, run_context, users):
-    kw = row.build(_admin(run_context), users)
-    expected = runner.expectations("rest", row.data["kind"], row.data["doc"])
-    runner.create("rest", users.name(), PASSWORD, expected=expected, **kw)
+def test_authorization_header(row, runner, profile, users):
+    kw = row.make(profile, users)
+    expected = runner.expectations(Channel.REST, row.data.kind, row.data.doc)
+    runner.create(Channel.REST, users.name(), PASSWORD, expected=expected, **kw)
 
 
 @pytest.mark.surface("rest")
@@ -49,7 +44,7 @@ def test_password_with_colons_authenticates(runner, users, rest, record):
     verdict = combine(rest_authenticates(runner, rest, name, COLON_PASSWORD, should=True),
                       rest_authenticates(runner, rest, name, COLON_PASSWORD.split(":")[0] + ":cd",
                                          should=False))
-    active, _ = runner.expectations("rest", "ok", None)
+    active, _ = runner.expectations(Channel.REST, "ok", None)
     conclude(record, verdict, active)
 
 
@@ -57,20 +52,20 @@ def test_password_with_colons_authenticates(runner, users, rest, record):
 @pytest.mark.requirement("USER-CREATE-PERMISSION")
 def test_rest_create_without_privilege(runner, users):
     owner = _created(runner, users)
-    expected = runner.expectations("rest", "permission_denied", "permission_denied")
-    runner.create("rest", users.name(), PASSWORD, expected=expected, token=f"{owner}:{PASSWORD}")
+    expected = runner.expectations(Channel.REST, "permission_denied", "permission_denied")
+    runner.create(Channel.REST, users.name(), PASSWORD, expected=expected, token=f"{owner}:{PASSWORD}")
 
 
 @pytest.mark.surface("sdk")
 @pytest.mark.requirement("USER-CREATE-PERMISSION", "SDK-CREATE-USER-EXCEPTION")
-@pytest.mark.parametrize("style", ["utility", "client"])
-def test_sdk_create_without_privilege(style, runner, run_context, users, sdk, record):
-    surface = f"sdk-{style}"
-    owner = _created(runner, users, surface)
-    expected = runner.expectations(surface, "permission_denied", "permission_denied")
+@pytest.mark.parametrize("style", SDK_STYLES)
+def test_sdk_create_without_privilege(style, runner, users, sdk, record):
+    channel = Channel.sdk(style)
+    owner = _created(runner, users, channel)
+    expected = runner.expectations(channel, "permission_denied", "permission_denied")
     name = users.name()
-    with sdk_as(run_context, record, owner, PASSWORD) as as_owner:
-        runner.create(surface, name, PASSWORD, expected=expected,
+    with sdk_as(sdk, owner, PASSWORD) as as_owner:
+        runner.create(channel, name, PASSWORD, expected=expected,
                       send=lambda: as_owner.create_user(style, name, PASSWORD))
 
 
@@ -86,7 +81,7 @@ def _auth_first(profile):
 @pytest.mark.parametrize("path", [f"{USERS}/creat", "/v2/vectordb/no/such/route"])
 def test_authentication_before_routing(path, runner, profile, users, rest, record):
     kind = "auth_failed" if _auth_first(profile) else "unknown_route"
-    expected = runner.expectations("rest", kind, None)
+    expected = runner.expectations(Channel.REST, kind, None)
     name = users.name()
-    runner.create("rest", name, PASSWORD, expected=expected,
+    runner.create(Channel.REST, name, PASSWORD, expected=expected,
                   send=lambda: rest.request(path, {"userName": name, "password": PASSWORD}, token=None))

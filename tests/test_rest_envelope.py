@@ -3,8 +3,11 @@ envelope exactly as documented, JSON answers' Content-Type, and the envelopes of
 create test relies on (list, describe, drop, update_password)."""
 import pytest
 
+from milvus_conformance.checks.envelopes import judge_schema
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
-from tests.support import OTHER_PASSWORD, PASSWORD, conclude, judge_schema, rest_authenticates
+from milvus_conformance.harness.runner import conclude
+from milvus_conformance.results.surfaces import Channel
+from tests.support import OTHER_PASSWORD, PASSWORD, rest_authenticates
 
 pytestmark = pytest.mark.surface("rest")
 ROOT = "root"   # the one user a drop must refuse (CF section 4); never dropped by this suite
@@ -26,15 +29,15 @@ def _exactly_documented(reply):
 
 def _created(runner, users, password=PASSWORD) -> str:
     name = users.name()
-    reply, ok = runner.raw_create("rest", name, password)
+    reply, ok = runner.raw_create(Channel.REST, name, password)
     assert ok, f"setup: creating {name!r} failed: HTTP {reply.status} code {reply.code!r}"
     return name
 
 
 @pytest.mark.requirement("USER-CREATE-SUCCESS-ENVELOPE", "USER-CREATE-CONTENT-TYPE", "USER-CREATE-ROUTE")
 def test_create_success_envelope_exactly_as_documented(runner, users, record):
-    outcome = runner.create("rest", users.name(), PASSWORD, conclude=False)
-    active, _ = runner.expectations("rest", "ok", "ok")
+    outcome = runner.create(Channel.REST, users.name(), PASSWORD, conclude=False)
+    active, _ = runner.expectations(Channel.REST, "ok", "ok")
     conclude(record, combine(outcome.verdict, _exactly_documented(outcome.reply)), active, outcome.reply)
 
 
@@ -42,14 +45,14 @@ def test_create_success_envelope_exactly_as_documented(runner, users, record):
 def test_create_error_envelope_is_json(runner, users):
     """A refused create (a name starting with a digit: refused by every profile) answers the error
     envelope with Content-Type application/json."""
-    runner.create("rest", "9" + users.name(), PASSWORD)
+    runner.create(Channel.REST, "9" + users.name(), PASSWORD)
 
 
 @pytest.mark.operation("users/list")
 @pytest.mark.requirement("USER-LIST-ENVELOPE")
 def test_list_envelope(runner, users, rest, record):
     name = _created(runner, users)
-    active, docs = runner.expectations("rest", "ok", "ok")
+    active, docs = runner.expectations(Channel.REST, "ok", "ok")
     reply = rest.list_users()
     verdict = judge_schema(reply, active, docs, "ListUsersSuccess")
     data = reply.json.get("data") if isinstance(reply.json, dict) else None
@@ -62,7 +65,7 @@ def test_list_envelope(runner, users, rest, record):
 @pytest.mark.requirement("USER-DESCRIBE-ENVELOPE")
 def test_describe_envelope(runner, users, rest, record):
     name = _created(runner, users)
-    active, docs = runner.expectations("rest", "ok", "ok")
+    active, docs = runner.expectations(Channel.REST, "ok", "ok")
     reply = rest.describe_user(name)
     conclude(record, judge_schema(reply, active, docs, "DescribeUserSuccess"), active, reply)
 
@@ -71,7 +74,7 @@ def test_describe_envelope(runner, users, rest, record):
 @pytest.mark.requirement("USER-DROP-ENVELOPE", "USER-DROP-SEMANTICS")
 def test_drop_envelope(runner, users, rest, record):
     name = _created(runner, users)
-    active, docs = runner.expectations("rest", "ok", "ok")
+    active, docs = runner.expectations(Channel.REST, "ok", "ok")
     reply = rest.drop_user(name)
     verdict = judge(reply, active, docs)
     if name in rest.user_names():
@@ -86,7 +89,7 @@ def test_drop_envelope(runner, users, rest, record):
 def test_drop_unknown_user_succeeds(runner, users, rest, record):
     """CF section 3: drop is idempotent. The name is fresh (this run's prefix): nobody has it."""
     name = users.name()
-    active, docs = runner.expectations("rest", "ok", "ok")
+    active, docs = runner.expectations(Channel.REST, "ok", "ok")
     reply = rest.drop_user(name)
     conclude(record, judge(reply, active, docs), active, reply)
 
@@ -96,7 +99,7 @@ def test_drop_unknown_user_succeeds(runner, users, rest, record):
 def test_drop_root_is_refused(runner, rest, record):
     """Runs only where the profile covers the drop_root outcome (a refusal). If the target answers
     success, root may be gone: that is a failure and nothing else can be done about it."""
-    active, docs = runner.expectations("rest", "drop_root", "drop_root")
+    active, docs = runner.expectations(Channel.REST, "drop_root", "drop_root")
     if ROOT not in rest.user_names():
         pytest.skip(f"the target has no {ROOT!r} user")
     reply = rest.drop_user(ROOT)
@@ -114,7 +117,7 @@ def test_drop_root_is_refused(runner, rest, record):
 @pytest.mark.requirement("USER-UPDATE-PASSWORD-ENVELOPE")
 def test_update_password_envelope_and_effect(runner, users, rest, record):
     name = _created(runner, users)
-    active, docs = runner.expectations("rest", "ok", "ok")
+    active, docs = runner.expectations(Channel.REST, "ok", "ok")
     reply = rest.update_password(name, PASSWORD, OTHER_PASSWORD)
     verdict = combine(
         judge(reply, active, docs),

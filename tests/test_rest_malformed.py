@@ -6,10 +6,12 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed
 from milvus_conformance.clients.rest import USERS
+from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.redact import REDACTOR
-from tests.support import PASSWORD, conclude
-from tests.tables.bodies import BODY_ROWS, JSON_CT
+from milvus_conformance.results.surfaces import Channel
+from tests.support import PASSWORD
+from tests.tables.bodies import BODY_ROWS
 
 pytestmark = pytest.mark.surface("rest")
 
@@ -17,24 +19,24 @@ pytestmark = pytest.mark.surface("rest")
 def _kinds(row, profile):
     """(active kind, documented kind) of a row; a kind that depends on an uncovered profile value
     skips the row."""
-    if "kind_if" in row.data:
-        key, by_value = row.data["kind_if"]
+    if row.data.kind_if is not None:
+        key, by_value = row.data.kind_if
         value = profile[key]
         if value is None:
             pytest.skip(f"profile {profile.name} does not cover {key}")
         return by_value[value], None
-    return row.data["kind"], row.data.get("doc")
+    return row.data.kind, row.data.doc
 
 
 @pytest.mark.parametrize("row", params(BODY_ROWS))
 def test_raw_body(row, runner, profile, users, rest, record):
     kind, doc = _kinds(row, profile)
-    expected = runner.expectations("rest", kind, doc)
+    expected = runner.expectations(Channel.REST, kind, doc)
     REDACTOR.add(PASSWORD)   # a raw body is recorded as text: no "password" key to redact it by
-    content, name = row.build(users, PASSWORD)
-    headers = row.data.get("headers", JSON_CT)
-    outcome = runner.create("rest", name, PASSWORD, expected=expected, conclude=False,
-                            send=lambda: rest.request(f"{USERS}/create", content=content, headers=headers))
+    content, name = row.make(profile, users)
+    outcome = runner.create(Channel.REST, name, PASSWORD, expected=expected, conclude=False,
+                            send=lambda: rest.request(f"{USERS}/create", content=content,
+                                                      headers=row.data.headers))
     verdict = outcome.verdict
     if outcome.reply.status >= 500:   # USER-CREATE-UNKNOWN-FIELDS: never a server error
         verdict = combine(verdict, failed(f"server error HTTP {outcome.reply.status}"))

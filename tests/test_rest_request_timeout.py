@@ -4,6 +4,7 @@ of seconds is honoured; an unparsable value and 0 give the profile's outcome kin
 import pytest
 
 from milvus_conformance.harness.scenarios import params
+from milvus_conformance.results.surfaces import Channel
 from tests.support import PASSWORD
 from tests.tables.request_timeouts import REQUEST_TIMEOUT_ROWS
 
@@ -16,13 +17,13 @@ def test_request_timeout(row, runner, profile, documented_profile, users):
     shared = profile.get(SHARED)
     if shared.value is not False:   # it would change the timeout of other clients' requests
         pytest.skip(f"Request-Timeout is not sent to this target: {shared.cite()}")
-    key = row.data["key"]
+    key = row.data.key
     if key is None:
         kind, doc = "ok", "ok"
     else:
         kind, doc = profile[key], documented_profile[key]
         if kind is None:
             pytest.skip(f"profile {profile.name} does not cover {key}")
-    expected = runner.expectations("rest", kind, doc)
-    runner.create("rest", users.name(), PASSWORD, expected=expected,
-                  headers={"Request-Timeout": row.data["value"]})
+    expected = runner.expectations(Channel.REST, kind, doc)
+    runner.create(Channel.REST, users.name(), PASSWORD, expected=expected,
+                  headers={"Request-Timeout": row.data.value})

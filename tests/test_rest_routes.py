@@ -6,6 +6,7 @@ import pytest
 from milvus_conformance.checks.expectations import Expectation
 from milvus_conformance.clients.rest import USERS
 from milvus_conformance.harness.scenarios import params
+from milvus_conformance.results.surfaces import Channel, Surface
 from tests.support import PASSWORD
 from tests.tables.routes import UNKNOWN_PATH_ROWS, WRONG_METHOD_ROWS
 
@@ -14,11 +15,11 @@ SLASH = "rest.trailing_slash_status"
 
 
 def _send(runner, users, rest, row, kind):
-    expected = runner.expectations("rest", kind, kind)
+    expected = runner.expectations(Channel.REST, kind, kind)
     name = users.name()
     body = {"userName": name, "password": PASSWORD}
-    runner.create("rest", name, PASSWORD, expected=expected,
-                  send=lambda: rest.request(row.data["path"], body, method=row.data["method"]))
+    runner.create(Channel.REST, name, PASSWORD, expected=expected,
+                  send=lambda: rest.request(row.data.path, body, method=row.data.method))
 
 
 @pytest.mark.parametrize("row", params(WRONG_METHOD_ROWS))
@@ -36,12 +37,12 @@ def test_trailing_slash(runner, profile, documented_profile, users, rest):
     status = profile.get(SLASH)
     if status.value is None:
         pytest.skip(f"profile {profile.name} does not cover {SLASH}")
-    active = Expectation("trailing_slash", "rest", {"status": status.value, "code": None,
+    active = Expectation("trailing_slash", Surface.REST, {"status": status.value, "code": None,
                                                     "content_type": None}, [status.cite()])
     docs_value = documented_profile[SLASH]
     docs = None if docs_value is None else Expectation(
-        "trailing_slash", "rest", {"status": docs_value, "code": None, "content_type": None})
+        "trailing_slash", Surface.REST, {"status": docs_value, "code": None, "content_type": None})
     name = users.name()
     body = {"userName": name, "password": PASSWORD}
-    runner.create("rest", name, PASSWORD, expected=(active, docs),
+    runner.create(Channel.REST, name, PASSWORD, expected=(active, docs),
                   send=lambda: rest.request(f"{USERS}/create/", body))

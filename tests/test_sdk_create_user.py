@@ -3,8 +3,8 @@ is listed, described, and can connect with its password; errors raise MilvusExce
 import pytest
 from pymilvus import utility
 
-from milvus_conformance.checks.verdict import Verdict
-from milvus_conformance.results.model import Status
+from milvus_conformance.checks.verdict import failed, passed
+from milvus_conformance.results.surfaces import SDK_STYLES, Channel
 
 PASSWORD = "Aa1!bcdefg"
 
@@ -12,7 +12,7 @@ PASSWORD = "Aa1!bcdefg"
 @pytest.mark.surface("sdk")
 @pytest.mark.requirement("SDK-CREATE-USER-SIGNATURE", "SDK-CREATE-USER-RETURNS-NONE",
                          "USER-CREATE-SEMANTICS", "USER-LIST-ENVELOPE", "USER-DESCRIBE-ENVELOPE")
-@pytest.mark.parametrize("style", ["utility", "client"])
+@pytest.mark.parametrize("style", SDK_STYLES)
 def test_create_user_is_listed_described_and_can_connect(style, sdk, users, record):
     name = users.name()
     users.before_create(name)
@@ -35,16 +35,16 @@ def test_create_user_is_listed_described_and_can_connect(style, sdk, users, reco
             problems.append("cannot connect with its password")
         if sdk.can_authenticate(name, PASSWORD + "x"):
             problems.append("connects with a wrong password")
-    status = Status.FAIL if problems else Status.PASS
-    record.conclude(Verdict(status, "; ".join(problems) or "created, listed, described, connects"))
+    record.conclude(failed("; ".join(problems), problems) if problems
+                    else passed("created, listed, described, connects"))
 
 
 @pytest.mark.surface("sdk")
 @pytest.mark.requirement("USER-CREATE-DUPLICATE", "SDK-CREATE-USER-EXCEPTION")
-@pytest.mark.parametrize("style", ["utility", "client"])
+@pytest.mark.parametrize("style", SDK_STYLES)
 def test_duplicate_raises(style, runner, users):
     name = users.name()
-    first, ok = runner.raw_create(f"sdk-{style}", name, PASSWORD)
+    first, ok = runner.raw_create(Channel.sdk(style), name, PASSWORD)
     assert ok, f"setup: the first create failed: {first.raised} {first.code}"
-    active, docs = runner.expectations(f"sdk-{style}", "duplicate", "duplicate")
-    runner.create(f"sdk-{style}", name, PASSWORD + "2", expected=(active, docs))
+    active, docs = runner.expectations(Channel.sdk(style), "duplicate", "duplicate")
+    runner.create(Channel.sdk(style), name, PASSWORD + "2", expected=(active, docs))

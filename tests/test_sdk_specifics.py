@@ -6,32 +6,33 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.contract.rules import predict_create
+from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.model import Status
-from tests.support import PASSWORD, conclude, sdk_as
+from milvus_conformance.results.surfaces import SDK_STYLES, Channel, Surface
+from tests.support import PASSWORD, sdk_as
 from tests.tables.sdk_errors import SDK_ERROR_ROWS
 
 pytestmark = pytest.mark.surface("sdk")
-STYLES = ("utility", "client")
 GENEROUS_S = 30
 IMPOSSIBLE_S = 0.0001
 INPUT_KINDS = ("invalid_value", "bcrypt_error", "missing_field")   # kinds the input alone decides
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("style", SDK_STYLES)
 @pytest.mark.requirement("SDK-CREATE-USER-TIMEOUT", "SDK-CREATE-USER-SIGNATURE")
 def test_generous_timeout(style, runner, users):
-    runner.create(f"sdk-{style}", users.name(), PASSWORD, timeout=GENEROUS_S)
+    runner.create(Channel.sdk(style), users.name(), PASSWORD, timeout=GENEROUS_S)
 
 
 ATTEMPTS = 12   # the race goes the documented way in roughly 1 of 5 calls: 12 keep the verdict stable
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("style", SDK_STYLES)
 @pytest.mark.requirement("SDK-CREATE-USER-TIMEOUT", "SDK-CREATE-USER-EXCEPTION")
 def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, record):
-    surface = f"sdk-{style}"
-    expected = runner.expectations(surface, "timeout", "timeout")
+    channel = Channel.sdk(style)
+    expected = runner.expectations(channel, "timeout", "timeout")
     # A deadline this short races the server: usually the client's own deadline fires (the
     # profile's declared exception type), sometimes a server answer arrives first and pymilvus
     # raises the documented MilvusException. A few attempts make the verdict stable run to run.
@@ -58,34 +59,34 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
     # abandoned create was performed after all.
     again = sdk.create_user(style, name, PASSWORD, timeout=GENEROUS_S)
     kind = "ok" if again.exception is None else "duplicate"
-    checks.append(judge(again, *runner.expectations(surface, kind, kind)))
-    checks.append(passed("listed after the retry") if runner.listed(surface, name)
+    checks.append(judge(again, *runner.expectations(channel, kind, kind)))
+    checks.append(passed("listed after the retry") if runner.listed(channel, name)
                   else failed(f"{name!r} is not listed after the retry"))
     conclude(record, combine(*checks), expected[0], reply)
 
 
-@pytest.mark.parametrize("style", STYLES)
+@pytest.mark.parametrize("style", SDK_STYLES)
 @pytest.mark.parametrize("row", params(SDK_ERROR_ROWS))
-def test_error_raises_declared_exception(row, style, runner, run_context, profile, users, record):
-    if style not in row.data["styles"]:
+def test_error_raises_declared_exception(row, style, runner, profile, users, record):
+    if style not in row.data.styles:
         pytest.skip(f"{row.name} does not apply to the {style} style (no such parameter there)")
-    surface = f"sdk-{style}"
-    kind = row.data["kind"]
+    channel = Channel.sdk(style)
+    kind = row.data.kind
     name, password = row.make(profile, users)
     if kind in INPUT_KINDS:
-        predicted = predict_create(profile, name, password, "sdk")
+        predicted = predict_create(profile, name, password, Surface.SDK)
         if predicted.kind != kind:
             pytest.skip(f"under profile {profile.name} this input gives {predicted.kind}, not {kind}")
-    expected = runner.expectations(surface, kind, kind)
-    if row.data.get("existing"):
-        _, ok = runner.raw_create(surface, name, PASSWORD)
+    expected = runner.expectations(channel, kind, kind)
+    if row.data.existing:
+        _, ok = runner.raw_create(channel, name, PASSWORD)
         assert ok, f"setup: creating {name!r} failed"
-    if not row.data.get("as_user"):
-        runner.create(surface, name, password, expected=expected, **row.data.get("kw", {}))
+    if not row.data.as_user:
+        runner.create(channel, name, password, expected=expected, **row.data.kw)
         return
     owner = users.name()
-    _, ok = runner.raw_create(surface, owner, PASSWORD)
+    _, ok = runner.raw_create(channel, owner, PASSWORD)
     assert ok, f"setup: creating {owner!r} failed"
-    with sdk_as(run_context, record, owner, PASSWORD) as as_owner:
-        runner.create(surface, name, password, expected=expected,
+    with sdk_as(runner.client(channel), owner, PASSWORD) as as_owner:
+        runner.create(channel, name, password, expected=expected,
                       send=lambda: as_owner.create_user(style, name, password))

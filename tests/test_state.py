@@ -11,29 +11,30 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.clients.rest import USERS, RestClient
-from milvus_conformance.harness.runner import SURFACES, surface_kind
-from tests.support import OTHER_PASSWORD, PASSWORD, authenticates, conclude
+from milvus_conformance.harness.runner import conclude
+from milvus_conformance.results.surfaces import CHANNELS, Channel
+from tests.support import OTHER_PASSWORD, PASSWORD, authenticates
 
 PARALLEL = 16
 
 
-def _drop(runner, surface, name):
-    client = runner.client(surface)
-    if surface == "rest":
+def _drop(runner, channel, name):
+    client = runner.client(channel)
+    if channel is Channel.REST:
         return client.drop_user(name)
-    if surface == "sdk-utility":
+    if channel is Channel.SDK_UTILITY:
         return client.call("utility.delete_user", name)
     return client.call("client.drop_user", user_name=name)
 
 
 @contextmanager
-def _client_for(runner, run_context, record, surface, connections):
-    """The surface's client; for REST one of our own whose pool already holds `connections` open
+def _client_for(runner, run_context, record, channel, connections):
+    """The channel's client; for REST one of our own whose pool already holds `connections` open
     keep-alive connections, opened one after the other. Opening them all at the same moment would
     test the target's listen backlog, not concurrent creates (the gateway's is 5: bursts of new
     connections get reset)."""
-    if surface != "rest":
-        yield runner.client(surface)
+    if channel is not Channel.REST:
+        yield runner.client(channel)
         return
     http = httpx.Client(base_url=run_context.base_url, timeout=run_context.config.request_timeout,
                         limits=httpx.Limits(max_connections=connections,
@@ -45,102 +46,103 @@ def _client_for(runner, run_context, record, surface, connections):
                 headers={"Authorization": f"Bearer {run_context.token}"})) for _ in range(connections)]
             for response in opened:
                 response.read()
-        yield RestClient(run_context.base_url, run_context.token, recorder=record, http=http)
+        yield RestClient(run_context.base_url, run_context.token, recorder=record, http=http,
+                         throttle=runner.client(channel).throttle)
     finally:
         http.close()
 
 
-def _send_create(client, surface, name, password):
-    if surface == "rest":
+def _send_create(client, channel, name, password):
+    if channel is Channel.REST:
         return client.create_user(name, password)
-    return client.create_user(surface.split("-", 1)[1], name, password)
+    return client.create_user(channel.style, name, password)
 
 
-@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.requirement("USER-CREATE-SEMANTICS", "USER-DROP-SEMANTICS")
-def test_lifecycle(surface, runner, users, record):
+def test_lifecycle(channel, runner, users, record):
     name = users.name()
-    created = runner.create(surface, name, PASSWORD, conclude=False)
+    created = runner.create(channel, name, PASSWORD, conclude=False)
     if not created.succeeded:
-        conclude(record, created.verdict, runner.expectations(surface, "ok", None)[0], created.reply)
+        conclude(record, created.verdict, runner.expectations(channel, "ok", None)[0], created.reply)
         return
     checks = [created.verdict,
-              authenticates(runner, surface, name, PASSWORD, should=True),
-              authenticates(runner, surface, name, OTHER_PASSWORD, should=False)]
-    ok = runner.expectations(surface, "ok", "ok")
-    dropped = _drop(runner, surface, name)
+              authenticates(runner, channel, name, PASSWORD, should=True),
+              authenticates(runner, channel, name, OTHER_PASSWORD, should=False)]
+    ok = runner.expectations(channel, "ok", "ok")
+    dropped = _drop(runner, channel, name)
     checks.append(judge(dropped, *ok))
-    if runner.listed(surface, name):
+    if runner.listed(channel, name):
         checks.append(failed(f"{name!r} is still listed after the drop"))
     else:
         users.dropped(name)
         checks.append(passed("no longer listed"))
-        checks.append(authenticates(runner, surface, name, PASSWORD, should=False, settle=True))
+        checks.append(authenticates(runner, channel, name, PASSWORD, should=False, settle=True))
     conclude(record, combine(*checks), ok[0], dropped)
 
 
-@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.requirement("USER-CREATE-DUPLICATE", "USER-CREATE-SEMANTICS")
-def test_duplicate_keeps_first_password(surface, runner, users, record):
+def test_duplicate_keeps_first_password(channel, runner, users, record):
     name = users.name()
-    first, ok = runner.raw_create(surface, name, PASSWORD)
+    first, ok = runner.raw_create(channel, name, PASSWORD)
     assert ok, f"setup: the first create of {name!r} failed"
-    expected = runner.expectations(surface, "duplicate", "duplicate")
-    second = runner.create(surface, name, OTHER_PASSWORD, expected=expected, conclude=False)
+    expected = runner.expectations(channel, "duplicate", "duplicate")
+    second = runner.create(channel, name, OTHER_PASSWORD, expected=expected, conclude=False)
     verdict = combine(second.verdict,
-                      authenticates(runner, surface, name, PASSWORD, should=True),
-                      authenticates(runner, surface, name, OTHER_PASSWORD, should=False))
+                      authenticates(runner, channel, name, PASSWORD, should=True),
+                      authenticates(runner, channel, name, OTHER_PASSWORD, should=False))
     conclude(record, verdict, expected[0], second.reply)
 
 
-@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.requirement("USER-CREATE-NAME-CASE")
-def test_name_differing_only_in_case(surface, runner, profile, users, record):
+def test_name_differing_only_in_case(channel, runner, profile, users, record):
     sensitive = profile["user_name.case_sensitive"]
     if sensitive is None:
         pytest.skip(f"profile {profile.name} does not cover user_name.case_sensitive")
     name = users.name(tag="Case")
     variant = name.replace("Case", "cASE")     # the run prefix stays as it is: still ours
-    first, ok = runner.raw_create(surface, name, PASSWORD)
+    first, ok = runner.raw_create(channel, name, PASSWORD)
     assert ok, f"setup: the first create of {name!r} failed"
     kind = "ok" if sensitive else "duplicate"
-    expected = runner.expectations(surface, kind, None)
-    second = runner.create(surface, variant, OTHER_PASSWORD, expected=expected, conclude=False)
-    checks = [second.verdict, authenticates(runner, surface, name, PASSWORD, should=True)]
+    expected = runner.expectations(channel, kind, None)
+    second = runner.create(channel, variant, OTHER_PASSWORD, expected=expected, conclude=False)
+    checks = [second.verdict, authenticates(runner, channel, name, PASSWORD, should=True)]
     if sensitive and second.succeeded:
-        checks += [authenticates(runner, surface, variant, OTHER_PASSWORD, should=True),
-                   authenticates(runner, surface, name, OTHER_PASSWORD, should=False)]
-        if not runner.listed(surface, name):
+        checks += [authenticates(runner, channel, variant, OTHER_PASSWORD, should=True),
+                   authenticates(runner, channel, name, OTHER_PASSWORD, should=False)]
+        if not runner.listed(channel, name):
             checks.append(failed(f"{name!r} is no longer listed after creating {variant!r}"))
     conclude(record, combine(*checks), expected[0], second.reply)
 
 
-@pytest.mark.parametrize("surface", SURFACES)
+@pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.requirement("USER-CREATE-CONCURRENCY", "USER-CREATE-DUPLICATE")
-def test_concurrent_creates_of_one_name(surface, runner, run_context, users, record):
+def test_concurrent_creates_of_one_name(channel, runner, run_context, users, record):
     name = users.name()
-    ok = runner.expectations(surface, "ok", "ok")
-    duplicate = runner.expectations(surface, "duplicate", "duplicate")
+    ok = runner.expectations(channel, "ok", "ok")
+    duplicate = runner.expectations(channel, "duplicate", "duplicate")
     start = threading.Barrier(PARALLEL)
 
     users.before_create(name)
     try:
-        with _client_for(runner, run_context, record, surface, PARALLEL) as client:
+        with _client_for(runner, run_context, record, channel, PARALLEL) as client:
             def one(_):
                 start.wait(timeout=30)
-                return _send_create(client, surface, name, PASSWORD)
+                return _send_create(client, channel, name, PASSWORD)
             with ThreadPoolExecutor(PARALLEL) as pool:
                 replies = list(pool.map(one, range(PARALLEL)))
     finally:
         # whatever happened, the name may exist now: it is ours to drop
-        users.after_create(name, runner.listed(surface, name))
-    winners = [r for r in replies if runner.succeeded(surface_kind(surface), r)]
-    losers = [r for r in replies if not runner.succeeded(surface_kind(surface), r)]
+        users.after_create(name, runner.listed(channel, name))
+    winners = [r for r in replies if runner.succeeded(channel.surface, r)]
+    losers = [r for r in replies if not runner.succeeded(channel.surface, r)]
     checks = [judge(r, *ok) for r in winners] + [judge(r, *duplicate) for r in losers]
     if len(winners) != 1:
         checks.append(failed(f"{len(winners)} of {PARALLEL} concurrent creates succeeded, expected 1"))
     else:
         checks.append(passed(f"1 success, {len(losers)} duplicates"))
-    if not runner.listed(surface, name):
+    if not runner.listed(channel, name):
         checks.append(failed(f"{name!r} is not listed after the concurrent creates"))
     conclude(record, combine(*checks), duplicate[0], losers[0] if losers else None)

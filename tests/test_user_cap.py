@@ -10,14 +10,17 @@ import pytest
 
 from milvus_conformance.checks.expectations import expect
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
-from tests.support import PASSWORD, conclude
+from milvus_conformance.harness.runner import conclude
+from milvus_conformance.results.surfaces import SdkStyle, Surface
+from tests.support import PASSWORD
 
+CAPPED_SURFACES = (Surface.REST, Surface.SDK)
 FILLERS = 8   # parallel creates while filling (each create hashes a password on the server)
 
 
 def _send(surface, client, name):
-    return client.create_user(name, PASSWORD) if surface == "rest" \
-        else client.create_user("utility", name, PASSWORD)
+    return client.create_user(name, PASSWORD) if surface is Surface.REST \
+        else client.create_user(SdkStyle.UTILITY, name, PASSWORD)
 
 
 def _create(ledger, surface, client, name):
@@ -33,7 +36,7 @@ def _fill(ledger, sdk, names):
     for name in names:
         ledger.will_create(name)
     with ThreadPoolExecutor(FILLERS) as pool:
-        list(pool.map(lambda n: _send("sdk", sdk, n), names))
+        list(pool.map(lambda n: _send(Surface.SDK, sdk, n), names))
     present = set(sdk.user_names())
     for name in names:
         if name in present:
@@ -65,13 +68,13 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
     if cap is None:
         pytest.skip(f"profile {profile.name} does not define users.max_count")
     caps = {}
-    for kind in ("rest", "sdk"):
+    for surface in CAPPED_SURFACES:
         # the docs document no cap: they make no prediction here (no deviation possible)
-        caps[kind] = expect(profile, "user_cap", kind, [profile.get("users.max_count").cite()])
-        if not caps[kind].covered:
-            pytest.skip(f"profile {profile.name} does not cover user_cap on {kind}")
-    oks = {"rest": expect(profile, "ok", "rest"), "sdk": expect(profile, "ok", "sdk")}
-    clients = {"rest": rest, "sdk": sdk}
+        caps[surface] = expect(profile, "user_cap", surface, [profile.get("users.max_count").cite()])
+        if not caps[surface].covered:
+            pytest.skip(f"profile {profile.name} does not cover user_cap on {surface}")
+    oks = {surface: expect(profile, "ok", surface) for surface in CAPPED_SURFACES}
+    clients = {Surface.REST: rest, Surface.SDK: sdk}
     with fill_lock.exclusive(), ledger.budget(cap):
         tracked = []
 
@@ -86,15 +89,15 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
             at_cap = len(sdk.user_names())
             checks = [passed(f"{at_cap} users at the cap of {cap}") if at_cap >= cap
                       else failed(f"filling stopped at {at_cap} users, under the cap of {cap}")]
-            for surface in ("rest", "sdk"):
+            for surface in CAPPED_SURFACES:
                 name = fresh("over")
                 checks.append(judge(_create(ledger, surface, clients[surface], name), caps[surface], None))
                 if name in ledger.owned:
                     checks.append(failed(f"{name!r} was created past the cap over {surface}"))
-            for surface in ("rest", "sdk"):
+            for surface in CAPPED_SURFACES:
                 checks.append(_after_making_room(ledger, clients[surface], surface, tracked, fresh,
                                                  oks[surface], cap))
-            conclude(record, combine(*checks), caps["rest"])
+            conclude(record, combine(*checks), caps[Surface.REST])
         finally:
             for name in tracked:
                 if name in ledger.owned:

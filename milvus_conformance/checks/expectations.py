@@ -5,14 +5,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from milvus_conformance.contract.profiles import Profile
+from milvus_conformance.results.surfaces import Surface
 
 
 @dataclass
 class Expectation:
     kind: str                               # outcome kind ("ok", "invalid_value", ...)
-    surface: str                            # "rest" | "sdk"
+    surface: Surface                        # REST or SDK
     spec: dict[str, Any] | None             # None: the profile does not cover it
     sources: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.surface = Surface(self.surface)
 
     @property
     def covered(self) -> bool:
@@ -25,10 +29,11 @@ class Expectation:
         return f"{self.kind} ({details})" if details else self.kind
 
 
-def expect(profile: Profile, kind: str, surface: str, sources: list[str] | None = None) -> Expectation:
-    sources = list(sources or [])
+def expect(profile: Profile, kind: str, surface: Surface,
+           sources: list[str] | None = None) -> Expectation:
+    surface, sources = Surface(surface), list(sources or [])
     if kind == "ok":
-        if surface == "rest":
+        if surface is Surface.REST:
             code, status = profile.get("rest.success_code"), profile.get("rest.success_status")
             if not code.covered:      # e.g. 200 or 0 by patch release, and the version is unknown
                 return Expectation(kind, surface, None, [*sources, code.cite()])

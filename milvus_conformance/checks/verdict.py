@@ -2,12 +2,13 @@
 profile, which tells a pass from a known deviation and from an unexpected pass."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from milvus_conformance.checks.expectations import Expectation
 from milvus_conformance.checks.rest_checks import REST_CHECKS
 from milvus_conformance.checks.sdk_checks import SDK_CHECKS
 from milvus_conformance.results.model import Status, worst
+from milvus_conformance.results.surfaces import Surface
 
 
 @dataclass
@@ -20,13 +21,13 @@ class Verdict:
 
 
 def problems(exp: Expectation, reply) -> list[str]:
-    checks = REST_CHECKS if exp.surface == "rest" else SDK_CHECKS
+    checks = REST_CHECKS if exp.surface is Surface.REST else SDK_CHECKS
     return [p for p in (check(exp, reply) for check in checks) if p]
 
 
 def implicated(exp: Expectation, reply) -> list[str]:
     """Requirements broken by the failing checks themselves (e.g. the envelope's)."""
-    checks = REST_CHECKS if exp.surface == "rest" else SDK_CHECKS
+    checks = REST_CHECKS if exp.surface is Surface.REST else SDK_CHECKS
     return [check.requirement(exp) for check in checks
             if hasattr(check, "requirement") and check(exp, reply)]
 
@@ -37,31 +38,41 @@ def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict
     docs = problems(documented, reply) if documented is not None and documented.covered else None
     if not mine:
         if docs:  # behaves as the profile says, and that is not what the docs say
-            source = "; ".join(active.sources) or f"profile expects {active.describe()}"
-            return Verdict(Status.KNOWN_DEVIATION,
-                           f"known deviation: {source} | the docs expect {documented.describe()}, "
-                           f"seen: {'; '.join(docs)}", docs, source)
-        return Verdict(Status.PASS, f"as expected: {active.describe()}")
+            return known_deviation(active, documented.describe(), docs)
+        return passed(f"as expected: {active.describe()}")
     if docs == [] and _differs(active, documented):
-        return Verdict(Status.UNEXPECTED_PASS,
-                       f"unexpected pass: the profile declares a deviation ({active.describe()}, "
-                       f"{'; '.join(active.sources)}) but the target behaves as documented",
-                       mine)
+        return unexpected_pass(f"the profile declares a deviation ({active.describe()}, "
+                               f"{'; '.join(active.sources)})", "the target behaves as documented", mine)
     return Verdict(Status.FAIL, f"expected {active.describe()}: {'; '.join(mine)}", mine,
                    requirements=implicated(active, reply))
 
 
+def known_deviation(active: Expectation, docs_expect: str, seen: list[str],
+                    sources: str = "") -> Verdict:
+    """The target behaves as the active profile says, and that differs from the docs."""
+    source = sources or "; ".join(active.sources) or f"profile expects {active.describe()}"
+    return Verdict(Status.KNOWN_DEVIATION,
+                   f"known deviation: {source} | the docs expect {docs_expect}, seen: {'; '.join(seen)}",
+                   seen, source)
+
+
+def unexpected_pass(declared: str, seen: str, problems: list[str]) -> Verdict:
+    """The profile declares a deviation the target does not have: the profile is out of date."""
+    return Verdict(Status.UNEXPECTED_PASS, f"unexpected pass: {declared} but {seen}", problems)
+
+
 def _differs(active: Expectation, documented: Expectation) -> bool:
     return active.kind != documented.kind or (
-        active.surface == "sdk" and active.spec.get("exception") != documented.spec.get("exception"))
+        active.surface is Surface.SDK and active.spec.get("exception") != documented.spec.get("exception"))
 
 
 def passed(message: str) -> Verdict:
     return Verdict(Status.PASS, message)
 
 
-def failed(problem: str) -> Verdict:
-    return Verdict(Status.FAIL, problem, [problem])
+def failed(message: str, problems: list[str] | None = None) -> Verdict:
+    """A failure; `problems` (default: the message itself) are what the checks found."""
+    return Verdict(Status.FAIL, message, [message] if problems is None else list(problems))
 
 
 def combine(*verdicts: Verdict | None) -> Verdict:
@@ -74,3 +85,11 @@ def combine(*verdicts: Verdict | None) -> Verdict:
                    [p for v in chosen for p in v.problems],
                    "; ".join(dict.fromkeys(v.deviation_source for v in chosen if v.deviation_source)),
                    sorted({r for v in chosen for r in v.requirements}))
+
+
+def labelled(label: str, verdict: Verdict) -> Verdict:
+    """`verdict` with `label` (what the check was about) in front of a non-passing message."""
+    if verdict.status is Status.PASS:
+        return verdict
+    return replace(verdict, message=f"{label}: {verdict.message}",
+                   problems=[f"{label}: {p}" for p in verdict.problems])

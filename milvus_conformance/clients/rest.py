@@ -9,15 +9,17 @@ from typing import Any
 
 import httpx
 
-from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
+from milvus_conformance.results.surfaces import Surface
 
 # Answers of a proxy or load balancer in front of the target: no verdict can be drawn from them.
 UNAVAILABLE_STATUSES = (502, 503, 504)
 
-USERS = "/v2/vectordb/users"
+ROOT = "/v2/vectordb/"                 # operations are named by the path under it: "users/create"
+USERS = ROOT + "users"
 _UNSET = object()
 
 
@@ -46,18 +48,21 @@ class RestReply:
 
 
 class RestClient:
-    """One per process and token; `recorder` (a CaseRecorder) receives every exchange of a case."""
+    """One per process and token; `recorder` (a CaseRecorder) receives every exchange of a case;
+    `throttle` (the process's RateLimit) paces every request."""
 
     def __init__(self, base_url: str, token: str | None, timeout: float = 15.0, recorder=None,
-                 http: httpx.Client | None = None):
+                 http: httpx.Client | None = None, throttle: RateLimit | None = None):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.recorder = recorder
+        self.throttle = throttle or RateLimit()
         REDACTOR.add(token)
         self._http = http or httpx.Client(base_url=self.base_url, timeout=timeout)
 
     def with_recorder(self, recorder) -> "RestClient":
-        return RestClient(self.base_url, self.token, recorder=recorder, http=self._http)
+        return RestClient(self.base_url, self.token, recorder=recorder, http=self._http,
+                          throttle=self.throttle)
 
     def close(self) -> None:
         self._http.close()
@@ -91,7 +96,7 @@ class RestClient:
         # Retry only when the request provably never left (connect failed): retrying a create that
         # may have reached the server would turn into a false "duplicate".
         for attempt in (1, 2):
-            RATE_LIMIT.wait()
+            self.throttle.wait()
             try:
                 response = self._http.request(method, path, content=body, headers=_wire(headers),
                                               auth=auth)
@@ -124,7 +129,8 @@ class RestClient:
         reply = {"status": response.status_code,
                  "headers": {"content-type": response.headers.get("content-type", "")},
                  "body": resp_text}
-        return Exchange("rest", request, reply, reproduction=_curl(request))
+        return Exchange(Surface.REST, request, reply, reproduction=_curl(request),
+                        operation=path.split(ROOT, 1)[-1])
 
     # ---- the user routes ------------------------------------------------------------------------
     def create_user(self, name: Any, password: Any, **kw) -> RestReply:

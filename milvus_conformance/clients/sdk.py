@@ -11,19 +11,21 @@ from typing import Any
 import grpc
 from pymilvus import MilvusClient, MilvusException, connections, utility
 
-from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.errors import HarnessError, TargetUnreachable
-
-DEFAULT_TIMEOUT = 15.0     # the suite's own deadline for a call whose case sets none
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
+from milvus_conformance.results.surfaces import SdkStyle, Surface
 
 # pymilvus logs every refused call with a traceback; refusals are what this suite provokes.
 logging.getLogger("pymilvus").setLevel(logging.CRITICAL)
 warnings.filterwarnings("ignore", module="pymilvus")
 warnings.filterwarnings("ignore", message=".*ORM-style PyMilvus API.*")
 
-STYLES = ("utility", "client")   # the two documented ways to call create_user
+# The REST operation each SDK call is the counterpart of (results name operations the REST way).
+OPERATIONS = {"create_user": "users/create", "list_users": "users/list", "list_usernames": "users/list",
+              "describe_user": "users/describe", "drop_user": "users/drop", "delete_user": "users/drop",
+              "update_password": "users/update_password"}
 
 
 @dataclass
@@ -82,11 +84,17 @@ def _is_deadline(exc: BaseException) -> bool:
 
 
 class SdkClient:
-    def __init__(self, uri: str, token: str | None, recorder=None, _alias: str | None = None,
+    """`timeout`: the suite's own deadline (s) for a call whose case sets none (--request-timeout);
+    `throttle`: the process's RateLimit; `recorder` receives every exchange of a case."""
+
+    def __init__(self, uri: str, token: str | None, recorder=None, *, timeout: float = 15.0,
+                 throttle: RateLimit | None = None, _alias: str | None = None,
                  _client: MilvusClient | None = None):
         self.uri = uri
         self.token = token
         self.recorder = recorder
+        self.timeout = timeout
+        self.throttle = throttle or RateLimit()
         REDACTOR.add(token)
         if _alias is None:
             _alias = f"conformance-{secrets.token_hex(4)}"
@@ -101,7 +109,15 @@ class SdkClient:
         self.client = _client
 
     def with_recorder(self, recorder) -> "SdkClient":
-        return SdkClient(self.uri, self.token, recorder, _alias=self.alias, _client=self.client)
+        return SdkClient(self.uri, self.token, recorder, timeout=self.timeout, throttle=self.throttle,
+                         _alias=self.alias, _client=self.client)
+
+    def as_user(self, user: str, password: str) -> "SdkClient":
+        """A new connection (both styles) holding `user:password` instead of this client's token;
+        the caller closes it."""
+        REDACTOR.add_credentials(user, password)
+        return SdkClient(self.uri, f"{user}:{password}", self.recorder, timeout=self.timeout,
+                         throttle=self.throttle)
 
     def close(self) -> None:
         connections.disconnect(self.alias)
@@ -119,9 +135,9 @@ class SdkClient:
             fn = getattr(self.client, name)
         own_deadline = "timeout" not in kwargs
         if own_deadline:
-            kwargs["timeout"] = DEFAULT_TIMEOUT
+            kwargs["timeout"] = self.timeout
         returned, exception = None, None
-        RATE_LIMIT.wait()
+        self.throttle.wait()
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
             try:
@@ -134,7 +150,7 @@ class SdkClient:
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {api}") from None
             if own_deadline and _is_deadline(exception):
                 raise HarnessError(f"SDK target {self.uri} did not answer {api} within the "
-                                   f"suite's {DEFAULT_TIMEOUT:.0f} s") from None
+                                   f"suite's {self.timeout:.0f} s") from None
         if own_deadline:
             kwargs.pop("timeout")
         reply = SdkReply(returned, exception, self._exchange(api, args, kwargs, returned, exception, seen),
@@ -143,8 +159,8 @@ class SdkClient:
             self.recorder.add_exchange(reply.exchange)
         return reply
 
-    def create_user(self, style: str, name: Any, password: Any, **kwargs) -> SdkReply:
-        if style == "utility":
+    def create_user(self, style: SdkStyle, name: Any, password: Any, **kwargs) -> SdkReply:
+        if SdkStyle(style) is SdkStyle.UTILITY:
             return self.call("utility.create_user", name, password, **kwargs)
         return self.call("client.create_user", user_name=name, password=password, **kwargs)
 
@@ -157,7 +173,7 @@ class SdkClient:
     def _admin(self, method: str, **kwargs):
         """The suite's own bookkeeping calls: any failure is the harness's, never a verdict."""
         try:
-            return getattr(self.client, method)(timeout=DEFAULT_TIMEOUT, **kwargs)
+            return getattr(self.client, method)(timeout=self.timeout, **kwargs)
         except Exception as exc:
             if _is_unreachable(exc) or _is_deadline(exc):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {method}") from None
@@ -189,7 +205,8 @@ class SdkClient:
                         "message": REDACTOR.redact_text(str(exception))[:1000]}
         if seen:
             response["warnings"] = [REDACTOR.redact_text(w)[:300] for w in seen]
-        return Exchange("sdk", request, response, reproduction=_snippet(api, shown_args))
+        return Exchange(Surface.SDK, request, response, reproduction=_snippet(api, shown_args),
+                        operation=OPERATIONS.get(api.split(".", 1)[1], api))
 
 
 def _named_args(api: str, args: tuple, kwargs: dict) -> dict:

@@ -1,4 +1,5 @@
-"""A per-process request rate limit (--rate-limit), shared by both clients."""
+"""A per-process request rate limit (--rate-limit): one instance per process (a session fixture),
+handed to both clients."""
 from __future__ import annotations
 
 import threading
@@ -6,13 +7,10 @@ import time
 
 
 class RateLimit:
-    def __init__(self) -> None:
-        self.interval = 0.0
+    def __init__(self, per_second: float = 0.0) -> None:
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0   # 0: no limit
         self._next = 0.0
         self._lock = threading.Lock()
-
-    def configure(self, per_second: float) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0
 
     def wait(self) -> None:
         if not self.interval:
@@ -24,5 +22,3 @@ class RateLimit:
         if slot > now:
             time.sleep(slot - now)
 
-
-RATE_LIMIT = RateLimit()

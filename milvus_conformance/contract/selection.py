@@ -9,8 +9,14 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
-from milvus_conformance.contract.profiles import (DOCUMENTED, Profile, available_profiles, is_path,
-                                                  load_profile, profile_path)
+from milvus_conformance.contract.profiles import (
+    DOCUMENTED,
+    Profile,
+    available_profiles,
+    is_path,
+    load_profile,
+    profile_path,
+)
 from milvus_conformance.contract.versions import Version, parse_user_version, parse_version
 from milvus_conformance.errors import ConfigError
 

@@ -1,7 +1,8 @@
 """Generated cases (schemathesis 4.x) against the run's target: coverage, examples and fuzzing phases
 per operation, and the stateful phase through the spec's OpenAPI links.
 
-The target is only known at run time, so the schema is loaded lazily in a fixture (`fuzz_target`),
+The target is only known at run time, so the schema is loaded lazily by a `FuzzTarget` (the
+`fuzz_target` fixture, harness/fuzz_fixtures.py),
 from the spec shaped by the active profile (`schema.py`), and each operation's Hypothesis test is
 built with schemathesis's own per-operation builder, the one its lazy `from_fixture(...).parametrize()`
 uses. That keeps one pytest case per operation with that operation's requirement IDs and results
@@ -14,47 +15,49 @@ generated case's repr. Every writing request goes through `hygiene.Hygiene`.
 """
 from __future__ import annotations
 
-import re
 import tempfile
 from collections import Counter
 from pathlib import Path
 
-import pytest
 import requests
 
-from milvus_conformance.checks.verdict import Verdict
-from milvus_conformance.fuzz import checks, schema
-from milvus_conformance.fuzz.hygiene import WRITERS, Hygiene
+from milvus_conformance.checks.verdict import failed, passed
+from milvus_conformance.fuzz import schema
+from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
+from milvus_conformance.fuzz.failures import finding_of
+from milvus_conformance.fuzz.hygiene import Hygiene
 from milvus_conformance.redact import REDACTOR
-from milvus_conformance.results.model import Exchange, Status
+from milvus_conformance.results.generation import Generation
 
 # One lock for every run on this host: generated names are exact (no run prefix), so two runs against
 # one server must not interleave their writing requests either, and behind a proxy a run cannot tell
 # which server it talks to.
 WRITERS_LOCK = Path(tempfile.gettempdir()) / "milvus-conformance-fuzz-writers.lock"
-
+NOT_GENERATED = ("not sent", "scenarios")   # counters that are not generated requests
+SHOWN_FAILURES = 10
 
 
 class FuzzTarget:
-    """Per process: the target, the profile-shaped schemas (one per set of phases) and hygiene."""
+    """Per process: the target, the profile-shaped schemas (one per set of phases), hygiene and the
+    checks, all built from the run context (no environment, no module state)."""
 
     def __init__(self, run_context, profile, ledger):
         self.ctx, self.profile, self.ledger = run_context, profile, ledger
-        self.tier = run_context.config.tier
-        self.seed = schema.tier_seed(self.tier, run_context.run_id)
+        self.settings = schema.FuzzSettings.of(run_context.config.tier, run_context.run_id,
+                                               run_context.config.fuzz)
         REDACTOR.add(run_context.token)
         self.admin_header = f"Bearer {run_context.token}" if run_context.token else None
-        checks.configure(profile, self.admin_header, run_context.auth_enabled)
         self.hygiene = Hygiene(ledger, WRITERS_LOCK)
+        self.checks = GeneratedChecks(
+            CheckSettings.of(profile, self.admin_header, run_context.auth_enabled), self.hygiene.facts)
         self.session = requests.Session()
         self._schemas: dict = {}
 
     def schema(self, phases: tuple[str, ...]):
         if phases not in self._schemas:
             self._schemas[phases] = schema.load_schema(
-                self.profile, tier=self.tier, phases=phases, base_url=self.ctx.base_url, seed=self.seed,
-                request_timeout=self.ctx.config.request_timeout,
-                check_names=[c.__name__ for c in checks.CHECKS])
+                self.profile, self.settings, phases=phases, base_url=self.ctx.base_url,
+                request_timeout=self.ctx.config.request_timeout)
         return self._schemas[phases]
 
     def auth(self, case) -> dict:
@@ -83,7 +86,7 @@ class FuzzTarget:
                     return
                 response = self.send(case)
                 step.observe()
-                case.validate_response(response, checks=checks.CHECKS)
+                case.validate_response(response, checks=self.checks.all)
 
         test = build_operation_test(config=loaded.config, operation=operation, test_func=generated_case,
                                     given_kwargs={}, feedback=FeedbackSources())
@@ -91,32 +94,30 @@ class FuzzTarget:
 
     # ---- the verdict ---------------------------------------------------------------------------
     def conclude(self, record, label: str, counts: Counter, failures: list) -> None:
-        total = sum(v for k, v in counts.items() if k not in ("not sent", "scenarios"))
-        detail = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
-        seed = f"seed {self.seed}" if label != "stateful" else "random (replay: --hypothesis-seed)"
-        line = f"{label}: {total} generated cases ({detail or 'none'}); tier {self.tier}, {seed}"
+        """The case's verdict from what was generated and the check failures found (failure, flaky)."""
+        record.generation = Generation(
+            label, sum(v for k, v in counts.items() if k not in NOT_GENERATED), dict(counts),
+            self.settings.tier, self.settings.seed if label != "stateful" else None)
+        line = record.generation.summary()
         print(line)
-        failed, checks.FAILED[:] = checks.FAILED[-20:], []
         if not failures:
-            record.conclude(Verdict(Status.PASS, line))
+            record.conclude(passed(line))
             return
-        for exchange in failed:       # the failing requests, for the reports (token-free curl)
-            curl = REDACTOR.redact_text(exchange["curl"])
-            record.add_exchange(Exchange("rest", {"reproduction": curl}, {
-                "status": exchange["status"], "body": REDACTOR.redact_text(exchange["body"])},
-                reproduction=curl))
+        findings = [f for f in (finding_of(failure) for failure, _ in failures) if f is not None]
+        for finding in findings[-20:]:     # the failing requests, for the reports (token-free curl)
+            record.add_exchange(finding.exchange(record.operation, REDACTOR))
         messages = list(dict.fromkeys(
             f"- {f.title}: {f.message}" + (" (did not reproduce on replay)" if flaky else "")
             for f, flaky in failures))
-        text = f"{len(messages)} problem(s) found by generated cases; {line}\n" + "\n".join(messages[:10])
+        text = f"{len(messages)} problem(s) found by generated cases; {line}\n" + \
+            "\n".join(messages[:SHOWN_FAILURES])
         # A failing operation test cites what its failing checks name, not all the operation's IDs.
-        named = {i.strip() for m in messages for group in re.findall(r"\[([A-Z0-9, -]+)\]", m)
-                 for i in group.split(",")}
-        if named & set(record.requirements):
-            record.requirements = sorted(named & set(record.requirements))
-        record.conclude(Verdict(Status.FAIL, text, messages[:10]),
-                        expected={"checks": [c.__name__ for c in checks.CHECKS]},
-                        observed={"generated_cases": total, "by_phase": dict(counts)})
+        named = {r for finding in findings for r in finding.requirements} & set(record.requirements)
+        if named:
+            record.requirements = sorted(named)
+        record.conclude(failed(text, messages[:SHOWN_FAILURES]),
+                        expected={"checks": [c.__name__ for c in self.checks.all]},
+                        observed={"generated_cases": record.generation.cases, "by_phase": dict(counts)})
 
 
 def run_collecting(test) -> list:
@@ -147,28 +148,3 @@ def _failures(exc, flaky: bool = False):
             found += sub
         return found
     return None
-
-
-@pytest.fixture(scope="session")
-def fuzz_target(run_context, profile, ledger, request):
-    if not run_context.base_url:
-        pytest.skip("no REST base URL given (--base-url): generated cases need the REST surface")
-    success = profile.get("rest.success_code")
-    if not success.covered:   # without it no generated answer can be told a success
-        pytest.skip(f"not covered by the active profile: {success.cite()}")
-    target = FuzzTarget(run_context, profile, ledger)
-    yield target
-    target.session.close()
-
-
-@pytest.fixture
-def fuzz(fuzz_target, fill_lock, run_context, request):
-    """The target for one generated-case test; writing operations hold the fill lock shared (so the
-    user-cap case never runs meanwhile) and are skipped in read-only mode."""
-    params = getattr(request.node, "callspec", None)
-    operation_id = params.params.get("operation_id") if params else "stateful"
-    writes = operation_id in WRITERS or operation_id == "stateful"
-    if writes and run_context.config.read_only:
-        pytest.skip("read-only mode: generated cases of this operation change users")
-    with fill_lock.shared():
-        yield fuzz_target

@@ -12,8 +12,8 @@ and across runs on this host:
    (`created`), and are dropped right after the case's checks (`release`); names we owned that
    vanished were dropped by the request (`forget`).
 
-The facts (users before, names that appeared) are published in `FACTS` for the checks of that
-request. The module also holds the one reading of a request that both use: what the server's JSON
+The facts (users before, names that appeared) are kept in `Hygiene.facts`, by case id, for the
+checks of that request (fuzz/checks.py's `GeneratedChecks` reads the same dict). The module also holds the one reading of a request that both use: what the server's JSON
 binding makes of the body bytes and its middleware of Request-Timeout (CF section 3).
 """
 from __future__ import annotations
@@ -38,9 +38,6 @@ class Facts:
     that exist after it (None: not observed)."""
     preexisting: frozenset = frozenset()
     appeared: frozenset | None = None
-
-
-FACTS: dict[str, Facts] = {}          # case.id -> Facts of the request in flight
 
 
 # ---- what the server makes of a request ---------------------------------------------------------
@@ -131,7 +128,7 @@ class Step:
         self.writer = writer
         self.created: set[str] = set()
         self.observed = False
-        FACTS[case.id] = Facts(frozenset(before))
+        hygiene.facts[case.id] = Facts(frozenset(before))
 
     def observe(self) -> None:
         ledger = self.hygiene.ledger
@@ -145,12 +142,13 @@ class Step:
         for name in sorted((self.before - after) & self.names & self.owned):
             ledger.forget(name)               # the request dropped a user of ours
             self.owned.discard(name)
-        FACTS[self.case.id] = Facts(frozenset(self.before), frozenset(self.created))
+        self.hygiene.facts[self.case.id] = Facts(frozenset(self.before), frozenset(self.created))
 
 
 class Hygiene:
     def __init__(self, ledger, lock_file: Path):
         self.ledger = ledger
+        self.facts: dict[str, Facts] = {}   # case.id -> Facts of the request in flight
         self.lock_file = Path(lock_file)
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
 
@@ -173,7 +171,7 @@ class Hygiene:
             try:
                 yield Step(self, case, set(), set(), owned, writer=False)
             finally:
-                FACTS.pop(case.id, None)
+                self.facts.pop(case.id, None)
             return
         with self.locked():
             before = set(self.ledger.admin.user_names())
@@ -192,7 +190,7 @@ class Hygiene:
                     if not step.observed:
                         step.observe()        # also after a failed call: it may have created
                 finally:
-                    FACTS.pop(case.id, None)
+                    self.facts.pop(case.id, None)
                     if keep:
                         owned |= step.created
                     else:

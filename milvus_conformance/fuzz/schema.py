@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 
@@ -44,11 +43,32 @@ GATE_SEED = 20260419                 # the gate tier is deterministic: fixed see
 NIGHTLY_EXAMPLES = 400               # fuzzing examples per operation in the nightly tier
 NIGHTLY_SCENARIOS = 150              # stateful scenarios in the nightly tier
 STATEFUL_STEPS = 8
-# Environment overrides for long nightly runs (see the module docstring of tests/test_fuzz_rest.py).
-ENV_SEED, ENV_EXAMPLES, ENV_SCENARIOS = ("CONFORMANCE_FUZZ_SEED", "CONFORMANCE_FUZZ_EXAMPLES",
-                                         "CONFORMANCE_FUZZ_SCENARIOS")
 PROFILE_KEY = "x-conformance-profile"
 REQUEST_TIMEOUT_REF = "#/components/parameters/RequestTimeout"
+
+
+@dataclass(frozen=True)
+class FuzzSettings:
+    """How much to generate, and from which seed: the tier and the run's --fuzz-* options (the run's
+    config, which also reaches xdist workers)."""
+    tier: str
+    seed: int
+    examples: int = NIGHTLY_EXAMPLES     # fuzzing examples per operation (nightly)
+    scenarios: int = NIGHTLY_SCENARIOS   # stateful scenarios (nightly)
+
+    @classmethod
+    def of(cls, tier: str, run_id: str, options: dict[str, int]) -> "FuzzSettings":
+        """`options`: the fuzz options given (TargetConfig.fuzz: fuzz_examples, fuzz_scenarios,
+        fuzz_seed). Gate: fixed seed. Nightly: --fuzz-seed, or one derived from the run id (one seed
+        for all xdist workers of a run; failure messages print it, so a run can be replayed)."""
+        if tier == "gate":
+            seed = GATE_SEED
+        elif "fuzz_seed" in options:
+            seed = options["fuzz_seed"]
+        else:
+            seed = int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:6], "big")
+        return cls(tier, seed, options.get("fuzz_examples", NIGHTLY_EXAMPLES),
+                   options.get("fuzz_scenarios", NIGHTLY_SCENARIOS))
 
 
 @dataclass(frozen=True)
@@ -127,35 +147,15 @@ def _limit(schema: dict, key: str, value) -> None:
         schema[key] = value
 
 
-def tier_seed(tier: str, run_id: str) -> int:
-    """Gate: fixed. Nightly: CONFORMANCE_FUZZ_SEED, or derived from the run id (one seed for all
-    xdist workers of a run; failure messages print it, so a run can be replayed)."""
-    if tier == "gate":
-        return GATE_SEED
-    given = os.environ.get(ENV_SEED)
-    if given:
-        return int(given)
-    return int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:6], "big")
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value else default
-
-
-def nightly_scenarios() -> int:
-    return _env_int(ENV_SCENARIOS, NIGHTLY_SCENARIOS)
-
-
-def load_schema(profile: Profile, *, tier: str, phases: tuple[str, ...], base_url: str, seed: int,
-                request_timeout: float, check_names: list[str]):
+def load_schema(profile: Profile, settings: FuzzSettings, *, phases: tuple[str, ...], base_url: str,
+                request_timeout: float):
     """A schemathesis schema of the shaped spec, aimed at `base_url`, running only `phases`
-    (of examples, coverage, fuzzing, stateful). Only the checks named in `check_names` run by default:
-    every built-in check is off (they judge by HTTP status, which Milvus's envelopes defeat)."""
-    gate = tier == "gate"
+    (of examples, coverage, fuzzing, stateful). Every built-in check is off (they judge by HTTP
+    status, which Milvus's envelopes defeat): the callers pass `GeneratedChecks.all` explicitly."""
+    gate = settings.tier == "gate"
     enabled = set(phases)
     config = schemathesis.Config.from_dict({
-        "seed": seed,
+        "seed": settings.seed,
         "base-url": base_url,
         "request-timeout": request_timeout,
         "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
@@ -164,7 +164,7 @@ def load_schema(profile: Profile, *, tier: str, phases: tuple[str, ...], base_ur
             "deterministic": gate,                # derandomize in the gate tier
             "database": "none",
             "codec": "utf-8",                     # no lone surrogates: they cannot be sent as UTF-8
-            "max-examples": _env_int(ENV_EXAMPLES, NIGHTLY_EXAMPLES),
+            "max-examples": settings.examples,
             "unique-inputs": True,
         },
         "phases": {
@@ -173,7 +173,7 @@ def load_schema(profile: Profile, *, tier: str, phases: tuple[str, ...], base_ur
             "fuzzing": {"enabled": "fuzzing" in enabled},
             "stateful": {"enabled": "stateful" in enabled, "max-steps": STATEFUL_STEPS},
         },
-        "checks": {"enabled": False, **{name: {"enabled": True} for name in check_names}},
+        "checks": {"enabled": False},
         # Reproductions printed by schemathesis itself: hide the Authorization header only.
         "output": {"sanitization": {"keys-to-sanitize": ["authorization"],
                                     "sensitive-markers": ["authorization"]}},

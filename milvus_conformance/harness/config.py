@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.contract.selection import check_requested
 from milvus_conformance.contract.versions import parse_user_version
-from milvus_conformance.errors import ConfigError
+from milvus_conformance.errors import ConfigError, MissingToken
 
 # option name -> (environment variable, default, help)
 OPTIONS = {
@@ -63,12 +63,6 @@ class TargetConfig:
     fill_server: bool = False
     allow_auth_disabled: bool = False
     server_version: str = ""                       # as the user gave it ("" = not given)
-    extra: dict = field(default_factory=dict)
-
-    def public(self) -> dict:
-        """What may be shown or handed to xdist workers' reports: no token."""
-        return {"base_url": self.base_url or "", "grpc_uri": self.grpc_uri or "",
-                "profile": self.profile, "embedded": self.embedded}
 
 
 def _truthy(text: str | None) -> bool:
@@ -89,7 +83,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     embedded = base_url is None and grpc_uri is None
     token = get["token"]
     if not embedded and not token:
-        raise ConfigError("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
+        raise MissingToken("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
     profile = get["profile"] or ("embedded" if embedded else "documented")
     check_requested(profile)  # unknown profile -> ConfigError listing the available ones
     if get["server_version"]:

@@ -1,19 +1,21 @@
-"""Fixtures the cases use: the run context and profiles, recorded clients for both surfaces, and a
-per-case user scope that drops every user the case created, pass or fail."""
+"""Fixtures the cases use: the run context and profiles, recorded clients for both surfaces, a
+per-case user scope that drops every user the case created, pass or fail, and the runner. Registered
+by the plugin (`pytest_plugins`), like the generated cases' fixtures (fuzz_fixtures.py)."""
 from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 import pytest
 
-from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.contract.profiles import documented
 from milvus_conformance.harness.keys import CONTEXT
 from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
 from milvus_conformance.harness.recorder import RECORDER, CaseRecorder
 from milvus_conformance.harness.run_context import RunContext, admin_ops
-from milvus_conformance.harness.runner import runner  # noqa: F401  (a fixture)
+from milvus_conformance.harness.runner import Runner
 
 
 @pytest.fixture(scope="session")
@@ -40,27 +42,31 @@ def record(request) -> CaseRecorder:
 
 # ---- clients ---------------------------------------------------------------------------------------
 @pytest.fixture(scope="session")
-def rest_admin(run_context):
+def throttle(run_context) -> RateLimit:
+    """This process's request rate limit (--rate-limit), shared by both surfaces' clients."""
+    return RateLimit(run_context.config.rate_limit)
+
+
+@pytest.fixture(scope="session")
+def rest_admin(run_context, throttle):
     if not run_context.base_url:
         pytest.skip("no REST base URL given (--base-url): REST surface not tested")
     from milvus_conformance.clients.rest import RestClient
 
-    RATE_LIMIT.configure(run_context.config.rate_limit)
     client = RestClient(run_context.base_url, run_context.token,
-                        timeout=run_context.config.request_timeout)
+                        timeout=run_context.config.request_timeout, throttle=throttle)
     yield client
     client.close()
 
 
 @pytest.fixture(scope="session")
-def sdk_admin(run_context):
+def sdk_admin(run_context, throttle):
     if not run_context.grpc_uri:
         pytest.skip("no gRPC URI given (--grpc-uri): SDK surface not tested")
-    from milvus_conformance.clients import sdk as sdk_module
+    from milvus_conformance.clients.sdk import SdkClient
 
-    RATE_LIMIT.configure(run_context.config.rate_limit)
-    sdk_module.DEFAULT_TIMEOUT = run_context.config.request_timeout
-    client = sdk_module.SdkClient(run_context.grpc_uri, run_context.token)
+    client = SdkClient(run_context.grpc_uri, run_context.token,
+                       timeout=run_context.config.request_timeout, throttle=throttle)
     yield client
     client.close()
 
@@ -110,13 +116,26 @@ def fill_lock(run_context) -> FillLock:
     return FillLock(Path(run_context.config.state_dir) / "runs" / run_context.run_id)
 
 
+class Credentials(NamedTuple):
+    user: str
+    password: str
+
+
 class UserScope:
     """The users of one case: named with the run prefix, recorded before they are created, dropped
-    when the case ends."""
+    when the case ends; and the suite's own admin credentials, for cases that vary them."""
 
-    def __init__(self, ledger: UserLedger):
+    def __init__(self, ledger: UserLedger, token: str | None = None):
         self.ledger = ledger
+        self.token = token
         self.mine: list[str] = []
+
+    def admin(self) -> Credentials:
+        """The suite's token as (user, password); skips the case for an API key."""
+        user, sep, password = (self.token or "").partition(":")
+        if not (sep and user and password):
+            pytest.skip("the suite's token is an API key, not user:password")
+        return Credentials(user, password)
 
     def name(self, length: int | None = None, tag: str = "") -> str:
         return self.ledger.fresh_name(length, tag)
@@ -151,9 +170,14 @@ class UserScope:
 def users(ledger, fill_lock, run_context):
     if run_context.config.read_only:
         pytest.skip("read-only mode: this case creates users")
-    scope = UserScope(ledger)
+    scope = UserScope(ledger, run_context.token)
     with fill_lock.shared():
         try:
             yield scope
         finally:
             scope.cleanup()
+
+
+@pytest.fixture
+def runner(request, profile, documented_profile, users, record) -> Runner:
+    return Runner(request, profile, documented_profile, users, record)

@@ -16,18 +16,18 @@ from urllib.parse import urlsplit
 import pytest
 
 from milvus_conformance import REPO_ROOT
-from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError
+from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
 from milvus_conformance.harness.ledger import Journal, new_run_id, sweep
 from milvus_conformance.harness.profile_report import profile_fields
-from milvus_conformance.harness.recorder import pytest_runtest_makereport  # noqa: F401  (registered as a hook)
+from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
 from milvus_conformance.harness.run_context import RunContext, admin_ops
 from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
 from milvus_conformance.results.model import Status, Target
 
-pytest_plugins = ["milvus_conformance.harness.fixtures"]
+pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures"]
 WORKER_KEY = "milvus_conformance"
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
@@ -78,8 +78,6 @@ def pytest_configure(config):
     except ConfigError as exc:
         _unreachable_first(values, exc)
         raise pytest.UsageError(str(exc)) from None
-    for name, value in target.fuzz.items():   # the fuzz module (and xdist workers) read these
-        os.environ[cfg.OPTIONS[name][0]] = str(value)
     run_id = new_run_id()
     config.stash[CONTEXT] = RunContext(config=target, run_id=run_id)
     config.stash[COLLECTOR] = Collector(run_id, Target(
@@ -92,7 +90,7 @@ def _unreachable_first(values: dict, exc: ConfigError) -> None:
     """A missing token is a configuration error, but an unreachable target is the more fundamental
     news: say that instead (a TCP connect only; no request is sent)."""
     url = values.get("base_url") or os.environ.get("CONFORMANCE_BASE_URL")
-    if not url or "token" not in str(exc):
+    if not url or not isinstance(exc, MissingToken):
         return
     try:
         parts = urlsplit(url)
@@ -185,15 +183,17 @@ def pytest_sessionfinish(session, exitstatus):
 
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
-    if str(session.shouldstop).startswith("target unreachable"):
+    if TARGET_GONE in session.stash:
         exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
     session.exitstatus = _exit_status(run, exitstatus)
 
 
 
 def _exit_status(run, pytest_status) -> int:
-    if pytest_status in (pytest.ExitCode.INTERRUPTED, pytest.ExitCode.USAGE_ERROR):
-        return int(pytest_status)
+    if pytest_status == pytest.ExitCode.INTERRUPTED:
+        return ExitStatus.INTERRUPTED
+    if pytest_status == pytest.ExitCode.USAGE_ERROR:
+        return ExitStatus.CONFIGURATION
     if run.harness_errors or any(c.status is Status.ERROR for c in run.cases):
         return ExitStatus.INFRASTRUCTURE
     if any(c.status.is_conformance_problem for c in run.cases):
@@ -208,10 +208,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if run is None:
         return
     counts = {k: v for k, v in run.counts().items() if v}
-    verdict = {Status.PASS: "CONFORMS", Status.KNOWN_DEVIATION: "CONFORMS (with known deviations)",
-               Status.SKIP: "NOTHING CHECKED", Status.FAIL: "DOES NOT CONFORM",
-               Status.UNEXPECTED_PASS: "DOES NOT CONFORM (profile out of date)",
-               Status.ERROR: "NO VERDICT (harness/infrastructure error)"}[run.overall()]
+    from milvus_conformance.reports.wording import WORDING
+
+    verdict = WORDING[run.overall()].verdict
     tr = terminalreporter
     tr.write_sep("=", "conformance summary")
     tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
@@ -220,8 +219,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(line)
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     for case in run.cases:   # schemathesis cases say how many requests they generated
-        if " generated cases " in case.message and case.status is not Status.SKIP:
-            tr.write_line(f"generated: {case.message.splitlines()[0]}")
+        if case.generation is not None and case.status is not Status.SKIP:
+            tr.write_line(f"generated: {case.generation.summary()}")
     from milvus_conformance.reports.parity import parity_rows
 
     rows = parity_rows(run)

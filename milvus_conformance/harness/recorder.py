@@ -9,23 +9,27 @@ import pytest
 from milvus_conformance.checks.verdict import Verdict
 from milvus_conformance.errors import ConformanceFailure, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
+from milvus_conformance.results.generation import Generation
 from milvus_conformance.results.model import CaseResult, Exchange, Status
+from milvus_conformance.results.surfaces import Channel, SdkStyle, Surface
 
 PROPERTY = "conformance"
 RECORDER = pytest.StashKey["CaseRecorder"]()
+TARGET_GONE = pytest.StashKey[str]()     # on the session: the target became unreachable mid-run
 
 
 class CaseRecorder:
     def __init__(self, item: pytest.Item):
-        marks = {m.name: m for m in item.iter_markers()}
+        operation = item.get_closest_marker("operation")
         self.requirements = sorted({r for m in item.iter_markers("requirement") for r in m.args})
-        self.surface = marks["surface"].args[0] if "surface" in marks else _surface_from(item)
-        self.operation = marks["operation"].args[0] if "operation" in marks else "users/create"
+        self.surface, self.style, self.scenario = surface_of(item)
+        self.operation = operation.args[0] if operation else "users/create"
         self.name = item.name
         self.exchanges: list[Exchange] = []
         self.expected = None
         self.observed = None
         self.verdict: Verdict | None = None
+        self.generation: Generation | None = None   # set by a generated-case test
 
     def add_exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
@@ -46,15 +50,17 @@ class CaseRecorder:
         """What was sent and received, so the failure line alone proves the point."""
         if not self.exchanges:
             return ""
-        # the last create (the request under test), not the suite's own follow-up list call
-        creates = [x for x in self.exchanges if "create" in json.dumps(x.request)]
-        e = (creates or self.exchanges)[-1]
+        # the last request of the case's operation (the one under test), not the suite's own
+        # follow-up list call
+        under_test = [x for x in self.exchanges if x.operation == self.operation]
+        e = (under_test or self.exchanges)[-1]
         sent = e.reproduction.splitlines()[-1] if e.reproduction else json.dumps(e.request)
         return f"\n  sent:     {sent[:600]}\n  received: {json.dumps(e.response, ensure_ascii=False)[:600]}"
 
     def to_result(self, nodeid: str, status: Status, message: str, duration: float) -> CaseResult:
         return CaseResult(
             case_id=nodeid, name=self.name, requirements=self.requirements, surface=self.surface,
+            style=self.style, scenario=self.scenario, generation=self.generation,
             operation=self.operation, status=status, message=REDACTOR.redact_text(message)[:2000],
             expected=REDACTOR.redact_json(_plain(self.expected)),
             observed=REDACTOR.redact_json(_plain(self.observed)),
@@ -63,13 +69,34 @@ class CaseRecorder:
         )
 
 
-def _surface_from(item) -> str:
-    callspec = getattr(item, "callspec", None)
-    if callspec is not None:
-        for value in callspec.params.values():
-            if value in ("rest", "sdk-utility", "sdk-client"):
-                return "rest" if value == "rest" else "sdk"
-    return "rest" if "rest" in item.nodeid else "sdk" if "sdk" in item.nodeid else "both"
+def surface_of(item) -> tuple[Surface, SdkStyle | None, str]:
+    """(surface, style, scenario) of a case, from its parameters and markers: a `Channel` parameter,
+    else an `SdkStyle` parameter (an SDK case), else the `surface` marker, else both surfaces. The
+    scenario is the node ID without the surface's own parameter."""
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    channel = next((v for v in params.values() if isinstance(v, Channel)), None)
+    if channel is not None:
+        return channel.surface, channel.style, _scenario(item, channel)
+    style = next((v for v in params.values() if isinstance(v, SdkStyle)), None)
+    marker = item.get_closest_marker("surface")
+    surface = Surface(marker.args[0]) if marker else Surface.SDK if style else Surface.BOTH
+    return surface, style, _scenario(item, style) if style else item.nodeid
+
+
+def _scenario(item, value: str) -> str:
+    """The node ID with `value`'s own part of the parameter ID taken out. pytest joins the IDs of a
+    case's parameters with "-" in the order of `callspec.params`; a Channel's or SdkStyle's ID is
+    its value."""
+    params = list(item.callspec.params.values())
+    ident = item.callspec.id
+    base = item.nodeid.removesuffix(f"[{ident}]")
+    if params[-1] is value:
+        rest = ident.removesuffix(value).removesuffix("-")
+    elif params[0] is value:
+        rest = ident.removeprefix(value).removeprefix("-")
+    else:
+        rest = ident.replace(f"-{value}-", "-", 1)
+    return f"{base}[{rest}]"
 
 
 def _plain(value):
@@ -103,6 +130,7 @@ def pytest_runtest_makereport(item, call):
     exc = call.excinfo.value if call.excinfo is not None else None
     if isinstance(exc, TargetUnreachable) and not item.session.shouldstop:
         # the target is gone: stop here with one infrastructure error, not hundreds of them
+        item.session.stash[TARGET_GONE] = str(exc)
         item.session.shouldstop = f"target unreachable: {exc}"
     if isinstance(exc, ConformanceFailure) and report.failed:
         report.longrepr = str(exc)   # what broke, what was sent, what came back: no traceback

@@ -1,11 +1,34 @@
 """Scenario tables are data: named rows, each citing its requirement IDs, turned into pytest params.
-A row's builder derives its input from the active profile; `NotCovered` skips it with the reason."""
+
+The one contract of a row (every table in tests/tables/ follows it):
+
+- `name`: the pytest ID of the row, unique in its table;
+- `requirements`: the requirement IDs (specs/requirements.yaml) the row checks, written out in full;
+- `build`: a `Builder` - `(profile, users) -> input`, called by the case through `row.make(profile,
+  users)`: the active `Profile` and the case's `UserScope` (fresh names, exact names, the suite's
+  admin credentials). What the input is (a name, a password, a (name, password) pair, a raw body...)
+  is the table's choice and said in its docstring. A builder that needs a profile value the profile
+  leaves open raises `NotCovered` (through `need`): the row is skipped with the reason;
+- `data`: a frozen dataclass the table defines, one type per table (its fields documented there):
+  everything else the case reads. None for a table whose rows need nothing else;
+- `exact`: the input is a name without the run prefix (the ledger claims it first);
+- `depends_on`: profile keys the input was built from; where the docs leave one of them open, the
+  docs make no prediction for the row (no deviation is possible).
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Callable, Generic, TypeVar
 
 import pytest
+
+if TYPE_CHECKING:   # types only: the fixtures module imports the harness, not the other way round
+    from milvus_conformance.contract.profiles import Profile
+    from milvus_conformance.harness.fixtures import UserScope
+
+Input = TypeVar("Input")
+Data = TypeVar("Data")
+Builder = Callable[["Profile", "UserScope"], Input]
 
 
 class NotCovered(Exception):
@@ -13,17 +36,19 @@ class NotCovered(Exception):
 
 
 @dataclass(frozen=True)
-class Row:
+class Row(Generic[Input, Data]):
     name: str
     requirements: tuple[str, ...]
-    build: Callable[..., Any] | None = None     # (profile, users) -> input
-    data: dict = field(default_factory=dict)    # anything else the case reads
-    exact: bool = False                         # the input is a name without the run prefix
-    depends_on: tuple[str, ...] = ()            # profile keys the input is built from
+    build: Builder | None = None
+    data: Data | None = None
+    exact: bool = False
+    depends_on: tuple[str, ...] = ()
 
-    def make(self, *args) -> Any:
+    def make(self, profile: "Profile", users: "UserScope") -> Input:
+        """The row's input under the active profile; skips the case when the profile does not cover
+        it."""
         try:
-            return self.build(*args)
+            return self.build(profile, users)
         except NotCovered as exc:
             pytest.skip(f"not covered by the active profile: {exc}")
 

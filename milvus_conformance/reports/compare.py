@@ -8,12 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from milvus_conformance.reports.markdown import md_cell, status_label
+from milvus_conformance.reports.markdown import md_cell
+from milvus_conformance.reports.wording import WORDING, status_label
 from milvus_conformance.results.model import CaseResult, RunResult, Status
 
-PROBLEMS = (Status.FAIL, Status.UNEXPECTED_PASS)            # conformance failures
-NOT_FAILING = (Status.PASS, Status.KNOWN_DEVIATION, Status.SKIP, None)  # None: case absent
 MAX_MESSAGE = 120
+
+
+def _problem(status: Status | None) -> bool:
+    """A conformance failure (None: the case is absent from that run)."""
+    return status is not None and status.is_conformance_problem
+
+
+def _not_failing(status: Status | None) -> bool:
+    return status is None or not (status.is_conformance_problem or status is Status.ERROR)
 
 
 @dataclass
@@ -87,13 +95,13 @@ def compare(baseline: RunResult, current: RunResult) -> Comparison:
             c.new_cases.append(change)
         if after is Status.ERROR and before is not Status.ERROR:
             c.new_errors.append(change)
-        elif after in PROBLEMS and before in NOT_FAILING:
+        elif _problem(after) and _not_failing(before):
             c.new_failures.append(change)
         elif old is None:
             pass  # a new case that passes/skips/deviates is only "new"
-        elif before in PROBLEMS and after is Status.PASS:
+        elif _problem(before) and after is Status.PASS:
             c.fixed.append(change)
-        elif (before in PROBLEMS and after in PROBLEMS) or (
+        elif (_problem(before) and _problem(after)) or (
                 before is Status.ERROR and after is Status.ERROR):
             c.still_failing.append(change)
         elif after is Status.SKIP and before is not Status.SKIP:
@@ -157,8 +165,8 @@ def _case_table(changes: list[CaseChange], with_sources: bool) -> list[str]:
 
 def render_comparison_md(c: Comparison) -> str:
     n_regressions = len(c.new_failures) + len(c.new_errors) + len(c.new_harness_errors)
-    verdict = (f"**❌ {n_regressions} regression(s)**" if c.has_regressions
-               else "**✅ No regressions**")
+    verdict = (f"**{WORDING[Status.FAIL].symbol} {n_regressions} regression(s)**" if c.has_regressions
+               else f"**{WORDING[Status.PASS].symbol} No regressions**")
     lines = [
         "# Conformance comparison", "", verdict, "",
         f"- Baseline: {_describe(c.baseline)}", f"- Current: {_describe(c.current)}", "",

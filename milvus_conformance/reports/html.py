@@ -10,21 +10,13 @@ import json
 from typing import Any
 
 from milvus_conformance.reports.html_assets import CSP, CSS, JS
-from milvus_conformance.reports.markdown import STATUS_WORD
 from milvus_conformance.reports.profile_lines import profile_lines
+from milvus_conformance.reports.wording import STATUS_WORD, WORDING
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
 
 # Filter-button order: what an operator wants to look at first.
 FILTER_ORDER = (Status.FAIL, Status.ERROR, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION,
                 Status.SKIP, Status.PASS)
-VERDICT_TEXT = {
-    Status.PASS: "Conforms to the documented Create User API",
-    Status.KNOWN_DEVIATION: "Conforms, apart from deviations the profile declares",
-    Status.SKIP: "Nothing was checked",
-    Status.UNEXPECTED_PASS: "The profile declares deviations the target does not have",
-    Status.FAIL: "Does NOT conform",
-    Status.ERROR: "No verdict: the harness hit errors",
-}
 
 
 def esc(value: Any) -> str:
@@ -70,7 +62,7 @@ def _header(run: RunResult) -> str:
         "<header>",
         "<h1>Milvus Create User API conformance</h1>",
         f'<p class="verdict t-{esc(overall.value)}">Verdict: {badge(overall)} '
-        f"{esc(VERDICT_TEXT[overall])}</p>",
+        f"{esc(WORDING[overall].sentence)}</p>",
         f'<dl class="meta">{rows}</dl>',
     ]
     if run.harness_errors:

@@ -1,37 +1,17 @@
 """summary.md: a CI job summary. Short on purpose; report.html has the details.
 
-Also holds the small Markdown helpers (status labels, cell escaping) shared by compare and matrix.
+Also holds the Markdown cell escaping shared by compare and matrix; status words are in wording.py.
 """
 from __future__ import annotations
 
 from milvus_conformance.reports.profile_lines import profile_lines
+from milvus_conformance.reports.wording import WORDING, status_label
 from milvus_conformance.results.model import RunResult, Status
 
-STATUS_SYMBOL = {
-    Status.PASS: "✅",
-    Status.KNOWN_DEVIATION: "⚠️",
-    Status.SKIP: "⏭️",
-    Status.UNEXPECTED_PASS: "❗",
-    Status.FAIL: "❌",
-    Status.ERROR: "💥",
-}
-STATUS_WORD = {
-    Status.PASS: "pass",
-    Status.KNOWN_DEVIATION: "known deviation",
-    Status.SKIP: "skip",
-    Status.UNEXPECTED_PASS: "unexpected pass",
-    Status.FAIL: "fail",
-    Status.ERROR: "error",
-}
 # What a non-passing requirement is listed for in the summary table, worst first.
 NON_PASSING = (Status.ERROR, Status.FAIL, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION)
 MAX_TABLE_ROWS = 30  # keeps the summary under 60 lines however many requirements fail
 MAX_REASON = 140
-
-
-def status_label(status: Status | None) -> str:
-    """'❌ fail'; None (requirement or case absent from a run) is an em dash."""
-    return "—" if status is None else f"{STATUS_SYMBOL[status]} {STATUS_WORD[status]}"
 
 
 def md_cell(text: object, limit: int = 0) -> str:
@@ -50,15 +30,7 @@ def md_cell(text: object, limit: int = 0) -> str:
 
 def verdict_line(run: RunResult) -> str:
     overall = run.overall()
-    meaning = {
-        Status.PASS: "conforms to the documented Create User API",
-        Status.KNOWN_DEVIATION: "conforms, apart from deviations the profile declares",
-        Status.SKIP: "nothing was checked",
-        Status.UNEXPECTED_PASS: "the profile declares deviations the target does not have",
-        Status.FAIL: "does NOT conform",
-        Status.ERROR: "no verdict: the harness hit errors",
-    }[overall]
-    return f"**Verdict: {status_label(overall)}** — {meaning}"
+    return f"**Verdict: {status_label(overall)}** — {WORDING[overall].meaning}"
 
 
 def requirement_reason(run: RunResult, req_id: str, status: Status) -> str:

@@ -6,7 +6,8 @@ requirement at all (not in its catalogue and cited by none of its cases), so gap
 from __future__ import annotations
 
 from milvus_conformance.reports.html import badge, esc, page
-from milvus_conformance.reports.markdown import md_cell, status_label
+from milvus_conformance.reports.markdown import md_cell
+from milvus_conformance.reports.wording import status_label
 from milvus_conformance.results.model import RunResult, Status
 
 

@@ -3,17 +3,15 @@ side, and every disagreement between the surfaces (one accepts what the other re
 with different codes). A view of the results model, like every report."""
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from milvus_conformance.results.model import CaseResult, RunResult
-
-_SURFACE_PARAM = re.compile(r"(^|-)(rest|sdk-utility|sdk-client)(?=-|$)")
+from milvus_conformance.results.surfaces import CHANNELS, Channel
 
 
 @dataclass
 class Side:
-    surface: str
+    channel: Channel
     accepted: bool | None
     code: object
 
@@ -27,40 +25,32 @@ class ParityRow:
     def disagreement(self) -> str:
         known = [s for s in self.sides if s.accepted is not None]
         if len({s.accepted for s in known}) > 1:
-            return "accepted on " + ", ".join(s.surface for s in known if s.accepted) + \
-                   ", refused on " + ", ".join(s.surface for s in known if not s.accepted)
+            return "accepted on " + ", ".join(s.channel for s in known if s.accepted) + \
+                   ", refused on " + ", ".join(s.channel for s in known if not s.accepted)
         codes = {s.code for s in known if not s.accepted and isinstance(s.code, int)}
         return f"different codes {sorted(codes)}" if len(codes) > 1 else ""
 
 
-def _scenario(case_id: str) -> tuple[str, str] | None:
-    m = re.match(r"(.*)\[(.*)\]$", case_id)
-    if not m or not _SURFACE_PARAM.search(m.group(2)):
-        return None
-    surface = _SURFACE_PARAM.search(m.group(2)).group(2)
-    rest = _SURFACE_PARAM.sub("", m.group(2)).strip("-")
-    return f"{m.group(1)}[{rest}]", surface
-
-
-def _side(surface: str, case: CaseResult) -> Side:
+def _side(channel: Channel, case: CaseResult) -> Side:
     obs = case.observed if isinstance(case.observed, dict) else {}
-    if surface == "rest":
+    if channel is Channel.REST:
         body = obs.get("body")
         code = body.get("code") if isinstance(body, dict) else None
-        return Side(surface, None if code is None else code == 0, code)
+        return Side(channel, None if code is None else code == 0, code)
     if "raised" not in obs:
-        return Side(surface, None, None)
-    return Side(surface, obs.get("raised") is None, obs.get("code"))
+        return Side(channel, None, None)
+    return Side(channel, obs.get("raised") is None, obs.get("code"))
 
 
 def parity_rows(run: RunResult) -> list[ParityRow]:
+    """Scenarios with a REST case and an SDK case (cases on one channel each, same `scenario`)."""
     groups: dict[str, list[Side]] = {}
     for case in run.cases:
-        key = _scenario(case.case_id)
-        if key:
-            groups.setdefault(key[0], []).append(_side(key[1], case))
+        channel = Channel.of(case.surface, case.style)
+        if channel is not None and case.scenario:
+            groups.setdefault(case.scenario, []).append(_side(channel, case))
     return [ParityRow(k, v) for k, v in sorted(groups.items())
-            if {s.surface == "rest" for s in v} == {True, False}]
+            if {s.channel is Channel.REST for s in v} == {True, False}]
 
 
 def render_parity_md(run: RunResult) -> str:
@@ -72,13 +62,12 @@ def render_parity_md(run: RunResult) -> str:
         lines += ["| scenario | disagreement |", "|---|---|"]
         lines += [f"| `{r.scenario}` | {r.disagreement} |" for r in split]
         lines.append("")
-    lines += ["| scenario | " + " | ".join(("rest", "sdk-utility", "sdk-client")) + " |",
-              "|---|---|---|---|"]
+    lines += ["| scenario | " + " | ".join(CHANNELS) + " |", "|---|" + "---|" * len(CHANNELS)]
     for r in rows:
-        by = {s.surface: s for s in r.sides}
+        by = {s.channel: s for s in r.sides}
         cells = []
-        for name in ("rest", "sdk-utility", "sdk-client"):
-            s = by.get(name)
+        for channel in CHANNELS:
+            s = by.get(channel)
             cells.append("-" if s is None or s.accepted is None
                          else "accepted" if s.accepted else f"refused ({s.code})")
         lines.append(f"| `{r.scenario}` | " + " | ".join(cells) + " |")

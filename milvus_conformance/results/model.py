@@ -9,6 +9,9 @@ from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any, Iterable
 
+from milvus_conformance.results.generation import Generation
+from milvus_conformance.results.surfaces import SdkStyle, Surface
+
 
 class Status(str, Enum):
     PASS = "pass"                        # behaved as the profile (and the docs) say
@@ -46,10 +49,14 @@ def worst(statuses: Iterable[Status]) -> Status:
 @dataclass
 class Exchange:
     """One request/response pair (REST) or call/outcome (SDK), secrets already redacted."""
-    surface: str                       # "rest" | "sdk"
+    surface: Surface                   # REST or SDK
     request: dict[str, Any]            # method/url/headers/body, or call/args
     response: dict[str, Any]           # status/headers/body, or returned/raised
     reproduction: str = ""             # curl command or Python snippet, token redacted
+    operation: str = ""                # what it was sent to, e.g. "users/create" (a typo'd route as sent)
+
+    def __post_init__(self) -> None:
+        self.surface = Surface(self.surface)
 
 
 @dataclass
@@ -57,7 +64,7 @@ class CaseResult:
     case_id: str                       # pytest node id
     name: str                          # scenario name, human-readable
     requirements: list[str]            # requirement IDs this case checks
-    surface: str                       # "rest" | "sdk" | "both"
+    surface: Surface                   # REST, SDK, or both (a case comparing them)
     operation: str                     # e.g. "users/create"
     status: Status
     message: str = ""                  # one-paragraph reason (what was expected, what was seen)
@@ -66,10 +73,21 @@ class CaseResult:
     deviation_source: str = ""         # for known deviations: where the profile says so
     duration_s: float = 0.0
     exchanges: list[Exchange] = field(default_factory=list)
+    style: SdkStyle | None = None      # for an SDK case: which documented style it called
+    scenario: str = ""                 # the case without its surface: equal on every surface it ran on
+    generation: Generation | None = None   # a generated-case test: what it generated
+
+    def __post_init__(self) -> None:
+        self.surface = Surface(self.surface)
+        self.style = SdkStyle(self.style) if self.style else None
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
         d["status"] = self.status.value
+        d["surface"] = self.surface.value
+        d["style"] = self.style.value if self.style is not None else None
+        for exchange in d["exchanges"]:
+            exchange["surface"] = exchange["surface"].value
         return d
 
     @classmethod
@@ -77,6 +95,7 @@ class CaseResult:
         d = dict(d)
         d["status"] = Status(d["status"])
         d["exchanges"] = [Exchange(**e) for e in d.get("exchanges", [])]
+        d["generation"] = Generation(**d["generation"]) if d.get("generation") else None
         return cls(**d)
 
 

@@ -89,13 +89,21 @@ def _name_at(offset: int, pad: Pad):
     return build
 
 
+@dataclass(frozen=True)
+class Limit:
+    """Which limit a row pins: the profile `key`, the `offset` from it (-1, 0, +1) and the `pad`."""
+    key: str
+    offset: int
+    pad: Pad
+
+
 # (row-name label, profile key): every password limit a profile knows
 PASSWORD_LIMITS = (("password-min", "password.min_length"), ("password-max", "password.max_length"),
                    ("password-validation-max", "password.validation_max"))
 
 PASSWORD_LIMIT_ROWS = [
     Row(f"{label}-{end}-{pad.name}", (PASSWORD_LENGTH,), _password_at(key, offset, pad),
-        data={"key": key, "offset": offset, "pad": pad})
+        data=Limit(key, offset, pad))
     for label, key in PASSWORD_LIMITS for offset, end in ENDS for pad in PADS
 ]
 
@@ -103,7 +111,6 @@ PASSWORD_LIMIT_ROWS = [
 NAME_PADS = (PADS[0], PADS[1])
 NAME_LIMIT_ROWS = [
     Row(f"name-max-{end}-{pad.name}", (NAME_LENGTH,), _name_at(offset, pad),
-        depends_on=("user_name.max_length",), data={"key": "user_name.max_length", "offset": offset,
-                                                     "pad": pad})
+        depends_on=("user_name.max_length",), data=Limit("user_name.max_length", offset, pad))
     for offset, end in ENDS for pad in NAME_PADS if not pad.wide or offset >= 0
 ]

@@ -1,9 +1,8 @@
 """userName rows: boundaries, first character, each forbidden character class, spaces.
-Each builder gets (profile, users) and returns the userName to create with a valid password."""
+Input: the userName to create (with a valid password); no data."""
 from milvus_conformance.harness.scenarios import Row, need
 
 MAX = "user_name.max_length"
-FIRST, CHARSET, LENGTH = "USER-CREATE-NAME-FIRST-CHAR", "USER-CREATE-NAME-CHARSET", "USER-CREATE-NAME-LENGTH"
 
 
 def _one_letter(profile, users):
@@ -19,25 +18,27 @@ def _inside(char):
 
 
 NAME_ROWS = [
-    Row("plain", (CHARSET,), lambda p, u: u.name()),
-    Row("letters-digits-underscore", (CHARSET,), lambda p, u: "Ab_9" + u.name()),
-    Row("uppercase-first", (FIRST,), lambda p, u: "Z" + u.name()),
-    Row("one-character", (LENGTH,), _one_letter, exact=True),
-    Row("max-length", (LENGTH,), lambda p, u: u.name(length=need(p, MAX)), depends_on=(MAX,)),
-    Row("max-length-plus-one", (LENGTH,), lambda p, u: u.name(length=need(p, MAX) + 1),
+    Row("plain", ("USER-CREATE-NAME-CHARSET",), lambda p, u: u.name()),
+    Row("letters-digits-underscore", ("USER-CREATE-NAME-CHARSET",), lambda p, u: "Ab_9" + u.name()),
+    Row("uppercase-first", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "Z" + u.name()),
+    Row("one-character", ("USER-CREATE-NAME-LENGTH",), _one_letter, exact=True),
+    Row("max-length", ("USER-CREATE-NAME-LENGTH",), lambda p, u: u.name(length=need(p, MAX)),
         depends_on=(MAX,)),
-    Row("very-long", (LENGTH,), lambda p, u: u.name(length=need(p, MAX) * 8), depends_on=(MAX,)),
-    Row("empty", (LENGTH, "USER-CREATE-BODY-FIELDS"), lambda p, u: ""),
-    Row("first-digit", (FIRST,), lambda p, u: "9" + u.name()),
-    Row("first-underscore", (FIRST,), lambda p, u: "_" + u.name()),
-    Row("first-non-ascii", (FIRST,), lambda p, u: "\u00e9" + u.name()),
-    Row("with-space", (CHARSET,), _inside(" ")),
-    Row("with-hyphen", (CHARSET,), _inside("-")),
-    Row("with-dot", (CHARSET,), _inside(".")),
-    Row("with-at", (CHARSET,), _inside("@")),
-    Row("with-slash", (CHARSET,), _inside("/")),
-    Row("with-non-ascii", (CHARSET,), _inside("\u00e9")),
-    Row("with-emoji", (CHARSET,), _inside("\U0001f600")),
-    Row("with-tab", (CHARSET,), _inside("\t")),
-    Row("surrounding-spaces", (CHARSET,), lambda p, u: " " + u.name() + " "),
+    Row("max-length-plus-one", ("USER-CREATE-NAME-LENGTH",),
+        lambda p, u: u.name(length=need(p, MAX) + 1), depends_on=(MAX,)),
+    Row("very-long", ("USER-CREATE-NAME-LENGTH",), lambda p, u: u.name(length=need(p, MAX) * 8),
+        depends_on=(MAX,)),
+    Row("empty", ("USER-CREATE-NAME-LENGTH", "USER-CREATE-BODY-FIELDS"), lambda p, u: ""),
+    Row("first-digit", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "9" + u.name()),
+    Row("first-underscore", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "_" + u.name()),
+    Row("first-non-ascii", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "\u00e9" + u.name()),
+    Row("with-space", ("USER-CREATE-NAME-CHARSET",), _inside(" ")),
+    Row("with-hyphen", ("USER-CREATE-NAME-CHARSET",), _inside("-")),
+    Row("with-dot", ("USER-CREATE-NAME-CHARSET",), _inside(".")),
+    Row("with-at", ("USER-CREATE-NAME-CHARSET",), _inside("@")),
+    Row("with-slash", ("USER-CREATE-NAME-CHARSET",), _inside("/")),
+    Row("with-non-ascii", ("USER-CREATE-NAME-CHARSET",), _inside("\u00e9")),
+    Row("with-emoji", ("USER-CREATE-NAME-CHARSET",), _inside("\U0001f600")),
+    Row("with-tab", ("USER-CREATE-NAME-CHARSET",), _inside("\t")),
+    Row("surrounding-spaces", ("USER-CREATE-NAME-CHARSET",), lambda p, u: " " + u.name() + " "),
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from milvus_conformance.contract.rules import length_in
 from milvus_conformance.harness.scenarios import NotCovered, Row, need
-from tests.tables.limits import PADS, text_of
+from tests.tables.limits import PADS, Pad, text_of
 
 SEMANTICS = "USER-CREATE-SEMANTICS"   # "can authenticate with exactly the given password and no other"
 
@@ -67,7 +67,13 @@ def _accepted(where: str, pad):
     return build
 
 
+@dataclass(frozen=True)
+class Accepted:
+    """What an accepted password is made of beyond its head."""
+    pad: Pad
+
+
 ACCEPTED_PASSWORD_ROWS = [
-    Row(f"{where}-{pad.name}", (SEMANTICS,), _accepted(where, pad), data={"pad": pad})
+    Row(f"{where}-{pad.name}", (SEMANTICS,), _accepted(where, pad), data=Accepted(pad))
     for where in ("min", "middle", "max") for pad in PADS
 ]

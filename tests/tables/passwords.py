@@ -1,8 +1,7 @@
 """password rows: length boundaries in the profile's unit (bytes or characters, with multibyte input)
-and the character-class rule. Each builder gets (profile, users) and returns the password."""
+and the character-class rule. Input: the password (with a fresh name); no data."""
 from milvus_conformance.harness.scenarios import NotCovered, Row, need
 
-LENGTH, CLASSES = "USER-CREATE-PASSWORD-LENGTH", "USER-CREATE-PASSWORD-CLASSES"
 HEAD = "Aa1!"  # four character classes, so that only the length can matter
 
 
@@ -32,29 +31,36 @@ def _over_bytes_within_chars(profile, users):
     return HEAD + "\u00e9" * (hi // 2 + 1 - len(HEAD) // 2)
 
 
+def _ending_with(char):
+    return lambda profile, users: "Abcdefgh" + char
+
+
 PASSWORD_ROWS = [
-    Row("min-minus-one", (LENGTH,), _at("password.min_length", -1)),
-    Row("min", (LENGTH,), _at("password.min_length", 0)),
-    Row("max", (LENGTH,), _at("password.max_length", 0)),
-    Row("max-plus-one", (LENGTH,), _at("password.max_length", 1)),
-    Row("max-multibyte", (LENGTH,), _at("password.max_length", 0, wide=True)),
-    Row("max-plus-one-multibyte", (LENGTH,), _at("password.max_length", 1, wide=True)),
-    Row("over-in-bytes-within-in-characters", (LENGTH,), _over_bytes_within_chars),
-    Row("far-over-max", (LENGTH,), lambda p, u: of_length(300, "bytes")),
-    Row("doc-example", (LENGTH, CLASSES), lambda p, u: "P@ssw0rd"),
-    Row("one-class-lower", (CLASSES,), lambda p, u: "abcdefghij"),
-    Row("two-classes-lower-digit", (CLASSES,), lambda p, u: "abcdefgh12"),
-    Row("two-classes-upper-lower", (CLASSES,), lambda p, u: "ABCDEfghij"),
-    Row("two-classes-lower-special", (CLASSES,), lambda p, u: "abcdefgh!!"),
-    Row("three-classes-no-special", (CLASSES,), lambda p, u: "Abcdefgh12"),
-    Row("three-classes-no-digit", (CLASSES,), lambda p, u: "Abcdefgh!!"),
-    Row("three-classes-no-upper", (CLASSES,), lambda p, u: "abcdefg1!!"),
-    Row("three-classes-no-lower", (CLASSES,), lambda p, u: "ABCDEFG1!!"),
-    Row("four-classes", (CLASSES,), lambda p, u: "Abcdef1!xy"),
+    Row("min-minus-one", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.min_length", -1)),
+    Row("min", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.min_length", 0)),
+    Row("max", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.max_length", 0)),
+    Row("max-plus-one", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.max_length", 1)),
+    Row("max-multibyte", ("USER-CREATE-PASSWORD-LENGTH",), _at("password.max_length", 0, wide=True)),
+    Row("max-plus-one-multibyte", ("USER-CREATE-PASSWORD-LENGTH",),
+        _at("password.max_length", 1, wide=True)),
+    Row("over-in-bytes-within-in-characters", ("USER-CREATE-PASSWORD-LENGTH",),
+        _over_bytes_within_chars),
+    Row("far-over-max", ("USER-CREATE-PASSWORD-LENGTH",), lambda p, u: of_length(300, "bytes")),
+    Row("doc-example", ("USER-CREATE-PASSWORD-LENGTH", "USER-CREATE-PASSWORD-CLASSES"),
+        lambda p, u: "P@ssw0rd"),
+    Row("one-class-lower", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "abcdefghij"),
+    Row("two-classes-lower-digit", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "abcdefgh12"),
+    Row("two-classes-upper-lower", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "ABCDEfghij"),
+    Row("two-classes-lower-special", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "abcdefgh!!"),
+    Row("three-classes-no-special", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "Abcdefgh12"),
+    Row("three-classes-no-digit", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "Abcdefgh!!"),
+    Row("three-classes-no-upper", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "abcdefg1!!"),
+    Row("three-classes-no-lower", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "ABCDEFG1!!"),
+    Row("four-classes", ("USER-CREATE-PASSWORD-CLASSES",), lambda p, u: "Abcdef1!xy"),
 ] + [
     # Each special character as the only non-alphanumeric one, in a password with upper+lower:
     # three classes exactly when the server counts it as special.
-    Row(f"special-{name}", (CLASSES,), (lambda ch: lambda p, u: "Abcdefgh" + ch)(ch))
+    Row(f"special-{name}", ("USER-CREATE-PASSWORD-CLASSES",), _ending_with(ch))
     for name, ch in [("at", "@"), ("bang", "!"), ("hash", "#"), ("dollar", "$"), ("percent", "%"),
                      ("caret", "^"), ("amp", "&"), ("star", "*"), ("dash", "-"), ("underscore", "_"),
                      ("space", " "), ("colon", ":"), ("quote", '"'), ("backslash", "\\"),

@@ -1,0 +1,20 @@
+"""What a generated-case test (schemathesis) generated: part of its CaseResult, so that the terminal
+summary and the reports find generated cases by this field, never by the wording of a message."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Generation:
+    label: str                             # the operation ID, or "stateful"
+    cases: int                             # requests generated (and sent)
+    by_phase: dict[str, int] = field(default_factory=dict)   # phase (or "not sent") -> count
+    tier: str = "gate"
+    seed: int | None = None                # None: random (stateful; replay with --hypothesis-seed)
+
+    def summary(self) -> str:
+        """One line: "createUser: 99 generated cases (coverage 84, examples 15); tier gate, seed 1"."""
+        detail = ", ".join(f"{k} {v}" for k, v in sorted(self.by_phase.items()))
+        seed = f"seed {self.seed}" if self.seed is not None else "random (replay: --hypothesis-seed)"
+        return f"{self.label}: {self.cases} generated cases ({detail or 'none'}); tier {self.tier}, {seed}"
