@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.errors import ConfigError
+from milvus_conformance.target.embedded.releases import choose_release, release_profile
 
 # option name -> (environment variable, default, help)
 OPTIONS = {
@@ -19,6 +20,9 @@ OPTIONS = {
     "profile": ("CONFORMANCE_PROFILE", None,
                 "profile name (profiles/*.yaml); default: embedded for the embedded target, "
                 "documented otherwise"),
+    "embedded_version": ("CONFORMANCE_EMBEDDED_VERSION", None,
+                         "Milvus release the embedded target runs (default 2.3.5; README lists the "
+                         "releases known to run); installed on first use under the state dir"),
     "state_dir": ("CONFORMANCE_STATE_DIR", str(REPO_ROOT / ".conformance"),
                   "where run journals live (keep it between runs to sweep leftovers of killed runs)"),
     "reports_dir": ("CONFORMANCE_REPORTS_DIR", str(REPO_ROOT / "reports"), "where reports are written"),
@@ -59,6 +63,7 @@ class TargetConfig:
     fill_server: bool = False
     allow_auth_disabled: bool = False
     extra: dict = field(default_factory=dict)
+    embedded_version: str = "2.3.5"
 
     def public(self) -> dict:
         """What may be shown or handed to xdist workers' reports: no token."""
@@ -85,7 +90,8 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     token = get["token"]
     if not embedded and not token:
         raise ConfigError("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
-    profile = get["profile"] or ("embedded" if embedded else "documented")
+    embedded_version = choose_release(get["embedded_version"], embedded)
+    profile = get["profile"] or (release_profile(embedded_version) if embedded else "documented")
     load_profile(profile)  # unknown profile -> ConfigError listing the available ones
     if get["tier"] not in ("gate", "nightly"):
         raise ConfigError(f"unknown tier {get['tier']!r}: gate or nightly")
@@ -99,8 +105,9 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
         fuzz={name: _number(f"--{name.replace('_', '-')}", get[name], int, 0, 10**15)
               for name in FUZZ_OPTIONS if get[name] not in (None, "")},
         fill_server=flags["fill_server"] or embedded,
-        allow_auth_disabled=flags["allow_auth_disabled"],
+        allow_auth_disabled=flags["allow_auth_disabled"], embedded_version=embedded_version,
     )
+
 
 
 def _number(option: str, text, kind, lo, hi):

@@ -35,8 +35,8 @@ class RunContext:
         if c.embedded:
             from milvus_conformance.target.embedded.target import EmbeddedTarget
 
-            report("starting the embedded target (Milvus 2.3.5 + REST v2 gateway)...")
-            self._embedded = EmbeddedTarget(c.state_dir)
+            report(f"starting the embedded target (Milvus {c.embedded_version} + REST v2 gateway)...")
+            self._embedded = EmbeddedTarget(c.state_dir, c.embedded_version)
             ep = self._embedded.start()
             self.base_url, self.grpc_uri, self.token = ep.base_url, ep.grpc_uri, ep.token
             report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}")
