@@ -105,7 +105,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 # name -> module path of a subcommand that needs more than the built-ins (imported only when the
 # parser is built): the module defines HELP, add_arguments(parser) and run(args) -> int.
-PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve"}
+PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve",
+                                      "matrix-run": "milvus_conformance.matrix_run"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:
