@@ -11,6 +11,7 @@ from milvus_conformance.results.model import CaseResult, RunResult
 
 SURFACE_LABELS = {"rest": "REST", "sdk": "SDK"}
 MILVUS_EXCEPTION = "pymilvus.exceptions.MilvusException"
+PARITY_SIDES = ("rest", "sdk-utility", "sdk-client")      # a parity case observes each side
 
 
 def _rest_outcome(obs: dict) -> str:
@@ -43,8 +44,8 @@ def outcome_of(observed: Any) -> str | None:
         return _rest_outcome(observed)
     if "raised" in observed or "returned" in observed:
         return _sdk_outcome(observed)
-    parts = [f"{'REST' if side == 'rest' else 'SDK'} {outcome_of(obs)}"
-             for side, obs in observed.items() if outcome_of(obs) is not None]
+    parts = [f"{'REST' if side == 'rest' else 'SDK'} {outcome_of(obs)}" for side, obs in observed.items()
+             if side in PARITY_SIDES and outcome_of(obs) is not None]
     return " / ".join(parts) or None
 
 
