@@ -19,6 +19,7 @@ from pathlib import Path
 
 from milvus_conformance.errors import EmbeddedStartError
 from milvus_conformance.target.embedded import releases
+from milvus_conformance.target.embedded.start_log import start_failure_reason
 
 ROOT_TOKEN = "root:Milvus"          # Milvus's documented default credentials
 ETCD_PEER_PORT = 2380               # fixed by the wrapper's template: cannot be moved
@@ -143,8 +144,8 @@ class EmbeddedServer:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise EmbeddedStartError(
-                    f"the embedded Milvus exited during start (status {self._proc.returncode}); "
-                    f"see {data_dir / 'milvus-server.log'}")
+                    f"the embedded Milvus exited during start (status {self._proc.returncode}): "
+                    f"{start_failure_reason(data_dir) or 'no reason in its logs'}")
             port = port or _configured_proxy_port(data_dir)
             if port:
                 try:
