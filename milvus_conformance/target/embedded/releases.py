@@ -5,8 +5,9 @@ The default release (2.3.5) is the project's own dependency. Another release can
 project's environment (same package name, `milvus`), so it is installed on first use, pinned exactly,
 into a virtual environment of its own under `<state dir>/releases/<version>/venv` and reused after
 that. The `milvus-server` wrapper unpacks about 56 MB of LZMA-compressed binaries into every fresh
-data directory (about 3 s of a start); here they are unpacked once per release into
-`<state dir>/releases/<version>/bin`, and each run's data directory links to that copy.
+data directory (about 3 s of a start); here they are unpacked once per release (beside its
+installation: `<state dir>/releases/<version>/bin`, and `.venv/milvus-unpacked/2.3.5/bin` for the
+default release), and each run's data directory links to that copy.
 """
 from __future__ import annotations
 
@@ -111,7 +112,11 @@ def _project_release(home: Path) -> Release:
         raise EmbeddedStartError(
             f"the embedded target needs the PyPI package milvus=={DEFAULT_VERSION} in the project's "
             "environment (pip install -e '.[embedded]')")
-    return Release(DEFAULT_VERSION, found, Path(milvus.__file__).parent, home / "bin")
+    # The unpacked copy lives beside the package it comes from (the project's environment), so every
+    # state dir - also the throw-away ones of self-tests, kill-rate runs and the bench - shares it.
+    beside = Path(sys.prefix) / "milvus-unpacked" / DEFAULT_VERSION
+    cache = beside if os.access(sys.prefix, os.W_OK) else home
+    return Release(DEFAULT_VERSION, found, Path(milvus.__file__).parent, cache / "bin")
 
 
 def _installed(venv: Path, version: str) -> bool:
