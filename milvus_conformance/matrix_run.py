@@ -10,6 +10,7 @@ no verdict (harness or infrastructure error), 4 bad configuration.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -38,8 +39,9 @@ def add_arguments(parser) -> None:
                              "to run); run and compared in version order")
     parser.add_argument("--out", default=str(REPO_ROOT / "reports" / "matrix"),
                         help="where <version>/results.json, matrix.md, matrix.html and the comparisons go")
-    parser.add_argument("--state-dir", default=str(REPO_ROOT / ".conformance"),
-                        help="run journals and the installed releases")
+    parser.add_argument("--state-dir", default=os.environ.get("CONFORMANCE_STATE_DIR")
+                        or str(REPO_ROOT / ".conformance"),
+                        help="run journals and the installed releases [env CONFORMANCE_STATE_DIR]")
     parser.add_argument("--tier", default="gate", choices=("gate", "nightly"))
     parser.add_argument("--smoke", action="store_true",
                         help=f"only the SDK and REST smoke cases ({', '.join(SMOKE)})")
