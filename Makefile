@@ -8,8 +8,12 @@ PY     := $(VENV)/bin/python
 STAMP  := $(VENV)/.installed
 ARGS   ?=
 JOBS   ?= 0
+# The embedded target's Milvus release (default 2.3.5; README "Real releases side by side")
+EMBEDDED_VERSION ?=
+MATRIX_VERSIONS  ?= 2.2.16,2.3.5
+RELEASE_FLAG     := $(if $(EMBEDDED_VERSION),--embedded-version $(EMBEDDED_VERSION))
 
-.PHONY: conformance check selftests suite-smoke serve bench killrate venv clean
+.PHONY: conformance check selftests suite-smoke release-smoke serve bench killrate matrix venv clean
 
 venv: $(STAMP)
 
@@ -23,11 +27,11 @@ $(STAMP): pyproject.toml constraints.txt
 # The suite. Exit status (see README): 0 conforms, 1 does not conform, 2 interrupted,
 # 3 harness/infrastructure error, 4 bad configuration. make itself reports it as "Error N".
 conformance: $(STAMP)
-	@$(PY) -m pytest tests -q -n $(JOBS) $(ARGS)
+	@$(PY) -m pytest tests -q -n $(JOBS) $(RELEASE_FLAG) $(ARGS)
 
 # The project's own tests: unit tests, the gateway and fault-injection tests against one real
 # server, then the whole suite against the embedded target under xdist (one server for the run).
-check: selftests suite-smoke
+check: selftests suite-smoke release-smoke
 
 selftests: $(STAMP)
 	@$(PY) -m pytest selftests -q
@@ -35,8 +39,18 @@ selftests: $(STAMP)
 suite-smoke: $(STAMP)
 	@$(PY) -m pytest tests -q -n 2 --reports-dir $(CURDIR)/.conformance/reports-check
 
+# Milvus 2.2.16 (installed on first use under .conformance/releases/) and 2.3.5: the smoke cases
+# against each with its own profile, and their matrix (selftests/releases/).
+release-smoke: $(STAMP)
+	@$(PY) -m pytest selftests/releases -q
+
 serve: $(STAMP)
-	@$(PY) -m milvus_conformance.cli serve
+	@$(PY) -m milvus_conformance.cli serve $(RELEASE_FLAG)
+
+# The gate tier against each release in turn; reports/matrix/: <version>/results.json, matrix.md,
+# matrix.html, compare-A-to-B.md. ARGS go to each run's pytest.
+matrix: $(STAMP)
+	@$(PY) -m milvus_conformance.cli matrix-run --versions $(MATRIX_VERSIONS) --out reports/matrix $(if $(ARGS),-- $(ARGS))
 
 bench: $(STAMP)
 	@$(PY) bench/bench.py

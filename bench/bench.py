@@ -3,6 +3,9 @@
     python bench/bench.py            # starts the embedded target (Milvus 2.3.5 + REST v2 gateway)
     CONFORMANCE_BASE_URL=... CONFORMANCE_GRPC_URI=... CONFORMANCE_TOKEN=... python bench/bench.py
 
+0. start-to-ready of the embedded server (embedded target only): cold (a fresh copy, so the
+   release's binaries are unpacked first, as every start did before the unpack cache) and warm (the
+   unpacked copy reused);
 1. the floor: the server's own latency for create+drop, a plain httpx loop (N pairs);
 2. the gate tier, serial, through the no-fault proxies (REST and gRPC), which count the requests
    and sum their latencies: wall time, requests, request time against the floor;
@@ -38,6 +41,31 @@ N = int(os.environ.get("BENCH_N", "200"))
 USERS = "/v2/vectordb/users/"
 OPERATION = "createUser"
 WORK = Path(tempfile.mkdtemp(prefix="bench-"))     # everything the bench writes; removed at the end
+STATE = WORK / "state"                             # the embedded target's state dir
+WARM_STARTS = 2
+
+
+def start_to_ready() -> dict:
+    """Seconds from start to a server that answers gRPC: once cold (unpacking the binaries first),
+    then WARM_STARTS times reusing the unpacked copy."""
+    from dataclasses import replace
+
+    from milvus_conformance.target.embedded import releases
+    from milvus_conformance.target.embedded.server import EmbeddedServer
+
+    # a copy of its own, so that "cold" really unpacks (the shared copy may exist already)
+    release = replace(releases.resolve(releases.DEFAULT_VERSION, STATE),
+                      unpacked_dir=WORK / "unpacked" / "bin")
+    seconds = []
+    for _ in range(1 + WARM_STARTS):
+        server = EmbeddedServer(STATE, release=release)
+        t0 = time.monotonic()
+        try:
+            server.start()
+            seconds.append(time.monotonic() - t0)
+        finally:
+            server.stop()
+    return {"cold": seconds[0], "warm": seconds[1:]}
 
 
 def target():
@@ -48,7 +76,7 @@ def target():
         return killrate.Endpoints(url.rstrip("/"), grpc, token or "root:Milvus"), None
     from milvus_conformance.target.embedded.target import EmbeddedTarget
 
-    t = EmbeddedTarget(Path(tempfile.mkdtemp(prefix="bench-", dir=WORK)))
+    t = EmbeddedTarget(STATE)
     e = t.start()
     return killrate.Endpoints(e.base_url, e.grpc_uri, e.token), t
 
@@ -132,6 +160,8 @@ def ours(ep, work: Path) -> dict:
 
 def main() -> int:
     started = time.monotonic()
+    given = os.environ.get("CONFORMANCE_BASE_URL") and os.environ.get("CONFORMANCE_GRPC_URI")
+    starts = None if given else start_to_ready()    # before the run's server: one at a time
     ep, embedded = target()
     work = WORK / "runs"
     try:
@@ -148,6 +178,10 @@ def main() -> int:
     # the floor of the gate tier: each create costs a floor create, every other request a floor drop
     floor_s = serial["creates"] * fl["create"] + (requests - serial["creates"]) * fl["drop"]
     print(f"target: {ep.base_url} (REST), {ep.grpc_uri} (gRPC); {'embedded' if embedded else 'given'}")
+    if starts:
+        print(f"0. start-to-ready, embedded Milvus: cold {starts['cold']:.1f} s (binaries unpacked first), "
+              f"warm {', '.join(f'{w:.1f}' for w in starts['warm'])} s (unpacked copy reused); "
+              f"saving {starts['cold'] - statistics.median(starts['warm']):.1f} s per start")
     print(f"1. floor, create+drop over REST, N={fl['n']}: p50 {ms(fl['p50'])}, p95 {ms(fl['p95'])}, "
           f"mean {ms(fl['mean'])} (create {ms(fl['create'])}, drop {ms(fl['drop'])})"
           + (f"; {fl['refused']} creates REFUSED (not a floor)" if fl["refused"] else ""))

@@ -106,7 +106,8 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 # name -> module path of a subcommand that needs more than the built-ins (imported only when the
 # parser is built): the module defines HELP, add_arguments(parser) and run(args) -> int.
 PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve",
-                                      "profile": "milvus_conformance.contract.profile_show"}
+                                      "profile": "milvus_conformance.contract.profile_show",
+                                      "matrix-run": "milvus_conformance.matrix_run"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:

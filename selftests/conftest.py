@@ -50,3 +50,7 @@ def embedded_endpoints(milvus_grpc_address):
         yield Endpoints(milvus_grpc_address, gateway.base_url)
     finally:
         gateway.stop()
+
+# selftests/releases/ starts embedded servers of its own (one per release, in sequence): it cannot run
+# beside this session's shared server (etcd's fixed port), so `make release-smoke` runs it alone.
+collect_ignore = ["releases"]

@@ -34,11 +34,13 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
     channel = Channel.sdk(style)
     expected = runner.expectations(channel, "timeout", "timeout")
     # A deadline this short races the server: usually the client's own deadline fires (the
-    # profile's declared exception type), sometimes a server answer arrives first and pymilvus
-    # raises the documented MilvusException. A few attempts make the verdict stable run to run.
-    # Every attempt's user is kept until the case ends (an abandoned create may be performed late),
-    # so the attempts stay within this process's user budget.
+    # profile's declared exception type); sometimes a server answer arrives first and pymilvus
+    # raises the documented MilvusException, or (rarely, seen on 2.3.5 under load) the create even
+    # completes. A few attempts make the verdict stable run to run; a target that never times out
+    # at all still fails. Every attempt's user is kept until the case ends (an abandoned create may
+    # be performed late), so the attempts stay within this process's user budget.
     attempts = max(1, min(ATTEMPTS, users.ledger.room - 1))
+    documented = 0
     for _attempt in range(attempts):
         name = users.name()
         users.before_create(name)
@@ -49,11 +51,14 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
             # either way (dropping a user that does not exist succeeds).
             users.after_create(name, True)
         first = judge(reply, *expected)
-        if first.status is not Status.UNEXPECTED_PASS:
+        documented += first.status is Status.UNEXPECTED_PASS
+        if first.status is not Status.UNEXPECTED_PASS and reply.exception is not None:
             break
     else:
-        first = passed(f"behaved as documented in {attempts} attempts ({reply.raised}, code {reply.code!r}); "
-                       f"the declared deviation ({expected[0].describe()}) depends on a race")
+        if documented:
+            first = passed(f"behaved as documented in {documented} of {attempts} attempts "
+                           f"({reply.raised}, code {reply.code!r}); the declared deviation "
+                           f"({expected[0].describe()}) depends on a race")
     checks = [first]
     # The run goes on: the same connection creates the same name at once - ok, or duplicate when the
     # abandoned create was performed after all.

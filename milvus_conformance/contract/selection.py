@@ -71,11 +71,12 @@ def target_version(given: str | None, reported: str) -> tuple[Version | None, st
 
 
 def choose_profile(requested: str, *, embedded: bool, given_version: str | None = None,
-                   reported_version: str = "") -> ProfileChoice:
+                   reported_version: str = "", embedded_profile: str = EMBEDDED) -> ProfileChoice:
+    """`embedded_profile`: what auto chooses for the embedded target (its release's own profile)."""
     version, source, warnings = target_version(given_version, reported_version)
     shown = _shown(version, source)
     if requested == AUTO:
-        ref, why = _auto(embedded, version, shown, warnings)
+        ref, why = _auto(embedded_profile if embedded else None, version, shown, warnings)
         reason = f"profile auto -> {ref} ({why})"
     else:
         ref = requested
@@ -95,9 +96,10 @@ def choose_profile(requested: str, *, embedded: bool, given_version: str | None 
                          reason, tuple(warnings))
 
 
-def _auto(embedded: bool, version: Version | None, shown: str, warnings: list[str]) -> tuple[str, str]:
+def _auto(embedded: str | None, version: Version | None, shown: str,
+          warnings: list[str]) -> tuple[str, str]:
     if embedded:
-        return EMBEDDED, f"the embedded target; {shown}"
+        return embedded, f"the embedded target; {shown}"
     if version is None:
         warnings.append(f"profile auto: the server version is unknown, so the vendor docs "
                         f"({DOCUMENTED}) are the reference (give --server-version X.Y.Z or --grpc-uri)")

@@ -11,6 +11,7 @@ from milvus_conformance import REPO_ROOT
 from milvus_conformance.contract.selection import check_requested
 from milvus_conformance.contract.versions import parse_user_version
 from milvus_conformance.errors import ConfigError, MissingToken
+from milvus_conformance.target.embedded.releases import choose_release, release_profile
 
 # option name -> (environment variable, default, help)
 OPTIONS = {
@@ -23,6 +24,9 @@ OPTIONS = {
     "server_version": ("CONFORMANCE_SERVER_VERSION", None,
                        "the target's Milvus version X.Y.Z, which selects version-ranged profile values "
                        "(with --grpc-uri the server's own version is used and must agree)"),
+    "embedded_version": ("CONFORMANCE_EMBEDDED_VERSION", None,
+                         "Milvus release the embedded target runs (default 2.3.5; README lists the "
+                         "releases known to run); installed on first use under the state dir"),
     "state_dir": ("CONFORMANCE_STATE_DIR", str(REPO_ROOT / ".conformance"),
                   "where run journals live (keep it between runs to sweep leftovers of killed runs)"),
     "reports_dir": ("CONFORMANCE_REPORTS_DIR", str(REPO_ROOT / "reports"), "where reports are written"),
@@ -63,6 +67,7 @@ class TargetConfig:
     fill_server: bool = False
     allow_auth_disabled: bool = False
     server_version: str = ""                       # as the user gave it ("" = not given)
+    embedded_version: str = "2.3.5"
 
 
 def _truthy(text: str | None) -> bool:
@@ -84,7 +89,8 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     token = get["token"]
     if not embedded and not token:
         raise MissingToken("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
-    profile = get["profile"] or ("embedded" if embedded else "documented")
+    embedded_version = choose_release(get["embedded_version"], embedded)
+    profile = get["profile"] or (release_profile(embedded_version) if embedded else "documented")
     check_requested(profile)  # unknown profile -> ConfigError listing the available ones
     if get["server_version"]:
         parse_user_version(get["server_version"])
@@ -100,9 +106,10 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
         fuzz={name: _number(f"--{name.replace('_', '-')}", get[name], int, 0, 10**15)
               for name in FUZZ_OPTIONS if get[name] not in (None, "")},
         fill_server=flags["fill_server"] or embedded,
-        allow_auth_disabled=flags["allow_auth_disabled"],
+        allow_auth_disabled=flags["allow_auth_disabled"], embedded_version=embedded_version,
         server_version=(get["server_version"] or "").strip(),
     )
+
 
 
 def _number(option: str, text, kind, lo, hi):

@@ -8,6 +8,7 @@ from pathlib import Path
 from milvus_conformance.contract.selection import ProfileChoice, choose_profile
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.harness.config import TargetConfig
+from milvus_conformance.target.embedded.releases import release_profile
 
 PREFLIGHT_USER = "conformance_preflight_nobody"
 # The suite's own bookkeeping accepts either success code: 200 in Milvus 2.4.0-2.4.2, 0 otherwise
@@ -40,8 +41,8 @@ class RunContext:
         if c.embedded:
             from milvus_conformance.target.embedded.target import EmbeddedTarget
 
-            report("starting the embedded target (Milvus 2.3.5 + REST v2 gateway)...")
-            self._embedded = EmbeddedTarget(c.state_dir)
+            report(f"starting the embedded target (Milvus {c.embedded_version} + REST v2 gateway)...")
+            self._embedded = EmbeddedTarget(c.state_dir, c.embedded_version)
             ep = self._embedded.start()
             self.base_url, self.grpc_uri, self.token = ep.base_url, ep.grpc_uri, ep.token
             report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}")
@@ -90,7 +91,8 @@ class RunContext:
         c = self.config
         self.profile_choice = choose_profile(c.profile, embedded=c.embedded,
                                              given_version=c.server_version or None,
-                                             reported_version=self.server_version)
+                                             reported_version=self.server_version,
+                                             embedded_profile=release_profile(c.embedded_version))
         return self.profile_choice
 
     def profile(self):

@@ -3,12 +3,17 @@
 Cases are matched by `case_id`. A regression is something that got worse: a case that now fails
 (or errors) but did not before. A case failing in both runs is reported but is not a regression,
 so a known-bad target can still be gated on "no new breakage".
+
+Each case's outcome (`refused (0)`, `refused (1100)`, ...) is compared too: two releases each judged
+against its own profile may have the same status and still answer differently, which is exactly what
+an upgrade has to know. A changed outcome is listed, and is not a regression by itself.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 from milvus_conformance.reports.markdown import md_cell
+from milvus_conformance.reports.outcomes import case_outcome, requirement_outcomes
 from milvus_conformance.reports.wording import WORDING, status_label
 from milvus_conformance.results.model import CaseResult, RunResult, Status
 
@@ -34,6 +39,8 @@ class CaseChange:
     before_source: str = ""             # deviation_source, for changed deviations
     after_source: str = ""
     message: str = ""                   # current message (baseline's if removed)
+    before_outcome: str | None = None   # what the target answered (reports/outcomes.py)
+    after_outcome: str | None = None
 
 
 @dataclass
@@ -41,6 +48,8 @@ class RequirementChange:
     req_id: str
     before: Status | None               # None: requirement not in that run's catalogue
     after: Status | None
+    before_outcomes: str = ""           # its cases' outcomes per surface
+    after_outcomes: str = ""
 
 
 @dataclass
@@ -55,6 +64,7 @@ class Comparison:
     newly_skipped: list[CaseChange] = field(default_factory=list)
     changed_deviations: list[CaseChange] = field(default_factory=list)
     other_changes: list[CaseChange] = field(default_factory=list)  # e.g. error -> pass, skip -> pass
+    changed_outcomes: list[CaseChange] = field(default_factory=list)  # same case, different answer
     new_cases: list[CaseChange] = field(default_factory=list)
     removed_cases: list[CaseChange] = field(default_factory=list)
     requirement_changes: list[RequirementChange] = field(default_factory=list)
@@ -73,6 +83,8 @@ def _change(old: CaseResult | None, new: CaseResult | None) -> CaseChange:
         before=old.status if old else None, after=new.status if new else None,
         before_source=old.deviation_source if old else "",
         after_source=new.deviation_source if new else "", message=ref.message,
+        before_outcome=case_outcome(old) if old else None,
+        after_outcome=case_outcome(new) if new else None,
     )
 
 
@@ -111,6 +123,8 @@ def compare(baseline: RunResult, current: RunResult) -> Comparison:
         # Deviation changes are a profile-level view: listed even when also a status change above.
         if old is not None and _deviation_changed(old, new):
             c.changed_deviations.append(change)
+        if old is not None and change.before_outcome != change.after_outcome:
+            c.changed_outcomes.append(change)
 
     for case_id, old in old_by_id.items():
         if case_id not in new_by_id:
@@ -126,8 +140,9 @@ def compare(baseline: RunResult, current: RunResult) -> Comparison:
     for req_id in ordered:
         before = baseline.requirement_status(req_id) if req_id in old_reqs else None
         after = current.requirement_status(req_id) if req_id in new_reqs else None
-        if before is not after:
-            c.requirement_changes.append(RequirementChange(req_id, before, after))
+        was, now = requirement_outcomes(baseline, req_id), requirement_outcomes(current, req_id)
+        if before is not after or was != now:
+            c.requirement_changes.append(RequirementChange(req_id, before, after, was, now))
     return c
 
 
@@ -146,17 +161,23 @@ SECTIONS = (  # (attribute, title), in the order an operator should read them
     ("newly_skipped", "Newly skipped"),
     ("changed_deviations", "Changed deviations"),
     ("other_changes", "Other status changes"),
+    ("changed_outcomes", "Changed outcomes"),
     ("new_cases", "New cases"),
     ("removed_cases", "Removed cases"),
 )
 
 
-def _case_table(changes: list[CaseChange], with_sources: bool) -> list[str]:
+def _with_outcome(status: Status | None, outcome: str | None, show: bool) -> str:
+    return status_label(status) + (f" · {md_cell(outcome)}" if show and outcome else "")
+
+
+def _case_table(changes: list[CaseChange], with_sources: bool, with_outcomes: bool = False) -> list[str]:
     head = "| Case | Requirements | Before | After |" + (" Deviation source |" if with_sources else "")
     lines = [head + " Message |", "|---" * (5 + with_sources) + "|"]
     for ch in changes:
         row = (f"| {md_cell(ch.name)} ({md_cell(ch.case_id)}) | {md_cell(', '.join(ch.requirements))} "
-               f"| {status_label(ch.before)} | {status_label(ch.after)} |")
+               f"| {_with_outcome(ch.before, ch.before_outcome, with_outcomes)} "
+               f"| {_with_outcome(ch.after, ch.after_outcome, with_outcomes)} |")
         if with_sources:
             row += f" {md_cell(ch.before_source or '—')} → {md_cell(ch.after_source or '—')} |"
         lines.append(row + f" {md_cell(ch.message, MAX_MESSAGE)} |")
@@ -173,7 +194,7 @@ def render_comparison_md(c: Comparison) -> str:
         "| Category | Cases |", "|---|---:|",
     ]
     lines += [f"| {title} | {len(getattr(c, attr))} |" for attr, title in SECTIONS]
-    lines.append(f"| Requirement status changes | {len(c.requirement_changes)} |")
+    lines.append(f"| Requirement status or outcome changes | {len(c.requirement_changes)} |")
     if c.new_harness_errors:
         lines += ["", f"## New harness errors ({len(c.new_harness_errors)})", ""]
         lines += [f"- {md_cell(e, 300)}" for e in c.new_harness_errors]
@@ -181,10 +202,11 @@ def render_comparison_md(c: Comparison) -> str:
         changes = getattr(c, attr)
         if changes:
             lines += ["", f"## {title} ({len(changes)})", ""]
-            lines += _case_table(changes, with_sources=attr == "changed_deviations")
+            lines += _case_table(changes, with_sources=attr == "changed_deviations",
+                                 with_outcomes=attr == "changed_outcomes")
     if c.requirement_changes:
-        lines += ["", f"## Requirement status changes ({len(c.requirement_changes)})", "",
+        lines += ["", f"## Requirement status or outcome changes ({len(c.requirement_changes)})", "",
                   "| Requirement | Before | After |", "|---|---|---|"]
-        lines += [f"| {md_cell(r.req_id)} | {status_label(r.before)} | {status_label(r.after)} |"
-                  for r in c.requirement_changes]
+        lines += [f"| {md_cell(r.req_id)} | {_with_outcome(r.before, r.before_outcomes, True)} "
+                  f"| {_with_outcome(r.after, r.after_outcomes, True)} |" for r in c.requirement_changes]
     return "\n".join(lines) + "\n"

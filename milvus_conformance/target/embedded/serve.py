@@ -2,28 +2,37 @@
 with curl or pymilvus and for running the suite against it from another terminal."""
 from __future__ import annotations
 
+import os
 import signal
 import sys
 import threading
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import HarnessError
+from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.target import EmbeddedTarget
 
-HELP = "start the embedded target (Milvus 2.3.5 + REST v2 gateway) until Ctrl-C"
+HELP = "start the embedded target (Milvus 2.3.5 or --embedded-version + REST v2 gateway) until Ctrl-C"
 
 
 def add_arguments(parser) -> None:
     parser.add_argument("--state-dir", default=str(REPO_ROOT / ".conformance"),
-                        help="where the server's state file lives")
+                        help="where the server's state file and installed releases live")
+    parser.add_argument("--embedded-version", default=os.environ.get("CONFORMANCE_EMBEDDED_VERSION") or None,
+                        help="Milvus release to run (default 2.3.5) [env CONFORMANCE_EMBEDDED_VERSION]")
 
 
 def run(args) -> int:
     stop = threading.Event()
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
-    target = EmbeddedTarget(args.state_dir)
-    print("starting the embedded target (Milvus 2.3.5 + REST v2 gateway)...", flush=True)
+    try:
+        version = releases.choose_release(args.embedded_version, embedded=True)
+    except HarnessError as exc:
+        print(f"milvus-conformance: {exc}", file=sys.stderr)
+        return exc.exit_status
+    target = EmbeddedTarget(args.state_dir, version)
+    print(f"starting the embedded target (Milvus {version} + REST v2 gateway)...", flush=True)
     try:
         ep = target.start()
     except HarnessError as exc:
@@ -37,7 +46,7 @@ def run(args) -> int:
               f"try:   curl -s -X POST {ep.base_url}/v2/vectordb/users/list "
               f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
               f"suite: pytest tests --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
-              f"--token {ep.token} --profile embedded\n"
+              f"--token {ep.token} --profile {releases.release_profile(version)}\n"
               "Ctrl-C stops everything.", flush=True)
         stop.wait()
     finally:

@@ -1,4 +1,4 @@
-"""The embedded default target's server: a real Milvus 2.3.5 from the PyPI package `milvus`.
+"""The embedded target's server: a real Milvus (default 2.3.5) from the PyPI package `milvus`.
 
 `milvus-server` (a Python wrapper) starts a `milvus` child and leaves it running when the wrapper gets
 SIGTERM, so it runs in its own session (process group) and is stopped as a group. A state file records
@@ -12,13 +12,14 @@ import shutil
 import signal
 import socket
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from milvus_conformance.errors import EmbeddedStartError
+from milvus_conformance.target.embedded import releases
+from milvus_conformance.target.embedded.start_log import start_failure_reason
 
 ROOT_TOKEN = "root:Milvus"          # Milvus's documented default credentials
 ETCD_PEER_PORT = 2380               # fixed by the wrapper's template: cannot be moved
@@ -54,15 +55,6 @@ def _port_busy(port: int) -> bool:
             return True
 
 
-def _milvus_server_exe() -> str:
-    exe = Path(sys.executable).with_name("milvus-server")
-    found = str(exe) if exe.exists() else shutil.which("milvus-server")
-    if not found:
-        raise EmbeddedStartError(
-            "the embedded target needs the PyPI package milvus==2.3.5 (pip install -e '.[embedded]')")
-    return found
-
-
 def _group_alive(pgid: int) -> bool:
     try:
         os.killpg(pgid, 0)
@@ -95,8 +87,11 @@ def _reap() -> None:
 
 
 class EmbeddedServer:
-    def __init__(self, state_dir: Path, start_timeout: float = 90.0):
+    def __init__(self, state_dir: Path, start_timeout: float = 90.0,
+                 release: releases.Release | None = None):
         self.state_file = Path(state_dir) / "embedded-server.json"
+        self.state_dir = Path(state_dir)
+        self.release = release          # None: the default release, resolved on start
         self.start_timeout = start_timeout
         self.info: ServerInfo | None = None
         self._proc: subprocess.Popen | None = None
@@ -121,8 +116,10 @@ class EmbeddedServer:
                 f"cannot start the embedded Milvus: 127.0.0.1:{ETCD_PEER_PORT} (etcd) is in use - is "
                 "another Milvus running (e.g. make serve)? Stop it, or point the suite at it with "
                 "--grpc-uri/--base-url")
+        release = self.release or releases.resolve(releases.DEFAULT_VERSION, self.state_dir)
         data_dir = tempfile.mkdtemp(prefix="milvus-conformance-")
-        args = [_milvus_server_exe(), "--data", data_dir, "--authorization-enabled", "true"]
+        release.link_binaries(Path(data_dir))      # the release's binaries, unpacked once
+        args = [str(release.server_exe), "--data", data_dir, "--authorization-enabled", "true"]
         for flag in PORT_FLAGS:
             args += [f"--{flag}", str(_free_port())]
         log = open(Path(data_dir) / "milvus-server.log", "wb")
@@ -147,8 +144,8 @@ class EmbeddedServer:
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise EmbeddedStartError(
-                    f"the embedded Milvus exited during start (status {self._proc.returncode}); "
-                    f"see {data_dir / 'milvus-server.log'}")
+                    f"the embedded Milvus exited during start (status {self._proc.returncode}): "
+                    f"{start_failure_reason(data_dir) or 'no reason in its logs'}")
             port = port or _configured_proxy_port(data_dir)
             if port:
                 try:
