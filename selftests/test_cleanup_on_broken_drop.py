@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 import threading
+from dataclasses import dataclass
 
 import pytest
 
@@ -22,11 +23,33 @@ from milvus_conformance.faults.grpc_faults import start_grpc_fault_proxy
 from milvus_conformance.faults.proxy import start_fault_proxy
 from milvus_conformance.harness.ledger import read_journal, run_prefix
 
-REST_CASES = ["tests/test_state.py::test_lifecycle[rest]", "tests/test_rest_envelope.py::test_drop_envelope",
-              "tests/test_create_name.py::test_user_name[plain-rest]",
-              "tests/test_create_name.py::test_user_name[one-character-rest]"]      # an exact name too
-SDK_CASES = ["tests/test_state.py::test_lifecycle[sdk-utility]", "tests/test_state.py::test_lifecycle[sdk-client]",
-             "tests/test_create_name.py::test_user_name[plain-sdk-utility]"]
+
+@dataclass(frozen=True)
+class BrokenDrop:
+    """One surface's scenario: the fault, the option that points the suite at the proxy, the cases."""
+    surface: str
+    fault: str
+    option: str
+    cases: tuple[str, ...]
+
+    def start(self, endpoints):
+        """(the fault proxy, its URL, the server's own URL)."""
+        if self.surface == "rest":
+            proxy = start_fault_proxy(endpoints.base_url, self.fault, endpoints.token, "embedded")
+            return proxy, proxy.base_url, endpoints.base_url
+        proxy = start_grpc_fault_proxy(endpoints.grpc_uri, self.fault)
+        return proxy, proxy.uri, endpoints.grpc_uri
+
+
+SCENARIOS = [
+    BrokenDrop("rest", "drop-noop", "--base-url", (
+        "tests/test_state.py::test_lifecycle[rest]", "tests/test_rest_envelope.py::test_drop_envelope",
+        "tests/test_create_name.py::test_user_name[plain-rest]",
+        "tests/test_create_name.py::test_user_name[one-character-rest]")),       # an exact name too
+    BrokenDrop("sdk", "sdk-drop-noop", "--grpc-uri", (
+        "tests/test_state.py::test_lifecycle[sdk-utility]", "tests/test_state.py::test_lifecycle[sdk-client]",
+        "tests/test_create_name.py::test_user_name[plain-sdk-utility]")),
+]
 LEFT = re.compile(r"^warning: (\d+) users created by this run are still on the target after drop answered "
                   r"success", re.M)
 
@@ -88,66 +111,67 @@ def run_suite(option: str, url: str, cases: list[str], work, name: str):
     out = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
                          stdin=subprocess.DEVNULL)
     results = reports / "results.json"
-    return out.returncode, out.stdout + out.stderr, json.loads(results.read_text()) if results.exists() else None
+    data = json.loads(results.read_text()) if results.exists() else None
+    return out.returncode, out.stdout + out.stderr, data
+
+
+class ServerUsers:
+    """The server's users, read over gRPC straight from the server (no proxy, no relay)."""
+
+    def __init__(self, endpoints):
+        from milvus_conformance.clients.sdk import SdkClient
+
+        self.client = SdkClient(endpoints.grpc_uri, endpoints.token)
+
+    def names(self) -> set[str]:
+        return set(self.client.user_names())
+
+    def drop(self, names) -> None:
+        for name in sorted(set(names) - {"root"}):
+            self.client.drop_user(name)
 
 
 @pytest.fixture
-def server_users(embedded_endpoints):
-    """The server's user names, read over gRPC straight from the server."""
-    from milvus_conformance.clients.sdk import SdkClient
-
-    client = SdkClient(embedded_endpoints.grpc_uri, embedded_endpoints.token)
-    yield lambda: set(client.user_names())
-    client.close()
+def server(embedded_endpoints):
+    users = ServerUsers(embedded_endpoints)
+    yield users
+    users.client.close()
 
 
-def start_proxy(surface: str, endpoints):
-    if surface == "rest":
-        return start_fault_proxy(endpoints.base_url, "drop-noop", endpoints.token, "embedded"), \
-            lambda px: px.base_url, endpoints.base_url
-    return start_grpc_fault_proxy(endpoints.grpc_uri, "sdk-drop-noop"), lambda px: px.uri, endpoints.grpc_uri
-
-
-@pytest.mark.parametrize("surface,option,cases", [("rest", "--base-url", REST_CASES),
-                                                  ("sdk", "--grpc-uri", SDK_CASES)])
+@pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.fault)
 def test_users_a_broken_drop_left_are_reported_kept_and_swept_next_time(
-        surface, option, cases, embedded_endpoints, server_users, tmp_path):
-    before = server_users()
-    proxy, proxy_url, direct = start_proxy(surface, embedded_endpoints)
-    relay = Relay(host_port(proxy_url(proxy)))
+        scenario, embedded_endpoints, server, tmp_path):
+    before = server.names()
+    proxy, proxy_url, direct = scenario.start(embedded_endpoints)
+    relay = Relay(host_port(proxy_url))
     url = f"http://127.0.0.1:{relay.port}"
     try:
-        status, output, results = run_suite(option, url, cases, tmp_path, "broken")
+        status, output, results = run_suite(scenario.option, url, scenario.cases, tmp_path, "broken")
         assert results is not None, output[-3000:]
-        left = server_users() - before
+        left = server.names() - before
         assert status == 1, f"exit {status}, expected 1 (drop does not drop)\n{output[-3000:]}"
         failed = {c["case_id"] for c in results["cases"] if c["status"] == "fail"}
-        assert "tests/test_state.py::test_lifecycle[" + ("rest]" if surface == "rest" else "sdk-utility]") in failed
-        assert len(left) == len(cases), sorted(left)          # each case's one user, none dropped
-        assert {n for n in left if len(n) > 1} == {n for n in left if n.startswith(run_prefix(results["run_id"]))}
+        assert scenario.cases[0] in failed                     # the lifecycle case: still listed
+        assert len(left) == len(scenario.cases), sorted(left)  # each case's one user, none dropped
+        prefix = run_prefix(results["run_id"])
+        assert all(n.startswith(prefix) or len(n) == 1 for n in left), sorted(left)
         counted = [int(n) for n in LEFT.findall(output)]
-        assert counted == [len(left)], f"warning lines {counted}, on the server {sorted(left)}\n{output[-3000:]}"
-        assert [w for w in results["harness_warnings"] if w.startswith(f"{len(left)} users created by this run")]
-        assert f"{len(left)} users created by this run" in (tmp_path / "reports-broken" / "summary.md").read_text()
+        assert counted == [len(left)], f"warnings {counted}, on the server {sorted(left)}\n{output[-3000:]}"
+        warning = f"{len(left)} users created by this run are still on the target"
+        assert [w for w in results["harness_warnings"] if w.startswith(warning)]
+        assert warning in (tmp_path / "reports-broken" / "summary.md").read_text()
         journal = read_journal(tmp_path / "state" / "runs" / results["run_id"])
-        assert journal.leftovers == left                     # kept, so the next run may drop them
+        assert journal.leftovers == left                       # kept, so the next run may drop them
 
-        relay.upstream = host_port(direct)                   # the same address, the fault gone
-        status, output, results2 = run_suite(option, url, cases[:1], tmp_path, "fixed")
+        relay.upstream = host_port(direct)                     # the same address, the fault gone
+        status, output, results = run_suite(scenario.option, url, scenario.cases[:1], tmp_path, "fixed")
         assert status == 0, f"exit {status}\n{output[-3000:]}"
-        assert f"found {len(left)} user(s) left by earlier runs against this target; removed {len(left)}" \
-            in output, output[-3000:]
-        assert results2["harness_warnings"] == [] and not LEFT.search(output)
-        assert server_users() == before, sorted(server_users() - before)   # none of the suite's users
-        assert list((tmp_path / "state" / "runs").iterdir()) == []           # and no journal left
+        found = f"found {len(left)} user(s) left by earlier runs against this target; removed {len(left)}"
+        assert found in output, output[-3000:]
+        assert results["harness_warnings"] == [] and not LEFT.search(output)
+        assert server.names() == before, sorted(server.names() - before)   # none of the suite's users
+        assert list((tmp_path / "state" / "runs").iterdir()) == []         # and no journal left
     finally:
         relay.close()
         proxy.stop()
-        from milvus_conformance.clients.sdk import SdkClient
-
-        leftover = server_users() - before   # never leave users on the shared selftest server
-        if leftover:
-            client = SdkClient(embedded_endpoints.grpc_uri, embedded_endpoints.token)
-            for name in leftover - {"root"}:
-                client.drop_user(name)
-            client.close()
+        server.drop(server.names() - before)    # never leave users on the shared selftest server
