@@ -297,6 +297,8 @@ FAULTS: list[Fault] = [
        "without changing the password", _update_password_ignored),
     rq("drop-unknown-refused", "USER-DROP-ENVELOPE", "users/drop of a user that does not exist answers 65535",
        _drop_unknown_refused),
+    rq("drop-noop", "USER-DROP-SEMANTICS", "users/drop answers success and drops nothing (not forwarded)",
+       lambda req, ctx: Resp.of_json(200, OK) if req.path == DROP else req),
     # ---- headers, methods, routes, body ----
     rs("content-type-text", R + "CONTENT-TYPE", "JSON answers of create carry Content-Type text/plain", _text_ct),
     rq("request-content-type-enforced", R + "CONTENT-TYPE", "a create without Content-Type application/json answers "

@@ -1,6 +1,6 @@
 """Fault injection for the SDK surface: a small gRPC proxy (grpcio generic handlers) that forwards raw
-bytes to the real Milvus and parses/alters only CreateCredential and ListCredUsers messages (with
-`pymilvus.grpc_gen` protobufs), for ONE named fault.
+bytes to the real Milvus and parses/alters only CreateCredential, ListCredUsers and DeleteCredential
+messages (with `pymilvus.grpc_gen` protobufs), for ONE named fault.
 
     from milvus_conformance.faults.grpc_faults import start_grpc_fault_proxy
     px = start_grpc_fault_proxy("127.0.0.1:19530", "sdk-duplicate-accepted")
@@ -31,6 +31,7 @@ SERVICE = "/milvus.proto.milvus.MilvusService/"
 PARSED = {  # method -> (request type, response type): the only messages the proxy decodes
     "CreateCredential": (milvus_pb2.CreateCredentialRequest, common_pb2.Status),
     "ListCredUsers": (milvus_pb2.ListCredUsersRequest, milvus_pb2.ListCredUsersResponse),
+    "DeleteCredential": (milvus_pb2.DeleteCredentialRequest, common_pb2.Status),
 }
 STREAMING = {m.name for m in milvus_pb2.DESCRIPTOR.services_by_name["MilvusService"].methods
              if m.client_streaming or m.server_streaming}
@@ -113,6 +114,12 @@ def _list_omits_created(method, req, out, ctx):
     return out
 
 
+def _drop_noop(method, req, ctx):
+    if method == "DeleteCredential":
+        req.username = "conformance_drop_noop_nobody"   # drop of an unknown user: success, drops nothing
+    return req
+
+
 def _error_as_rpc_error(method, req, out, ctx):
     if method == "CreateCredential" and isinstance(out, common_pb2.Status) and not ok(out):
         return _Abort(grpc.StatusCode.INVALID_ARGUMENT, out.reason)   # pymilvus does not retry it
@@ -154,6 +161,8 @@ SDK_FAULTS = [
         "through the proxy", response=_list_omits_created),
     sdk("sdk-error-as-rpc-error", "SDK-CREATE-USER-EXCEPTION", "gRPC: CreateCredential error statuses become a "
         "raw INVALID_ARGUMENT gRPC error", response=_error_as_rpc_error),
+    sdk("sdk-drop-noop", "USER-DROP-SEMANTICS", "gRPC: DeleteCredential answers success and deletes nothing",
+        request=_drop_noop),
 ]
 
 

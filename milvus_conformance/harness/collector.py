@@ -23,6 +23,7 @@ class Collector:
         self.started_at = now()
         self.cases: dict[str, CaseResult] = {}
         self.harness_errors: list[str] = []
+        self.harness_warnings: list[str] = []
 
     def pytest_runtest_logreport(self, report) -> None:
         for key, value in report.user_properties:
@@ -48,5 +49,5 @@ class Collector:
             run_id=self.run_id, target=self.target, tool_version=__version__,
             spec_version=spec_version(), started_at=self.started_at, finished_at=now(),
             requirements=list(load_requirements().values()), cases=cases,
-            harness_errors=list(self.harness_errors),
+            harness_errors=list(self.harness_errors), harness_warnings=list(self.harness_warnings),
         )

@@ -7,6 +7,9 @@
   that needs e.g. a 1-character name) only if the journal says this suite created them.
 - A user that is neither in this run's ledger nor in a dead run's journal is never touched, and root
   never is.
+- A drop that answers success is not taken as proof: a user is journaled "dropped" only once a listing
+  shows it gone. One still listed stays journaled (and counts against the budget), so the end of the
+  run reports it and the next run drops it again.
 """
 from __future__ import annotations
 
@@ -69,6 +72,7 @@ class UserLedger:
         self.admin = admin
         self.max_alive = max_alive
         self.owned: set[str] = set()
+        self.stuck: set[str] = set()      # drop answered success, still listed: ours, still alive
         self._rng = random.Random(secrets.randbits(64))
 
     # ---- names ----------------------------------------------------------------------------------
@@ -89,22 +93,36 @@ class UserLedger:
     def will_create(self, name, exact: bool = False) -> None:
         if not isinstance(name, str) or name == "":
             return   # cannot become a user: nothing to own
-        if len(self.owned) >= self.max_alive:
-            raise HarnessError(f"user budget exhausted ({self.max_alive} alive): a case leaks users")
+        alive = len(self.owned) + len(self.stuck)
+        if alive >= self.max_alive:
+            why = (f"{len(self.stuck)} of them still on the target after their drop answered success"
+                   if self.stuck else "a case leaks users")
+            raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
         self.journal.write("intent", name, exact)
 
     def created(self, name, exact: bool = False) -> None:
         if isinstance(name, str) and name:
             self.owned.add(name)
+            self.stuck.discard(name)
             self.journal.write("created", name, exact)
 
     def release(self, name: str) -> None:
         """Drop a user this run created; refuses anything else."""
         if name in PROTECTED or name not in self.owned:
             raise HarnessError(f"refusing to drop {name!r}: not created by this run")
-        self.admin.drop_user(name)
-        self.owned.discard(name)
-        self.journal.write("dropped", name)
+        self._drop_verified([name])
+
+    def _drop_verified(self, names: list[str]) -> None:
+        for name in names:
+            self.admin.drop_user(name)
+            self.owned.discard(name)
+        listed = set(self.admin.user_names())
+        for name in names:
+            if name in listed:
+                self.stuck.add(name)      # stays journaled as created: swept again, reported
+            else:
+                self.stuck.discard(name)
+                self.journal.write("dropped", name)
 
     def forget(self, name: str) -> None:
         """The case itself dropped the user (e.g. a drop test)."""
@@ -126,9 +144,12 @@ class UserLedger:
             self.max_alive -= extra
 
     def release_all(self) -> list[str]:
+        """Drop every user still owned, and once more those an earlier drop did not remove."""
         left = sorted(self.owned)
         for name in left:
             self.release(name)
+        if self.stuck:
+            self._drop_verified(sorted(self.stuck))
         return left
 
 
@@ -145,7 +166,7 @@ def _pid_alive(pid: int) -> bool:
 @dataclass
 class JournalState:
     """A run's journal, read once: the last state of each name, whether it is an exact name, and
-    every process that wrote (the controller and each xdist worker)."""
+    every process that created users (the controller and each xdist worker; not a later sweep)."""
     prefix: str
     last: dict[str, str] = field(default_factory=dict)
     exact: dict[str, bool] = field(default_factory=dict)
@@ -175,7 +196,7 @@ def read_journal(run_dir: Path) -> JournalState:
                 name, event = e["name"], e["event"]
             except (ValueError, KeyError, TypeError):
                 continue   # a line cut by kill -9
-            if isinstance(e.get("pid"), int):
+            if isinstance(e.get("pid"), int) and event != "dropped":
                 state.writers.add(e["pid"])
             state.exact[name] = state.exact.get(name, False) or bool(e.get("exact"))
             if not (event == "intent" and state.last.get(name) == "created"):
@@ -187,15 +208,42 @@ def journal_leftovers(run_dir: Path) -> set[str]:
     return read_journal(run_dir).leftovers
 
 
-def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None,
-          suspects: set[str] | None = None) -> list[str]:
+@dataclass
+class RunSweep:
+    """One run's journal swept: its leftovers found on the target, and those a listing then showed
+    gone; the rest are still listed although their drop answered success (they stay journaled)."""
+    run_id: str
+    found: list[str]
+    dropped: list[str]
+
+    @property
+    def remaining(self) -> list[str]:
+        return [n for n in self.found if n not in self.dropped]
+
+
+@dataclass
+class Sweep:
+    runs: list[RunSweep] = field(default_factory=list)
+    suspects: set[str] = field(default_factory=set)   # maybe created by a dead run: left alone
+
+    def found(self, run_id: str | None = None) -> list[str]:
+        return [n for r in self.runs if run_id in (None, r.run_id) for n in r.found]
+
+    def dropped(self, run_id: str | None = None) -> list[str]:
+        return [n for r in self.runs if run_id in (None, r.run_id) for n in r.dropped]
+
+    def remaining(self, run_id: str | None = None) -> list[str]:
+        return [n for r in self.runs if run_id in (None, r.run_id) for n in r.remaining]
+
+
+def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None) -> Sweep:
     """Drop what dead runs against `target` left behind (and this run's, when `current_run` is given
-    at its end). Returns the names dropped; adds to `suspects` the existing users a dead run may
-    have created but never confirmed (they are left alone)."""
+    at its end), then list the target: a run whose users are all gone loses its journal; one with
+    users still listed keeps it, with the verified drops added, for the next run."""
     runs = Path(state_dir) / "runs"
-    dropped: list[str] = []
+    result = Sweep()
     if not runs.is_dir():
-        return dropped
+        return result
     existing = None
     for run_dir in sorted(p for p in runs.iterdir() if p.is_dir()):
         try:
@@ -214,13 +262,21 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
             continue   # a run, or an orphaned worker of one, still in progress
         if journal.leftovers or journal.unconfirmed_exact:
             existing = set(admin.user_names()) if existing is None else existing
-            if suspects is not None:
-                suspects.update(journal.unconfirmed_exact & existing)
-            for name in sorted(journal.leftovers & existing):
+            result.suspects.update(journal.unconfirmed_exact & existing)
+            found = sorted(journal.leftovers & existing)
+            for name in found:
                 admin.drop_user(name)
-                dropped.append(name)
+            if found:
+                existing = set(admin.user_names())
+                swept = RunSweep(run_dir.name, found, [n for n in found if n not in existing])
+                result.runs.append(swept)
+                if swept.remaining:
+                    record = Journal(state_dir, run_dir.name, "sweep")
+                    for name in swept.dropped:
+                        record.write("dropped", name)
+                    continue
         shutil.rmtree(run_dir, ignore_errors=True)
-    return dropped
+    return result
 
 
 class FillLock:

@@ -17,10 +17,11 @@ import pytest
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
+from milvus_conformance.harness import cleanup
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
-from milvus_conformance.harness.ledger import Journal, new_run_id, sweep
+from milvus_conformance.harness.ledger import Journal, new_run_id
 from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
 from milvus_conformance.harness.run_context import RunContext, admin_ops
@@ -133,13 +134,8 @@ def pytest_sessionstart(session):
         choice = ctx.choose_profile()
         for line in choice_lines(choice.reason, choice.warnings):
             _say(config, line)
-        suspects: set[str] = set()
-        ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), suspects=suspects)
-        if ctx.swept:
-            _say(config, f"swept {len(ctx.swept)} user(s) left by an interrupted run")
-        if suspects:
-            _say(config, f"note: an interrupted run may have created {sorted(suspects)}; left alone "
-                         "because they could be somebody else's - drop them by hand if they are not")
+        config.stash[COLLECTOR].harness_warnings += cleanup.start_of_run(
+            ctx, admin_ops(ctx), cleanup.run_processes(config), lambda line: _say(config, line))
         Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))
@@ -173,7 +169,7 @@ def pytest_sessionfinish(session, exitstatus):
     ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
     try:
         if ctx.started:
-            sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), current_run=ctx.run_id)
+            collector.harness_warnings += cleanup.end_of_run(ctx, admin_ops(ctx))
     except HarnessError as exc:
         collector.harness_errors.append(f"clean-up: {exc}")
     finally:
@@ -230,6 +226,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                       f"(parity.md)")
     for error in run.harness_errors:
         tr.write_line(f"harness error: {error}")
+    for warning in run.harness_warnings:
+        tr.write_line(f"warning: {warning}")
     tr.write_line(f"verdict: {verdict}; reports in {config.stash[CONTEXT].config.reports_dir}/")
 
 

@@ -68,6 +68,10 @@ def _header(run: RunResult) -> str:
     if run.harness_errors:
         items = "".join(f"<li><pre>{esc(e)}</pre></li>" for e in run.harness_errors)
         out.append(f'<h2 class="t-error">Harness errors ({len(run.harness_errors)})</h2><ul>{items}</ul>')
+    if run.harness_warnings:
+        items = "".join(f"<li>{esc(w)}</li>" for w in run.harness_warnings)
+        out.append(f'<h2 class="t-known_deviation">Harness warnings ({len(run.harness_warnings)})</h2>'
+                   f"<ul>{items}</ul>")
     out.append("</header>")
     return "\n".join(out)
 

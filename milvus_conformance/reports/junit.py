@@ -2,7 +2,8 @@
 
 One <testsuite> per surface, one <testcase> per case. Known deviations are <skipped> with
 type="known-deviation" so they never break a build yet stay visible with their source.
-Run-level harness errors become <error> cases in a "harness" suite so the build fails on them.
+Run-level harness errors become <error> cases in a "harness" suite so the build fails on them;
+harness warnings become <skipped> cases there (shown, not failing: the cases give the verdict).
 """
 from __future__ import annotations
 
@@ -84,13 +85,13 @@ def _add_case(suite: ET.Element, case: CaseResult) -> None:
 
 
 def _suite(root: ET.Element, name: str, run: RunResult, cases: list[CaseResult],
-           harness_errors: list[str] = ()) -> ET.Element:
+           harness_errors: list[str] = (), harness_warnings: list[str] = ()) -> ET.Element:
     counts = {s: sum(1 for c in cases if c.status is s) for s in Status}
     suite = _sub(
-        root, "testsuite", name=name, tests=len(cases) + len(harness_errors),
+        root, "testsuite", name=name, tests=len(cases) + len(harness_errors) + len(harness_warnings),
         failures=counts[Status.FAIL] + counts[Status.UNEXPECTED_PASS],
         errors=counts[Status.ERROR] + len(harness_errors),
-        skipped=counts[Status.SKIP] + counts[Status.KNOWN_DEVIATION],
+        skipped=counts[Status.SKIP] + counts[Status.KNOWN_DEVIATION] + len(harness_warnings),
         time=f"{sum(c.duration_s for c in cases):.3f}", timestamp=run.started_at,
         hostname=run.target.base_url or run.target.grpc_uri or "unknown",
     )
@@ -106,6 +107,9 @@ def _suite(root: ET.Element, name: str, run: RunResult, cases: list[CaseResult],
     for n, message in enumerate(harness_errors, 1):
         tc = _sub(suite, "testcase", classname="harness", name=f"harness error {n}", time="0.000")
         _sub(tc, "error", type="harness-error", message=message).text = _xml_text(message)
+    for n, message in enumerate(harness_warnings, 1):   # shown by CI, does not fail the build
+        tc = _sub(suite, "testcase", classname="harness", name=f"harness warning {n}", time="0.000")
+        _sub(tc, "skipped", type="harness-warning", message=message).text = _xml_text(message)
     return suite
 
 
@@ -115,8 +119,8 @@ def render_junit(run: RunResult) -> str:
     for case in run.cases:
         by_surface.setdefault(case.surface, []).append(case)
     suites = [_suite(root, surface, run, cases) for surface, cases in sorted(by_surface.items())]
-    if run.harness_errors:
-        suites.append(_suite(root, "harness", run, [], list(run.harness_errors)))
+    if run.harness_errors or run.harness_warnings:
+        suites.append(_suite(root, "harness", run, [], run.harness_errors, run.harness_warnings))
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(s.get(key)) for s in suites)))
     root.set("time", f"{sum(c.duration_s for c in run.cases):.3f}")

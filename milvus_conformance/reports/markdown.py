@@ -60,6 +60,8 @@ def render_summary_md(run: RunResult) -> str:
     if run.harness_errors:
         lines += [f"**Harness errors ({len(run.harness_errors)}):** "
                   f"{md_cell(run.harness_errors[0], MAX_REASON)}", ""]
+    if run.harness_warnings:
+        lines += [f"**Harness warning:** {md_cell(w)}" for w in run.harness_warnings] + [""]
     counts = run.counts()
     lines += [
         "| " + " | ".join(status_label(s) for s in Status) + " | total |",

@@ -58,6 +58,8 @@ def render_parity_md(run: RunResult) -> str:
     split = [r for r in rows if r.disagreement]
     lines = ["# REST / SDK parity", "",
              f"{len(rows)} scenarios ran on both surfaces; {len(split)} disagree.", ""]
+    for warning in run.harness_warnings:
+        lines += [f"Harness warning: {warning}", ""]
     if split:
         lines += ["| scenario | disagreement |", "|---|---|"]
         lines += [f"| `{r.scenario}` | {r.disagreement} |" for r in split]

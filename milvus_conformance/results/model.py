@@ -134,6 +134,7 @@ class RunResult:
     requirements: list[Requirement]
     cases: list[CaseResult]
     harness_errors: list[str] = field(default_factory=list)  # run-level errors (preflight etc.)
+    harness_warnings: list[str] = field(default_factory=list)  # run-level, verdict unchanged (users left)
 
     # ---- roll-ups: derived, never stored separately in memory ----
     def requirement_status(self, req_id: str) -> Status:
@@ -177,6 +178,7 @@ class RunResult:
             },
             "cases": [c.to_dict() for c in self.cases],
             "harness_errors": list(self.harness_errors),
+            "harness_warnings": list(self.harness_warnings),
         }
 
     @classmethod
@@ -194,4 +196,5 @@ class RunResult:
             requirements=reqs,
             cases=[CaseResult.from_dict(c) for c in d["cases"]],
             harness_errors=list(d.get("harness_errors", [])),
+            harness_warnings=list(d.get("harness_warnings", [])),
         )
