@@ -105,7 +105,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 # name -> module path of a subcommand that needs more than the built-ins (imported only when the
 # parser is built): the module defines HELP, add_arguments(parser) and run(args) -> int.
-PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve"}
+PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve",
+                                      "discover": "milvus_conformance.discover.command",
+                                      "profile-diff": "milvus_conformance.contract.profile_diff_command"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:
