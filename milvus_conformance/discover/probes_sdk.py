@@ -9,7 +9,7 @@ from milvus_conformance.discover.session import PASSWORD, Session
 OUTCOME = "sdk.outcome."
 NO_SUCH_ALIAS = "conformance-no-such-alias"
 IMPOSSIBLE_S = 0.0001          # a deadline the server cannot meet
-TIMEOUT_ATTEMPTS = 5           # the client's deadline races the server's answer
+TIMEOUT_ATTEMPTS = 9           # P(never the client's own deadline) ~ 0.4^9 on 2.3.5
 
 
 def probe_sdk(s: Session, f: Findings, limits: Limits, non_admin_client) -> None:
@@ -41,16 +41,29 @@ def probe_sdk(s: Session, f: Findings, limits: Limits, non_admin_client) -> None
 
 
 def _timeout(s: Session, f: Findings) -> None:
-    for attempt_no in range(1, TIMEOUT_ATTEMPTS + 1):
+    """The client's deadline races the server's answer, so one call is not an observation. An
+    exception other than the documented MilvusException is the deviation to report as soon as it is
+    seen once; if none is seen in TIMEOUT_ATTEMPTS calls, the most frequent outcome is written."""
+    seen: list[dict] = []
+    for _ in range(TIMEOUT_ATTEMPTS):
         name = s.name()
         attempt = s.sdk_create(name, PASSWORD, timeout=IMPOSSIBLE_S)
         s.ledger.created(name)            # the server may perform a create the client gave up on
         s.drop(name)
-        if not attempt.accepted:
-            f.found(OUTCOME + "timeout", attempt.shape,
-                    f"timeout={IMPOSSIBLE_S} -> {describe(attempt.shape)} (attempt {attempt_no})")
-            return
-    f.unknown(OUTCOME + "timeout", f"timeout={IMPOSSIBLE_S} succeeded {TIMEOUT_ATTEMPTS} times")
+        if attempt.accepted:
+            continue
+        seen.append(attempt.shape)
+        if attempt.shape["exception"] != "MilvusException":
+            break
+    if not seen:
+        f.unknown(OUTCOME + "timeout", f"timeout={IMPOSSIBLE_S} succeeded {TIMEOUT_ATTEMPTS} times")
+        return
+    shapes = [describe(x) for x in seen]
+    chosen = seen[-1] if seen[-1]["exception"] != "MilvusException" else \
+        max(seen, key=lambda x: seen.count(x))
+    tally = ", ".join(f"{shape} x{shapes.count(shape)}" for shape in dict.fromkeys(shapes))
+    f.found(OUTCOME + "timeout", chosen, f"timeout={IMPOSSIBLE_S} -> {describe(chosen)} ({len(seen)} "
+                                         f"refused calls: {tally})")
 
 
 def _outcome(f: Findings, kind: str, attempt, what: str) -> None:
