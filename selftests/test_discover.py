@@ -6,7 +6,12 @@ searches, the writer and the diff."""
 from __future__ import annotations
 
 import os
+import re
 import secrets
+import signal
+import subprocess
+import sys
+import time
 
 import pytest
 import yaml
@@ -121,6 +126,60 @@ def test_fault_changes_its_key(fault, clean, embedded_endpoints, tmp_path):
         proxy.stop()
     assert faulty.value(key) != clean.value(key), (
         f"{fault}: {key} discovered as {clean.value(key)!r} both without and with the fault")
+
+
+def _start_discover(ep, state_dir, out):
+    """A discover in its own process; returns it and its run prefix once it is probing."""
+    cmd = [sys.executable, "-m", "milvus_conformance.cli", "discover", "--name", "killed", "--out",
+           str(out), "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", ep.token,
+           "--state-dir", str(state_dir)] + (["--fill-server"] if _own_server() else [])
+    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    for line in proc.stdout:
+        found = re.search(r"users prefixed (cf\w+_)", line)
+        if found:
+            time.sleep(0.3)           # well inside the probes (they take seconds)
+            return proc, found.group(1)
+    proc.wait()
+    pytest.fail(f"discover never started probing (exit {proc.returncode})")
+
+
+def _users_with(ep, prefix: str) -> list[str]:
+    from milvus_conformance.clients.sdk import SdkClient
+
+    sdk = SdkClient(ep.grpc_uri, ep.token)
+    try:
+        return [n for n in sdk.user_names() if prefix in n]
+    finally:
+        sdk.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_interrupted_discover_exits_2_with_everything_swept(sig, embedded_endpoints, tmp_path):
+    proc, prefix = _start_discover(embedded_endpoints, tmp_path, tmp_path / "p.yaml")
+    proc.send_signal(sig)
+    rest = proc.communicate(timeout=60)[0]
+    assert proc.returncode == 2, rest
+    assert "interrupted" in rest and "Traceback" not in rest
+    assert _users_with(embedded_endpoints, prefix) == []
+    assert not (tmp_path / "p.yaml").exists()
+
+
+def test_killed_discover_is_swept_by_the_next(embedded_endpoints, tmp_path):
+    """kill -9 while the user-cap probe has users alive; the next discovery drops them first."""
+    if not _own_server():
+        pytest.skip("needs the user-cap probe (a server of our own)")
+    proc, prefix = _start_discover(embedded_endpoints, tmp_path, tmp_path / "p.yaml")
+    deadline = time.monotonic() + 60
+    while len(_users_with(embedded_endpoints, prefix)) < 5 and proc.poll() is None \
+            and time.monotonic() < deadline:
+        time.sleep(0.02)
+    proc.kill()
+    proc.wait(timeout=30)
+    left = _users_with(embedded_endpoints, prefix)
+    assert len(left) >= 5, f"the kill came too late: {len(left)} users alive"
+    next_run = _discover(embedded_endpoints.base_url, embedded_endpoints, tmp_path, fill=False)
+    assert set(left) <= set(next_run.swept)
+    assert _users_with(embedded_endpoints, prefix) == []
 
 
 # ---- no server -----------------------------------------------------------------------------------
