@@ -25,7 +25,7 @@ from milvus_conformance.discover.search import highest_true, lowest_true
 from milvus_conformance.discover.writer import render
 from milvus_conformance.harness.config import from_values
 
-MAX_REQUESTS, MAX_SECONDS = 400, 30.0       # the budget against the embedded target
+MAX_REQUESTS = 400     # the budget against the embedded target (its 30 s: `make bench`, line 5)
 # fault (faults/catalogue.py) -> the profile key whose discovered value it must change
 FAULT_KEYS = {
     "name-over-max-accepted": "user_name.max_length",
@@ -79,9 +79,8 @@ def test_every_key_written_with_a_source(clean):
                      "rest.outcome.user_cap", "sdk.outcome.user_cap"}, nulls
 
 
-def test_cost_within_budget(clean):
+def test_request_budget(clean):
     assert clean.requests <= MAX_REQUESTS, f"{clean.requests} requests"
-    assert clean.seconds <= MAX_SECONDS, f"{clean.seconds:.1f} s"
 
 
 def test_no_user_left_behind(clean, embedded_endpoints):

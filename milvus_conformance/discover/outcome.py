@@ -36,7 +36,7 @@ def describe(shape: dict | None) -> str:
     if shape is None:
         return "returned"
     if "exception" in shape:
-        return f"{shape['exception']} code {shape['code']}"
+        return shape["exception"] + ("" if shape["code"] is None else f" code {shape['code']}")
     code = "" if shape["code"] is None else f" code {shape['code']}"
     kind = "" if shape["content_type"] is None else f" ({shape['content_type']})"
     return f"HTTP {shape['status']}{code}{kind}"

@@ -63,7 +63,7 @@ def _timeout(s: Session, f: Findings) -> None:
         max(seen, key=lambda x: seen.count(x))
     tally = ", ".join(f"{shape} x{shapes.count(shape)}" for shape in dict.fromkeys(shapes))
     f.found(OUTCOME + "timeout", chosen, f"timeout={IMPOSSIBLE_S} -> {describe(chosen)} ({len(seen)} "
-                                         f"refused calls: {tally})")
+                                         f"refused call(s): {tally})")
 
 
 def _outcome(f: Findings, kind: str, attempt, what: str) -> None:
