@@ -18,7 +18,7 @@ import yaml
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.cli import main
-from milvus_conformance.contract.profile_diff import diff_profiles, open_profile
+from milvus_conformance.contract.profile_diff import RELATIONS, diff_profiles, open_profile
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.discover.findings import Finding
 from milvus_conformance.discover.search import highest_true, lowest_true
@@ -217,19 +217,24 @@ def test_writer_round_trips_odd_values_and_loads_as_a_profile(tmp_path):
     assert profile["password.min_length"] == 8          # inherited from documented
 
 
-def test_profile_diff_lists_differences_first():
+def test_profile_diff_lists_contradictions_first():
     diff = diff_profiles(load_profile("documented"), load_profile("milvus-2.5"))
-    flags = [r.differs for r in diff.rows]
-    assert flags == sorted(flags, reverse=True) and any(flags) and not all(flags)
-    row = next(r for r in diff.rows if r.key == "password.min_length")
-    assert (row.a.value, row.b.value) == (8, 6) and row.differs
+    order = [RELATIONS.index(r.relation) for r in diff.rows]
+    assert order == sorted(order) and {r.relation for r in diff.rows} >= {"differs", "narrows", "same"}
+    relation = {r.key: r.relation for r in diff.rows}
+    assert relation["password.min_length"] == "differs"                # 8 vs 6
+    assert relation["rest.outcome.duplicate"] == "narrows"             # any non-zero code vs 65535
+    assert relation["user_name.max_length"] == "narrows"               # null vs 32
+    assert relation["user_name.extra_chars"] == "same"
+    back = {r.key: r.relation for r in diff_profiles(load_profile("milvus-2.5"), load_profile("documented")).rows}
+    assert back["rest.outcome.duplicate"] == "widens"
 
 
 def test_profile_diff_command(tmp_path, capsys):
     out = tmp_path / "diff.md"
     assert main(["profile-diff", "documented", "embedded", "--md", str(out)]) == 0
     text = out.read_text()
-    assert "`password.max_length` | 64 | 72" in text and text == capsys.readouterr().out
+    assert "| differs | `password.max_length` | 64 | 72 |" in text and text == capsys.readouterr().out
     assert main(["profile-diff", "documented", "no-such-profile"]) == 4
     assert main(["profile-diff", "documented", str(tmp_path / "missing.yaml")]) == 4
 
