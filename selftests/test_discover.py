@@ -181,6 +181,21 @@ def test_killed_discover_is_swept_by_the_next(embedded_endpoints, tmp_path):
     assert _users_with(embedded_endpoints, prefix) == []
 
 
+def test_login_probe_notices_a_password_the_server_changed(clean, embedded_endpoints, tmp_path):
+    from milvus_conformance.faults.proxy import start_fault_proxy
+
+    how = next(i.how for i in clean.items if i.key == "password.max_length")
+    assert "logs in with it, not with its first 71 bytes" in how, how
+    proxy = start_fault_proxy(embedded_endpoints.base_url, "created-other-password",
+                              embedded_endpoints.token, "embedded")
+    try:
+        faulty = _discover(proxy.base_url, embedded_endpoints, tmp_path, fill=False)
+    finally:
+        proxy.stop()
+    how = next(i.how for i in faulty.items if i.key == "password.max_length")
+    assert "WARNING" in how and "cannot log in" in how, how
+
+
 # ---- no server -----------------------------------------------------------------------------------
 @pytest.mark.parametrize("edge_at", [16, 17, 32, 33, 100, 1023])
 def test_highest_true_finds_the_edge(edge_at):

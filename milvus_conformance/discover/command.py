@@ -61,6 +61,9 @@ def run(args) -> int:
         signal.signal(signal.SIGTERM, previous)
     observed = sum(item.observed for item in found.items)
     print(render_table(found.items))
+    for item in found.items:
+        if "WARNING" in item.how:                  # a finding beyond the profile's keys
+            print(f"discover: {item.key}: {item.how}")
     print(f"discover: {observed} of {len(found.items)} keys observed, {len(found.items) - observed} "
           f"null (with the reason); {cost}; profile written to {out}")
     return ExitStatus.CONFORMS

@@ -23,6 +23,11 @@ class Findings:
     def unknown(self, key: str, reason: str) -> None:
         self._items[key] = Finding(key, None, reason, observed=False)
 
+    def note(self, key: str, text: str) -> None:
+        """Add what a later probe saw to the evidence of a key."""
+        item = self._items[key]
+        self._items[key] = Finding(key, item.value, f"{item.how}; {text}", item.observed)
+
     def value(self, key: str) -> Any:
         item = self._items.get(key)
         return item.value if item is not None else None

@@ -10,11 +10,13 @@ from milvus_conformance.clients.throttle import RATE_LIMIT
 from milvus_conformance.contract.profiles import documented
 from milvus_conformance.discover.findings import Finding, Findings
 from milvus_conformance.discover.probes_cap import probe_cap
+from milvus_conformance.discover.probes_login import probe_login
 from milvus_conformance.discover.probes_name import probe_names
 from milvus_conformance.discover.probes_password import probe_passwords
 from milvus_conformance.discover.probes_rest import probe_rest
 from milvus_conformance.discover.probes_sdk import probe_sdk
 from milvus_conformance.discover.session import PASSWORD, CountingAdmin, RequestCounter, Session
+from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.config import TargetConfig
 from milvus_conformance.harness.ledger import Journal, UserLedger, new_run_id, sweep
 from milvus_conformance.harness.run_context import RunContext, admin_ops
@@ -86,8 +88,7 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
 
 
 def _run_groups(s: Session, f: Findings, ctx: RunContext) -> None:
-    if s.rest is not None:
-        s.baseline()
+    s.baseline()
     probe_names(s, f)
     limits = probe_passwords(s, f)
     non_admin = s.name(middle="plain")
@@ -96,6 +97,8 @@ def _run_groups(s: Session, f: Findings, ctx: RunContext) -> None:
     try:
         if s.rest is not None:
             probe_rest(s, f, limits, (non_admin, PASSWORD) if has_user else None)
+            if ctx.auth_enabled:
+                probe_login(s, f, limits)
         if s.sdk is not None:
             probe_sdk(s, f, limits, client)
     finally:
@@ -110,10 +113,14 @@ def _run_groups(s: Session, f: Findings, ctx: RunContext) -> None:
 
 
 def _client_as(s: Session, ctx: RunContext, user: str):
+    """An SDK connection as a user without privileges; None if the target refuses it."""
     from milvus_conformance.clients.sdk import SdkClient
 
     s.counter.count += CONNECT_REQUESTS
-    return SdkClient(ctx.grpc_uri, f"{user}:{PASSWORD}", recorder=s.counter)
+    try:
+        return SdkClient(ctx.grpc_uri, f"{user}:{PASSWORD}", recorder=s.counter)
+    except HarnessError:
+        return None
 
 
 def _surfaces_missing(s: Session, f: Findings) -> None:

@@ -79,18 +79,22 @@ class Session:
         return head + "".join(secrets.choice(FILL_ALPHABET) for _ in range(fill))
 
     # ---- creates --------------------------------------------------------------------------------
-    def baseline(self) -> Attempt:
-        """A create valid under every profile: its answer is what success looks like here."""
+    def baseline(self) -> None:
+        """A create valid under every profile: over REST its answer is what success looks like here."""
         name = self.name()
         self.ledger.will_create(name)
-        reply = self.rest.create_user(name, PASSWORD)
+        if self.rest is not None:
+            reply = self.rest.create_user(name, PASSWORD)
+            answer = f"HTTP {reply.status} code {reply.code!r}"
+        else:
+            reply = self.sdk.create_user("utility", name, PASSWORD)
+            answer = "returned" if reply.exception is None else f"raised {reply.raised}"
         self.ledger.created(name)             # a success is only known after the listing below
         if name not in self.stored():
             raise HarnessError(f"a create valid under every profile ({name!r}) did not create the "
-                               f"user: HTTP {reply.status} code {reply.code!r}; nothing to discover")
-        self.ok = rest_shape(reply)
+                               f"user ({answer}): nothing to discover")
+        self.ok = rest_shape(reply) if self.rest is not None else None
         self.drop(name)
-        return Attempt(True, self.ok, reply)
 
     def rest_send(self, names: list, send: Callable[[], RestReply], keep: bool = False) -> Attempt:
         """Journal every name `send` may create, send, and own (then drop) them if it succeeded."""
