@@ -4,6 +4,7 @@ from __future__ import annotations
 from milvus_conformance.discover.findings import Findings
 from milvus_conformance.discover.outcome import describe
 from milvus_conformance.discover.probes_password import Limits, password_of
+from milvus_conformance.clients.sdk import STYLES
 from milvus_conformance.discover.session import PASSWORD, Session
 
 OUTCOME = "sdk.outcome."
@@ -20,24 +21,35 @@ def probe_sdk(s: Session, f: Findings, limits: Limits, non_admin_client) -> None
                      "permission_denied", "timeout", "unknown_alias"):
             f.unknown(OUTCOME + kind, f"a valid create through the SDK raised {describe(first.shape)}")
         return
-    _outcome(f, "duplicate", s.sdk_create(name, PASSWORD), "the same create twice")
+    _both(s, f, "duplicate", lambda: name, PASSWORD, "the same create again")
     s.drop(name)
-    _outcome(f, "invalid_value", s.sdk_create(s.name(first="1"), PASSWORD), "a user starting with 1")
+    _both(s, f, "invalid_value", lambda: s.name(first="1"), PASSWORD, "a user starting with 1")
     if f.value("password.over_max_kind") == "bcrypt_error":
         over = password_of(limits.high + 1)
-        _outcome(f, "bcrypt_error", s.sdk_create(s.name(), over), f"a password of {len(over)} bytes")
+        _both(s, f, "bcrypt_error", s.name, over, f"a password of {len(over)} bytes")
     else:
         f.unknown(OUTCOME + "bcrypt_error", "no separate hashing error: over the maximum is "
                                             f"{f.value('password.over_max_kind')}")
-    _outcome(f, "missing_field", s.sdk_create(s.name(), None), "password=None")
+    _both(s, f, "missing_field", s.name, None, "password=None")
     _outcome(f, "unknown_alias", s.sdk_create(s.name(), PASSWORD, using=NO_SUCH_ALIAS),
-             f"using={NO_SUCH_ALIAS!r}")
+             f"utility.create_user(using={NO_SUCH_ALIAS!r})")
     if non_admin_client is None:
         f.unknown(OUTCOME + "permission_denied", "no user without the privilege could connect")
     else:
-        _outcome(f, "permission_denied", s.sdk_create(s.name(), PASSWORD, client=non_admin_client),
-                 "a create by a user without privileges")
+        _both(s, f, "permission_denied", s.name, PASSWORD, "a create by a user without privileges",
+              client=non_admin_client)
     _timeout(s, f)
+
+
+def _both(s: Session, f: Findings, kind: str, make_name, password, what: str, client=None) -> None:
+    """Both documented styles (utility.create_user and MilvusClient.create_user): the profile has
+    one value for both, so a disagreement leaves the key null with both outcomes."""
+    seen = {style: s.sdk_create(make_name(), password, client=client, style=style) for style in STYLES}
+    if seen["utility"].shape == seen["client"].shape:
+        _outcome(f, kind, seen["utility"], f"{what} (utility and MilvusClient alike)")
+        return
+    f.unknown(OUTCOME + kind, f"{what}: utility -> {describe(seen['utility'].shape)}, MilvusClient -> "
+                              f"{describe(seen['client'].shape)}; one profile value cannot state both")
 
 
 def _timeout(s: Session, f: Findings) -> None:

@@ -112,9 +112,10 @@ class Session:
         return self.rest_send([name], lambda: self.rest.create_user(name, password, **request_kw),
                               keep)
 
-    def sdk_create(self, name, password, keep: bool = False, client=None, **kw) -> Attempt:
+    def sdk_create(self, name, password, keep: bool = False, client=None, style: str = "utility",
+                   **kw) -> Attempt:
         self.ledger.will_create(name)
-        reply = (client or self.sdk).create_user("utility", name, password, **kw)
+        reply = (client or self.sdk).create_user(style, name, password, **kw)
         shape = sdk_shape(reply)
         if shape is None:
             self._own([name], keep)
