@@ -79,6 +79,15 @@ def test_every_key_written_with_a_source(clean):
                      "rest.outcome.user_cap", "sdk.outcome.user_cap"}, nulls
 
 
+def test_no_secret_in_the_profile(clean, embedded_endpoints):
+    from milvus_conformance.discover.probes_password import PATTERN
+    from milvus_conformance.discover.session import PASSWORD
+
+    text = render("t", clean.items, clean.target, clean.when, "cost")
+    for secret in (PASSWORD, PATTERN, embedded_endpoints.token, embedded_endpoints.token.split(":")[1]):
+        assert secret not in text
+
+
 def test_request_budget(clean):
     assert clean.requests <= MAX_REQUESTS, f"{clean.requests} requests"
 
@@ -258,6 +267,8 @@ def test_profile_diff_command(tmp_path, capsys):
     (["--name", "bad/name"], "--name"),
     (["--name", "x", "--base-url", "http://127.0.0.1:9"], "token"),
     (["--name", "x", "--base-url", "nonsense", "--token", "a:b"], "malformed"),
+    (["--name", "x", "--base-url", "http://127.0.0.1:9", "--token", "a:b", "--max-users", "2"],
+     "--max-users"),
 ])
 def test_discover_bad_configuration_is_one_line_and_exit_4(argv, says, capsys, tmp_path):
     assert main(["discover", *argv, "--out", str(tmp_path / "x.yaml")]) == 4

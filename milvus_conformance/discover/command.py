@@ -18,6 +18,7 @@ HELP = "probe a target and write a profile of what it does (every value sourced)
 # Options of a run that mean nothing to a discovery (it writes the profile, creates users, no report)
 NOT_FOR_DISCOVERY = {"profile", "tier", "fuzz_examples", "fuzz_scenarios", "fuzz_seed", "reports_dir",
                      "read_only"}
+MIN_ALIVE = 3            # a user without privileges, plus the two of the case-sensitivity probe
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
@@ -76,6 +77,9 @@ def _configure(args):
     config = from_values(values)
     if config.read_only:
         raise ConfigError("discover creates (and drops) users: it cannot run read-only")
+    if config.max_users < MIN_ALIVE:
+        raise ConfigError(f"discover keeps up to {MIN_ALIVE} of its users alive at once: "
+                          f"--max-users must be at least {MIN_ALIVE}")
     out = Path(args.out) if args.out else REPO_ROOT / "profiles" / f"{args.name}.yaml"
     if out.exists() and not args.force:
         raise ConfigError(f"{out} exists: pass --force to overwrite it, or --out another file")
