@@ -64,27 +64,32 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
     RATE_LIMIT.configure(config.rate_limit)
     rest = RestClient(ctx.base_url, ctx.token, timeout=config.request_timeout, recorder=counter) \
         if ctx.base_url else None
-    sdk = SdkClient(ctx.grpc_uri, ctx.token, recorder=counter) if ctx.grpc_uri else None
-    counter.count += CONNECT_REQUESTS if sdk else 0
-    admin = CountingAdmin(admin_ops(ctx, rest=rest, sdk=sdk), counter)
-    journal = Journal(config.state_dir, ctx.run_id)
-    swept = sweep(config.state_dir, ctx.fingerprint, admin)       # what killed runs left behind
-    journal.open_run(ctx.fingerprint, config.embedded)
-    session = Session(rest, sdk, UserLedger(ctx.run_id, journal, admin, config.max_users), counter, admin)
-    findings = Findings()
+    sdk = None
     try:
-        report(f"discover: probing {ctx.base_url or ''} {ctx.grpc_uri or ''} as {name!r} "
-               f"(users prefixed {session.prefix})")
-        _run_groups(session, findings, ctx)
+        if ctx.grpc_uri:
+            sdk = SdkClient(ctx.grpc_uri, ctx.token, recorder=counter)
+            counter.count += CONNECT_REQUESTS
+        admin = CountingAdmin(admin_ops(ctx, rest=rest, sdk=sdk), counter)
+        swept = sweep(config.state_dir, ctx.fingerprint, admin)       # what killed runs left behind
+        journal = Journal(config.state_dir, ctx.run_id)
+        journal.open_run(ctx.fingerprint, config.embedded)
+        session = Session(rest, sdk, UserLedger(ctx.run_id, journal, admin, config.max_users),
+                          counter, admin)
+        findings = Findings()
+        try:
+            report(f"discover: probing {ctx.base_url or ''} {ctx.grpc_uri or ''} as {name!r} "
+                   f"(users prefixed {session.prefix})")
+            _run_groups(session, findings, ctx)
+        finally:
+            session.sweep_prefixed()
+            sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id)
     finally:
-        session.sweep_prefixed()
-        sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id)
         for client in (rest, sdk):
             if client is not None:
                 client.close()
     version = ctx.server_version or "(version unknown)"
-    return Discovery(_complete(findings), f"{name} {version}", when, counter.count, session.seconds, swept,
-                     session.prefix)
+    return Discovery(_complete(findings), f"{name} {version}", when, counter.count, session.seconds,
+                     swept, session.prefix)
 
 
 def _run_groups(s: Session, f: Findings, ctx: RunContext) -> None:
