@@ -16,6 +16,7 @@ from milvus_conformance.harness.ledger import PROTECTED, UserLedger
 
 FILL_ALPHABET = string.ascii_lowercase + string.digits
 PASSWORD = "Aa1!bcdefg"          # valid under every profile (10 characters, 4 classes)
+LIST_SETTLE_S = 2.0
 
 
 class RequestCounter:
@@ -90,7 +91,7 @@ class Session:
             reply = self.sdk.create_user("utility", name, PASSWORD)
             answer = "returned" if reply.exception is None else f"raised {reply.raised}"
         self.ledger.created(name)             # a success is only known after the listing below
-        if name not in self.stored():
+        if not self._listed(name):
             raise HarnessError(f"a create valid under every profile ({name!r}) did not create the "
                                f"user ({answer}): nothing to discover")
         self.ok = rest_shape(reply) if self.rest is not None else None
@@ -133,6 +134,15 @@ class Session:
                 self.ledger.created(name)
                 if not keep:
                     self.drop(name)
+
+    def _listed(self, name: str) -> bool:
+        """Polled briefly: a cluster's listing may lag a create."""
+        deadline = time.monotonic() + LIST_SETTLE_S
+        while name not in self.stored():
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.1)
+        return True
 
     # ---- state ----------------------------------------------------------------------------------
     def drop(self, name: str) -> None:
