@@ -84,7 +84,8 @@ def test_no_secret_in_the_profile(clean, embedded_endpoints):
     from milvus_conformance.discover.session import PASSWORD
 
     text = render("t", clean.items, clean.target, clean.when, "cost")
-    for secret in (PASSWORD, PATTERN, embedded_endpoints.token, embedded_endpoints.token.split(":")[1]):
+    # the admin's bare password ("Milvus") is a word of the vocabulary (MilvusException): the token
+    for secret in (PASSWORD, PATTERN, embedded_endpoints.token):
         assert secret not in text
 
 
