@@ -11,7 +11,8 @@
    and sum their latencies: wall time, requests, request time against the floor;
 3. the gate tier with -n 2 against serial;
 4. the schemathesis CLI against our pytest integration (tests/test_fuzz_rest.py), createUser only
-   (the one operation that is safe on a shared target), phases examples+coverage: cases per second.
+   (the one operation that is safe on a shared target), phases examples+coverage: cases per second;
+5. `discover` (the user cap only when the target is embedded): requests and seconds.
 See bench/README.md for how to read them.
 """
 from __future__ import annotations
@@ -158,6 +159,18 @@ def ours(ep, work: Path) -> dict:
             "requests": proxy.requests}
 
 
+def discovery(ep, fill: bool) -> dict:
+    """`milvus-conformance discover` against the target: requests and seconds (budget 400 and 30 s)."""
+    from milvus_conformance.discover.run import discover
+    from milvus_conformance.harness.config import from_values
+
+    config = from_values({"base_url": ep.base_url, "grpc_uri": ep.grpc_uri, "token": ep.token,
+                          "state_dir": str(WORK / "discover"), "fill_server": fill}, env={})
+    found = discover(config, "bench", report=lambda line: None)
+    return {"requests": found.requests, "seconds": found.seconds,
+            "observed": sum(i.observed for i in found.items), "keys": len(found.items)}
+
+
 def main() -> int:
     started = time.monotonic()
     given = os.environ.get("CONFORMANCE_BASE_URL") and os.environ.get("CONFORMANCE_GRPC_URI")
@@ -169,6 +182,7 @@ def main() -> int:
         serial = gate(ep, 1, embedded is not None, work / "serial")
         parallel = gate(ep, 2, embedded is not None, work / "n2")
         cli, mine = schemathesis_cli(ep, work), ours(ep, work / "fuzz")
+        found = discovery(ep, embedded is not None)
     finally:
         if embedded is not None:
             embedded.stop()
@@ -196,6 +210,8 @@ def main() -> int:
         print(f"4. {label} ({OPERATION}; examples+coverage): {r['cases']} cases, {r['requests']} requests, "
               f"{r['wall']:.1f} s wall ({r['cases'] / max(r['wall'], 1e-9):.1f} cases/s), "
               f"{r['run']:.1f} s generating+running ({r['cases'] / max(r['run'], 1e-9):.1f} cases/s)")
+    print(f"5. discover: {found['observed']} of {found['keys']} keys observed with {found['requests']} "
+          f"requests in {found['seconds']:.1f} s (budget: 400 requests, 30 s)")
     print(f"bench: {time.monotonic() - started:.0f} s in all")
     return 0
 

@@ -107,7 +107,9 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 # parser is built): the module defines HELP, add_arguments(parser) and run(args) -> int.
 PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve",
                                       "profile": "milvus_conformance.contract.profile_show",
-                                      "matrix-run": "milvus_conformance.matrix_run"}
+                                      "matrix-run": "milvus_conformance.matrix_run",
+                                      "discover": "milvus_conformance.discover.command",
+                                      "profile-diff": "milvus_conformance.reports.profile_diff_command"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:

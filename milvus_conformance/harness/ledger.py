@@ -73,6 +73,7 @@ class UserLedger:
         self.max_alive = max_alive
         self.owned: set[str] = set()
         self.stuck: set[str] = set()      # drop answered success, still listed: ours, still alive
+        self.unverified: set[str] = set()  # dropped, not yet checked by a listing
         self._rng = random.Random(secrets.randbits(64))
 
     # ---- names ----------------------------------------------------------------------------------
@@ -106,16 +107,31 @@ class UserLedger:
             self.stuck.discard(name)
             self.journal.write("created", name, exact)
 
-    def release(self, name: str) -> None:
-        """Drop a user this run created; refuses anything else."""
+    def release(self, name: str, verify: bool = True) -> None:
+        """Drop a user this run created; refuses anything else. The drop is checked by listing the
+        target; `verify=False` leaves that check to the next `verify_drops()` or `release_all()`
+        (one listing for many drops)."""
         if name in PROTECTED or name not in self.owned:
             raise HarnessError(f"refusing to drop {name!r}: not created by this run")
-        self._drop_verified([name])
+        if verify:
+            self._drop_verified([name])
+        else:
+            self.admin.drop_user(name)
+            self.owned.discard(name)
+            self.unverified.add(name)
+
+    def verify_drops(self) -> None:
+        names, self.unverified = sorted(self.unverified), set()
+        if names:
+            self._check_gone(names)
 
     def _drop_verified(self, names: list[str]) -> None:
         for name in names:
             self.admin.drop_user(name)
             self.owned.discard(name)
+        self._check_gone(names)
+
+    def _check_gone(self, names: list[str]) -> None:
         listed = set(self.admin.user_names())
         for name in names:
             if name in listed:
@@ -147,7 +163,8 @@ class UserLedger:
         """Drop every user still owned, and once more those an earlier drop did not remove."""
         left = sorted(self.owned)
         for name in left:
-            self.release(name)
+            self.release(name, verify=False)
+        self.verify_drops()
         if self.stuck:
             self._drop_verified(sorted(self.stuck))
         return left
