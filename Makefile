@@ -35,8 +35,10 @@ selftests: $(STAMP)
 suite-smoke: $(STAMP)
 	@$(PY) -m pytest tests -q -n 2 --reports-dir $(CURDIR)/.conformance/reports-check
 
+# TLS=one-way|mutual: the embedded target over TLS (a throw-away CA; prints the options to use)
+TLS    ?=
 serve: $(STAMP)
-	@$(PY) -m milvus_conformance.cli serve
+	@$(PY) -m milvus_conformance.cli serve $(if $(TLS),--tls $(TLS))
 
 bench: $(STAMP)
 	@$(PY) bench/bench.py

@@ -123,7 +123,7 @@ def sdk_as(run_context, record, user: str, password: str):
     from milvus_conformance.clients.sdk import SdkClient
 
     REDACTOR.add_credentials(user, password)
-    client = SdkClient(run_context.grpc_uri, f"{user}:{password}", recorder=record)
+    client = SdkClient(run_context.grpc_uri, f"{user}:{password}", recorder=record, tls=run_context.tls)
     try:
         yield client
     finally:

@@ -12,6 +12,7 @@ import grpc
 from pymilvus import MilvusClient, MilvusException, connections, utility
 
 from milvus_conformance.clients.throttle import RATE_LIMIT
+from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 
 DEFAULT_TIMEOUT = 15.0     # the suite's own deadline for a call whose case sets none
@@ -64,16 +65,21 @@ def _is_deadline(exc: BaseException) -> bool:
 
 class SdkClient:
     def __init__(self, uri: str, token: str | None, recorder=None, _alias: str | None = None,
-                 _client: MilvusClient | None = None):
+                 _client: MilvusClient | None = None, tls: TlsSettings | None = None):
         self.uri = uri
         self.token = token
         self.recorder = recorder
+        self.tls = tls or TlsSettings()
+        # pymilvus picks a secure channel for https:// itself; these add the CA, client certificate
+        # and server name (TlsSettings.pymilvus_kwargs)
+        self._tls_kwargs = self.tls.pymilvus_kwargs(uri)
         REDACTOR.add(token)
         if _alias is None:
             _alias = f"conformance-{secrets.token_hex(4)}"
             try:
-                connections.connect(alias=_alias, uri=uri, token=token or "", timeout=10)
-                _client = MilvusClient(uri=uri, token=token or "", timeout=10)
+                connections.connect(alias=_alias, uri=uri, token=token or "", timeout=10,
+                                    **self._tls_kwargs)
+                _client = MilvusClient(uri=uri, token=token or "", timeout=10, **self._tls_kwargs)
             except MilvusException as exc:
                 raise TargetUnreachable(
                     f"SDK target {uri} refused the suite's connection (code {exc.code}): "
@@ -82,7 +88,8 @@ class SdkClient:
         self.client = _client
 
     def with_recorder(self, recorder) -> "SdkClient":
-        return SdkClient(self.uri, self.token, recorder, _alias=self.alias, _client=self.client)
+        return SdkClient(self.uri, self.token, recorder, _alias=self.alias, _client=self.client,
+                         tls=self.tls)
 
     def close(self) -> None:
         connections.disconnect(self.alias)
@@ -147,7 +154,8 @@ class SdkClient:
         try:
             # dedicated: pymilvus otherwise reuses a cached connection per uri+token, so a dropped
             # user would still seem to connect
-            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True).close()
+            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True,
+                         **self._tls_kwargs).close()
             return True
         except MilvusException:
             self.user_names()   # raises if the target itself is gone
@@ -163,7 +171,7 @@ class SdkClient:
             response = {"raised": f"{type(exception).__module__}.{type(exception).__qualname__}",
                         "code": SdkReply(None, exception, None).code,
                         "message": REDACTOR.redact_text(str(exception))[:1000]}
-        return Exchange("sdk", request, response, reproduction=_snippet(api, shown_args))
+        return Exchange("sdk", request, response, reproduction=_snippet(api, shown_args, self._tls_kwargs))
 
 
 def _named_args(api: str, args: tuple, kwargs: dict) -> dict:
@@ -174,12 +182,13 @@ def _named_args(api: str, args: tuple, kwargs: dict) -> dict:
     return out
 
 
-def _snippet(api: str, shown_args: dict) -> str:
+def _snippet(api: str, shown_args: dict, tls_kwargs: dict) -> str:
     style, name = api.split(".", 1)
     arglist = ", ".join(f"{k}={v!r}" for k, v in shown_args.items())
+    connect = "uri=URI, token=TOKEN" + "".join(f", {k}={v!r}" for k, v in tls_kwargs.items())
     if style == "utility":
         return ("from pymilvus import connections, utility\n"
-                "connections.connect(uri=URI, token=TOKEN)\n"
+                f"connections.connect({connect})\n"
                 f"utility.{name}({arglist})")
     return ("from pymilvus import MilvusClient\n"
-            f"MilvusClient(uri=URI, token=TOKEN).{name}({arglist})")
+            f"MilvusClient({connect}).{name}({arglist})")

@@ -20,7 +20,6 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import requests
 
 from milvus_conformance.checks.verdict import Verdict
 from milvus_conformance.fuzz import checks, schema
@@ -44,9 +43,10 @@ class FuzzTarget:
         self.seed = schema.tier_seed(self.tier, run_context.run_id)
         REDACTOR.add(run_context.token)
         self.admin_header = f"Bearer {run_context.token}" if run_context.token else None
-        checks.configure(profile, self.admin_header, run_context.auth_enabled)
+        checks.configure(profile, self.admin_header, run_context.auth_enabled, run_context.tls)
         self.hygiene = Hygiene(ledger, WRITERS_LOCK)
-        self.session = requests.Session()
+        self.session = run_context.tls.requests_session()
+        self.tls_kwargs = run_context.tls.requests_kwargs()
         self._schemas: dict = {}
 
     def schema(self, phases: tuple[str, ...]):
@@ -64,7 +64,7 @@ class FuzzTarget:
         return {"Authorization": self.admin_header}
 
     def send(self, case):
-        return case.call(session=self.session, headers=self.auth(case))
+        return case.call(session=self.session, headers=self.auth(case), **self.tls_kwargs)
 
     # ---- one operation, some phases -------------------------------------------------------------
     def run_operation(self, operation_id: str, phases: tuple[str, ...], record) -> None:

@@ -19,6 +19,7 @@ import schemathesis
 
 from milvus_conformance.checks.expectations import Expectation, expect
 from milvus_conformance.checks.rest_checks import REST_CHECKS
+from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.contract.profiles import Profile
 from milvus_conformance.fuzz.hygiene import FACTS, Facts, predict_wire, timeout_outcome
 from milvus_conformance.fuzz.schema import declared, envelope_problems
@@ -40,14 +41,17 @@ class Settings:
     profile: Profile | None = None
     admin_digest: str = ""            # sha256 of the admin's Authorization header, never the token
     auth_enabled: bool = True
+    tls: TlsSettings = TlsSettings()  # the run's TLS settings for the checks' own requests
 
 
 SETTINGS = Settings()
 FAILED: list[dict] = []               # failing exchanges, drained into the case's record
 
 
-def configure(profile: Profile, admin_authorization: str | None, auth_enabled: bool) -> None:
+def configure(profile: Profile, admin_authorization: str | None, auth_enabled: bool,
+              tls: TlsSettings | None = None) -> None:
     SETTINGS.profile, SETTINGS.auth_enabled = profile, auth_enabled
+    SETTINGS.tls = tls or TlsSettings()
     SETTINGS.admin_digest = _digest(admin_authorization or "")
 
 
@@ -252,8 +256,10 @@ def list_users(request) -> list | None:
     """users/list with the credentials of `request` (use_after_drop runs for the admin's only)."""
     url = request.url.rsplit("/users/", 1)[0] + "/users/list"
     try:
-        answer = requests.post(url, json={}, headers={"Authorization": request.headers["Authorization"]},
-                               timeout=15)
+        with SETTINGS.tls.requests_session() as session:
+            answer = session.post(url, json={}, timeout=15,
+                                  headers={"Authorization": request.headers["Authorization"]},
+                                  **SETTINGS.tls.requests_kwargs())
         data = answer.json().get("data")
     except (requests.RequestException, ValueError, AttributeError):
         return None

@@ -8,8 +8,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from milvus_conformance import REPO_ROOT
+from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.errors import ConfigError
+from milvus_conformance.harness import tls_config
 
 # option name -> (environment variable, default, help)
 OPTIONS = {
@@ -29,6 +31,7 @@ OPTIONS = {
     "fuzz_examples": ("CONFORMANCE_FUZZ_EXAMPLES", None, "nightly: fuzzing cases per operation (400)"),
     "fuzz_scenarios": ("CONFORMANCE_FUZZ_SCENARIOS", None, "nightly: stateful scenarios (150)"),
     "fuzz_seed": ("CONFORMANCE_FUZZ_SEED", None, "nightly: the seed to replay (printed by every run)"),
+    **tls_config.OPTIONS,
 }
 FUZZ_OPTIONS = ("fuzz_examples", "fuzz_scenarios", "fuzz_seed")
 FLAGS = {
@@ -38,6 +41,7 @@ FLAGS = {
                     "(default: on for the embedded target only)"),
     "allow_auth_disabled": ("CONFORMANCE_ALLOW_AUTH_DISABLED",
                             "go on when the target has authorization disabled (auth cases skip)"),
+    **tls_config.FLAGS,
 }
 
 
@@ -58,6 +62,8 @@ class TargetConfig:
     read_only: bool = False
     fill_server: bool = False
     allow_auth_disabled: bool = False
+    tls: TlsSettings = field(default_factory=TlsSettings)     # for a given target
+    embedded_tls: str | None = None                           # one-way | mutual | None
     extra: dict = field(default_factory=dict)
 
     def public(self) -> dict:
@@ -89,6 +95,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     load_profile(profile)  # unknown profile -> ConfigError listing the available ones
     if get["tier"] not in ("gate", "nightly"):
         raise ConfigError(f"unknown tier {get['tier']!r}: gate or nightly")
+    tls, embedded_tls = tls_config.tls_from_values(get, flags, base_url, grpc_uri, embedded)
     return TargetConfig(
         base_url=base_url, token=token, grpc_uri=grpc_uri, profile=profile, embedded=embedded,
         state_dir=Path(get["state_dir"]), reports_dir=Path(get["reports_dir"]),
@@ -99,7 +106,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
         fuzz={name: _number(f"--{name.replace('_', '-')}", get[name], int, 0, 10**15)
               for name in FUZZ_OPTIONS if get[name] not in (None, "")},
         fill_server=flags["fill_server"] or embedded,
-        allow_auth_disabled=flags["allow_auth_disabled"],
+        allow_auth_disabled=flags["allow_auth_disabled"], tls=tls, embedded_tls=embedded_tls,
     )
 
 

@@ -47,7 +47,7 @@ def rest_admin(run_context):
 
     RATE_LIMIT.configure(run_context.config.rate_limit)
     client = RestClient(run_context.base_url, run_context.token,
-                        timeout=run_context.config.request_timeout)
+                        timeout=run_context.config.request_timeout, tls=run_context.tls)
     yield client
     client.close()
 
@@ -60,7 +60,7 @@ def sdk_admin(run_context):
 
     RATE_LIMIT.configure(run_context.config.rate_limit)
     sdk_module.DEFAULT_TIMEOUT = run_context.config.request_timeout
-    client = sdk_module.SdkClient(run_context.grpc_uri, run_context.token)
+    client = sdk_module.SdkClient(run_context.grpc_uri, run_context.token, tls=run_context.tls)
     yield client
     client.close()
 
