@@ -153,6 +153,9 @@ def _failures(exc, flaky: bool = False):
 def fuzz_target(run_context, profile, ledger, request):
     if not run_context.base_url:
         pytest.skip("no REST base URL given (--base-url): generated cases need the REST surface")
+    success = profile.get("rest.success_code")
+    if not success.covered:   # every envelope check rests on it
+        pytest.skip(f"the profile does not say what a REST success looks like: {success.cite()}")
     target = FuzzTarget(run_context, profile, ledger)
     yield target
     target.session.close()

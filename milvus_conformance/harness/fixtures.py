@@ -100,7 +100,8 @@ def ledger(run_context, request):
         admin = admin_ops(run_context, rest=request.getfixturevalue("rest_admin"))
     journal = Journal(run_context.config.state_dir, run_context.run_id, _process_name())
     share = max(2, run_context.config.max_users // _workers())
-    book = UserLedger(run_context.run_id, journal, admin, max_alive=share)
+    book = UserLedger(run_context.run_id, journal, admin, max_alive=share,
+                      protected=run_context.protected)
     yield book
     book.release_all()
 

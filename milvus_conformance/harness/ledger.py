@@ -5,8 +5,9 @@
 - Before a create, the name is written to the run's journal (write-ahead); after it, "created". A later
   run sweeps the journals of dead runs: prefixed names are dropped if they exist; exact names (a case
   that needs e.g. a 1-character name) only if the journal says this suite created them.
-- A user that is neither in this run's ledger nor in a dead run's journal is never touched, and root
-  never is.
+- A user that is neither in this run's ledger nor in a dead run's journal is never touched, and the
+  protected admins (the profile's `users.protected` plus the token's own user, harness/protected.py)
+  never are.
 """
 from __future__ import annotations
 
@@ -25,7 +26,6 @@ from typing import Protocol
 from milvus_conformance.errors import HarnessError
 
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
-PROTECTED = frozenset({"root"})
 
 
 class AdminOps(Protocol):
@@ -63,7 +63,9 @@ class Journal:
 
 
 class UserLedger:
-    def __init__(self, run_id: str, journal: Journal, admin: AdminOps, max_alive: int):
+    def __init__(self, run_id: str, journal: Journal, admin: AdminOps, max_alive: int, *,
+                 protected: frozenset[str]):
+        self.protected = protected
         self.prefix = run_prefix(run_id)
         self.journal = journal
         self.admin = admin
@@ -100,7 +102,7 @@ class UserLedger:
 
     def release(self, name: str) -> None:
         """Drop a user this run created; refuses anything else."""
-        if name in PROTECTED or name not in self.owned:
+        if name in self.protected or name not in self.owned:
             raise HarnessError(f"refusing to drop {name!r}: not created by this run")
         self.admin.drop_user(name)
         self.owned.discard(name)
@@ -151,7 +153,7 @@ class JournalState:
         """Names carrying the run's prefix (unique to it, even when a case put another character
         first) that it intended, and exact names it confirmed it created."""
         return {n for n, last in self.last.items()
-                if last != "dropped" and n not in PROTECTED
+                if last != "dropped"
                 and (last == "created" or (self.prefix in n and not self.exact[n]))}
 
     @property
@@ -183,7 +185,7 @@ def journal_leftovers(run_dir: Path) -> set[str]:
 
 
 def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None,
-          suspects: set[str] | None = None) -> list[str]:
+          suspects: set[str] | None = None, protected: frozenset[str] = frozenset()) -> list[str]:
     """Drop what dead runs against `target` left behind (and this run's, when `current_run` is given
     at its end). Returns the names dropped; adds to `suspects` the existing users a dead run may
     have created but never confirmed (they are left alone)."""
@@ -211,7 +213,7 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
             existing = set(admin.user_names()) if existing is None else existing
             if suspects is not None:
                 suspects.update(journal.unconfirmed_exact & existing)
-            for name in sorted(journal.leftovers & existing):
+            for name in sorted(journal.leftovers & existing - protected):
                 admin.drop_user(name)
                 dropped.append(name)
         shutil.rmtree(run_dir, ignore_errors=True)

@@ -131,7 +131,8 @@ def pytest_sessionstart(session):
         ctx.start(report=lambda line: _say(config, line))
         ctx.preflight()
         suspects: set[str] = set()
-        ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), suspects=suspects)
+        ctx.swept = sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), suspects=suspects,
+                          protected=ctx.protected)
         if ctx.swept:
             _say(config, f"swept {len(ctx.swept)} user(s) left by an interrupted run")
         if suspects:
@@ -171,7 +172,8 @@ def pytest_sessionfinish(session, exitstatus):
     ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
     try:
         if ctx.started:
-            sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), current_run=ctx.run_id)
+            sweep(ctx.config.state_dir, ctx.fingerprint, admin_ops(ctx), current_run=ctx.run_id,
+                  protected=ctx.protected)
     except HarnessError as exc:
         collector.harness_errors.append(f"clean-up: {exc}")
     finally:

@@ -28,6 +28,13 @@ class RunContext:
     _embedded: object = None
 
     @property
+    def protected(self) -> frozenset[str]:
+        """Never dropped, never swept (harness/protected.py)."""
+        from milvus_conformance.harness.protected import protected_users
+
+        return protected_users(self.config.profile, self.token)
+
+    @property
     def fingerprint(self) -> str:
         """Identifies the target for journals: leftovers are only swept on the same target."""
         return f"{self.base_url or ''}|{self.grpc_uri or ''}"
