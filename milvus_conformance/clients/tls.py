@@ -42,7 +42,8 @@ class TlsSettings:
 
     # ---- what the reports say (paths only) ------------------------------------------------------
     def describe(self) -> dict:
-        shown = {"verification": "disabled" if self.insecure else "enabled"}
+        shown = {"mode": "mutual" if self.mutual else "one-way",
+                 "verification": "disabled" if self.insecure else "enabled"}
         if self.ca_cert:
             shown["ca_cert"] = self.ca_cert
         if self.client_cert:

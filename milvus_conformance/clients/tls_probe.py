@@ -44,12 +44,17 @@ def check_https(url: str, tls: TlsSettings, grpc: bool) -> None:
         raw = socket.create_connection((host, port), timeout=TIMEOUT)
     except OSError:
         return
-    context = tls.ssl_context(alpn=("h2",) if grpc else ("http/1.1",))
     try:
-        with context.wrap_socket(raw, server_hostname=name, do_handshake_on_connect=False) as conn:
-            conn.settimeout(TIMEOUT)
-            conn.do_handshake()
-            _first_read(conn, host, grpc)
+        try:
+            _handshake_and_read(raw, tls, name, host, ask=not grpc)
+        except _ClosedAfterHandshake:
+            # An HTTP/1.1 server that refuses our certificate may close while our HEAD is unread:
+            # the kernel then resets the connection and the alert is lost. Listen without asking.
+            _handshake_and_read(socket.create_connection((host, port), timeout=TIMEOUT), tls, name,
+                                host, ask=False)
+    except _ClosedAfterHandshake:
+        raise TlsError(f"TLS: {where} closed the connection right after the TLS handshake: does it "
+                       "require a client certificate? (pass --client-cert and --client-key)") from None
     except ssl.SSLCertVerificationError as exc:
         raise TlsError(_verification_line(exc, where, name, host, port, tls)) from None
     except ssl.SSLError as exc:
@@ -64,18 +69,26 @@ def check_https(url: str, tls: TlsSettings, grpc: bool) -> None:
         raise TlsError(f"TLS: handshake with {where} failed: {exc.strerror or exc}") from None
 
 
-def _first_read(conn: ssl.SSLSocket, host: str, grpc: bool) -> None:
+class _ClosedAfterHandshake(Exception):
+    pass
+
+
+def _handshake_and_read(raw: socket.socket, tls: TlsSettings, name: str, host: str, ask: bool) -> None:
     """In TLS 1.3 the server judges the client's certificate after the client's handshake is done:
     a refusal arrives as an alert on the first read. gRPC servers speak first (HTTP/2 SETTINGS);
-    an HTTP/1.1 server is asked for nothing but a HEAD of / (no credentials, no body)."""
-    if not grpc:
-        conn.sendall(f"HEAD / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
-    try:
-        conn.recv(1)
-    except socket.timeout:
-        pass          # nothing said, nothing refused
-    except (ConnectionResetError, ssl.SSLEOFError):
-        pass          # closed after a completed handshake: not a certificate refusal
+    an HTTP/1.1 server is asked (`ask`) for nothing but a HEAD of / (no credentials, no body)."""
+    context = tls.ssl_context(alpn=("http/1.1",) if ask else ("h2", "http/1.1"))
+    with context.wrap_socket(raw, server_hostname=name, do_handshake_on_connect=False) as conn:
+        conn.settimeout(TIMEOUT)
+        conn.do_handshake()
+        try:
+            if ask:
+                conn.sendall(f"HEAD / HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+            conn.recv(1)
+        except socket.timeout:
+            return     # nothing said, nothing refused
+        except (ConnectionResetError, BrokenPipeError, ssl.SSLEOFError):
+            raise _ClosedAfterHandshake() from None
 
 
 def _verification_line(exc: ssl.SSLCertVerificationError, where: str, name: str, host: str,
@@ -83,7 +96,7 @@ def _verification_line(exc: ssl.SSLCertVerificationError, where: str, name: str,
     code = exc.verify_code
     if code in NAME_MISMATCH:
         names = peer_names(host, port, tls)
-        carries = f" (it names {', '.join(names)})" if names else ""
+        carries = f": it names {', '.join(names)}" if names else ""
         return (f"TLS: the certificate of {where} is not valid for {name!r}{carries} "
                 "(pass --tls-server-name with a name it carries)")
     if code in (CERT_EXPIRED, CERT_NOT_YET_VALID):

@@ -145,7 +145,7 @@ def pytest_sessionstart(session):
     collector = config.stash[COLLECTOR]
     collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
                               profile=ctx.config.profile, embedded=ctx.config.embedded,
-                              server_version=ctx.server_version)
+                              server_version=ctx.server_version, tls=ctx.tls_record())
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -214,6 +214,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     tr.write_sep("=", "conformance summary")
     tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
                   f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
+    if run.target.tls_note:
+        tr.write_line(f"tls: {run.target.tls_note}")
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     for case in run.cases:   # schemathesis cases say how many requests they generated
         if " generated cases " in case.message and case.status is not Status.SKIP:

@@ -34,6 +34,12 @@ class RunContext:
 
         return protected_users(self.config.profile, self.token)
 
+    def tls_record(self) -> dict:
+        """What the reports say about TLS (paths only), empty when no endpoint is https://."""
+        if not any((u or "").startswith("https://") for u in (self.base_url, self.grpc_uri)):
+            return {}
+        return self.tls.describe()
+
     @property
     def fingerprint(self) -> str:
         """Identifies the target for journals: leftovers are only swept on the same target."""

@@ -58,7 +58,8 @@ def _header(run: RunResult) -> str:
     meta = [
         ("Target (REST)", t.base_url), ("Target (gRPC)", t.grpc_uri), ("Profile", t.profile),
         ("Server version", t.server_version or "unknown"),
-        ("Embedded server", "yes" if t.embedded else "no"), ("Tool version", run.tool_version),
+        ("Embedded server", "yes" if t.embedded else "no"), ("TLS", t.tls_note or "none"),
+        ("Tool version", run.tool_version),
         ("Spec version", run.spec_version), ("Run ID", run.run_id),
         ("Started (UTC)", run.started_at), ("Finished (UTC)", run.finished_at),
     ]

@@ -68,6 +68,8 @@ def render_parity_md(run: RunResult) -> str:
     split = [r for r in rows if r.disagreement]
     lines = ["# REST / SDK parity", "",
              f"{len(rows)} scenarios ran on both surfaces; {len(split)} disagree.", ""]
+    if run.target.tls_note:
+        lines += [f"Connection: {run.target.tls_note}.", ""]
     if split:
         lines += ["| scenario | disagreement |", "|---|---|"]
         lines += [f"| `{r.scenario}` | {r.disagreement} |" for r in split]
