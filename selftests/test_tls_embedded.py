@@ -82,7 +82,7 @@ def test_gate_smoke_passes_over_tls_on_both_surfaces(scenarios, name):
     assert results["target"]["tls"]["mode"] == name.split("/")[1]
     assert results["target"]["tls"]["verification"] == "enabled"
     passed = {c["surface"] for c in results["cases"] if c["status"] == "pass"}
-    assert {"rest", "sdk-utility", "sdk-client"} <= passed, passed
+    assert {"rest", "sdk"} <= passed, passed
     generated = [c for c in results["cases"] if c["name"].startswith("test_generated")]
     assert generated and all(c["status"] == "pass" for c in generated), generated
 
