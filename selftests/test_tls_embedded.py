@@ -42,16 +42,11 @@ def scenarios(tmp_path_factory) -> dict:
     return json.loads(out.read_text())
 
 
-def _baseline(scenarios) -> float:
-    """Start-up of the suite under the same load (a run that stops at a bad profile)."""
-    run = scenarios["runs"]["baseline"]
-    assert run["rc"] == ExitStatus.CONFIGURATION, run["lines"][-5:]
-    return run["seconds"]
-
-
 @pytest.mark.parametrize("surface", ["rest", "grpc"])
 @pytest.mark.parametrize("mode", sorted(FAILURES))
 def test_failure_is_one_line_within_the_time_bound(scenarios, mode, surface):
+    """The time bound is on what the tool waits (start and preflight, in-process): the wall time of
+    a whole pytest process on a shared machine is mostly interpreter start-up and imports."""
     cause, fix = FAILURES[mode]
     found = scenarios["preflight"][f"{mode}/{surface}"]
     assert found["status"] == ExitStatus.INFRASTRUCTURE, found
@@ -69,7 +64,6 @@ def test_failure_as_the_whole_suite_exits_3_with_that_line(scenarios, name):
     assert run["lines"] and all("conformance: TLS: " in line and cause in line and fix in line
                                 for line in run["lines"]), run["lines"]
     assert len({line[line.index("conformance: "):].rstrip(" !") for line in run["lines"]}) == 1
-    assert run["seconds"] - _baseline(scenarios) < TIME_BOUND_S, (run["seconds"], _baseline(scenarios))
 
 
 @pytest.mark.parametrize("name", ["smoke/mutual", "smoke/one-way"])
@@ -81,10 +75,20 @@ def test_gate_smoke_passes_over_tls_on_both_surfaces(scenarios, name):
     assert results["target"]["grpc_uri"].startswith("https://")
     assert results["target"]["tls"]["mode"] == name.split("/")[1]
     assert results["target"]["tls"]["verification"] == "enabled"
+    if name == "smoke/mutual":
+        assert results["target"]["tls"]["server_name"] == "localhost" and "127.0.0.2" in results["target"]["base_url"]
     passed = {c["surface"] for c in results["cases"] if c["status"] == "pass"}
     assert {"rest", "sdk"} <= passed, passed
     generated = [c for c in results["cases"] if c["name"].startswith("test_generated")]
     assert generated and all(c["status"] == "pass" for c in generated), generated
+
+
+@pytest.mark.parametrize("surface", ["rest", "grpc"])
+def test_an_address_the_certificate_does_not_name_is_refused(scenarios, surface):
+    """127.0.0.2 is in no certificate: so the mutual smoke, which reaches the target there with
+    --tls-server-name localhost, shows that every client library verifies the given name."""
+    found = scenarios["preflight"][f"other-address/{surface}"]
+    assert found["status"] == ExitStatus.INFRASTRUCTURE and "is not valid for '127.0.0.2'" in found["error"]
 
 
 def test_insecure_tls_reaches_the_rest_target_without_a_ca(scenarios):
