@@ -177,3 +177,13 @@ def test_protected_admins_come_from_the_profile_and_the_token():
     assert protected_users("zilliz-cloud", "an-api-key") == {"db_admin"}
     # a profile that does not say guards every name any profile protects
     assert protected_users("documented", None) >= {"root", "db_admin"}
+
+
+def test_zilliz_cloud_asserts_only_what_is_sourced():
+    """CF section 7: at most 100 users and the db_admin admin; everything else is null (skips)."""
+    from milvus_conformance.contract.profiles import load_profile
+
+    zilliz = load_profile("zilliz-cloud")
+    valued = {k: zilliz[k] for k in zilliz.keys() if zilliz[k] is not None}
+    assert valued == {"users.max_count": 100, "users.protected": ["db_admin"]}
+    assert all("CF section 7" in zilliz.get(k).source for k in zilliz.keys())
