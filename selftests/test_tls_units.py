@@ -187,3 +187,37 @@ def test_zilliz_cloud_asserts_only_what_is_sourced():
     valued = {k: zilliz[k] for k in zilliz.keys() if zilliz[k] is not None}
     assert valued == {"users.max_count": 100, "users.protected": ["db_admin"]}
     assert all("CF section 7" in zilliz.get(k).source for k in zilliz.keys())
+
+
+# ---- the probe's wording of alerts a real server here does not send ---------------------------------
+def _ssl_error(reason: str, cls=None):
+    import ssl
+
+    exc = (cls or ssl.SSLError)(1, reason)
+    exc.reason = reason
+    return exc
+
+
+@pytest.mark.parametrize("reason, mutual, says", [
+    ("TLSV13_ALERT_CERTIFICATE_REQUIRED", False, "requires a client certificate"),
+    ("SSLV3_ALERT_BAD_CERTIFICATE", True, "refused the client certificate"),
+    ("SSLV3_ALERT_HANDSHAKE_FAILURE", False, "may require a client certificate (--client-cert"),
+    ("WRONG_VERSION_NUMBER", False, "does not serve TLS"),
+    ("SOMETHING_ELSE", False, "handshake with h:1 failed (something_else)"),
+])
+def test_alert_lines(reason, mutual, says):
+    from milvus_conformance.clients.tls_probe import _alert_line
+
+    tls = TlsSettings(client_cert="c.pem", client_key="c.key") if mutual else TlsSettings()
+    line = _alert_line(_ssl_error(reason), "h:1", tls)
+    assert line.startswith("TLS: ") and says in line and "\n" not in line
+
+
+def test_expired_certificate_line():
+    import ssl
+
+    from milvus_conformance.clients.tls_probe import _verification_line
+
+    exc = ssl.SSLCertVerificationError(1, "certificate has expired")
+    exc.verify_code, exc.verify_message = 10, "certificate has expired"
+    assert "outside its validity period" in _verification_line(exc, "h:1", "h", "h", 1, TlsSettings())

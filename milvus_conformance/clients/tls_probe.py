@@ -20,7 +20,10 @@ CERT_EXPIRED, CERT_NOT_YET_VALID = 10, 9
 NAME_MISMATCH = {62, 64}           # HOSTNAME_MISMATCH, IP_ADDRESS_MISMATCH
 # TLS alerts a server sends about the client's certificate (missing, unknown CA, refused)
 CLIENT_CERT_ALERTS = ("CERTIFICATE_REQUIRED", "BAD_CERTIFICATE", "UNKNOWN_CA", "CERTIFICATE_UNKNOWN",
-                      "HANDSHAKE_FAILURE", "ACCESS_DENIED", "UNSUPPORTED_CERTIFICATE")
+                      "ACCESS_DENIED", "UNSUPPORTED_CERTIFICATE")
+# TLS 1.2 servers say handshake_failure both for a missing client certificate and for no common
+# version or cipher: both are named
+AMBIGUOUS_ALERT = "ALERT_HANDSHAKE_FAILURE"
 NOT_TLS_REASONS = ("WRONG_VERSION_NUMBER", "UNEXPECTED_EOF_WHILE_READING", "RECORD_LAYER_FAILURE",
                    "PACKET_LENGTH_TOO_LONG", "HTTP_REQUEST")
 
@@ -107,6 +110,11 @@ def _verification_line(exc: ssl.SSLCertVerificationError, where: str, name: str,
 
 def _alert_line(exc: ssl.SSLError, where: str, tls: TlsSettings) -> str:
     reason = exc.reason or ""
+    if AMBIGUOUS_ALERT in reason:
+        hint = ("a client certificate issued by a CA it trusts" if tls.mutual
+                else "a client certificate (--client-cert and --client-key)")
+        return (f"TLS: {where} refused the handshake ({reason.lower()}): it may require {hint}, or a "
+                "TLS version or cipher this client does not offer")
     if any(alert in reason for alert in CLIENT_CERT_ALERTS) and "ALERT" in reason:
         if not tls.mutual:
             return (f"TLS: {where} requires a client certificate (mutual TLS): pass --client-cert "
