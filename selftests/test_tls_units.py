@@ -116,6 +116,9 @@ BAD = {
                      "cannot read it"),
     "not-pem": ({"base_url": "https://h:1", "token": "u:p", "ca_cert": str(REPO_ROOT / "README.md")},
                 "not a PEM file"),
+    "key-of-another-cert": ({"base_url": "https://h:1", "token": "u:p", "client_cert": "CERT",
+                             "client_key": "CAKEY"}, "OpenSSL cannot load it (key_values_mismatch)"),
+    "key-as-ca": ({"base_url": "https://h:1", "token": "u:p", "ca_cert": "KEY"}, "--ca-cert: OpenSSL cannot load it"),
     "insecure-grpc": ({"grpc_uri": "https://h:2", "token": "u:p", "insecure_tls": True},
                       "cannot skip certificate verification"),
     "tls-without-https": ({"base_url": "http://h:1", "token": "u:p", "ca_cert": "CA"},
@@ -126,8 +129,8 @@ BAD = {
 @pytest.mark.parametrize("case", sorted(BAD))
 def test_bad_tls_options_are_one_line_config_errors(case, certs):
     values, text = BAD[case]
-    values = {k: (str(certs.ca_cert) if v == "CA" else str(certs.client_cert) if v == "CERT" else v)
-              for k, v in values.items()}
+    files = {"CA": certs.ca_cert, "CERT": certs.client_cert, "KEY": certs.client_key, "CAKEY": certs.server_key}
+    values = {k: str(files.get(v, v)) if isinstance(v, str) else v for k, v in values.items()}
     with pytest.raises(ConfigError) as info:
         _config(**values)
     assert text in str(info.value) and "\n" not in str(info.value)

@@ -1,6 +1,7 @@
 """The TLS options of a run, validated before any request is sent (bad input: one line, exit 4)."""
 from __future__ import annotations
 
+import ssl
 from pathlib import Path
 
 from milvus_conformance.clients.tls import TlsSettings
@@ -38,6 +39,20 @@ def _pem_file(option: str, path: str | None) -> str | None:
     return str(file.resolve())
 
 
+def _loadable(tls: TlsSettings) -> None:
+    """The files are what they claim to be: a CA bundle, and a certificate with its own key."""
+    steps = [("--ca-cert", lambda: ssl.create_default_context(cafile=tls.ca_cert))] if tls.ca_cert else []
+    if tls.mutual:
+        steps.append(("--client-cert/--client-key",
+                      lambda: ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT).load_cert_chain(tls.client_cert,
+                                                                                      tls.client_key)))
+    for option, load in steps:
+        try:
+            load()
+        except ssl.SSLError as exc:
+            raise ConfigError(f"{option}: OpenSSL cannot load it ({(exc.reason or str(exc)).lower()})") from None
+
+
 def tls_from_values(get: dict, flags: dict, base_url: str | None, grpc_uri: str | None,
                     embedded: bool) -> tuple[TlsSettings, str | None]:
     """(the TLS settings for a given target, the embedded target's TLS mode or None)."""
@@ -66,6 +81,7 @@ def tls_from_values(get: dict, flags: dict, base_url: str | None, grpc_uri: str 
                       client_cert=_pem_file("--client-cert", cert),
                       client_key=_pem_file("--client-key", key),
                       server_name=get.get("tls_server_name") or None, insecure=insecure)
+    _loadable(tls)
     if (tls.ca_cert or tls.mutual or tls.server_name or insecure) and not any(
             (u or "").startswith("https://") for u in (base_url, grpc_uri)):
         raise ConfigError("TLS options are given but neither --base-url nor --grpc-uri is https://")
