@@ -34,8 +34,9 @@ PEM_MARKERS = ("-----BEGIN", "PRIVATE KEY-----", "CERTIFICATE-----")
 def scenarios(tmp_path_factory) -> dict:
     if shutil.which("unshare") is None:
         pytest.fail("the TLS scenarios need `unshare -n` (util-linux) for a network namespace of their own")
-    out = tmp_path_factory.mktemp("tls") / "scenarios.json"
-    command = f"ip link set lo up && exec {sys.executable} {HERE / 'tls_scenarios.py'} {out}"
+    work = tmp_path_factory.mktemp("tls")
+    out = work / "scenarios.json"
+    command = f"ip link set lo up && exec {sys.executable} {HERE / 'tls_scenarios.py'} {out} {work}"
     done = subprocess.run(["unshare", "-n", "sh", "-c", command], capture_output=True, text=True,
                           timeout=900)
     assert done.returncode == 0 and out.exists(), done.stdout[-3000:] + done.stderr[-3000:]

@@ -3,7 +3,7 @@ network namespace of their own (one Milvus per namespace: the selftests' shared 
 running in the parent one). Writes one JSON document: each scenario's exit status, output lines and
 seconds, so the tests can assert on them one by one.
 
-    python selftests/tls_scenarios.py OUT.json
+    python selftests/tls_scenarios.py OUT.json [WORK_DIR]
 """
 from __future__ import annotations
 
@@ -109,12 +109,8 @@ def plain_clients_fail(rest_url: str, grpc_uri: str) -> dict:
     return {"http_status": http.status_code, "http_body": http.text[:200], "grpc": grpc_result}
 
 
-def tls_server_key(target: EmbeddedTarget) -> str:
-    return str(target.tls.certs.server_key)
-
-
-def main(out: Path) -> None:
-    work = Path(tempfile.mkdtemp(prefix="tls-scenarios-"))
+def main(out: Path, work: Path) -> None:
+    """`work`: runs' reports and state (the caller's temporary directory, removed by it)."""
     foreign = write_cert_set(work / "foreign", prefix="foreign-")
     result: dict = {}
     target = EmbeddedTarget(work / "state-target", "mutual")
@@ -124,7 +120,7 @@ def main(out: Path) -> None:
         plain_rest = "https://127.0.0.1:9091"          # Milvus's own plain HTTP (metrics) server
         plain_grpc = f"https://127.0.0.1:{plain_grpc_port(target.server.info.data_dir)}"
         mutual = {"ca_cert": tls.ca_cert, "client_cert": tls.client_cert, "client_key": tls.client_key}
-        failures = {   # name -> (option values for one surface, with {url} for the surface's URL)
+        failures = {   # failure mode -> the TLS option values that provoke it (URLs below)
             "untrusted": {},
             "name-mismatch": {**mutual, "tls_server_name": "wrong.example"},
             "client-cert-missing": {"ca_cert": tls.ca_cert},
@@ -169,7 +165,7 @@ def main(out: Path) -> None:
         result["plain_clients"] = plain_clients_fail(rest, grpc_uri)
         # throw-away keys: one base64 line of each, to look for in the reports
         result["secrets"] = {"token": TOKEN, "key_lines": [
-            Path(path).read_text().splitlines()[1] for path in (tls.client_key, tls_server_key(target))]}
+            Path(path).read_text().splitlines()[1] for path in (tls.client_key, target.tls.certs.server_key)]}
     finally:
         target.stop()
     result["runs"]["smoke/one-way"] = suite("--embedded-tls", "one-way", "-k", SMOKE, work=work,
@@ -178,4 +174,4 @@ def main(out: Path) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]))
+    main(Path(sys.argv[1]), Path(sys.argv[2]) if len(sys.argv) > 2 else Path(tempfile.mkdtemp()))
