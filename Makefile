@@ -44,8 +44,10 @@ suite-smoke: $(STAMP)
 release-smoke: $(STAMP)
 	@$(PY) -m pytest selftests/releases -q
 
+# TLS=one-way|mutual: the embedded target over TLS (a throw-away CA; prints the options to use)
+TLS    ?=
 serve: $(STAMP)
-	@$(PY) -m milvus_conformance.cli serve $(RELEASE_FLAG)
+	@$(PY) -m milvus_conformance.cli serve $(RELEASE_FLAG) $(if $(TLS),--tls $(TLS))
 
 # The gate tier against each release in turn; reports/matrix/: <version>/results.json, matrix.md,
 # matrix.html, compare-A-to-B.md. ARGS go to each run's pytest.

@@ -33,6 +33,10 @@ class TargetUnreachable(HarnessError):
     pass
 
 
+class TlsError(HarnessError):
+    """The TLS handshake with the target failed: names the cause and the option that fixes it."""
+
+
 class EmbeddedStartError(HarnessError):
     pass
 

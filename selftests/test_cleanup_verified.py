@@ -40,7 +40,7 @@ class Admin:
 
 
 def ledger_of(tmp_path, admin, run_id="run001", max_alive=3):
-    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive)
+    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive, protected=frozenset({"root"}))
 
 
 def create(ledger, admin, name):
@@ -154,8 +154,8 @@ def test_start_of_run_drops_earlier_leftovers_again_and_shrinks_the_budget(tmp_p
     dead_run(tmp_path, "dead09", [p + "a", p + "b", p + "c"], target=ctx.fingerprint)
     said = []
     warnings = start_of_run(ctx, admin, 1, said.append)
-    assert said[0] == (f"found 3 user(s) left by earlier runs against this target; removed 1; 2 still on "
-                       f"the target after drop answered success")
+    assert said[0] == ("found 3 user(s) left by earlier runs against this target; removed 1; 2 still on "
+                       "the target after drop answered success")
     assert "at most 18 users alive at once (not 20)" in said[1] and ctx.config.max_users == 18
     assert warnings == ["2 users left by earlier runs are still on the target after drop answered "
                         "success; they stay in their journals and count against --max-users"]

@@ -62,8 +62,9 @@ def clean(embedded_endpoints, tmp_path_factory):
 # ---- against the real embedded target ----------------------------------------------------------
 def test_discovered_profile_equals_embedded_profile(clean):
     embedded = load_profile("embedded")
+    # sdk.outcome.timeout is a race (CF section 5; test_sdk_specifics samples it): not compared
     both = [i for i in clean.items if i.value is not None and i.key in embedded.keys()
-            and embedded[i.key] is not None]
+            and embedded[i.key] is not None and i.key != "sdk.outcome.timeout"]
     mismatches = [f"{i.key}: discovered {i.value!r} ({i.how}) | embedded.yaml {embedded[i.key]!r} "
                   f"({embedded.get(i.key).source})" for i in both if i.value != embedded[i.key]]
     assert not mismatches, "discover and profiles/embedded.yaml disagree:\n" + "\n".join(mismatches)
@@ -76,7 +77,7 @@ def test_every_key_written_with_a_source(clean):
     assert all(i.how for i in clean.items)
     nulls = {i.key for i in clean.items if i.value is None}
     assert nulls <= {"rest.outcome.drop_root", "sdk.outcome.drop_root", "users.max_count",
-                     "rest.request_timeout.shared",
+                     "rest.request_timeout.shared", "users.protected",
                      "rest.outcome.user_cap", "sdk.outcome.user_cap"}, nulls
 
 

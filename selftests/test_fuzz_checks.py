@@ -235,9 +235,9 @@ def test_success_without_the_user_listed_fails():
 
 
 def test_use_after_drop(monkeypatch):
-    monkeypatch.setattr(checks, "list_users", lambda request: ["root", "fuzzA"])
+    monkeypatch.setattr(checks, "list_users", lambda request, tls: ["root", "fuzzA"])
     only(problems(*exchange("dropUser", {"userName": "fuzzA"}, OK)), "USER-DROP-SEMANTICS")
-    monkeypatch.setattr(checks, "list_users", lambda request: ["root"])
+    monkeypatch.setattr(checks, "list_users", lambda request, tls: ["root"])
     assert problems(*exchange("dropUser", {"userName": "fuzzA"}, OK)) == []
 
 

@@ -22,7 +22,7 @@ class FakeAdmin:
 
 
 def make(tmp_path, admin, run_id="abc123", max_alive=5):
-    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive)
+    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive, protected=frozenset({"root"}))
 
 
 def test_names_carry_the_run_prefix_and_exact_lengths(tmp_path):

@@ -14,6 +14,8 @@ from tests.tables.near_misses import ACCEPTED_PASSWORD_ROWS, near_misses
 
 OTHER_UNIT = {"bytes": "characters", "characters": "bytes"}
 PROFILES = available_profiles()
+LIMIT_KEYS = ("user_name.max_length", "password.min_length", "password.max_length",
+              "password.validation_max")
 
 
 class _Names:
@@ -49,6 +51,8 @@ def _trios(rows, profile):
 def test_each_row_is_exactly_its_length_in_its_unit(name):
     profile = load_profile(name)
     built = _built(PASSWORD_LIMIT_ROWS + NAME_LIMIT_ROWS, profile)
+    if all(profile[key] is None for key in LIMIT_KEYS):
+        pytest.skip(f"{name} knows no length limit (e.g. zilliz-cloud: all UNCONFIRMED)")
     assert built, f"{name}: no limit row is covered"
     for row, text in built:
         key, pad = row.data.key, row.data.pad
@@ -90,6 +94,9 @@ def test_every_near_miss_differs_and_every_password_is_accepted(name):
     profile = load_profile(name)
     unit = profile["password.length_unit"]
     built = _built(ACCEPTED_PASSWORD_ROWS, profile)
+    if any(profile[key] is None for key in ("password.length_unit", "password.min_length",
+                                            "password.max_length")):
+        pytest.skip(f"{name} does not state the password's length limits")
     assert len(built) == len(ACCEPTED_PASSWORD_ROWS), f"{name}: an accepted-password row is not covered"
     for row, password in built:
         assert predict_create(profile, "abc", password, "rest").kind == "ok", (name, row.name)

@@ -6,7 +6,8 @@ from milvus_conformance.contract.rules import character_classes, deviation_citat
 from milvus_conformance.contract.versions import parse_version
 from milvus_conformance.errors import ConfigError
 
-EXPECTED_PROFILES = {"documented", "milvus-2.4", "milvus-2.5", "milvus-2.6", "milvus-3.0-dev", "embedded"}
+EXPECTED_PROFILES = {"documented", "milvus-2.4", "milvus-2.5", "milvus-2.6", "milvus-3.0-dev", "embedded",
+                     "zilliz-cloud"}
 
 
 def test_every_expected_profile_exists():

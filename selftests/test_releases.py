@@ -9,7 +9,7 @@ import pytest
 
 from milvus_conformance.errors import ConfigError, EmbeddedStartError, ExitStatus
 from milvus_conformance.harness.config import from_values
-from milvus_conformance.matrix_run import ReleaseRun, overall_status, parse_versions, _pytest_command
+from milvus_conformance.matrix_run import ReleaseRun, _pytest_command, overall_status, parse_versions
 from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.releases import Release
 

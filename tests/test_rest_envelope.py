@@ -5,12 +5,12 @@ import pytest
 
 from milvus_conformance.checks.envelopes import judge_schema
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
+from milvus_conformance.harness.protected import KEY as PROTECTED_KEY
 from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, rest_authenticates
 
 pytestmark = pytest.mark.surface("rest")
-ROOT = "root"   # the one user a drop must refuse (CF section 4); never dropped by this suite
 
 
 def _exactly_documented(reply):
@@ -96,20 +96,28 @@ def test_drop_unknown_user_succeeds(runner, users, rest, record):
 
 @pytest.mark.operation("users/drop")
 @pytest.mark.requirement("USER-DROP-ENVELOPE")
-def test_drop_root_is_refused(runner, rest, record):
-    """Runs only where the profile covers the drop_root outcome (a refusal). If the target answers
-    success, root may be gone: that is a failure and nothing else can be done about it."""
+def test_drop_root_is_refused(runner, rest, record, profile):
+    """The protected admin of the profile (users.protected: root for Milvus, db_admin for Zilliz
+    Cloud) cannot be dropped. Runs only where the profile names it and covers the drop_root outcome
+    (a refusal). If the target answers success, the admin may be gone: that is a failure and
+    nothing else can be done about it."""
+    protected = profile.get(PROTECTED_KEY)
+    if not protected.covered:
+        pytest.skip(f"the profile does not name the protected admin: {protected.cite()}")
     active, docs = runner.expectations(Channel.REST, "drop_root", "drop_root")
-    if ROOT not in rest.user_names():
-        pytest.skip(f"the target has no {ROOT!r} user")
-    reply = rest.drop_user(ROOT)
+    listed = rest.user_names()
+    admin = next((name for name in protected.value if name in listed), None)
+    if admin is None:
+        pytest.skip(f"none of the profile's protected admins {protected.value} is listed on the target")
+    reply = rest.drop_user(admin)
     verdict = judge(reply, active, docs)
     try:
-        still = ROOT in rest.user_names()
-    except Exception as exc:   # the suite's own token may have been root's
+        still = admin in rest.user_names()
+    except Exception as exc:   # the suite's own token may have been the admin's
         still, verdict = False, combine(verdict, failed(f"listing users failed after the drop: {exc}"))
     if not still:
-        verdict = combine(verdict, failed(f"{ROOT!r} is no longer listed: the target dropped root"))
+        verdict = combine(verdict, failed(f"{admin!r} is no longer listed: the target dropped its "
+                                          f"protected admin ({protected.cite()})"))
     conclude(record, verdict, active, reply)
 
 

@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
-from milvus_conformance.clients.rest import USERS, RestClient
+from milvus_conformance.clients.rest import USERS, RestClient, http_client
 from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import CHANNELS, Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates
@@ -36,18 +36,19 @@ def _client_for(runner, run_context, record, channel, connections):
     if channel is not Channel.REST:
         yield runner.client(channel)
         return
-    http = httpx.Client(base_url=run_context.base_url, timeout=run_context.config.request_timeout,
-                        limits=httpx.Limits(max_connections=connections,
+    http = http_client(run_context.base_url, run_context.config.request_timeout, run_context.tls,
+                       limits=httpx.Limits(max_connections=connections,
                                             max_keepalive_connections=connections))
     try:
         with ExitStack() as held:   # all open at once (bodies unread), then read: all kept alive
             opened = [held.enter_context(http.stream(
                 "POST", f"{USERS}/list", content=b"{}",
-                headers={"Authorization": f"Bearer {run_context.token}"})) for _ in range(connections)]
+                headers={"Authorization": f"Bearer {run_context.token}"},
+                extensions=run_context.tls.httpx_extensions())) for _ in range(connections)]
             for response in opened:
                 response.read()
         yield RestClient(run_context.base_url, run_context.token, recorder=record, http=http,
-                         throttle=runner.client(channel).throttle)
+                         throttle=runner.client(channel).throttle, tls=run_context.tls)
     finally:
         http.close()
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import shlex
+import ssl
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -10,7 +11,8 @@ from typing import Any
 import httpx
 
 from milvus_conformance.clients.throttle import RateLimit
-from milvus_conformance.errors import HarnessError, TargetUnreachable
+from milvus_conformance.clients.tls import TlsSettings
+from milvus_conformance.errors import HarnessError, TargetUnreachable, TlsError
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
 from milvus_conformance.results.surfaces import Surface
@@ -52,17 +54,19 @@ class RestClient:
     `throttle` (the process's RateLimit) paces every request."""
 
     def __init__(self, base_url: str, token: str | None, timeout: float = 15.0, recorder=None,
-                 http: httpx.Client | None = None, throttle: RateLimit | None = None):
+                 http: httpx.Client | None = None, throttle: RateLimit | None = None,
+                 tls: TlsSettings | None = None):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.recorder = recorder
         self.throttle = throttle or RateLimit()
+        self.tls = tls or TlsSettings()
         REDACTOR.add(token)
-        self._http = http or httpx.Client(base_url=self.base_url, timeout=timeout)
+        self._http = http or http_client(self.base_url, timeout, self.tls)
 
     def with_recorder(self, recorder) -> "RestClient":
         return RestClient(self.base_url, self.token, recorder=recorder, http=self._http,
-                          throttle=self.throttle)
+                          throttle=self.throttle, tls=self.tls)
 
     def close(self) -> None:
         self._http.close()
@@ -99,12 +103,14 @@ class RestClient:
             self.throttle.wait()
             try:
                 response = self._http.request(method, path, content=body, headers=_wire(headers),
-                                              auth=auth)
+                                              auth=auth, extensions=self.tls.httpx_extensions())
                 if response.status_code in UNAVAILABLE_STATUSES:
                     raise TargetUnreachable(f"REST target {self.base_url} answered HTTP "
                                             f"{response.status_code} (unavailable) on {path}")
                 return response
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
+                if _tls_cause(exc) is not None:   # a handshake failure does not go away on retry
+                    raise TlsError(f"TLS: REST target {self.base_url}: {_tls_cause(exc)}") from None
                 if attempt == 2:
                     raise TargetUnreachable(f"REST target {self.base_url} unreachable: {exc}") from None
                 time.sleep(0.5)
@@ -129,7 +135,7 @@ class RestClient:
         reply = {"status": response.status_code,
                  "headers": {"content-type": response.headers.get("content-type", "")},
                  "body": resp_text}
-        return Exchange(Surface.REST, request, reply, reproduction=_curl(request),
+        return Exchange(Surface.REST, request, reply, reproduction=_curl(request, self.tls),
                         operation=path.split(ROOT, 1)[-1])
 
     # ---- the user routes ------------------------------------------------------------------------
@@ -166,8 +172,33 @@ def _wire(headers: dict) -> dict:
             for k, v in headers.items()}
 
 
-def _curl(request: dict) -> str:
-    parts = ["curl", "-sS", "-X", request["method"], request["url"]]
+def http_client(base_url: str, timeout: float, tls: TlsSettings, **kwargs) -> httpx.Client:
+    """An httpx client for `base_url` with the run's TLS settings (CA, client certificate, or no
+    verification for --insecure-tls); callers add `tls.httpx_extensions()` per request."""
+    verify = tls.ssl_context() if base_url.startswith("https://") else True
+    return httpx.Client(base_url=base_url, timeout=timeout, verify=verify, **kwargs)
+
+
+def _tls_cause(exc: BaseException) -> str | None:
+    cause = exc.__cause__ or exc.__context__
+    while cause is not None:
+        if isinstance(cause, ssl.SSLError):
+            return getattr(cause, "verify_message", None) or (cause.reason or str(cause)).lower()
+        cause = cause.__cause__ or cause.__context__
+    return None
+
+
+def curl_tls_options(tls: TlsSettings) -> list[str]:
+    """curl's spelling of the run's TLS settings (paths only, never the files' contents)."""
+    parts = ["-k"] if tls.insecure else []
+    parts += ["--cacert", tls.ca_cert] if tls.ca_cert else []
+    parts += ["--cert", tls.client_cert, "--key", tls.client_key] if tls.client_cert else []
+    return parts
+
+
+def _curl(request: dict, tls: TlsSettings) -> str:
+    parts = ["curl", "-sS", *(curl_tls_options(tls) if request["url"].startswith("https://") else []),
+             "-X", request["method"], request["url"]]
     for k, v in request["headers"].items():
         value = "Bearer $TOKEN" if k.lower() == "authorization" and v.startswith("Bearer") else v
         parts += ["-H", f"{k}: {value}"]

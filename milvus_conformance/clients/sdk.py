@@ -12,6 +12,7 @@ import grpc
 from pymilvus import MilvusClient, MilvusException, connections, utility
 
 from milvus_conformance.clients.throttle import RateLimit
+from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Exchange
@@ -85,22 +86,28 @@ def _is_deadline(exc: BaseException) -> bool:
 
 class SdkClient:
     """`timeout`: the suite's own deadline (s) for a call whose case sets none (--request-timeout);
-    `throttle`: the process's RateLimit; `recorder` receives every exchange of a case."""
+    `throttle`: the process's RateLimit; `recorder` receives every exchange of a case; `tls`: the
+    run's TLS settings."""
 
     def __init__(self, uri: str, token: str | None, recorder=None, *, timeout: float = 15.0,
-                 throttle: RateLimit | None = None, _alias: str | None = None,
-                 _client: MilvusClient | None = None):
+                 throttle: RateLimit | None = None, tls: TlsSettings | None = None,
+                 _alias: str | None = None, _client: MilvusClient | None = None):
         self.uri = uri
         self.token = token
         self.recorder = recorder
         self.timeout = timeout
         self.throttle = throttle or RateLimit()
+        self.tls = tls or TlsSettings()
+        # pymilvus picks a secure channel for https:// itself; these add the CA, client certificate
+        # and server name (TlsSettings.pymilvus_kwargs)
+        self._tls_kwargs = self.tls.pymilvus_kwargs(uri)
         REDACTOR.add(token)
         if _alias is None:
             _alias = f"conformance-{secrets.token_hex(4)}"
             try:
-                connections.connect(alias=_alias, uri=uri, token=token or "", timeout=10)
-                _client = MilvusClient(uri=uri, token=token or "", timeout=10)
+                connections.connect(alias=_alias, uri=uri, token=token or "", timeout=10,
+                                    **self._tls_kwargs)
+                _client = MilvusClient(uri=uri, token=token or "", timeout=10, **self._tls_kwargs)
             except MilvusException as exc:
                 raise TargetUnreachable(
                     f"SDK target {uri} refused the suite's connection (code {exc.code}): "
@@ -110,14 +117,14 @@ class SdkClient:
 
     def with_recorder(self, recorder) -> "SdkClient":
         return SdkClient(self.uri, self.token, recorder, timeout=self.timeout, throttle=self.throttle,
-                         _alias=self.alias, _client=self.client)
+                         tls=self.tls, _alias=self.alias, _client=self.client)
 
     def as_user(self, user: str, password: str) -> "SdkClient":
         """A new connection (both styles) holding `user:password` instead of this client's token;
         the caller closes it."""
         REDACTOR.add_credentials(user, password)
         return SdkClient(self.uri, f"{user}:{password}", self.recorder, timeout=self.timeout,
-                         throttle=self.throttle)
+                         throttle=self.throttle, tls=self.tls)
 
     def close(self) -> None:
         connections.disconnect(self.alias)
@@ -187,7 +194,8 @@ class SdkClient:
         try:
             # dedicated: pymilvus otherwise reuses a cached connection per uri+token, so a dropped
             # user would still seem to connect
-            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True).close()
+            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True,
+                         **self._tls_kwargs).close()
             return True
         except MilvusException:
             self.user_names()   # raises if the target itself is gone
@@ -205,7 +213,8 @@ class SdkClient:
                         "message": REDACTOR.redact_text(str(exception))[:1000]}
         if seen:
             response["warnings"] = [REDACTOR.redact_text(w)[:300] for w in seen]
-        return Exchange(Surface.SDK, request, response, reproduction=_snippet(api, shown_args),
+        return Exchange(Surface.SDK, request, response,
+                        reproduction=_snippet(api, shown_args, self._tls_kwargs),
                         operation=OPERATIONS.get(api.split(".", 1)[1], api))
 
 
@@ -217,12 +226,13 @@ def _named_args(api: str, args: tuple, kwargs: dict) -> dict:
     return out
 
 
-def _snippet(api: str, shown_args: dict) -> str:
+def _snippet(api: str, shown_args: dict, tls_kwargs: dict) -> str:
     style, name = api.split(".", 1)
     arglist = ", ".join(f"{k}={v!r}" for k, v in shown_args.items())
+    connect = "uri=URI, token=TOKEN" + "".join(f", {k}={v!r}" for k, v in tls_kwargs.items())
     if style == "utility":
         return ("from pymilvus import connections, utility\n"
-                "connections.connect(uri=URI, token=TOKEN)\n"
+                f"connections.connect({connect})\n"
                 f"utility.{name}({arglist})")
     return ("from pymilvus import MilvusClient\n"
-            f"MilvusClient(uri=URI, token=TOKEN).{name}({arglist})")
+            f"MilvusClient({connect}).{name}({arglist})")

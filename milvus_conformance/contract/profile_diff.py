@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-
 from milvus_conformance.contract.profiles import Profile, Value, load_profile
 
 ABSENT = object()          # the key is not in that profile at all

@@ -25,6 +25,8 @@ CONNECT_REQUESTS = 2          # an SdkClient opens a connection alias and a Milv
 NEVER_PROBED = {
     "rest.outcome.drop_root": "not probed: discover never sends a drop of the protected admin",
     "sdk.outcome.drop_root": "not probed: discover never sends a drop of the protected admin",
+    "users.protected": "not probed: discover never drops an admin; a null protects every admin any "
+                       "profile names",
     # Telling it apart needs another client's request to fail: not a probe to run on a cluster.
     "rest.request_timeout.shared": "not probed: whether Request-Timeout changes other clients' "
                                    "timeouts cannot be observed without breaking their requests",
@@ -74,10 +76,11 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
                             throttle=throttle)
             counter.count += CONNECT_REQUESTS
         admin = CountingAdmin(admin_ops(ctx, rest=rest, sdk=sdk), counter)
-        swept = sweep(config.state_dir, ctx.fingerprint, admin).dropped()   # what killed runs left
+        swept = sweep(config.state_dir, ctx.fingerprint, admin, protected=ctx.protected).dropped()   # what killed runs left
         journal = Journal(config.state_dir, ctx.run_id)
         journal.open_run(ctx.fingerprint, config.embedded)
-        session = Session(rest, sdk, UserLedger(ctx.run_id, journal, admin, config.max_users),
+        session = Session(rest, sdk, UserLedger(ctx.run_id, journal, admin, config.max_users,
+                                                     protected=ctx.protected),
                           counter, admin)
         findings = Findings()
         try:
@@ -86,7 +89,8 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
             _run_groups(session, findings, ctx)
         finally:
             session.sweep_prefixed()
-            sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id)
+            sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id,
+                  protected=ctx.protected)
     finally:
         for client in (rest, sdk):
             if client is not None:

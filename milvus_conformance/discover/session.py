@@ -12,7 +12,7 @@ from typing import Any, Callable
 from milvus_conformance.clients.rest import RestReply
 from milvus_conformance.discover.outcome import rest_shape, sdk_shape
 from milvus_conformance.errors import HarnessError
-from milvus_conformance.harness.ledger import PROTECTED, UserLedger
+from milvus_conformance.harness.ledger import UserLedger
 
 FILL_ALPHABET = string.ascii_lowercase + string.digits
 PASSWORD = "Aa1!bcdefg"          # valid under every profile (10 characters, 4 classes)
@@ -157,7 +157,7 @@ class Session:
     def sweep_prefixed(self) -> list[str]:
         """Drop every user this run created, also those stored under another name than sent."""
         self.ledger.release_all()
-        left = sorted(n for n in self.stored() if n not in PROTECTED)
+        left = sorted(n for n in self.stored() if n not in self.ledger.protected)
         for name in left:
             self.ledger.created(name)
             self.ledger.release(name)

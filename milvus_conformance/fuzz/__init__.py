@@ -19,8 +19,6 @@ import tempfile
 from collections import Counter
 from pathlib import Path
 
-import requests
-
 from milvus_conformance.checks.verdict import failed, passed
 from milvus_conformance.fuzz import schema
 from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
@@ -49,8 +47,10 @@ class FuzzTarget:
         self.admin_header = f"Bearer {run_context.token}" if run_context.token else None
         self.hygiene = Hygiene(ledger, WRITERS_LOCK)
         self.checks = GeneratedChecks(
-            CheckSettings.of(profile, self.admin_header, run_context.auth_enabled), self.hygiene.facts)
-        self.session = requests.Session()
+            CheckSettings.of(profile, self.admin_header, run_context.auth_enabled, run_context.tls),
+            self.hygiene.facts)
+        self.session = run_context.tls.requests_session()
+        self.tls_kwargs = run_context.tls.requests_kwargs()
         self._schemas: dict = {}
 
     def schema(self, phases: tuple[str, ...]):
@@ -67,7 +67,7 @@ class FuzzTarget:
         return {"Authorization": self.admin_header}
 
     def send(self, case):
-        return case.call(session=self.session, headers=self.auth(case))
+        return case.call(session=self.session, headers=self.auth(case), **self.tls_kwargs)
 
     # ---- one operation, some phases -------------------------------------------------------------
     def run_operation(self, operation_id: str, phases: tuple[str, ...], record) -> None:

@@ -21,6 +21,7 @@ import requests
 
 from milvus_conformance.checks.expectations import Expectation, expect
 from milvus_conformance.checks.rest_checks import REST_CHECKS
+from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.contract.profiles import Profile
 from milvus_conformance.fuzz.failures import Finding, GeneratedFailure
 from milvus_conformance.fuzz.hygiene import Facts, predict_wire, timeout_outcome
@@ -46,11 +47,12 @@ class CheckSettings:
     profile: Profile
     admin_digest: str                 # sha256 of the admin's Authorization header, never the token
     auth_enabled: bool = True
+    tls: TlsSettings = TlsSettings()  # the run's TLS settings for the checks' own requests
 
     @classmethod
     def of(cls, profile: Profile, admin_authorization: str | None,
-           auth_enabled: bool = True) -> "CheckSettings":
-        return cls(profile, _digest(admin_authorization or ""), auth_enabled)
+           auth_enabled: bool = True, tls: TlsSettings | None = None) -> "CheckSettings":
+        return cls(profile, _digest(admin_authorization or ""), auth_enabled, tls or TlsSettings())
 
     def authorized(self, request) -> bool:
         return _digest(request.headers.get("Authorization") or "") == self.admin_digest
@@ -129,12 +131,14 @@ def _user_cap(profile, reply) -> bool:
     return cap.covered and reply.code == cap.spec.get("code") and "limit" in str(message)
 
 
-def list_users(request) -> list | None:
+def list_users(request, tls: TlsSettings) -> list | None:
     """users/list with the credentials of `request` (use_after_drop runs for the admin's only)."""
     url = request.url.rsplit("/users/", 1)[0] + "/users/list"
     try:
-        answer = requests.post(url, json={}, headers={"Authorization": request.headers["Authorization"]},
-                               timeout=15)
+        with tls.requests_session() as session:
+            answer = session.post(url, json={}, timeout=15,
+                                  headers={"Authorization": request.headers["Authorization"]},
+                                  **tls.requests_kwargs())
         data = answer.json().get("data")
     except (requests.RequestException, ValueError, AttributeError):
         return None
@@ -266,7 +270,7 @@ class GeneratedChecks:
         _, name = predict_wire(self.profile, request.body)
         if not name or name != name.strip():      # whether drop trims is not in any profile
             return None
-        if name in (list_users(request) or ()):
+        if name in (list_users(request, self.settings.tls) or ()):
             self._fail(response, case, ["USER-DROP-SEMANTICS"],
                        f"{name!r} is listed after a successful drop",
                        "the dropped user is not in users/list")

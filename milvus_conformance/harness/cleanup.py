@@ -73,7 +73,7 @@ def run_processes(config) -> int:
 def start_of_run(ctx, admin: AdminOps, processes: int, say: Callable[[str], None]) -> list[str]:
     """Sweep earlier runs' leftovers, check the budget (may shrink `ctx.config.max_users`, which
     reaches the workers). Returns the run's harness warnings so far."""
-    result = sweep(ctx.config.state_dir, ctx.fingerprint, admin)
+    result = sweep(ctx.config.state_dir, ctx.fingerprint, admin, protected=ctx.protected)
     ctx.swept = result.dropped()
     left = len(result.remaining())
     if result.found():
@@ -96,7 +96,8 @@ def start_of_run(ctx, admin: AdminOps, processes: int, say: Callable[[str], None
 
 def end_of_run(ctx, admin: AdminOps) -> list[str]:
     """Sweep this run's users (and any dead run's); the harness warning if some are still listed."""
-    result = sweep(ctx.config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id)
+    result = sweep(ctx.config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id,
+                   protected=ctx.protected)
     mine = len(result.remaining(ctx.run_id))
     if not mine:
         return []

@@ -8,9 +8,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from milvus_conformance import REPO_ROOT
+from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.contract.selection import check_requested
 from milvus_conformance.contract.versions import parse_user_version
 from milvus_conformance.errors import ConfigError, MissingToken
+from milvus_conformance.harness import tls_config
 from milvus_conformance.target.embedded.releases import choose_release, release_profile
 
 # option name -> (environment variable, default, help)
@@ -37,6 +39,7 @@ OPTIONS = {
     "fuzz_examples": ("CONFORMANCE_FUZZ_EXAMPLES", None, "nightly: fuzzing cases per operation (400)"),
     "fuzz_scenarios": ("CONFORMANCE_FUZZ_SCENARIOS", None, "nightly: stateful scenarios (150)"),
     "fuzz_seed": ("CONFORMANCE_FUZZ_SEED", None, "nightly: the seed to replay (printed by every run)"),
+    **tls_config.OPTIONS,
 }
 FUZZ_OPTIONS = ("fuzz_examples", "fuzz_scenarios", "fuzz_seed")
 FLAGS = {
@@ -46,6 +49,7 @@ FLAGS = {
                     "(default: on for the embedded target only)"),
     "allow_auth_disabled": ("CONFORMANCE_ALLOW_AUTH_DISABLED",
                             "go on when the target has authorization disabled (auth cases skip)"),
+    **tls_config.FLAGS,
 }
 
 
@@ -68,6 +72,8 @@ class TargetConfig:
     allow_auth_disabled: bool = False
     server_version: str = ""                       # as the user gave it ("" = not given)
     embedded_version: str = "2.3.5"
+    tls: TlsSettings = field(default_factory=TlsSettings)     # for a given target
+    embedded_tls: str | None = None                           # one-way | mutual | None
 
 
 def _truthy(text: str | None) -> bool:
@@ -96,6 +102,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
         parse_user_version(get["server_version"])
     if get["tier"] not in ("gate", "nightly"):
         raise ConfigError(f"unknown tier {get['tier']!r}: gate or nightly")
+    tls, embedded_tls = tls_config.tls_from_values(get, flags, base_url, grpc_uri, embedded)
     return TargetConfig(
         base_url=base_url, token=token, grpc_uri=grpc_uri, profile=profile, embedded=embedded,
         state_dir=Path(get["state_dir"]), reports_dir=Path(get["reports_dir"]),
@@ -107,7 +114,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
               for name in FUZZ_OPTIONS if get[name] not in (None, "")},
         fill_server=flags["fill_server"] or embedded,
         allow_auth_disabled=flags["allow_auth_disabled"], embedded_version=embedded_version,
-        server_version=(get["server_version"] or "").strip(),
+        server_version=(get["server_version"] or "").strip(), tls=tls, embedded_tls=embedded_tls,
     )
 
 

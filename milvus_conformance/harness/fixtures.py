@@ -54,7 +54,8 @@ def rest_admin(run_context, throttle):
     from milvus_conformance.clients.rest import RestClient
 
     client = RestClient(run_context.base_url, run_context.token,
-                        timeout=run_context.config.request_timeout, throttle=throttle)
+                        timeout=run_context.config.request_timeout, throttle=throttle,
+                        tls=run_context.tls)
     yield client
     client.close()
 
@@ -66,7 +67,8 @@ def sdk_admin(run_context, throttle):
     from milvus_conformance.clients.sdk import SdkClient
 
     client = SdkClient(run_context.grpc_uri, run_context.token,
-                       timeout=run_context.config.request_timeout, throttle=throttle)
+                       timeout=run_context.config.request_timeout, throttle=throttle,
+                       tls=run_context.tls)
     yield client
     client.close()
 
@@ -106,7 +108,8 @@ def ledger(run_context, request):
         admin = admin_ops(run_context, rest=request.getfixturevalue("rest_admin"))
     journal = Journal(run_context.config.state_dir, run_context.run_id, _process_name())
     share = max(2, run_context.config.max_users // _workers())
-    book = UserLedger(run_context.run_id, journal, admin, max_alive=share)
+    book = UserLedger(run_context.run_id, journal, admin, max_alive=share,
+                      protected=run_context.protected)
     yield book
     book.release_all()
 

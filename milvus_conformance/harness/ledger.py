@@ -5,8 +5,9 @@
 - Before a create, the name is written to the run's journal (write-ahead); after it, "created". A later
   run sweeps the journals of dead runs: prefixed names are dropped if they exist; exact names (a case
   that needs e.g. a 1-character name) only if the journal says this suite created them.
-- A user that is neither in this run's ledger nor in a dead run's journal is never touched, and root
-  never is.
+- A user that is neither in this run's ledger nor in a dead run's journal is never touched, and the
+  protected admins (the profile's `users.protected` plus the token's own user, harness/protected.py)
+  never are.
 - A drop that answers success is not taken as proof: a user is journaled "dropped" only once a listing
   shows it gone. One still listed stays journaled (and counts against the budget), so the end of the
   run reports it and the next run drops it again.
@@ -28,7 +29,6 @@ from typing import Protocol
 from milvus_conformance.errors import HarnessError
 
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
-PROTECTED = frozenset({"root"})
 
 
 class AdminOps(Protocol):
@@ -66,7 +66,9 @@ class Journal:
 
 
 class UserLedger:
-    def __init__(self, run_id: str, journal: Journal, admin: AdminOps, max_alive: int):
+    def __init__(self, run_id: str, journal: Journal, admin: AdminOps, max_alive: int, *,
+                 protected: frozenset[str]):
+        self.protected = protected
         self.prefix = run_prefix(run_id)
         self.journal = journal
         self.admin = admin
@@ -111,7 +113,7 @@ class UserLedger:
         """Drop a user this run created; refuses anything else. The drop is checked by listing the
         target; `verify=False` leaves that check to the next `verify_drops()` or `release_all()`
         (one listing for many drops)."""
-        if name in PROTECTED or name not in self.owned:
+        if name in self.protected or name not in self.owned:
             raise HarnessError(f"refusing to drop {name!r}: not created by this run")
         if verify:
             self._drop_verified([name])
@@ -194,7 +196,7 @@ class JournalState:
         """Names carrying the run's prefix (unique to it, even when a case put another character
         first) that it intended, and exact names it confirmed it created."""
         return {n for n, last in self.last.items()
-                if last != "dropped" and n not in PROTECTED
+                if last != "dropped"
                 and (last == "created" or (self.prefix in n and not self.exact[n]))}
 
     @property
@@ -253,7 +255,8 @@ class Sweep:
         return [n for r in self.runs if run_id in (None, r.run_id) for n in r.remaining]
 
 
-def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None) -> Sweep:
+def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None,
+          protected: frozenset[str] = frozenset()) -> Sweep:
     """Drop what dead runs against `target` left behind (and this run's, when `current_run` is given
     at its end), then list the target: a run whose users are all gone loses its journal; one with
     users still listed keeps it, with the verified drops added, for the next run."""
@@ -280,7 +283,7 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
         if journal.leftovers or journal.unconfirmed_exact:
             existing = set(admin.user_names()) if existing is None else existing
             result.suspects.update(journal.unconfirmed_exact & existing)
-            found = sorted(journal.leftovers & existing)
+            found = sorted(journal.leftovers & existing - protected)
             for name in found:
                 admin.drop_user(name)
             if found:

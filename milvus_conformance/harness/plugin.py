@@ -142,7 +142,7 @@ def pytest_sessionstart(session):
         pytest.exit(f"conformance: {exc}", exc.exit_status)
     collector = config.stash[COLLECTOR]
     collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
-                              embedded=ctx.config.embedded, **profile_fields(ctx))
+                              embedded=ctx.config.embedded, tls=ctx.tls_record(), **profile_fields(ctx))
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -213,6 +213,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
                   f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
     for line in profile_lines(run.target):
         tr.write_line(line)
+    if run.target.tls_note:
+        tr.write_line(f"tls: {run.target.tls_note}")
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
     for case in run.cases:   # schemathesis cases say how many requests they generated
         if case.generation is not None and case.status is not Status.SKIP:

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from milvus_conformance.clients.tls import INSECURE_NOTE, TlsSettings
 from milvus_conformance.contract.selection import ProfileChoice, choose_profile
 from milvus_conformance.errors import HarnessError, TargetUnreachable
+from milvus_conformance.harness import tls_preflight
 from milvus_conformance.harness.config import TargetConfig
 from milvus_conformance.target.embedded.releases import release_profile
 
@@ -26,9 +28,25 @@ class RunContext:
     server_version: str = ""
     auth_enabled: bool = True
     started: bool = False
+    tls: TlsSettings = field(default_factory=TlsSettings)   # given, or the embedded target's
     swept: list[str] = field(default_factory=list)
     profile_choice: ProfileChoice | None = None     # made after preflight, handed to workers
     _embedded: object = None
+
+    @property
+    def protected(self) -> frozenset[str]:
+        """Never dropped, never swept (harness/protected.py)."""
+        from milvus_conformance.harness.protected import protected_users
+
+        if self.profile_choice is None:
+            self.choose_profile()
+        return protected_users(self.profile_choice.profile, self.token)   # the chosen one (auto too)
+
+    def tls_record(self) -> dict:
+        """What the reports say about TLS (paths only), empty when no endpoint is https://."""
+        if not any((u or "").startswith("https://") for u in (self.base_url, self.grpc_uri)):
+            return {}
+        return self.tls.describe()
 
     @property
     def fingerprint(self) -> str:
@@ -42,12 +60,15 @@ class RunContext:
             from milvus_conformance.target.embedded.target import EmbeddedTarget
 
             report(f"starting the embedded target (Milvus {c.embedded_version} + REST v2 gateway)...")
-            self._embedded = EmbeddedTarget(c.state_dir, c.embedded_version)
+            self._embedded = EmbeddedTarget(c.state_dir, c.embedded_version, c.embedded_tls)
             ep = self._embedded.start()
-            self.base_url, self.grpc_uri, self.token = ep.base_url, ep.grpc_uri, ep.token
-            report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}")
+            self.base_url, self.grpc_uri, self.token, self.tls = ep.base_url, ep.grpc_uri, ep.token, ep.tls
+            report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}"
+                   + (f"  (TLS {c.embedded_tls}, CA {ep.tls.ca_cert})" if c.embedded_tls else ""))
         else:
-            self.base_url, self.grpc_uri, self.token = c.base_url, c.grpc_uri, c.token
+            self.base_url, self.grpc_uri, self.token, self.tls = c.base_url, c.grpc_uri, c.token, c.tls
+        if self.tls.insecure:
+            report(f"WARNING: {INSECURE_NOTE} (--insecure-tls): the REST target's identity is not checked")
         self.started = True
 
     def stop(self) -> None:
@@ -61,15 +82,18 @@ class RunContext:
         from milvus_conformance.clients.rest import RestClient
 
         if self.base_url:
-            rest = RestClient(self.base_url, self.token, timeout=5.0)
+            tls_preflight.check_rest_first(self.base_url, self.tls)
+            rest = RestClient(self.base_url, self.token, timeout=5.0, tls=self.tls)
             try:
-                rest.user_names()                       # reachable, and our token works
+                with tls_preflight.plain_rest_failure_explained(self.base_url):
+                    rest.user_names()                   # reachable, and our token works
                 probe = rest.list_users(token=f"{PREFLIGHT_USER}:not-a-password")
             finally:
                 rest.close()
             if probe.status == 200 and probe.code in SUCCESS_CODES:
                 self.auth_enabled = False
         if self.grpc_uri:
+            tls_preflight.check_grpc_first(self.grpc_uri, self.tls)
             sdk = self._sdk_admin()
             try:
                 from pymilvus import utility
@@ -104,7 +128,7 @@ class RunContext:
     def _sdk_admin(self):
         from milvus_conformance.clients.sdk import SdkClient
 
-        return SdkClient(self.grpc_uri, self.token)
+        return SdkClient(self.grpc_uri, self.token, tls=self.tls)
 
     # ---- hand-over to workers -----------------------------------------------------------------
     def to_dict(self) -> dict:
@@ -113,16 +137,18 @@ class RunContext:
         return {"config": c, "run_id": self.run_id, "base_url": self.base_url,
                 "grpc_uri": self.grpc_uri, "token": self.token,
                 "server_version": self.server_version, "auth_enabled": self.auth_enabled,
-                "started": self.started,
+                "started": self.started, "tls": self.tls.to_dict(),
                 "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None}
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunContext":
         c = dict(d["config"])
         c["state_dir"], c["reports_dir"] = Path(c["state_dir"]), Path(c["reports_dir"])
+        c["tls"] = TlsSettings.from_dict(c.get("tls"))
         return cls(config=TargetConfig(**c), run_id=d["run_id"], base_url=d["base_url"],
                    grpc_uri=d["grpc_uri"], token=d["token"], server_version=d["server_version"],
                    auth_enabled=d["auth_enabled"], started=d["started"],
+                   tls=TlsSettings.from_dict(d.get("tls")),
                    profile_choice=ProfileChoice.from_dict(d["profile_choice"])
                    if d.get("profile_choice") else None)
 
@@ -148,6 +174,6 @@ def admin_ops(ctx: RunContext, rest=None, sdk=None):
         if rest is None:
             from milvus_conformance.clients.rest import RestClient
 
-            rest = RestClient(ctx.base_url, ctx.token)
+            rest = RestClient(ctx.base_url, ctx.token, tls=ctx.tls)
         return _RestAdmin(rest)
     raise TargetUnreachable("no target endpoint configured")

@@ -53,7 +53,8 @@ def _header(run: RunResult) -> str:
         ("Server version", t.server_version or "unknown"),
         *(("Profile choice" if i == 0 and t.profile_reason else "Warning", line)
           for i, line in enumerate(profile_lines(t))),
-        ("Embedded server", "yes" if t.embedded else "no"), ("Tool version", run.tool_version),
+        ("Embedded server", "yes" if t.embedded else "no"), ("TLS", t.tls_note or "none"),
+        ("Tool version", run.tool_version),
         ("Spec version", run.spec_version), ("Run ID", run.run_id),
         ("Started (UTC)", run.started_at), ("Finished (UTC)", run.finished_at),
     ]

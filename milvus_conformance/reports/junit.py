@@ -100,7 +100,7 @@ def _suite(root: ET.Element, name: str, run: RunResult, cases: list[CaseResult],
     for key, value in (("run_id", run.run_id), ("profile", t.profile), ("base_url", t.base_url),
                        ("grpc_uri", t.grpc_uri), ("server_version", t.server_version),
                        ("embedded", str(t.embedded).lower()), ("tool_version", run.tool_version),
-                       ("spec_version", run.spec_version)):
+                       ("spec_version", run.spec_version), ("tls", t.tls_note or "none")):
         _sub(props, "property", name=key, value=value)
     for case in cases:
         _add_case(suite, case)

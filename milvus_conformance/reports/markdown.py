@@ -53,7 +53,8 @@ def render_summary_md(run: RunResult) -> str:
         "",
         f"Target {md_cell(t.base_url)} · profile {md_cell(t.profile)} · "
         f"server {md_cell(t.server_version or 'unknown')} · tool {md_cell(run.tool_version)} · "
-        f"spec {md_cell(run.spec_version)} · {md_cell(run.started_at)} → {md_cell(run.finished_at)}",
+        f"spec {md_cell(run.spec_version)} · {md_cell(run.started_at)} → {md_cell(run.finished_at)}"
+        + (f" · {md_cell(t.tls_note)}" if t.tls_note else ""),
         "",
     ]
     lines += [f"{md_cell(line, MAX_REASON)}  " for line in profile_lines(t)] + ([""] if profile_lines(t) else [])

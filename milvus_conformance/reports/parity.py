@@ -58,6 +58,8 @@ def render_parity_md(run: RunResult) -> str:
     split = [r for r in rows if r.disagreement]
     lines = ["# REST / SDK parity", "",
              f"{len(rows)} scenarios ran on both surfaces; {len(split)} disagree.", ""]
+    if run.target.tls_note:
+        lines += [f"Connection: {run.target.tls_note}.", ""]
     for warning in run.harness_warnings:
         lines += [f"Harness warning: {warning}", ""]
     if split:

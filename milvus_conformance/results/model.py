@@ -121,6 +121,19 @@ class Target:
     profile_reason: str = ""
     version_source: str = ""           # "GetVersion", "--server-version" or "" (unknown)
     profile_warnings: list[str] = field(default_factory=list)
+    tls: dict[str, str] = field(default_factory=dict)   # TlsSettings.describe(): paths, never keys
+
+    @property
+    def tls_note(self) -> str:
+        """One line for every view; empty when the run used no TLS."""
+        if not self.tls:
+            return ""
+        if self.tls.get("verification") == "disabled":
+            return "TLS verification disabled (--insecure-tls)"
+        shown = [self.tls.get("mode", "")] + [f"{label} {self.tls[key]}" for key, label in
+                                              (("ca_cert", "CA"), ("client_cert", "client certificate"),
+                                               ("server_name", "server name")) if key in self.tls]
+        return "TLS (" + ", ".join(s for s in shown if s) + ")"
 
 
 @dataclass

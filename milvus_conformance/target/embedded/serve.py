@@ -8,6 +8,7 @@ import sys
 import threading
 
 from milvus_conformance import REPO_ROOT
+from milvus_conformance.clients.rest import curl_tls_options as _curl_tls
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.target import EmbeddedTarget
@@ -20,6 +21,9 @@ def add_arguments(parser) -> None:
                         help="where the server's state file and installed releases live")
     parser.add_argument("--embedded-version", default=os.environ.get("CONFORMANCE_EMBEDDED_VERSION") or None,
                         help="Milvus release to run (default 2.3.5) [env CONFORMANCE_EMBEDDED_VERSION]")
+    parser.add_argument("--tls", choices=("one-way", "mutual"), default=None,
+                        help="serve TLS (throw-away CA, removed at stop); mutual also requires a client "
+                             "certificate")
 
 
 def run(args) -> int:
@@ -31,7 +35,7 @@ def run(args) -> int:
     except HarnessError as exc:
         print(f"milvus-conformance: {exc}", file=sys.stderr)
         return exc.exit_status
-    target = EmbeddedTarget(args.state_dir, version)
+    target = EmbeddedTarget(args.state_dir, version, args.tls)
     print(f"starting the embedded target (Milvus {version} + REST v2 gateway)...", flush=True)
     try:
         ep = target.start()
@@ -43,10 +47,11 @@ def run(args) -> int:
         print(f"gRPC URI:      {ep.grpc_uri}\n"
               f"REST base URL: {ep.base_url}\n"
               f"token:         {ep.token}   (Milvus's documented default root credentials)\n"
-              f"try:   curl -s -X POST {ep.base_url}/v2/vectordb/users/list "
+              + _tls_lines(ep.tls) +
+              f"try:   curl -s {' '.join(_curl_tls(ep.tls))} -X POST {ep.base_url}/v2/vectordb/users/list "
               f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
               f"suite: pytest tests --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
-              f"--token {ep.token} --profile {releases.release_profile(version)}\n"
+              f"--token {ep.token} --profile {releases.release_profile(version)}{_suite_tls(ep.tls)}\n"
               "Ctrl-C stops everything.", flush=True)
         stop.wait()
     finally:
@@ -54,3 +59,19 @@ def run(args) -> int:
         target.stop()
     print("stopped.", flush=True)
     return 0
+
+
+def _tls_lines(tls) -> str:
+    if not tls.ca_cert:
+        return ""
+    lines = f"CA:            {tls.ca_cert}   (made for this server only)\n"
+    if tls.mutual:
+        lines += f"client cert:   {tls.client_cert}\nclient key:    {tls.client_key}\n"
+    return lines
+
+
+def _suite_tls(tls) -> str:
+    options = f" --ca-cert {tls.ca_cert}" if tls.ca_cert else ""
+    if tls.mutual:
+        options += f" --client-cert {tls.client_cert} --client-key {tls.client_key}"
+    return options

@@ -33,10 +33,11 @@ class ServerInfo:
     pgid: int
     data_dir: str
     grpc_port: int
+    scheme: str = "http"           # https when the server runs with TLS
 
     @property
     def grpc_uri(self) -> str:
-        return f"http://127.0.0.1:{self.grpc_port}"
+        return f"{self.scheme}://127.0.0.1:{self.grpc_port}"
 
 
 def _free_port() -> int:
@@ -88,7 +89,8 @@ def _reap() -> None:
 
 class EmbeddedServer:
     def __init__(self, state_dir: Path, start_timeout: float = 90.0,
-                 release: releases.Release | None = None):
+                 release: releases.Release | None = None, tls=None):
+        self.tls = tls            # an EmbeddedTls (target/embedded/tls.py), or None for plain gRPC
         self.state_file = Path(state_dir) / "embedded-server.json"
         self.state_dir = Path(state_dir)
         self.release = release          # None: the default release, resolved on start
@@ -122,11 +124,12 @@ class EmbeddedServer:
         args = [str(release.server_exe), "--data", data_dir, "--authorization-enabled", "true"]
         for flag in PORT_FLAGS:
             args += [f"--{flag}", str(_free_port())]
+        args += self.tls.milvus_flags() if self.tls else []
         log = open(Path(data_dir) / "milvus-server.log", "wb")
         self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
                                       stdin=subprocess.DEVNULL, start_new_session=True)
         log.close()
-        self.info = ServerInfo(self._proc.pid, data_dir, 0)
+        self.info = ServerInfo(self._proc.pid, data_dir, 0, "https" if self.tls else "http")
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
         self.state_file.write_text(json.dumps({"pgid": self._proc.pid, "data_dir": data_dir}))
         try:
@@ -149,7 +152,9 @@ class EmbeddedServer:
             port = port or _configured_proxy_port(data_dir)
             if port:
                 try:
-                    MilvusClient(uri=f"http://127.0.0.1:{port}", token=ROOT_TOKEN, timeout=2).close()
+                    uri = f"{self.info.scheme}://127.0.0.1:{port}"
+                    tls = self.tls.client().pymilvus_kwargs(uri) if self.tls else {}
+                    MilvusClient(uri=uri, token=ROOT_TOKEN, timeout=2, dedicated=True, **tls).close()
                     return port
                 except MilvusException:
                     pass

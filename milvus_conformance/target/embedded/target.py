@@ -1,12 +1,16 @@
 """The embedded target: a real Milvus (default 2.3.5, or another release PyPI serves) plus this
 project's REST v2 gateway in front of it.
-Started once per run by the process that owns the run (the xdist controller, or the only process)."""
+Started once per run by the process that owns the run (the xdist controller, or the only process).
+With a TLS mode, both serve TLS with certificates made for this run only (removed at stop)."""
 from __future__ import annotations
 
 import atexit
-from dataclasses import dataclass
+import shutil
+import tempfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.server import ROOT_TOKEN, EmbeddedServer
 
@@ -16,12 +20,18 @@ class EmbeddedEndpoints:
     grpc_uri: str
     base_url: str
     token: str
+    tls: TlsSettings = field(default_factory=TlsSettings)   # what a client needs (CA, client cert)
 
 
 class EmbeddedTarget:
-    def __init__(self, state_dir: Path, version: str = releases.DEFAULT_VERSION):
-        self.server = EmbeddedServer(state_dir)
+    def __init__(self, state_dir: Path, version: str = releases.DEFAULT_VERSION,
+                 tls_mode: str | None = None):
         self.version = version
+        self.tls_mode = tls_mode
+        self.tls = None
+        self._certs_dir: str | None = None
+        self.server: EmbeddedServer | None = None
+        self.state_dir = state_dir
         self.gateway = None
         self._registered = False
 
@@ -34,18 +44,32 @@ class EmbeddedTarget:
             atexit.register(self.stop)         # belt and braces: never leave a server running
             self._registered = True
         # installs a non-default release on first use (needs PyPI; EmbeddedStartError otherwise)
-        self.server.release = releases.resolve(self.version, self.server.state_dir)
-        info = self.server.start()
+        release = releases.resolve(self.version, self.state_dir)
+        if self.tls_mode:
+            from milvus_conformance.target.embedded.tls import EmbeddedTls
+
+            self._certs_dir = tempfile.mkdtemp(prefix="milvus-conformance-tls-")
+            self.tls = EmbeddedTls.create(self.tls_mode, Path(self._certs_dir))
+        self.server = EmbeddedServer(self.state_dir, tls=self.tls, release=release)
         try:
-            self.gateway = start_gateway(milvus_address=f"127.0.0.1:{info.grpc_port}",
-                                         host="127.0.0.1", port=0, authorization_enabled=True)
+            info = self.server.start()
+            self.gateway = start_gateway(
+                milvus_address=f"127.0.0.1:{info.grpc_port}", host="127.0.0.1", port=0,
+                authorization_enabled=True,
+                server_tls=self.tls.gateway_context() if self.tls else None,
+                upstream_credentials=self.tls.upstream_credentials() if self.tls else None)
         except BaseException:
-            self.server.stop()
+            self.stop()
             raise
-        return EmbeddedEndpoints(info.grpc_uri, self.gateway.base_url, ROOT_TOKEN)
+        client_tls = self.tls.client() if self.tls else TlsSettings()
+        return EmbeddedEndpoints(info.grpc_uri, self.gateway.base_url, ROOT_TOKEN, client_tls)
 
     def stop(self) -> None:
         if self.gateway is not None:
             self.gateway.stop()
             self.gateway = None
-        self.server.stop()
+        if self.server is not None:
+            self.server.stop()
+        if self._certs_dir is not None:
+            shutil.rmtree(self._certs_dir, ignore_errors=True)
+            self._certs_dir = None

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import socket
+import ssl
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
@@ -70,6 +71,10 @@ class _Handler(BaseHTTPRequestHandler):
     timeout = 300  # idle keep-alive connections are dropped after this many seconds
 
     def setup(self) -> None:
+        if self.server.tls_context is not None:  # type: ignore[attr-defined]
+            raw = self.request
+            self.request = _tls_handshake(raw, self.server.tls_context)  # type: ignore[attr-defined]
+            self.server.adopt(raw, self.request)  # type: ignore[attr-defined]
         super().setup()
         # headers and body go out in two writes: without this, Nagle + delayed ACK stall ~40 ms
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
@@ -138,13 +143,38 @@ class _Handler(BaseHTTPRequestHandler):
             self.wfile.write(resp.body)
 
 
+# What Go's net/http answers a plain-HTTP request on a TLS port (crypto/tls RecordHeaderError).
+_PLAIN_ON_TLS = b"HTTP/1.0 400 Bad Request\r\n\r\nClient sent an HTTP request to an HTTPS server.\n"
+_TLS_HANDSHAKE_RECORD = 0x16
+HANDSHAKE_TIMEOUT_S = 10.0
+
+
+class _NotTls(Exception):
+    pass
+
+
+def _tls_handshake(sock: socket.socket, context: ssl.SSLContext) -> ssl.SSLSocket:
+    """In the connection's own thread (never in the accept loop): a plain-HTTP client gets Go's
+    400 answer; a failed handshake (untrusted or missing client certificate) just ends it."""
+    sock.settimeout(HANDSHAKE_TIMEOUT_S)
+    first = sock.recv(1, socket.MSG_PEEK)
+    if first and first[0] != _TLS_HANDSHAKE_RECORD:
+        sock.sendall(_PLAIN_ON_TLS)
+        raise _NotTls()
+    tls = context.wrap_socket(sock, server_side=True)
+    tls.settimeout(None)
+    return tls
+
+
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024   # the default 5 resets connections under 16 parallel clients
 
-    def __init__(self, addr, engine: routes.Engine, family: int) -> None:
+    def __init__(self, addr, engine: routes.Engine, family: int,
+                 tls_context: ssl.SSLContext | None = None) -> None:
         self.address_family = family
         self.engine = engine
+        self.tls_context = tls_context
         self._conns: set[socket.socket] = set()
         self._conns_lock = threading.Lock()
         super().__init__(addr, _Handler)
@@ -153,6 +183,12 @@ class _Server(ThreadingHTTPServer):
         with self._conns_lock:
             self._conns.add(request)
         super().process_request(request, client_address)
+
+    def adopt(self, raw: socket.socket, wrapped: socket.socket) -> None:
+        """The TLS socket replaces the raw one it took over (so stop() can still close it)."""
+        with self._conns_lock:
+            self._conns.discard(raw)
+            self._conns.add(wrapped)
 
     def shutdown_request(self, request):
         with self._conns_lock:
@@ -187,7 +223,8 @@ class GatewayHandle:
     @property
     def base_url(self) -> str:
         host = "[%s]" % self.host if ":" in self.host else self.host
-        return "http://%s:%d" % (host, self.port)
+        scheme = "https" if self._server.tls_context is not None else "http"
+        return "%s://%s:%d" % (scheme, host, self.port)
 
     def stop(self) -> None:
         with self._lock:
@@ -208,12 +245,15 @@ class GatewayHandle:
 
 
 def start_gateway(milvus_address: str = "127.0.0.1:19530", host: str = "127.0.0.1", port: int = 0,
-                  authorization_enabled: bool = True) -> GatewayHandle:
-    """Start the gateway in a daemon thread and return its handle (``base_url``, ``stop()``)."""
-    rpc = milvus_rpc.MilvusRpc(milvus_address)
+                  authorization_enabled: bool = True, server_tls: ssl.SSLContext | None = None,
+                  upstream_credentials=None) -> GatewayHandle:
+    """Start the gateway in a daemon thread and return its handle (``base_url``, ``stop()``).
+    ``server_tls``: serve HTTPS with this server context; ``upstream_credentials``: reach a Milvus
+    that serves TLS (``grpc.ChannelCredentials``)."""
+    rpc = milvus_rpc.MilvusRpc(milvus_address, upstream_credentials)
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        server = _Server((host, port), routes.Engine(rpc, authorization_enabled), family)
+        server = _Server((host, port), routes.Engine(rpc, authorization_enabled), family, server_tls)
     except BaseException:
         rpc.close()
         raise

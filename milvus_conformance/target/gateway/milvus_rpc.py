@@ -58,9 +58,11 @@ def go_status_error_string(err: grpc.RpcError) -> str:
 
 
 class MilvusRpc:
-    def __init__(self, address: str) -> None:
+    def __init__(self, address: str, credentials: grpc.ChannelCredentials | None = None) -> None:
+        """`credentials`: a TLS channel to a Milvus that serves TLS (the embedded target's TLS modes)."""
         self.address = address
-        self._channel = grpc.insecure_channel(address)
+        self._channel = (grpc.secure_channel(address, credentials) if credentials is not None
+                         else grpc.insecure_channel(address))
         self._stub = milvus_pb2_grpc.MilvusServiceStub(self._channel)
 
     def close(self) -> None:
