@@ -9,7 +9,7 @@ import pytest
 
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.requirements import load_requirements
-from milvus_conformance.faults.catalogue import WITHOUT_FAULT, all_faults, by_name
+from milvus_conformance.faults.catalogue import AWAITING_CASE, WITHOUT_FAULT, all_faults, by_name
 from milvus_conformance.faults.model import CREATE, DROP, LAYERS, Req, Resp
 from milvus_conformance.faults.proxy import Context, apply_fault
 from milvus_conformance.faults.rest_faults import REST_FAULTS
@@ -43,6 +43,7 @@ def test_every_requirement_has_a_fault_or_says_why():
     assert set(WITHOUT_FAULT) <= set(known) and not set(WITHOUT_FAULT) & faulted
     assert set(known) - faulted == set(WITHOUT_FAULT), "a requirement without a fault and without a reason"
     assert all(WITHOUT_FAULT.values())
+    assert set(AWAITING_CASE) <= {f.name for f in all_faults()} and all(AWAITING_CASE.values())
 
 
 def test_every_surface_of_a_requirement_has_a_fault():

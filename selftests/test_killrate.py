@@ -65,3 +65,13 @@ def test_report_files_are_views_of_one_result(tmp_path):
     assert data["killed"] == 1 and data["counted"] == 1
     assert read_json(tmp_path / "killrate.json") == result        # the JSON is the object, round-trip
     assert "| `f` | http | USER-CREATE-DUPLICATE | killed | `tests/x.py::t`" in (tmp_path / "killrate.md").read_text()
+
+
+def test_slow_cases_not_run_and_awaited_cases_are_shown():
+    killed = _outcome("f", DUP)
+    killed.not_run = 3
+    waiting = _outcome("w", DUP, status="survived", killed_by=())
+    waiting.awaiting_case = "a multibyte password at the minimum"
+    md = render_markdown(_result(killed, waiting))
+    assert "`f` 1 (+3 slow not run)" in md and "(3 slow cases not run)" in md
+    assert "`w` (USER-CREATE-DUPLICATE): survived; awaiting a case: a multibyte password at the minimum" in md

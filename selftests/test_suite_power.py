@@ -16,7 +16,7 @@ import pytest
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.faults import killrate_runner
-from milvus_conformance.faults.catalogue import all_faults
+from milvus_conformance.faults.catalogue import AWAITING_CASE, all_faults
 from milvus_conformance.reports.killrate import write
 
 FAULTS = all_faults()
@@ -59,7 +59,15 @@ def test_clean_run_conforms(power):
         f"{clean.not_passing}\n{_tail(clean.log)}")
 
 
-@pytest.mark.parametrize("fault", [f.name for f in FAULTS])
+def _param(name: str):
+    """A fault no case of this suite can kill yet is expected to survive - strictly: once a case
+    kills it, this fails until the fault leaves AWAITING_CASE."""
+    if name not in AWAITING_CASE:
+        return name
+    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"awaiting {AWAITING_CASE[name]}"))
+
+
+@pytest.mark.parametrize("fault", [_param(f.name) for f in FAULTS])
 def test_fault_is_killed(power, fault):
     _, results = power
     r = results[fault]

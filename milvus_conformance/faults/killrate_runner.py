@@ -5,9 +5,9 @@ One target serves every fault (the embedded server + gateway started here, or gi
 First the clean runs: the whole gate tier through the REST proxy without a fault (must conform; its
 case durations are kept), and the gRPC faults' cases through the gRPC proxy without a fault. Then per
 fault, in a subprocess behind its proxy (or with pymilvus patched, for a client fault), only the
-cases that can kill it: those citing its requirement, fast ones first, slow (generated) ones when
-the fast ones killed it with fewer than two cases (so "killed by a single case" is counted over
-every case that could kill it). Two faults run side by side, each serially."""
+cases that can kill it: those citing its requirement, fast ones first, slow (generated) ones only if
+the fast ones did not kill it (the slow ones not run are counted, so a fault killed by one fast case
+is shown with them). Two faults run side by side, each serially."""
 from __future__ import annotations
 
 import json
@@ -23,7 +23,7 @@ from pathlib import Path
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.requirements import load_requirements
-from milvus_conformance.faults.catalogue import WITHOUT_FAULT, all_faults, by_name
+from milvus_conformance.faults.catalogue import AWAITING_CASE, WITHOUT_FAULT, all_faults, by_name
 from milvus_conformance.faults.client_plugin import CLIENT_FAULT_ENV
 from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy
 from milvus_conformance.faults.killrate_plugin import DUMP_ENV, SELECT_ENV
@@ -32,8 +32,7 @@ from milvus_conformance.results.killrate import (
     ERROR, KILLED, NO_CASE, NOT_APPLICABLE, SURVIVED, CleanRun, FaultOutcome, KillRateResult)
 
 PLUGINS = ("milvus_conformance.faults.killrate_plugin", "milvus_conformance.faults.client_plugin")
-SLOW_S = 1.0          # a case slower than this in the clean run runs only if the fast ones are not enough
-ENOUGH_KILLERS = 2    # the slow phase runs while fewer cases than this killed the fault
+SLOW_S = 1.0          # a case slower than this in the clean run runs only if the fast ones did not kill
 
 
 @dataclass
@@ -193,7 +192,8 @@ class KillRate:
 
     def _outcome(self, fault, status: str, note: str = "") -> FaultOutcome:
         return FaultOutcome(fault.name, fault.requirement, fault.surface, fault.layer, fault.description, status,
-                            also_violates=list(fault.also_violates), note=note)
+                            also_violates=list(fault.also_violates), note=note,
+                            awaiting_case=AWAITING_CASE.get(fault.name, ""))
 
     def run_fault(self, fault) -> FaultOutcome:
         if not fault.applies_to(load_profile(self.profile)):
@@ -201,7 +201,8 @@ class KillRate:
         if fault.needs_fill and not self.fill:
             return self._outcome(fault, NOT_APPLICABLE, "needs the user-cap case: a target of our own (--fill-server)")
         r, killers, failing = self._outcome(fault, NO_CASE), set(), set()
-        for phase in self.phases(fault):
+        phases = self.phases(fault)
+        for index, phase in enumerate(phases):
             proxy, target, env = proxied(self.ep, fault.layer, fault, self.profile)
             try:
                 r.exit_status, results, seconds = run_suite(
@@ -216,7 +217,8 @@ class KillRate:
             failing.update(failed)
             r.note, r.evidence = note or r.note, r.evidence or evidence
             r.status = KILLED if killers else status
-            if len(killers) >= ENOUGH_KILLERS or r.status == ERROR:
+            if r.status in (KILLED, ERROR):
+                r.not_run = sum(len(p) for p in phases[index + 1:])
                 break
         r.killed_by, r.failed_requirements = sorted(killers), sorted(failing)
         if not r.selected:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from milvus_conformance.results.killrate import KILLED, KillRateResult, RequirementPower, write_json
+from milvus_conformance.results.killrate import KILLED, FaultOutcome, KillRateResult, RequirementPower, write_json
 
 
 def _cell(text: str, width: int = 240) -> str:
@@ -17,15 +17,22 @@ def _cases(cases: list[str], most: int = 4) -> str:
     return "<br>".join(f"`{c}`" for c in cases[:most]) + (f" (+{len(cases) - most})" if len(cases) > most else "")
 
 
+def _kills(f: FaultOutcome) -> str:
+    if f.status != KILLED:
+        return f.status
+    return f"{len(f.killed_by)}" + (f" (+{f.not_run} slow not run)" if f.not_run else "")
+
+
 def _fault_counts(row: RequirementPower) -> str:
-    return ", ".join(f"`{f.name}` {len(f.killed_by) if f.status == KILLED else f.status}" for f in row.faults)
+    return ", ".join(f"`{f.name}` {_kills(f)}" for f in row.faults)
 
 
 def requirement_lines(result: KillRateResult) -> list[str]:
     rows = result.by_requirement()
     lines = ["## Per requirement", "",
              "Each fault with the number of cases that killed it (cases citing the fault's requirement that "
-             "failed; counted over every case that could kill it).", "",
+             "failed); the slow (generated) cases citing it run only when no fast case killed it, and are "
+             "counted as not run.", "",
              "| requirement | level | faults: cases killing each | distinct killing cases | verdict |",
              "|---|---|---|---:|---|"]
     for row in rows:
@@ -43,9 +50,11 @@ def weak_spot_lines(rows: list[RequirementPower]) -> list[str]:
     lines += [f"- requirements without a fault: {len(none)}"] + \
         [f"  - {r.id}: {r.without_fault or 'no reason recorded'}" for r in none]
     lines += [f"- faults not killed: {len(survivors)}"] + \
-        [f"  - `{f.name}` ({f.requirement}): {f.status}; {_cell(f.note, 160)}" for f in survivors]
+        [f"  - `{f.name}` ({f.requirement}): {f.status}; "
+         f"{_cell(('awaiting a case: ' + f.awaiting_case) if f.awaiting_case else f.note, 200)}" for f in survivors]
     lines += [f"- faults killed by a single case: {len(single)}"] + \
-        [f"  - `{f.name}` ({f.requirement}): `{f.killed_by[0]}`" for f in single]
+        [f"  - `{f.name}` ({f.requirement}): `{f.killed_by[0]}`"
+         + (f" ({f.not_run} slow cases not run)" if f.not_run else "") for f in single]
     lines += [f"- requirements whose faults one case kills alone: {len(one_case)}"] + \
         [f"  - {r.id}: `{next(iter(r.killers))}`" for r in one_case]
     return lines

@@ -33,6 +33,8 @@ class FaultOutcome:
     failed_requirements: list[str] = field(default_factory=list)   # cited by all failing cases
     also_violates: list[str] = field(default_factory=list)
     selected: int = 0              # cases run
+    not_run: int = 0               # slow cases citing the requirement, not run once a fast one killed
+    awaiting_case: str = ""        # the case that would kill it, not in the suite yet
     exit_status: int | None = None
     seconds: float = 0.0
     note: str = ""
