@@ -73,5 +73,5 @@ def test_slow_cases_not_run_and_awaited_cases_are_shown():
     waiting = _outcome("w", DUP, status="survived", killed_by=())
     waiting.awaiting_case = "a multibyte password at the minimum"
     md = render_markdown(_result(killed, waiting))
-    assert "`f` 1 (+3 slow not run)" in md and "(3 slow cases not run)" in md
+    assert "`f` 1 (+3 slow not run)" in md and "`tests/x.py::t` (+3 slow not run)" in md
     assert "`w` (USER-CREATE-DUPLICATE): survived; awaiting a case: a multibyte password at the minimum" in md

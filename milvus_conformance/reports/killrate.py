@@ -54,7 +54,7 @@ def weak_spot_lines(rows: list[RequirementPower]) -> list[str]:
          f"{_cell(('awaiting a case: ' + f.awaiting_case) if f.awaiting_case else f.note, 200)}" for f in survivors]
     lines += [f"- faults killed by a single case: {len(single)}"] + \
         [f"  - `{f.name}` ({f.requirement}): `{f.killed_by[0]}`"
-         + (f" ({f.not_run} slow cases not run)" if f.not_run else "") for f in single]
+         + (f" (+{f.not_run} slow not run)" if f.not_run else "") for f in single]
     lines += [f"- requirements whose faults one case kills alone: {len(one_case)}"] + \
         [f"  - {r.id}: `{next(iter(r.killers))}`" for r in one_case]
     return lines
