@@ -34,8 +34,8 @@ import httpx
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from milvus_conformance.faults import killrate  # noqa: E402
-from milvus_conformance.faults.grpc_faults import start_grpc_fault_proxy  # noqa: E402
+from milvus_conformance.faults import killrate_runner as killrate  # noqa: E402
+from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy  # noqa: E402
 from milvus_conformance.faults.proxy import start_fault_proxy  # noqa: E402
 
 N = int(os.environ.get("BENCH_N", "200"))
@@ -136,7 +136,7 @@ def schemathesis_cli(ep, work: Path) -> dict:
         wall = time.monotonic() - t0
     finally:
         proxy.stop()
-        killrate._cleanup(proxy.created, ep)
+        killrate.cleanup(proxy.created, ep)
     data = json.loads(report.read_text()) if report.exists() else {}
     return {"cases": data.get("test_cases", {}).get("generated", 0), "wall": wall,
             "run": data.get("running_time") or wall, "requests": proxy.requests}
@@ -152,7 +152,7 @@ def ours(ep, work: Path) -> dict:
                                               work, "embedded", 1, [node])
     finally:
         proxy.stop()
-        killrate._cleanup(proxy.created, ep)
+        killrate.cleanup(proxy.created, ep)
     case = next(iter((results or {}).get("cases", [])), {})
     found = re.search(r"(\d+) generated cases", case.get("message", ""))
     return {"cases": int(found.group(1)) if found else 0, "wall": wall, "run": case.get("duration_s", 0.0),

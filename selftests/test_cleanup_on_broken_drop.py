@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pytest
 
 from milvus_conformance import REPO_ROOT
-from milvus_conformance.faults.grpc_faults import start_grpc_fault_proxy
+from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy
 from milvus_conformance.faults.proxy import start_fault_proxy
 from milvus_conformance.harness.ledger import read_journal, run_prefix
 

@@ -1,25 +1,20 @@
-"""Unit tests of the fault catalogue and both fault proxies, without a Milvus server: each
-transformation on hand-made requests/answers, the REST proxy against a stub HTTP upstream (everything
-not faulted passes unchanged), the gRPC proxy against a stub gRPC upstream, and the kill verdict."""
+"""Unit tests of the fault catalogue, without a Milvus server: the catalogue as data (every fault
+names one known requirement in full, every requirement but the ones said why has a fault), and each
+REST transformation on hand-made requests and answers."""
 from __future__ import annotations
 
 import base64
-import json
-import threading
-from concurrent import futures
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-import grpc
-import httpx
 import pytest
-from pymilvus.grpc_gen import common_pb2, milvus_pb2
 
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.requirements import load_requirements
-from milvus_conformance.faults import killrate
-from milvus_conformance.faults.catalogue import FAULTS, VALID_PASSWORD, all_faults, by_name
-from milvus_conformance.faults.grpc_faults import SDK_FAULTS, start_grpc_fault_proxy
-from milvus_conformance.faults.proxy import CREATE, DROP, Context, Req, Resp, apply_fault, start_fault_proxy
+from milvus_conformance.faults.catalogue import AWAITING_CASE, WITHOUT_FAULT, all_faults, by_name
+from milvus_conformance.faults.model import CREATE, DROP, LAYERS, Req, Resp
+from milvus_conformance.faults.proxy import Context, apply_fault
+from milvus_conformance.faults.rest_faults import REST_FAULTS
+from milvus_conformance.faults.rest_transforms import VALID_PASSWORD
+from milvus_conformance.faults.sdk_faults import SDK_FAULTS
 
 OK = {"code": 0, "data": {}}
 
@@ -28,17 +23,46 @@ OK = {"code": 0, "data": {}}
 def test_catalogue_shape():
     faults = all_faults()
     names = [f.name for f in faults]
-    assert len(FAULTS) >= 30 and len(SDK_FAULTS) >= 5
+    assert len(REST_FAULTS) >= 30 and len(SDK_FAULTS) >= 5
     assert len(names) == len(set(names))
     known = load_requirements()
     for f in faults:
         assert f.requirement in known, f.name
+        assert set(f.also_violates) <= set(known) and f.requirement not in f.also_violates, f.name
         assert f.description and "\n" not in f.description, f.name
-        assert f.request_transform or f.response_transform, f.name
-        assert f.surface in ("rest", "sdk")
+        assert f.hooks, f.name
+        assert f.layer in LAYERS and f.surface in ("rest", "sdk")
     assert by_name("duplicate-code-0").requirement == "USER-CREATE-DUPLICATE"
     with pytest.raises(KeyError):
         by_name("no-such-fault")
+
+
+def test_every_requirement_has_a_fault_or_says_why():
+    known = load_requirements()
+    faulted = {f.requirement for f in all_faults()}
+    assert set(WITHOUT_FAULT) <= set(known) and not set(WITHOUT_FAULT) & faulted
+    assert set(known) - faulted == set(WITHOUT_FAULT), "a requirement without a fault and without a reason"
+    assert all(WITHOUT_FAULT.values())
+    assert set(AWAITING_CASE) <= {f.name for f in all_faults()} and all(AWAITING_CASE.values())
+
+
+def test_every_surface_of_a_requirement_has_a_fault():
+    """A requirement of both surfaces gets a REST fault and an SDK fault (SURFACE-PARITY excepted:
+    a disagreement needs one side only)."""
+    missing = [(rid, surface) for rid, r in load_requirements().items() for surface in r.surfaces
+               if rid not in WITHOUT_FAULT and rid != "SURFACE-PARITY"
+               and not any(f.requirement == rid and f.surface == surface for f in all_faults())]
+    assert not missing
+
+
+def test_requirement_ids_are_written_out_in_the_catalogue():
+    """grep finds every fault citing a requirement: no ID is built from parts."""
+    from milvus_conformance import REPO_ROOT
+
+    text = "".join((REPO_ROOT / "milvus_conformance" / "faults" / name).read_text()
+                   for name in ("rest_faults.py", "sdk_faults.py", "client_faults.py"))
+    for f in all_faults():
+        assert f'"{f.requirement}"' in text, f.name
 
 
 def test_class_rule_faults_follow_the_profile():
@@ -198,169 +222,101 @@ def test_header_method_route_faults():
     assert through("user-cap-ignored", create(), cap)[0].json() == OK
 
 
-# ---- the REST proxy end to end, against a stub upstream ------------------------------------------------
-class _Echo(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-
-    def __getattr__(self, name):
-        if name.startswith("do_"):
-            return self._echo
-        raise AttributeError(name)
-
-    def log_message(self, *args):
-        pass
-
-    def _echo(self):
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        if self.path.startswith(CREATE):
-            out, ctype = json.dumps(OK).encode(), "application/json; charset=utf-8"
-        else:
-            out = json.dumps({"method": self.command, "path": self.path, "body": body.decode("latin-1"),
-                              "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
-            ctype = "application/x-echo"
-        self.send_response_only(200 if self.path.startswith(CREATE) else 299)
-        self.send_header("Content-Type", ctype)
-        self.send_header("X-Upstream", "yes")
-        self.send_header("Content-Length", str(len(out)))
-        self.end_headers()
-        self.wfile.write(out)
 
 
-@pytest.fixture
-def upstream():
-    server = ThreadingHTTPServer(("127.0.0.1", 0), _Echo)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+# ---- the faults added for every requirement and every limit ----------------------------------------------
+def _basic(user: str, password: str) -> str:
+    return "Basic " + base64.b64encode(f"{user}:{password}".encode()).decode()
 
 
-def test_proxy_forwards_everything_unchanged(upstream):
-    proxy = start_fault_proxy(upstream, None)
-    try:
-        r = httpx.request("PATCH", proxy.base_url + "/v2/a%2Fb/x?q=1&r=%20", content=b"\x00raw\xff",
-                          headers={"Authorization": "Bearer u:p:q", "Request-Timeout": "7", "X-Any": "v"})
-        echo = r.json()
-        assert r.status_code == 299 and r.headers["x-upstream"] == "yes"
-        assert r.headers["content-type"] == "application/x-echo"
-        assert echo["method"] == "PATCH" and echo["path"] == "/v2/a%2Fb/x?q=1&r=%20"
-        assert echo["body"] == "\x00raw\xff"
-        assert echo["headers"]["authorization"] == "Bearer u:p:q"
-        assert echo["headers"]["request-timeout"] == "7" and echo["headers"]["x-any"] == "v"
-        assert proxy.requests == 1
-    finally:
-        proxy.stop()
+def test_route_moved():
+    resp, ctx = through("create-route-moved", create())
+    assert resp.status == 404 and not ctx.sent
+    _, ctx = through("create-route-moved", Req("POST", "/v2/vectordb/users/add?x=1", []).with_json({}))
+    assert ctx.sent[0].target == CREATE + "?x=1"
 
 
-def test_proxy_applies_one_fault_and_records_creates(upstream):
-    proxy = start_fault_proxy(upstream, "success-code-string")
-    try:
-        r = httpx.post(proxy.base_url + CREATE, json={"userName": "bob", "password": "Aa1!bcdefg"})
-        assert r.json() == {"code": "0", "data": {}}
-        assert proxy.created == {"bob"}          # the upstream said code 0
-        assert httpx.post(proxy.base_url + "/other", json={}).json()["path"] == "/other"
-    finally:
-        proxy.stop()
-    with pytest.raises(ValueError):
-        start_fault_proxy(upstream, "sdk-duplicate-accepted")
+def test_auth_not_enforced_runs_everything_as_the_admin():
+    _, ctx = through("auth-not-enforced", Req("POST", "/v2/vectordb/users/list", []).with_json({}))
+    assert ctx.sent[0].header("Authorization") == "Bearer root:Milvus"
+    assert by_name("auth-not-enforced").suite_args == ("--allow-auth-disabled",)
 
 
-# ---- the gRPC proxy, against a stub gRPC upstream -------------------------------------------------------
-class _StubMilvus(grpc.GenericRpcHandler):
-    def __init__(self):
-        self.seen, self.answer, self.metadata = [], common_pb2.Status(), []
-
-    def service(self, details):
-        method = details.method.rsplit("/", 1)[-1]
-
-        def handle(raw, context):
-            self.metadata.append(dict(context.invocation_metadata()))
-            if method == "CreateCredential":
-                self.seen.append(milvus_pb2.CreateCredentialRequest.FromString(raw))
-                if self.answer == "deny":
-                    context.abort(grpc.StatusCode.PERMISSION_DENIED, "permission deny")
-                return self.answer.SerializeToString()
-            return raw        # anything else: echo the bytes
-        return grpc.unary_unary_rpc_method_handler(handle)
+def test_password_prefix_compared_cuts_every_password_it_sees():
+    req = create(password="Aa1!bcdefghij").with_header("Authorization", "Bearer bob:Aa1!bcdefXYZ")
+    _, ctx = through("password-prefix-compared", req)
+    assert ctx.sent[0].json()["password"] == "Aa1!bcde"
+    assert ctx.sent[0].header("Authorization") == "Bearer bob:Aa1!bcde"
+    basic = Req("POST", "/v2/vectordb/users/list", [("Authorization", _basic("bob", "p:q-long-password"))])
+    assert through("password-prefix-compared", basic)[1].sent[0].header("Authorization") == _basic("bob", "p:q-long")
+    update = Req("POST", "/v2/vectordb/users/update_password", []).with_json(
+        {"userName": "bob", "oldPassword": "123456789", "newPassword": "abcdefghi"})
+    sent = through("password-prefix-compared", update)[1].sent[0].json()
+    assert (sent["oldPassword"], sent["newPassword"]) == ("12345678", "abcdefgh")
+    short = create(password="Aa1!bc").with_header("Authorization", "Bearer root:Milvus")
+    assert through("password-prefix-compared", short)[1].sent[0] == short      # 8 bytes or fewer: as is
 
 
-@pytest.fixture
-def stub_milvus():
-    stub = _StubMilvus()
-    server = grpc.server(futures.ThreadPoolExecutor(4))
-    server.add_generic_rpc_handlers((stub,))
-    port = server.add_insecure_port("127.0.0.1:0")
-    server.start()
-    yield stub, f"127.0.0.1:{port}"
-    server.stop(0)
+@pytest.mark.parametrize("fault,password,refused", [
+    ("password-min-in-characters", "ééé", True),         # 3 characters, 6 bytes: the minimum is 6 bytes
+    ("password-min-in-characters", "éééééé", False),     # 6 characters
+    ("password-min-in-characters", "abcde", False),      # 5 bytes: the server refuses it itself
+    ("password-validation-max-in-characters", "é" * 129, True),     # 258 bytes, 129 characters
+    ("password-validation-max-in-characters", "a" * 257, False),    # over in both units
+    ("password-at-min-refused", "abcdef", True),
+    ("password-at-min-refused", "abcdefg", False),
+    ("password-at-max-refused", "a" * 72, True),
+    ("password-at-max-refused", "a" * 71, False),
+])
+def test_password_limit_refusals(fault, password, refused):
+    resp, ctx = through(fault, create(password=password))
+    assert (not ctx.sent) == refused
+    if refused:
+        expected = load_profile("embedded")[f"rest.outcome.{'invalid_value' if 'min' in fault else 'bcrypt_error'}"]
+        assert resp.code == expected["code"]
 
 
-def _create_via(uri, name="carol", password="Aa1!bcdefg"):
-    channel = grpc.insecure_channel(uri.split("://")[-1])
-    call = channel.unary_unary("/milvus.proto.milvus.MilvusService/CreateCredential")
-    req = milvus_pb2.CreateCredentialRequest(username=name, password=base64.b64encode(password.encode()))
-    try:
-        return common_pb2.Status.FromString(call(req.SerializeToString(), metadata=[("authorization", "dTpw")],
-                                                 timeout=5))
-    finally:
-        channel.close()
+def test_name_at_max_refused():
+    assert not through("name-at-max-refused", create(name="a" * 32))[1].sent
+    assert through("name-at-max-refused", create(name="a" * 31))[1].sent
 
 
-@pytest.mark.parametrize("fault", [None, "sdk-password-altered", "sdk-duplicate-accepted",
-                                   "sdk-permission-swallowed", "sdk-code-1100-to-65535",
-                                   "sdk-error-as-rpc-error"])
-def test_grpc_proxy(stub_milvus, fault):
-    stub, address = stub_milvus
-    if fault == "sdk-duplicate-accepted":
-        stub.answer = common_pb2.Status(code=65535, reason="user already exists: carol")
-    elif fault == "sdk-permission-swallowed":
-        stub.answer = "deny"
-    elif fault in ("sdk-code-1100-to-65535", "sdk-error-as-rpc-error"):
-        stub.answer = common_pb2.Status(code=1100, error_code=common_pb2.IllegalArgument, reason="bad")
-    proxy = start_grpc_fault_proxy(address, fault)
-    try:
-        if fault == "sdk-error-as-rpc-error":
-            with pytest.raises(grpc.RpcError) as raised:
-                _create_via(proxy.uri)
-            assert raised.value.code() == grpc.StatusCode.INVALID_ARGUMENT
-            return
-        status = _create_via(proxy.uri)
-        sent = base64.b64decode(stub.seen[-1].password).decode()
-        assert stub.metadata[-1]["authorization"] == "dTpw"
-        if fault is None:
-            assert status.code == 0 and sent == "Aa1!bcdefg" and proxy.created == {"carol"}
-        elif fault == "sdk-password-altered":
-            assert sent == "Aa1!bcdefgx"
-        elif fault == "sdk-code-1100-to-65535":
-            assert status.code == 65535
-        else:
-            assert status.code == 0 and status.error_code == common_pb2.Success
-    finally:
-        proxy.stop()
+def test_password_max_in_characters_stores_and_compares_the_cut():
+    long = "é" * 40                                       # 80 bytes, 40 characters: within 72 characters
+    req = create(password=long).with_header("Authorization", f"Bearer bob:{long}")
+    sent = through("password-max-in-characters", req)[1].sent[0]
+    assert sent.json()["password"] == "é" * 36 and sent.header("Authorization") == "Bearer bob:" + "é" * 36
+    ascii_over = create(password="a" * 73)                # over in characters too: the server refuses it
+    assert through("password-max-in-characters", ascii_over)[1].sent[0].json()["password"] == "a" * 73
+    assert not by_name("password-max-in-characters").applies_to(load_profile("documented"))
 
 
-# ---- the kill verdict ------------------------------------------------------------------------------------
-def _results(*cases):
-    return {"cases": [{"case_id": c, "status": s, "requirements": r, "message": "m"} for c, s, r in cases],
-            "harness_errors": []}
+def test_concurrent_duplicates_succeed_only_when_they_overlap():
+    dup = Resp.of_json(200, {"code": 65535, "message": "user already exists: alice"})
+    fault = by_name("concurrent-duplicates-succeed")
+    ctx = FakeContext(lambda r: dup)
+    assert apply_fault(fault, create(), ctx).code == 65535      # alone: the duplicate stands
+    inner = []
+
+    def send(req):      # a second create of the same name arrives while the first is in flight
+        if not inner:
+            inner.append(fault.around(req, ctx, lambda r: dup))
+        return dup
+    assert fault.around(create(), ctx, send).json() == OK and inner[0].json() == OK
+    other = fault.around(create(name="bob"), ctx, lambda r: dup)
+    assert other.code == 65535
 
 
-def test_judge_fault():
-    fault = by_name("duplicate-code-0")
-    dup = ["USER-CREATE-DUPLICATE"]
-    status, killers, *_ = killrate.judge_fault(fault, _results(("a", "fail", dup), ("b", "pass", dup)), 1)
-    assert status == "killed" and killers == ["a"]
-    status, *_ = killrate.judge_fault(fault, _results(("a", "fail", ["USER-CREATE-ROUTE"])), 1)
-    assert status == "survived"                        # a failure citing another requirement
-    status, *_ = killrate.judge_fault(fault, _results(("a", "fail", dup)), 1, noise={"a"})
-    assert status == "survived"                        # fails without the fault too
-    assert killrate.judge_fault(fault, _results(("a", "unexpected_pass", dup)), 1)[0] == "killed"
-    assert killrate.judge_fault(fault, None, 3)[0] == "error"
+def test_list_omits_new_users():
+    listing = lambda r: Resp.of_json(200, {"code": 0, "data": ["root", "alice"]})   # noqa: E731
+    ctx = FakeContext(listing)
+    ctx.created.add("alice")
+    resp = apply_fault(by_name("list-omits-new-users"), Req("POST", "/v2/vectordb/users/list", []), ctx)
+    assert resp.json() == {"code": 0, "data": ["root"]}
 
 
-def test_report_files(tmp_path):
-    r = killrate.FaultResult("f", "USER-CREATE-DUPLICATE", "rest", "d", "killed", ["tests/x.py::t"])
-    report = killrate.summary([r], {"exit_status": 0, "seconds": 1.0}, 2.0, "embedded", 10)
-    killrate.write(report, tmp_path)
-    assert json.loads((tmp_path / "killrate.json").read_text())["killed"] == 1
-    assert "| `f` | rest | USER-CREATE-DUPLICATE | killed | `tests/x.py::t`" in (tmp_path / "killrate.md").read_text()
+def test_surfaces_disagree_refuses_only_on_rest():
+    fault = by_name("surfaces-disagree-name-too-long")
+    assert fault.surface == "rest" and fault.also_violates == ("USER-CREATE-NAME-LENGTH",)
+    resp, ctx = through(fault.name, create(name="a" * 33))
+    assert resp.code == load_profile("embedded")["rest.outcome.missing_field"]["code"] and not ctx.sent

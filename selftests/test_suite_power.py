@@ -2,9 +2,9 @@
 gate tier passes through the fault proxy with no fault, and kills every fault of the catalogue - each
 shown as its own test, killed by a case that cites the fault's requirement.
 
-Cost: one session fixture runs the clean runs and then only the selected faults, two side by side,
-each running only the cases that cite its requirement (see killrate.py). The kill-rate table is
-written to .conformance/reports-power/ (killrate.md, killrate.json).
+Cost: one session fixture runs the clean runs and then only the selected faults, JOBS side by side,
+each running only the cases that cite its requirement (see faults/killrate_runner.py). The kill-rate
+views are written to .conformance/reports-power/ (killrate.md, killrate.json).
 """
 from __future__ import annotations
 
@@ -15,11 +15,15 @@ from pathlib import Path
 import pytest
 
 from milvus_conformance import REPO_ROOT
-from milvus_conformance.faults import killrate
-from milvus_conformance.faults.catalogue import all_faults
+from milvus_conformance.faults import killrate_runner
+from milvus_conformance.faults.catalogue import AWAITING_CASE, all_faults
+from milvus_conformance.reports.killrate import write
 
 FAULTS = all_faults()
 REPORTS = Path(os.environ.get("CONFORMANCE_POWER_REPORTS", REPO_ROOT / ".conformance" / "reports-power"))
+# faults side by side: each run spends most of its time starting up and waiting on the server, so a
+# third one at once shortens the whole (measured on a loaded 2-core machine)
+JOBS = int(os.environ.get("CONFORMANCE_POWER_JOBS", "3"))
 
 
 def _selected_faults(session) -> list:
@@ -31,16 +35,16 @@ def _selected_faults(session) -> list:
 
 @pytest.fixture(scope="session")
 def power(embedded_endpoints, request, tmp_path_factory):
-    """The clean runs, then every selected fault once: {fault name: FaultResult}."""
-    ep = killrate.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri, embedded_endpoints.token)
+    """The clean runs, then every selected fault once: {fault name: FaultOutcome}."""
+    ep = killrate_runner.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri,
+                                   embedded_endpoints.token)
     own = not os.environ.get("MILVUS_GRPC_ADDRESS")     # a server of our own may be filled to its cap
-    kr = killrate.KillRate(ep, fill=own, work=tmp_path_factory.mktemp("killrate"))
+    kr = killrate_runner.KillRate(ep, fill=own, work=tmp_path_factory.mktemp("killrate"))
     faults, started = _selected_faults(request.session), time.monotonic()
-    kr.prepare({f.requirement for f in faults if f.surface == "sdk"})
-    results = kr.run_all(faults, jobs=2)
-    report = killrate.summary(results, kr.clean, time.monotonic() - started, kr.profile, len(kr.cites))
-    killrate.write(report, REPORTS)
-    return kr, {r.name: r for r in results}
+    kr.prepare(killrate_runner.grpc_requirements(faults))
+    outcomes = kr.run_all(faults, jobs=JOBS)
+    write(kr.result(outcomes, time.monotonic() - started), REPORTS)
+    return kr, {r.name: r for r in outcomes}
 
 
 def _tail(path: str, lines: int = 25) -> str:
@@ -53,12 +57,20 @@ def _tail(path: str, lines: int = 25) -> str:
 def test_clean_run_conforms(power):
     kr, _ = power
     clean = kr.clean
-    assert clean["exit_status"] == 0, (
-        f"the gate tier through the fault proxy (no fault) exited {clean['exit_status']}; not passing: "
-        f"{clean['not_passing']}\n{_tail(clean['log'])}")
+    assert clean.exit_status == 0, (
+        f"the gate tier through the fault proxy (no fault) exited {clean.exit_status}; not passing: "
+        f"{clean.not_passing}\n{_tail(clean.log)}")
 
 
-@pytest.mark.parametrize("fault", [f.name for f in FAULTS])
+def _param(name: str):
+    """A fault no case of this suite can kill yet is expected to survive - strictly: once a case
+    kills it, this fails until the fault leaves AWAITING_CASE."""
+    if name not in AWAITING_CASE:
+        return name
+    return pytest.param(name, marks=pytest.mark.xfail(strict=True, reason=f"awaiting {AWAITING_CASE[name]}"))
+
+
+@pytest.mark.parametrize("fault", [_param(f.name) for f in FAULTS])
 def test_fault_is_killed(power, fault):
     _, results = power
     r = results[fault]

@@ -26,7 +26,7 @@ warnings.filterwarnings("ignore", message=".*ORM-style PyMilvus API.*")
 # The REST operation each SDK call is the counterpart of (results name operations the REST way).
 OPERATIONS = {"create_user": "users/create", "list_users": "users/list", "list_usernames": "users/list",
               "describe_user": "users/describe", "drop_user": "users/drop", "delete_user": "users/drop",
-              "update_password": "users/update_password"}
+              "update_password": "users/update_password", "reset_password": "users/update_password"}
 
 
 @dataclass
@@ -219,8 +219,9 @@ class SdkClient:
 
 
 def _named_args(api: str, args: tuple, kwargs: dict) -> dict:
-    names = {"create_user": ["user", "password"], "delete_user": ["user"],
-             "update_password": ["user", "old_password", "new_password"]}
+    names = {"create_user": ["user", "password"], "delete_user": ["user"], "drop_user": ["user"],
+             "update_password": ["user", "old_password", "new_password"],
+             "reset_password": ["user", "old_password", "new_password"]}
     out = dict(zip(names.get(api.split(".", 1)[1], []), args))
     out.update(kwargs)
     return out

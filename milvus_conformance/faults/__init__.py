@@ -1,8 +1,14 @@
-"""Fault injection: how strong is the suite? Each fault in the catalogue is a small, named defect a
-target could have (one requirement it violates); the suite "kills" a fault when at least one case
-citing that requirement fails against a target showing it.
+"""Fault injection: how strong is the suite? Each fault is a small, named defect a target could
+have and the ONE requirement it violates; the suite "kills" a fault when at least one case citing
+that requirement fails against a target showing it.
 
-- catalogue.py: the faults, as data (REST); grpc_faults.py: the SDK (gRPC) faults and their proxy.
-- proxy.py: the REST fault proxy (`start_fault_proxy`).
-- killrate.py: runs the suite through each fault and writes the kill-rate table.
+- model.py: Fault, and the REST traffic (Req, Resp) and context base the proxies share.
+- rest_faults.py (+ rest_transforms.py): REST faults; sdk_faults.py: gRPC faults; client_faults.py:
+  pymilvus faults; limits.py: the length arithmetic both surfaces' faults share.
+- catalogue.py: `all_faults()`, `by_name()`, and why a requirement has no fault.
+- proxy.py: the HTTP proxy (`start_fault_proxy`); grpc_proxy.py: the gRPC proxy
+  (`start_grpc_fault_proxy`); client_plugin.py: applies a client fault inside a suite run.
+- killrate_runner.py: runs the suite through each fault; killrate_plugin.py: its pytest plugin;
+  killrate.py: the command (`python -m milvus_conformance.faults.killrate`, `make killrate`).
+  The results object is results/killrate.py, its views reports/killrate.py.
 """

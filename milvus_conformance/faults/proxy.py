@@ -1,4 +1,4 @@
-"""A fault-injecting HTTP proxy for the REST surface: sits between the suite and any REST target,
+"""The fault-injecting HTTP proxy for the REST surface: sits between the suite and any REST target,
 applies ONE named fault (or none) and forwards everything else unchanged - method, raw path and
 query, headers (Authorization included), body; status, headers and body of the answer.
 
@@ -14,107 +14,33 @@ followed, nothing logged (requests carry tokens and passwords).
 """
 from __future__ import annotations
 
-import json
 import socket
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
 
 import httpx
 
-CREATE = "/v2/vectordb/users/create"
-DROP = "/v2/vectordb/users/drop"
-JSON_CT = "application/json; charset=utf-8"
+from milvus_conformance.contract.profiles import load_profile
+from milvus_conformance.faults.catalogue import by_name
+from milvus_conformance.faults.model import CREATE, DROP, Fault, FaultContext, Req, Resp
+
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
               "upgrade", "content-length", "host", "content-encoding"}
-NOT_JSON = object()
 
 
-@dataclass
-class Req:
-    method: str
-    target: str                                   # raw request-target: path and query, undecoded
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-
-    @property
-    def path(self) -> str:
-        return self.target.split("?", 1)[0]
-
-    def header(self, name: str) -> str | None:
-        return next((v for k, v in self.headers if k.lower() == name.lower()), None)
-
-    def with_header(self, name: str, value: str | None) -> "Req":
-        """A copy with `name` replaced (or removed when value is None)."""
-        kept = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
-        return replace(self, headers=kept + ([(name, value)] if value is not None else []))
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return NOT_JSON
-
-    def with_json(self, obj: Any) -> "Req":
-        return replace(self, body=json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode())
-
-
-@dataclass
-class Resp:
-    status: int
-    headers: list[tuple[str, str]] = field(default_factory=list)
-    body: bytes = b""
-
-    @classmethod
-    def of_json(cls, status: int, obj: Any) -> "Resp":
-        return cls(status, [("Content-Type", JSON_CT)],
-                   json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode())
-
-    @property
-    def content_type(self) -> str:
-        return next((v for k, v in self.headers if k.lower() == "content-type"), "")
-
-    def json(self) -> Any:
-        try:
-            return json.loads(self.body)
-        except ValueError:
-            return NOT_JSON
-
-    @property
-    def code(self) -> Any:
-        body = self.json()
-        return body.get("code") if isinstance(body, dict) else None
-
-    def with_json(self, obj: Any, status: int | None = None) -> "Resp":
-        """A copy with a JSON body (headers kept, so a changed Content-Type survives)."""
-        body = json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode()
-        return replace(self, body=body, status=self.status if status is None else status)
-
-    def with_header(self, name: str, value: str) -> "Resp":
-        kept = [(k, v) for k, v in self.headers if k.lower() != name.lower()]
-        return replace(self, headers=kept + [(name, value)])
-
-
-class Context:
-    """What a transformation may use besides the request: forwarding more requests upstream, the
-    admin's credentials (for bypass faults) and the active profile's limits."""
+class Context(FaultContext):
+    """The HTTP proxy's context: forwarding more requests upstream, plus what every fault context has."""
 
     def __init__(self, upstream: str, admin_token: str | None, profile, timeout: float = 60.0):
+        super().__init__(admin_token, profile)
         self.upstream = upstream.rstrip("/")
-        self.admin_token = admin_token
-        self.profile = profile
         self.requests = 0
         self.upstream_seconds = 0.0                   # summed latency of the forwarded requests
         self.by_route: dict[str, int] = {}            # forwarded requests per path
         self.created: set[str] = set()
-        self._lock = threading.Lock()
         self._http = httpx.Client(timeout=timeout, follow_redirects=False)
-
-    def limit(self, key: str, default=None):
-        value = self.profile[key] if self.profile is not None else None
-        return default if value is None else value
 
     def as_admin(self, req: Req) -> Req:
         return req.with_header("Authorization", f"Bearer {self.admin_token}")
@@ -125,7 +51,7 @@ class Context:
                    if k.lower() not in HOP_BY_HOP]       # bytes: header values pass unchanged
         started = time.perf_counter()
         r = self._http.request(req.method, url, headers=headers, content=req.body)
-        with self._lock:
+        with self.lock:
             self.requests += 1
             self.upstream_seconds += time.perf_counter() - started
             self.by_route[req.path] = self.by_route.get(req.path, 0) + 1
@@ -141,7 +67,7 @@ class Context:
         body = req.json()
         if req.path == CREATE and resp.status == 200 and resp.code == 0 and isinstance(body, dict) \
                 and isinstance(body.get("userName"), str):
-            with self._lock:
+            with self.lock:
                 self.created.add(body["userName"])
 
     def drop_user(self, name: str) -> Resp:
@@ -152,16 +78,18 @@ class Context:
         self._http.close()
 
 
-def apply_fault(fault, req: Req, ctx: Context) -> Resp:
-    """The whole pipeline for one request: request transform (which may answer by itself), forward,
-    response transform. `fault` None forwards unchanged."""
-    if fault is not None and fault.request_transform is not None:
+def apply_fault(fault: Fault | None, req: Req, ctx: Context) -> Resp:
+    """The whole pipeline for one request: request transform (which may answer by itself), forward
+    (through `around` when the fault has one), response transform. `fault` None forwards unchanged."""
+    if fault is None:
+        return ctx.forward(req)
+    if fault.request_transform is not None:
         out = fault.request_transform(req, ctx)
         if isinstance(out, Resp):
             return out
         req = out
-    resp = ctx.forward(req)
-    if fault is not None and fault.response_transform is not None:
+    resp = fault.around(req, ctx, ctx.forward) if fault.around is not None else ctx.forward(req)
+    if fault.response_transform is not None:
         resp = fault.response_transform(req, resp, ctx)
     return resp
 
@@ -255,12 +183,9 @@ class ProxyHandle:
 def start_fault_proxy(upstream: str, fault_name: str | None, admin_token: str | None = "root:Milvus",
                       profile: str = "embedded", host: str = "127.0.0.1", port: int = 0) -> ProxyHandle:
     """Start the proxy in a daemon thread. `fault_name` None (or "none") forwards everything."""
-    from milvus_conformance.contract.profiles import load_profile
-    from milvus_conformance.faults.catalogue import by_name
-
     fault = None if fault_name in (None, "none") else by_name(fault_name)
-    if fault is not None and fault.surface != "rest":
-        raise ValueError(f"{fault.name} is an SDK fault: use grpc_faults.start_grpc_fault_proxy")
+    if fault is not None and fault.layer != "http":
+        raise ValueError(f"{fault.name} is a {fault.layer} fault, not one for the HTTP proxy")
     server = _Server((host, port), _Handler)
     server.fault = fault
     server.ctx = Context(upstream, admin_token, load_profile(profile) if profile else None)

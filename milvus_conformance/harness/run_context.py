@@ -103,6 +103,8 @@ class RunContext:
                 self.server_version = ""
             finally:
                 sdk.close()
+            if self.auth_enabled and self._sdk_accepts(f"{PREFLIGHT_USER}:not-a-password"):
+                self.auth_enabled = False
         if not self.auth_enabled and not self.config.allow_auth_disabled:
             raise HarnessError(
                 "the target has authorization disabled: it accepts any token, so no authentication "
@@ -124,6 +126,17 @@ class RunContext:
         if self.profile_choice is None:
             self.choose_profile()
         return self.profile_choice.load()
+    def _sdk_accepts(self, token: str) -> bool:
+        """Whether the SDK surface opens a connection with `token` (a gRPC server may enforce
+        authentication while REST does not, or the other way round)."""
+        from pymilvus import MilvusClient
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            MilvusClient(uri=self.grpc_uri, token=token, timeout=10, dedicated=True).close()
+        except MilvusException:
+            return False
+        return True
 
     def _sdk_admin(self):
         from milvus_conformance.clients.sdk import SdkClient
