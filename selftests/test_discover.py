@@ -107,17 +107,14 @@ def test_no_user_left_behind(clean, embedded_endpoints):
 
 
 def test_gate_tier_passes_with_the_discovered_profile(clean, embedded_endpoints, tmp_path):
-    from milvus_conformance.faults import killrate
+    from milvus_conformance.faults import killrate_runner
 
     name = f"selftest-discovered-{secrets.token_hex(4)}"
-    path = REPO_ROOT / "profiles" / f"{name}.yaml"
+    path = tmp_path / f"{name}.yaml"          # used by path: --profile ./file.yaml
     path.write_text(render(name, clean.items, clean.target, clean.when, "selftest"), encoding="utf-8")
-    try:
-        ep = killrate.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri,
-                                embedded_endpoints.token)
-        status, results, _ = killrate.run_suite(ep, tmp_path, name, 1, fill=_own_server())
-    finally:
-        path.unlink()
+    ep = killrate_runner.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri,
+                                   embedded_endpoints.token)
+    status, results, _ = killrate_runner.run_suite(ep, tmp_path / "run", str(path), 1, fill=_own_server())
     assert results is not None, f"no results (exit {status}); log: {tmp_path / 'pytest.log'}"
     bad = [(c["case_id"], c["status"]) for c in results["cases"]
            if c["status"] in ("fail", "unexpected_pass", "error")]

@@ -22,10 +22,7 @@ NAME_ROWS = [
     Row("letters-digits-underscore", ("USER-CREATE-NAME-CHARSET",), lambda p, u: "Ab_9" + u.name()),
     Row("uppercase-first", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "Z" + u.name()),
     Row("one-character", ("USER-CREATE-NAME-LENGTH",), _one_letter, exact=True),
-    Row("max-length", ("USER-CREATE-NAME-LENGTH",), lambda p, u: u.name(length=need(p, MAX)),
-        depends_on=(MAX,)),
-    Row("max-length-plus-one", ("USER-CREATE-NAME-LENGTH",),
-        lambda p, u: u.name(length=need(p, MAX) + 1), depends_on=(MAX,)),
+    # the maximum itself and one over it: tests/tables/limits.py (each limit at both ends, in its unit)
     Row("very-long", ("USER-CREATE-NAME-LENGTH",), lambda p, u: u.name(length=need(p, MAX) * 8),
         depends_on=(MAX,)),
     Row("empty", ("USER-CREATE-NAME-LENGTH", "USER-CREATE-BODY-FIELDS"), lambda p, u: ""),
