@@ -144,8 +144,11 @@ def _start_discover(ep, state_dir, out):
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
         found = re.search(r"users prefixed (cf\w+_)", line)
-        if found:
-            time.sleep(0.3)           # well inside the probes (they take seconds)
+        if found:   # then as soon as one of its users exists: inside the probes, however fast
+            deadline = time.monotonic() + 30
+            while not _users_with(ep, found.group(1)) and proc.poll() is None \
+                    and time.monotonic() < deadline:
+                time.sleep(0.005)
             return proc, found.group(1)
     proc.wait()
     pytest.fail(f"discover never started probing (exit {proc.returncode})")
