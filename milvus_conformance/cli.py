@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from pathlib import Path
 from typing import Callable, NamedTuple
@@ -137,6 +138,9 @@ def main(argv: list[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else EXIT_USAGE
     try:
         return args.handler(args)
+    except BrokenPipeError:   # `... | head` closed the pipe: end quietly, like any Unix tool
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
     except (ResultsFileError, BadInput) as exc:
         print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
