@@ -62,3 +62,24 @@ def over_max_password(password: str, ctx) -> str:
 
 def prefix(password: str) -> str:
     return cut(password, PREFIX_BYTES)
+
+
+# value changes (value, ctx) -> value, shared by the REST and the SDK faults
+def name_at_max(name, ctx):
+    return at_limit(name, ctx, NAME_MAX)
+
+
+def password_at_min(password, ctx):
+    return at_limit(password, ctx, PW_MIN)
+
+
+def password_at_max(password, ctx):
+    return at_limit(password, ctx, PW_MAX)
+
+
+def password_prefix(password, ctx):
+    return prefix(password)
+
+
+def password_cut_over_max(password, ctx):
+    return over_max_password(password, ctx) if max_in_characters(password, ctx) else password

@@ -80,7 +80,7 @@ REST_FAULTS: list[Fault] = [
          "and created", request_transform=t.on_create_field("userName", t.name_over_max, t.cut_name_to_max)),
     rest("name-at-max-refused", "USER-CREATE-NAME-LENGTH", "a userName of exactly the maximum length is refused "
          "(1100): the bound taken as exclusive",
-         request_transform=t.refuse_create_as("invalid_value", "invalid user name length", t.name_at_max,
+         request_transform=t.refuse_create_as("invalid_value", "invalid user name length", limits.name_at_max,
                                               key="userName")),
     rest("password-over-max-accepted", "USER-CREATE-PASSWORD-LENGTH", "a password over the maximum (73 bytes) is "
          "cut to it", request_transform=t.on_create_field("password", t.password_over_max, t.cut_password_to_max)),
@@ -88,11 +88,11 @@ REST_FAULTS: list[Fault] = [
          "padded to it", request_transform=t.on_create_field("password", t.password_under_min, t.pad_password_to_min)),
     rest("password-at-min-refused", "USER-CREATE-PASSWORD-LENGTH", "a password of exactly the minimum length is "
          "refused (1100): the bound taken as exclusive",
-         request_transform=t.refuse_create_as("invalid_value", "invalid password length", t.password_at_min)),
+         request_transform=t.refuse_create_as("invalid_value", "invalid password length", limits.password_at_min)),
     rest("password-at-max-refused", "USER-CREATE-PASSWORD-LENGTH", "a password of exactly the maximum length is "
          "refused with the over-max outcome: the bound taken as exclusive",
          request_transform=t.refuse_create_as("bcrypt_error", "bcrypt: password length exceeds 72 bytes",
-                                              t.password_at_max)),
+                                              limits.password_at_max)),
     rest("password-min-in-characters", "USER-CREATE-PASSWORD-LENGTH", "the minimum is counted in characters (the "
          "maximum stays in bytes): a multibyte password long enough in bytes but short in characters is refused",
          request_transform=t.refuse_create_as("invalid_value", "invalid password length", limits.min_in_characters),
@@ -100,7 +100,7 @@ REST_FAULTS: list[Fault] = [
     rest("password-max-in-characters", "USER-CREATE-PASSWORD-LENGTH", "the maximum is counted in characters: a "
          "multibyte password over it in bytes but within it in characters is accepted and stored cut to the "
          "maximum in bytes (every password authenticating is cut alike)",
-         request_transform=t.passwords_as_stored(t.password_cut_over_max), applies=t.password_counts_bytes),
+         request_transform=t.passwords_as_stored(limits.password_cut_over_max), applies=t.password_counts_bytes),
     rest("password-validation-max-in-characters", "USER-CREATE-PASSWORD-LENGTH", "the server's own validation "
          "maximum is counted in characters: a multibyte password over it in bytes gets the over-max outcome instead "
          "of invalid-value", request_transform=t.refuse_create_as(
@@ -130,7 +130,7 @@ REST_FAULTS: list[Fault] = [
          request_transform=t.on_create_field("password", t.non_empty, t.append_x)),
     rest("password-prefix-compared", "USER-CREATE-SEMANTICS", f"only the first {limits.PREFIX_BYTES} bytes of a "
          "password count: cut so on create, update_password and in every Authorization header",
-         request_transform=t.passwords_as_stored(t.password_prefix)),
+         request_transform=t.passwords_as_stored(limits.password_prefix)),
     rest("concurrent-duplicates-succeed", "USER-CREATE-CONCURRENCY", "a create that overlaps another create of the "
          "same name answers success instead of the duplicate error (a check-then-insert race)",
          around=t.concurrent_duplicates_succeed),

@@ -353,26 +353,6 @@ def append_x(value, ctx):
     return value + "x"
 
 
-def name_at_max(name, ctx):
-    return limits.at_limit(name, ctx, limits.NAME_MAX)
-
-
-def password_at_min(password, ctx):
-    return limits.at_limit(password, ctx, limits.PW_MIN)
-
-
-def password_at_max(password, ctx):
-    return limits.at_limit(password, ctx, limits.PW_MAX)
-
-
-def password_prefix(password, ctx):
-    return limits.prefix(password)
-
-
-def password_cut_over_max(password, ctx):
-    return limits.over_max_password(password, ctx) if limits.max_in_characters(password, ctx) else password
-
-
 def has_unknown_field(req):
     return bool(set(body(req) or {}) - {"userName", "password"})
 

@@ -194,26 +194,6 @@ def concurrent_duplicates_succeed(method, req, ctx, send):
     return common_pb2.Status() if me["overlapped"] and is_duplicate(out) else out
 
 
-def name_at_max(name, ctx):
-    return limits.at_limit(name, ctx, limits.NAME_MAX)
-
-
-def password_at_min(password, ctx):
-    return limits.at_limit(password, ctx, limits.PW_MIN)
-
-
-def password_at_max(password, ctx):
-    return limits.at_limit(password, ctx, limits.PW_MAX)
-
-
-def password_prefix(password, ctx):
-    return limits.prefix(password)
-
-
-def password_cut_over_max(password, ctx):
-    return limits.over_max_password(password, ctx) if limits.max_in_characters(password, ctx) else password
-
-
 def first_char_not_letter(name, ctx):
     return bool(name) and not (name[0].isascii() and name[0].isalpha())
 
@@ -272,8 +252,8 @@ def sdk(name: str, requirement: str, description: str, **hooks) -> Fault:
     return Fault(name, requirement, description, layer="grpc", **hooks)
 
 
-PREFIX_REQUEST, PREFIX_METADATA = passwords_as_stored(password_prefix)
-MAX_CHARS_REQUEST, MAX_CHARS_METADATA = passwords_as_stored(password_cut_over_max)
+PREFIX_REQUEST, PREFIX_METADATA = passwords_as_stored(limits.password_prefix)
+MAX_CHARS_REQUEST, MAX_CHARS_METADATA = passwords_as_stored(limits.password_cut_over_max)
 SDK_FAULTS = [
     sdk("sdk-duplicate-accepted", "USER-CREATE-DUPLICATE", "gRPC: a duplicate CreateCredential answers success",
         response_transform=duplicate_ok),
@@ -296,13 +276,13 @@ SDK_FAULTS = [
     sdk("sdk-name-over-max-accepted", "USER-CREATE-NAME-LENGTH", "gRPC: a username over the maximum (33 bytes) is "
         "cut to it and created", request_transform=name_cut),
     sdk("sdk-name-at-max-refused", "USER-CREATE-NAME-LENGTH", "gRPC: a username of exactly the maximum length is "
-        "refused (1100)", around=refuse_create_as("invalid_value", "invalid user name length", name_at_max, "username")),
+        "refused (1100)", around=refuse_create_as("invalid_value", "invalid user name length", limits.name_at_max, "username")),
     sdk("sdk-password-at-min-refused", "USER-CREATE-PASSWORD-LENGTH", "gRPC: a password of exactly the minimum "
         "length is refused (1100)", around=refuse_create_as("invalid_value", "invalid password length",
-                                                             password_at_min)),
+                                                             limits.password_at_min)),
     sdk("sdk-password-at-max-refused", "USER-CREATE-PASSWORD-LENGTH", "gRPC: a password of exactly the maximum "
         "length gets the over-max outcome", around=refuse_create_as(
-            "bcrypt_error", "bcrypt: password length exceeds 72 bytes", password_at_max)),
+            "bcrypt_error", "bcrypt: password length exceeds 72 bytes", limits.password_at_max)),
     sdk("sdk-password-min-in-characters", "USER-CREATE-PASSWORD-LENGTH", "gRPC: the minimum is counted in "
         "characters (the maximum stays in bytes)", applies=counts_bytes, around=refuse_create_as(
             "invalid_value", "invalid password length", limits.min_in_characters)),
