@@ -73,6 +73,7 @@ def pytest_configure(config):
         return
     if not _runs_suite(config):
         return
+    config.pluginmanager.register(QuietExit(config), "conformance-quiet-exit")
     values = {name: config.getoption(f"conformance_{name}") for name in (*cfg.OPTIONS, *cfg.FLAGS)}
     try:
         target = cfg.from_values(values)
@@ -110,6 +111,20 @@ def _die_with_parent() -> None:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
     except (OSError, AttributeError):
         pass
+
+
+class QuietExit:
+    """Our own `pytest.exit("conformance: ...")` is printed by pytest as one line ("Exit: ..."): keep
+    the terminal reporter from repeating it as a "!" banner (pytest 9.2 keeps it in a memo)."""
+
+    def __init__(self, config):
+        self.config = config
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_keyboard_interrupt(self, excinfo):
+        reporter = self.config.pluginmanager.get_plugin("terminalreporter")
+        if reporter is not None and str(getattr(excinfo.value, "msg", "")).startswith("conformance: "):
+            reporter._keyboardinterrupt_memo = None
 
 
 def _interrupt(signum, frame):
