@@ -22,6 +22,8 @@ from milvus_conformance.reports.parity import render_parity_md
 from milvus_conformance.results.io import read_results, write_results
 from milvus_conformance.results.model import RunResult, Target
 
+ROOT_ONLY = frozenset({"root"})   # the protected admin of these tests
+
 
 class Admin:
     """A target's users; `drops` False: drop answers success and removes nothing (drop-noop)."""
@@ -40,7 +42,7 @@ class Admin:
 
 
 def ledger_of(tmp_path, admin, run_id="run001", max_alive=3):
-    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive, protected=frozenset({"root"}))
+    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive, protected=ROOT_ONLY)
 
 
 def create(ledger, admin, name):
@@ -99,13 +101,13 @@ def test_a_sweep_keeps_the_journal_of_users_still_there_and_the_next_one_removes
     p = run_prefix("dead07")
     admin = Admin(["root", "alice", p + "a", p + "b", p + "c"], drops=False)
     run_dir = dead_run(tmp_path, "dead07", [p + "a", p + "b", p + "c"])
-    first = sweep(tmp_path, "T", admin)
+    first = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)
     assert first.found() == [p + "a", p + "b", p + "c"] and first.dropped() == []
     assert first.remaining("dead07") == [p + "a", p + "b", p + "c"] and run_dir.is_dir()
 
     admin.names.discard(p + "a")                # gone meanwhile: not "remaining" again
     admin.drops = True
-    second = sweep(tmp_path, "T", admin)        # same process: its "dropped" records are no writer
+    second = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)        # same process: its "dropped" records are no writer
     assert second.found() == [p + "b", p + "c"] and second.dropped() == [p + "b", p + "c"]
     assert second.remaining() == [] and not run_dir.exists()
     assert admin.names == {"root", "alice"}
@@ -116,11 +118,11 @@ def test_a_partly_failed_sweep_records_what_is_verified_gone(tmp_path):
     admin = Admin(["root", p + "a", p + "b"])
     admin.drop_user = lambda name: admin.names.discard(name) if name == p + "a" else None
     run_dir = dead_run(tmp_path, "dead08", [p + "a", p + "b"])
-    swept = sweep(tmp_path, "T", admin)
+    swept = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)
     assert swept.dropped() == [p + "a"] and swept.remaining() == [p + "b"]
     assert journal_leftovers(run_dir) == {p + "b"}
     del admin.drop_user                          # works again; the sweep's own records (this
-    again = sweep(tmp_path, "T", admin)          # process's pid) do not make the run look alive
+    again = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)          # process's pid) do not make the run look alive
     assert again.found() == again.dropped() == [p + "b"] and not run_dir.exists()
 
 

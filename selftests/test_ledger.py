@@ -6,6 +6,8 @@ import pytest
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.ledger import Journal, UserLedger, journal_leftovers, run_prefix, sweep
 
+ROOT_ONLY = frozenset({"root"})   # the protected admin of these tests
+
 
 class FakeAdmin:
     def __init__(self, names):
@@ -22,7 +24,7 @@ class FakeAdmin:
 
 
 def make(tmp_path, admin, run_id="abc123", max_alive=5):
-    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive, protected=frozenset({"root"}))
+    return UserLedger(run_id, Journal(tmp_path, run_id), admin, max_alive, protected=ROOT_ONLY)
 
 
 def test_names_carry_the_run_prefix_and_exact_lengths(tmp_path):
@@ -67,7 +69,7 @@ def test_sweep_drops_only_a_dead_runs_own_users(tmp_path):
         {"event": "intent", "name": "R", "exact": True},            # never confirmed: maybe not ours
         {"event": "intent", "name": "9" + p + "c"},
     ])
-    dropped = sweep(tmp_path, "T", admin).dropped()
+    dropped = sweep(tmp_path, "T", admin, protected=ROOT_ONLY).dropped()
     assert sorted(dropped) == sorted([p + "a", p + "b", "Q", "9" + p + "c"])
     assert set(others) | {"R"} <= admin.names
     assert not (tmp_path / "runs" / "dead01").exists()
@@ -77,7 +79,7 @@ def test_sweep_ignores_other_targets_and_live_runs(tmp_path):
     p = run_prefix("other1")
     admin = FakeAdmin([p + "a"])
     dead_run(tmp_path, "other1", "ANOTHER-TARGET", [{"event": "intent", "name": p + "a"}])
-    assert sweep(tmp_path, "T", admin).found() == [] and admin.names == {p + "a"}
+    assert sweep(tmp_path, "T", admin, protected=ROOT_ONLY).found() == [] and admin.names == {p + "a"}
 
 
 def test_dropped_users_are_not_leftovers(tmp_path):
@@ -95,13 +97,13 @@ def test_sweep_leaves_a_run_alone_while_any_of_its_writers_lives(tmp_path):
     p = run_prefix("orphan")
     admin = FakeAdmin([p + "a"])
     dead_run(tmp_path, "orphan", "T", [{"event": "intent", "name": p + "a", "pid": os.getpid()}])
-    assert sweep(tmp_path, "T", admin).found() == [] and admin.names == {p + "a"}
+    assert sweep(tmp_path, "T", admin, protected=ROOT_ONLY).found() == [] and admin.names == {p + "a"}
 
 
 def test_unconfirmed_exact_names_are_reported_not_dropped(tmp_path):
     admin = FakeAdmin(["milvusAdmin"])
     dead_run(tmp_path, "dead02", "T", [{"event": "intent", "name": "milvusAdmin", "exact": True}])
-    swept = sweep(tmp_path, "T", admin)
+    swept = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)
     assert swept.found() == [] and swept.suspects == {"milvusAdmin"} and admin.names == {"milvusAdmin"}
 
 
@@ -111,5 +113,5 @@ def test_a_duplicate_attempt_on_an_owned_exact_name_keeps_it_ours(tmp_path):
     dead_run(tmp_path, "dead03", "T", [{"event": "intent", "name": "Q", "exact": True},
                                        {"event": "created", "name": "Q", "exact": True},
                                        {"event": "intent", "name": "Q", "exact": True}])
-    swept = sweep(tmp_path, "T", admin)
+    swept = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)
     assert swept.dropped() == ["Q"] and swept.suspects == set()

@@ -4,6 +4,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from milvus_conformance.discover.outcome import describe
+
 
 @dataclass(frozen=True)
 class Finding:
@@ -37,3 +39,12 @@ class Findings:
 
     def items(self) -> list[Finding]:
         return [self._items[k] for k in sorted(self._items)]
+
+
+def record_outcome(f: Findings, key: str, attempt, what: str, success: str) -> None:
+    """An outcome kind's finding: the shape of a refusal, or unknown when the call succeeded
+    (`success` says how it did, e.g. "answered success")."""
+    if attempt.accepted:
+        f.unknown(key, f"{what} {success}")
+    else:
+        f.found(key, attempt.shape, f"{what} -> {describe(attempt.shape)}")

@@ -4,7 +4,7 @@ authentication before routing) and key case in the body."""
 from __future__ import annotations
 
 from milvus_conformance.clients.rest import USERS
-from milvus_conformance.discover.findings import Findings
+from milvus_conformance.discover.findings import Findings, record_outcome
 from milvus_conformance.discover.outcome import classify, describe
 from milvus_conformance.discover.probes_password import Limits, password_of
 from milvus_conformance.discover.session import PASSWORD, Session
@@ -144,7 +144,4 @@ def _description(s: Session, f: Findings) -> None:
 
 
 def _outcome(f: Findings, kind: str, attempt, what: str) -> None:
-    if attempt.accepted:
-        f.unknown(OUTCOME + kind, f"{what} answered success")
-    else:
-        f.found(OUTCOME + kind, attempt.shape, f"{what} -> {describe(attempt.shape)}")
+    record_outcome(f, OUTCOME + kind, attempt, what, "answered success")

@@ -1,7 +1,7 @@
 """SDK only (pymilvus `utility.create_user`): each outcome kind's `{exception, code}`."""
 from __future__ import annotations
 
-from milvus_conformance.discover.findings import Findings
+from milvus_conformance.discover.findings import Findings, record_outcome
 from milvus_conformance.discover.outcome import describe
 from milvus_conformance.discover.probes_password import Limits, password_of
 from milvus_conformance.discover.session import PASSWORD, Session
@@ -79,7 +79,4 @@ def _timeout(s: Session, f: Findings) -> None:
 
 
 def _outcome(f: Findings, kind: str, attempt, what: str) -> None:
-    if attempt.accepted:
-        f.unknown(OUTCOME + kind, f"{what} returned (no error)")
-    else:
-        f.found(OUTCOME + kind, attempt.shape, f"{what} -> {describe(attempt.shape)}")
+    record_outcome(f, OUTCOME + kind, attempt, what, "returned (no error)")

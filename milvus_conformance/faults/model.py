@@ -140,3 +140,17 @@ class FaultContext:
     def limit(self, key: str, default=None):
         value = self.profile[key] if self.profile is not None else None
         return default if value is None else value
+
+    def send_tracking_overlap(self, name: str, send: Callable[[], Any]) -> tuple[Any, bool]:
+        """send(), and whether another call for `name` was in flight at any time meanwhile."""
+        me = {"overlapped": False}
+        with self.lock:
+            running = self.state.setdefault("in_flight", {}).setdefault(name, [])
+            for other in running:
+                other["overlapped"] = me["overlapped"] = True
+            running.append(me)
+        try:
+            return send(), me["overlapped"]
+        finally:
+            with self.lock:
+                running.remove(me)

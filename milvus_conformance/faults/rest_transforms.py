@@ -274,18 +274,8 @@ def concurrent_duplicates_succeed(req, ctx, send):
     name = create_field(req, "userName")
     if name is None:
         return send(req)
-    me = {"overlapped": False}
-    with ctx.lock:
-        running = ctx.state.setdefault("in_flight", {}).setdefault(name, [])
-        for other in running:
-            other["overlapped"] = me["overlapped"] = True
-        running.append(me)
-    try:
-        resp = send(req)
-    finally:
-        with ctx.lock:
-            running.remove(me)
-    return Resp.of_json(200, OK) if me["overlapped"] and is_duplicate(resp) else resp
+    resp, overlapped = ctx.send_tracking_overlap(name, lambda: send(req))
+    return Resp.of_json(200, OK) if overlapped and is_duplicate(resp) else resp
 
 
 # ---- named field rewrites (the `on_create_field` faults) -----------------------------------------------

@@ -180,18 +180,8 @@ def concurrent_duplicates_succeed(method, req, ctx, send):
     was refused as a duplicate answers success."""
     if method != CREATE:
         return send(req)
-    me = {"overlapped": False}
-    with ctx.lock:
-        running = ctx.state.setdefault("in_flight", {}).setdefault(req.username, [])
-        for other in running:
-            other["overlapped"] = me["overlapped"] = True
-        running.append(me)
-    try:
-        out = send(req)
-    finally:
-        with ctx.lock:
-            running.remove(me)
-    return common_pb2.Status() if me["overlapped"] and is_duplicate(out) else out
+    out, overlapped = ctx.send_tracking_overlap(req.username, lambda: send(req))
+    return common_pb2.Status() if overlapped and is_duplicate(out) else out
 
 
 def first_char_not_letter(name, ctx):

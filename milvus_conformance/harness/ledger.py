@@ -255,8 +255,8 @@ class Sweep:
         return [n for r in self.runs if run_id in (None, r.run_id) for n in r.remaining]
 
 
-def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None,
-          protected: frozenset[str] = frozenset()) -> Sweep:
+def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None, *,
+          protected: frozenset[str]) -> Sweep:
     """Drop what dead runs against `target` left behind (and this run's, when `current_run` is given
     at its end), then list the target: a run whose users are all gone loses its journal; one with
     users still listed keeps it, with the verified drops added, for the next run."""
