@@ -5,7 +5,6 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, passed
 from milvus_conformance.clients.rest import USERS
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import Channel
 from tests.support import PASSWORD
 
@@ -27,7 +26,7 @@ def test_rest_create_with_a_description(runner, profile, users, rest, record):
     name = users.name()
     body = {"userName": name, "password": PASSWORD, "description": DESCRIPTION}
     expected = runner.expectations(Channel.REST, "ok", None, [profile.get(KEY).cite()])
-    outcome = runner.create(Channel.REST, name, PASSWORD, expected=expected, conclude=False,
+    outcome = runner.attempt(Channel.REST, name, PASSWORD, expected=expected,
                             send=lambda: rest.request(f"{USERS}/create", body))
     verdict = outcome.verdict
     if mode == "stored" and outcome.succeeded:
@@ -35,7 +34,7 @@ def test_rest_create_with_a_description(runner, profile, users, rest, record):
         got = described.json.get("description") if isinstance(described.json, dict) else None
         verdict = combine(verdict, passed("describe answers the description back") if got == DESCRIPTION
                           else failed(f"describe answers description {got!r}, expected {DESCRIPTION!r}"))
-    conclude(record, verdict, expected[0], outcome.reply)
+    runner.end(verdict, expected[0], outcome.reply)
 
 
 @pytest.mark.surface("sdk")

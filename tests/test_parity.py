@@ -6,7 +6,7 @@ recorded."""
 import pytest
 
 from milvus_conformance.checks.parity import Side, judge_parity
-from milvus_conformance.harness.runner import observation
+from milvus_conformance.harness.runner import expectation_data
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.surfaces import Channel
 from tests.support import PASSWORD
@@ -27,10 +27,10 @@ def test_same_outcome_on_rest_and_sdk(row, runner, profile, users, record):
             expected = runner.expectations(channel, "duplicate", "duplicate")
         else:
             expected = runner.predicted(channel, name, password, row.depends_on)
-        outcome = runner.create(channel, name, password, expected=expected, conclude=False)
+        outcome = runner.attempt(channel, name, password, expected=expected,
+                                 check_state=not row.data.existing)
         seen.append(Side.seen(outcome.succeeded, outcome.reply.code))
         expectations[channel], replies[channel] = expected[0], outcome.reply
     verdict = judge_parity(tuple(seen), tuple(expectations.values()))
-    record.conclude(verdict,
-                    expected={c: {"kind": e.kind, **(e.spec or {})} for c, e in expectations.items()},
-                    observed={c: observation(r) for c, r in replies.items()})
+    runner.end(verdict, expected={c: expectation_data(e) for c, e in expectations.items()},
+               observed={c: runner.observe(r) for c, r in replies.items()})

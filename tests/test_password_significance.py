@@ -9,7 +9,6 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, labelled
 from milvus_conformance.contract.rules import length_in
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.surfaces import CHANNELS
 from tests.support import authenticates
@@ -26,7 +25,7 @@ def test_every_password_character_counts(row, channel, runner, profile, users, r
         pytest.skip(f"profile {profile.name} does not accept this password ({active.describe()})")
     # Judged against the active profile only: whether the docs accept this length is the length
     # cases' question (USER-CREATE-PASSWORD-LENGTH), not this one.
-    created = runner.create(channel, name, password, expected=(active, None), conclude=False)
+    created = runner.attempt(channel, name, password, expected=(active, None))
     checks = [created.verdict]
     if created.succeeded:
         # Near misses first: a server that caches a successful login (Milvus's proxy keeps a SHA-256
@@ -39,4 +38,4 @@ def test_every_password_character_counts(row, channel, runner, profile, users, r
                    for miss in near_misses(password, unit)]
         checks.append(labelled(f"the exact password ({size})",
                                 authenticates(runner, channel, name, password, should=True)))
-    conclude(record, combine(*checks), active, created.reply)
+    runner.end(combine(*checks), active, created.reply)

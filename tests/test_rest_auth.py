@@ -7,7 +7,6 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine
 from milvus_conformance.clients.rest import USERS
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel
 from tests.support import PASSWORD, rest_authenticates, sdk_as
@@ -45,7 +44,7 @@ def test_password_with_colons_authenticates(runner, users, rest, record):
                       rest_authenticates(runner, rest, name, COLON_PASSWORD.split(":")[0] + ":cd",
                                          should=False))
     active, _ = runner.expectations(Channel.REST, "ok", None)
-    conclude(record, verdict, active)
+    runner.end(verdict, active)
 
 
 @pytest.mark.surface("rest")

@@ -6,7 +6,6 @@ import pytest
 from milvus_conformance.checks.envelopes import judge_schema
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.harness.protected import KEY as PROTECTED_KEY
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, rest_authenticates
 
@@ -36,9 +35,9 @@ def _created(runner, users, password=PASSWORD) -> str:
 
 @pytest.mark.requirement("USER-CREATE-SUCCESS-ENVELOPE", "USER-CREATE-CONTENT-TYPE", "USER-CREATE-ROUTE")
 def test_create_success_envelope_exactly_as_documented(runner, users, record):
-    outcome = runner.create(Channel.REST, users.name(), PASSWORD, conclude=False)
+    outcome = runner.attempt(Channel.REST, users.name(), PASSWORD)
     active, _ = runner.expectations(Channel.REST, "ok", "ok")
-    conclude(record, combine(outcome.verdict, _exactly_documented(outcome.reply)), active, outcome.reply)
+    runner.end(combine(outcome.verdict, _exactly_documented(outcome.reply)), active, outcome.reply)
 
 
 @pytest.mark.requirement("USER-CREATE-ERROR-ENVELOPE", "USER-CREATE-CONTENT-TYPE")
@@ -58,7 +57,7 @@ def test_list_envelope(runner, users, rest, record):
     data = reply.json.get("data") if isinstance(reply.json, dict) else None
     listed = passed("the new user is listed") if isinstance(data, list) and name in data \
         else failed(f"{name!r} is not in users/list data")
-    conclude(record, combine(verdict, listed), active, reply)
+    runner.end(combine(verdict, listed), active, reply)
 
 
 @pytest.mark.operation("users/describe")
@@ -67,7 +66,7 @@ def test_describe_envelope(runner, users, rest, record):
     name = _created(runner, users)
     active, docs = runner.expectations(Channel.REST, "ok", "ok")
     reply = rest.describe_user(name)
-    conclude(record, judge_schema(reply, active, docs, "DescribeUserSuccess"), active, reply)
+    runner.end(judge_schema(reply, active, docs, "DescribeUserSuccess"), active, reply)
 
 
 @pytest.mark.operation("users/drop")
@@ -81,7 +80,7 @@ def test_drop_envelope(runner, users, rest, record):
         verdict = combine(verdict, failed(f"{name!r} is still listed after users/drop"))
     else:
         users.dropped(name)
-    conclude(record, verdict, active, reply)
+    runner.end(verdict, active, reply)
 
 
 @pytest.mark.operation("users/drop")
@@ -91,7 +90,7 @@ def test_drop_unknown_user_succeeds(runner, users, rest, record):
     name = users.name()
     active, docs = runner.expectations(Channel.REST, "ok", "ok")
     reply = rest.drop_user(name)
-    conclude(record, judge(reply, active, docs), active, reply)
+    runner.end(judge(reply, active, docs), active, reply)
 
 
 @pytest.mark.operation("users/drop")
@@ -118,7 +117,7 @@ def test_drop_root_is_refused(runner, rest, record, profile):
     if not still:
         verdict = combine(verdict, failed(f"{admin!r} is no longer listed: the target dropped its "
                                           f"protected admin ({protected.cite()})"))
-    conclude(record, verdict, active, reply)
+    runner.end(verdict, active, reply)
 
 
 @pytest.mark.operation("users/update_password")
@@ -132,4 +131,4 @@ def test_update_password_envelope_and_effect(runner, users, rest, record):
         rest_authenticates(runner, rest, name, OTHER_PASSWORD, should=True, settle=True),
         rest_authenticates(runner, rest, name, PASSWORD, should=False, settle=True),
     )
-    conclude(record, verdict, active, reply)
+    runner.end(verdict, active, reply)

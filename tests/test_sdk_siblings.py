@@ -5,7 +5,6 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge
 from milvus_conformance.harness.protected import KEY as PROTECTED_KEY
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel, SdkStyle
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates, sdk_as
 
@@ -31,7 +30,7 @@ def test_sdk_drop_of_the_protected_admin_is_refused(style, runner, sdk, profile,
     if admin not in sdk.user_names():
         verdict = combine(verdict, failed(f"{admin!r} is no longer listed: the target dropped its "
                                           f"protected admin ({protected.cite()})"))
-    conclude(record, verdict, active, reply)
+    runner.end(verdict, active, reply)
 
 
 @pytest.mark.operation("users/update_password")
@@ -40,10 +39,9 @@ def test_sdk_drop_of_the_protected_admin_is_refused(style, runner, sdk, profile,
 def test_sdk_update_password_changes_the_password(style, runner, users, sdk, record):
     channel = Channel.sdk(style)
     name = users.name()
-    created = runner.create(channel, name, PASSWORD, expected=runner.expectations(channel, "ok", "ok"),
-                            conclude=False)
+    created = runner.attempt(channel, name, PASSWORD, expected=runner.expectations(channel, "ok", "ok"))
     if not created.succeeded:
-        conclude(record, created.verdict, None, created.reply)
+        runner.end(created.verdict, None, created.reply)
         return
     active, docs = runner.expectations(channel, "ok", "ok")
     # On the user's own connection, as a user changes its password: pymilvus's reset_password also
@@ -55,4 +53,4 @@ def test_sdk_update_password_changes_the_password(style, runner, users, sdk, rec
         authenticates(runner, channel, name, OTHER_PASSWORD, should=True, settle=True),
         authenticates(runner, channel, name, PASSWORD, should=False, settle=True),
     )
-    conclude(record, verdict, active, reply)
+    runner.end(verdict, active, reply)

@@ -6,7 +6,6 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.contract.rules import predict_create
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.model import Status
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel, Surface
@@ -67,7 +66,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
     checks.append(judge(again, *runner.expectations(channel, kind, kind)))
     checks.append(passed("listed after the retry") if runner.listed(channel, name)
                   else failed(f"{name!r} is not listed after the retry"))
-    conclude(record, combine(*checks), expected[0], reply)
+    runner.end(combine(*checks), expected[0], reply)
 
 
 @pytest.mark.parametrize("style", SDK_STYLES)
@@ -87,11 +86,12 @@ def test_error_raises_declared_exception(row, style, runner, profile, users, rec
         _, ok = runner.raw_create(channel, name, PASSWORD)
         assert ok, f"setup: creating {name!r} failed"
     if not row.data.as_user:
-        runner.create(channel, name, password, expected=expected, **row.data.kw)
+        runner.create(channel, name, password, expected=expected, check_state=not row.data.existing,
+                      **row.data.kw)
         return
     owner = users.name()
     _, ok = runner.raw_create(channel, owner, PASSWORD)
     assert ok, f"setup: creating {owner!r} failed"
     with sdk_as(runner.client(channel), owner, PASSWORD) as as_owner:
-        runner.create(channel, name, password, expected=expected,
+        runner.create(channel, name, password, expected=expected, check_state=not row.data.existing,
                       send=lambda: as_owner.create_user(style, name, password))

@@ -11,7 +11,6 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.clients.rest import USERS, RestClient, http_client
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import CHANNELS, Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates
 
@@ -63,9 +62,9 @@ def _send_create(client, channel, name, password):
 @pytest.mark.requirement("USER-CREATE-SEMANTICS", "USER-DROP-SEMANTICS")
 def test_lifecycle(channel, runner, users, record):
     name = users.name()
-    created = runner.create(channel, name, PASSWORD, conclude=False)
+    created = runner.attempt(channel, name, PASSWORD)
     if not created.succeeded:
-        conclude(record, created.verdict, runner.expectations(channel, "ok", None)[0], created.reply)
+        runner.end(created.verdict, runner.expectations(channel, "ok", None)[0], created.reply)
         return
     checks = [created.verdict,
               authenticates(runner, channel, name, PASSWORD, should=True),
@@ -79,7 +78,7 @@ def test_lifecycle(channel, runner, users, record):
         users.dropped(name)
         checks.append(passed("no longer listed"))
         checks.append(authenticates(runner, channel, name, PASSWORD, should=False, settle=True))
-    conclude(record, combine(*checks), ok[0], dropped)
+    runner.end(combine(*checks), ok[0], dropped)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -89,11 +88,11 @@ def test_duplicate_keeps_first_password(channel, runner, users, record):
     first, ok = runner.raw_create(channel, name, PASSWORD)
     assert ok, f"setup: the first create of {name!r} failed"
     expected = runner.expectations(channel, "duplicate", "duplicate")
-    second = runner.create(channel, name, OTHER_PASSWORD, expected=expected, conclude=False)
+    second = runner.attempt(channel, name, OTHER_PASSWORD, expected=expected, check_state=False)
     verdict = combine(second.verdict,
                       authenticates(runner, channel, name, PASSWORD, should=True),
                       authenticates(runner, channel, name, OTHER_PASSWORD, should=False))
-    conclude(record, verdict, expected[0], second.reply)
+    runner.end(verdict, expected[0], second.reply)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -108,14 +107,14 @@ def test_name_differing_only_in_case(channel, runner, profile, users, record):
     assert ok, f"setup: the first create of {name!r} failed"
     kind = "ok" if sensitive else "duplicate"
     expected = runner.expectations(channel, kind, None)
-    second = runner.create(channel, variant, OTHER_PASSWORD, expected=expected, conclude=False)
+    second = runner.attempt(channel, variant, OTHER_PASSWORD, expected=expected)
     checks = [second.verdict, authenticates(runner, channel, name, PASSWORD, should=True)]
     if sensitive and second.succeeded:
         checks += [authenticates(runner, channel, variant, OTHER_PASSWORD, should=True),
                    authenticates(runner, channel, name, OTHER_PASSWORD, should=False)]
         if not runner.listed(channel, name):
             checks.append(failed(f"{name!r} is no longer listed after creating {variant!r}"))
-    conclude(record, combine(*checks), expected[0], second.reply)
+    runner.end(combine(*checks), expected[0], second.reply)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -146,4 +145,4 @@ def test_concurrent_creates_of_one_name(channel, runner, run_context, users, rec
         checks.append(passed(f"1 success, {len(losers)} duplicates"))
     if not runner.listed(channel, name):
         checks.append(failed(f"{name!r} is not listed after the concurrent creates"))
-    conclude(record, combine(*checks), duplicate[0], losers[0] if losers else None)
+    runner.end(combine(*checks), duplicate[0], losers[0] if losers else None)

@@ -10,7 +10,7 @@ import pytest
 
 from milvus_conformance.checks.expectations import expect
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
-from milvus_conformance.harness.runner import conclude
+from milvus_conformance.harness.runner import expectation_data
 from milvus_conformance.results.surfaces import SdkStyle, Surface
 from tests.support import PASSWORD
 
@@ -97,7 +97,7 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
             for surface in CAPPED_SURFACES:
                 checks.append(_after_making_room(ledger, clients[surface], surface, tracked, fresh,
                                                  oks[surface], cap))
-            conclude(record, combine(*checks), caps[Surface.REST])
+            record.conclude(combine(*checks), expected=expectation_data(caps[Surface.REST]))
         finally:
             for name in tracked:
                 if name in ledger.owned:

@@ -2,7 +2,6 @@
 builds the run's one RunResult when the session ends."""
 from __future__ import annotations
 
-import json
 from datetime import datetime, timezone
 
 from milvus_conformance import __version__
@@ -28,7 +27,7 @@ class Collector:
     def pytest_runtest_logreport(self, report) -> None:
         for key, value in report.user_properties:
             if key == PROPERTY:
-                self._merge(CaseResult.from_dict(json.loads(value)))
+                self._merge(CaseResult.from_dict(value))
                 return
         if report.failed and report.nodeid.startswith("tests/"):
             # a case that died without a word (crashed worker): no verdict, an error

@@ -1,5 +1,10 @@
-"""Case side: what one case saw and concluded. Travels to the controller inside the pytest report
-(`user_properties`), so that a `-n 2` run yields exactly what a serial run yields."""
+"""Case side: what one case saw and concluded.
+
+The recorded verdict is the case's status. `CaseRecorder.conclude` stores it; the pytest outcome it
+then causes (an xfail for a known deviation, an exception for a failure) only drives the terminal
+and pytest's own exit code, and is never read back as a status. The case's `CaseResult` travels to
+the controller as `CaseResult.to_dict()` in the report's `user_properties` (the one route, also for
+xdist workers), so that a `-n 2` run yields exactly what a serial run yields."""
 from __future__ import annotations
 
 import json
@@ -11,6 +16,7 @@ from milvus_conformance.errors import ConformanceFailure, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.generation import Generation
 from milvus_conformance.results.model import CaseResult, Exchange, Status
+from milvus_conformance.results.observation import Observation
 from milvus_conformance.results.surfaces import Channel, SdkStyle, Surface
 
 PROPERTY = "conformance"
@@ -29,22 +35,34 @@ class CaseRecorder:
         self.expected = None
         self.observed = None
         self.verdict: Verdict | None = None
+        self.message = ""                       # the verdict's line as the case result states it
+        self.ending: BaseException | None = None   # what conclude() raised to end the case
         self.generation: Generation | None = None   # set by a generated-case test
+        self.runner = None                          # the case's Runner, when it has one
 
     def add_exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
 
     def conclude(self, verdict: Verdict, expected=None, observed=None) -> None:
-        """End the case with its verdict: return on pass, xfail on a known deviation, raise on a
-        failure or an unexpected pass."""
+        """Record the case's verdict (its status) with what was expected and observed, then end the
+        case in pytest's terms for the terminal: return on a pass, xfail on a known deviation, raise
+        on a failure or an unexpected pass. Cases call this through `Runner.end`."""
         self.verdict, self.expected, self.observed = verdict, expected, observed
+        self.message, self.ending = verdict.message, None
         if verdict.status is Status.KNOWN_DEVIATION:
-            pytest.xfail(REDACTOR.redact_text(verdict.message))
+            self.message = REDACTOR.redact_text(verdict.message)
+            try:
+                pytest.xfail(self.message)
+            except BaseException as exc:   # pytest's own outcome exception: remembered, re-raised
+                self.ending = exc
+                raise
         if verdict.status in (Status.FAIL, Status.UNEXPECTED_PASS):
             if self.operation == "users/create":
                 self.requirements = sorted(set(self.requirements) | set(verdict.requirements))
-            text = f"[{', '.join(self.requirements)}] {verdict.message}{self._last_exchange()}"
-            raise ConformanceFailure(REDACTOR.redact_text(text), expected, observed)
+            self.message = REDACTOR.redact_text(
+                f"[{', '.join(self.requirements)}] {verdict.message}{self._last_exchange()}")
+            self.ending = ConformanceFailure(self.message, expected, observed)
+            raise self.ending
 
     def _last_exchange(self) -> str:
         """What was sent and received, so the failure line alone proves the point."""
@@ -100,6 +118,12 @@ def _scenario(item, value: str) -> str:
 
 
 def _plain(value):
+    """`value` as plain JSON data; an `Observation` (or a parity case's `{channel: Observation}`) by
+    its `to_dict`."""
+    if isinstance(value, Observation):
+        value = value.to_dict()
+    elif isinstance(value, dict) and any(isinstance(v, Observation) for v in value.values()):
+        value = {k: v.to_dict() if isinstance(v, Observation) else v for k, v in value.items()}
     try:
         return json.loads(json.dumps(value, default=repr))
     except (TypeError, ValueError):
@@ -107,21 +131,24 @@ def _plain(value):
 
 
 def status_of(report, call, recorder: CaseRecorder) -> tuple[Status, str]:
-    """The results-model status of one phase's report."""
-    if report.skipped:
-        if hasattr(report, "wasxfail"):
-            return Status.KNOWN_DEVIATION, report.wasxfail
+    """The status of one phase: the recorded verdict when the case ended through `conclude` (or
+    returned after it); otherwise what stopped the case. pytest's outcome is never read as a verdict:
+    an xfail that no verdict caused is an error, not a known deviation."""
+    exc = call.excinfo.value if call.excinfo is not None else None
+    verdict = recorder.verdict
+    if verdict is not None and report.when == "call" and (exc is None or exc is recorder.ending):
+        return verdict.status, recorder.message
+    if report.skipped and not hasattr(report, "wasxfail"):
         reason = report.longrepr[2] if isinstance(report.longrepr, tuple) else str(report.longrepr)
         return Status.SKIP, reason.removeprefix("Skipped: ")
-    if report.failed:
-        exc = call.excinfo.value if call.excinfo is not None else None
-        text = str(exc) if exc is not None else str(report.longrepr)
-        if isinstance(exc, ConformanceFailure) and recorder.verdict is not None:
-            return recorder.verdict.status, text
-        if isinstance(exc, AssertionError) and report.when == "call":
-            return Status.FAIL, text
-        return Status.ERROR, f"{type(exc).__name__ if exc else 'error'}: {text}"
-    return Status.PASS, recorder.verdict.message if recorder.verdict else "passed"
+    if report.passed:
+        return Status.PASS, "passed"
+    text = str(exc) if exc is not None else str(report.longrepr)
+    if report.skipped:
+        return Status.ERROR, f"xfail without a recorded verdict (end a case with Runner.end): {text}"
+    if isinstance(exc, AssertionError) and report.when == "call":
+        return Status.FAIL, text
+    return Status.ERROR, f"{type(exc).__name__ if exc else 'error'}: {text}"
 
 
 @pytest.hookimpl(wrapper=True)
@@ -142,5 +169,5 @@ def pytest_runtest_makereport(item, call):
     if report.when == "call" or not report.passed:
         status, message = status_of(report, call, recorder)
         result = recorder.to_result(item.nodeid, status, message, report.duration)
-        report.user_properties.append((PROPERTY, json.dumps(result.to_dict())))
+        report.user_properties.append((PROPERTY, result.to_dict()))
     return report

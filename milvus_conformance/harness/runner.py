@@ -1,6 +1,11 @@
 """Runs one create scenario on one surface: predict the outcome from the active and the documented
 profile, create (with the ledger's bookkeeping), judge the answer, and check that a refused create
-left no user behind and an accepted one is listed."""
+left no user behind and an accepted one is listed.
+
+A case ends in one way: `Runner.end(verdict, expected, reply)` records its verdict (the case's
+status) with what was expected and the `Observation` of what was seen. `create` is `attempt` (judge,
+don't end) followed by `end`. Whether a create's state check runs is the caller's explicit choice
+(`check_state`), never inferred."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -9,16 +14,24 @@ from typing import Any
 import pytest
 
 from milvus_conformance.checks.expectations import Expectation, expect
+from milvus_conformance.checks.observation import accepted, observe
 from milvus_conformance.checks.verdict import Verdict, combine, failed, judge
 from milvus_conformance.contract.rules import deviation_citations, predict_create, stored_names
+from milvus_conformance.results.observation import Observation
 from milvus_conformance.results.surfaces import Channel, Surface
 
 
 @dataclass
 class Outcome:
     reply: Any
-    succeeded: bool
+    succeeded: bool           # accepted by the active profile's rule (checks.observation.accepted)
     verdict: Verdict
+    expected: Expectation | None = None   # the active profile's expectation it was judged against
+
+
+class NameAlreadyOurs(RuntimeError):
+    """A create with its state check on, of a name this case already created: a harness misuse (an
+    error, never a conformance failure)."""
 
 
 class Runner:
@@ -28,6 +41,7 @@ class Runner:
         self.documented = documented_profile
         self.users = users
         self.record = record
+        record.runner = self      # for the `conclude(record, ...)` alias below
 
     def client(self, channel: Channel):
         return self.request.getfixturevalue(Channel(channel).surface.value)   # the `rest`/`sdk` fixture
@@ -59,10 +73,12 @@ class Runner:
 
     # ---- calls ----------------------------------------------------------------------------------
     def succeeded(self, surface: Surface, reply) -> bool:
-        """Whether the target said the create succeeded (what ownership of the name rests on)."""
-        if Surface(surface) is Surface.REST:
-            return reply.status == 200 and reply.code == self.profile["rest.success_code"]
-        return reply.exception is None
+        """Whether the target said the call succeeded (what ownership of the name rests on): the one
+        profile-aware rule, `checks.observation.accepted`. `surface` is kept for callers."""
+        return accepted(self.profile, reply)
+
+    def observe(self, reply) -> Observation:
+        return observe(self.profile, reply)
 
     def raw_create(self, channel: Channel, name, password, exact: bool = False, send=None, **kw):
         """Create with bookkeeping, no verdict. Returns (reply, succeeded). `send()`, when given,
@@ -88,21 +104,47 @@ class Runner:
     def listed(self, channel: Channel, name) -> bool:
         return name in self.client(channel).user_names()
 
-    def create(self, channel: Channel, name, password, *, exact: bool = False,
-               expected: tuple[Expectation, Expectation | None] | None = None, conclude=True,
-               depends_on: tuple[str, ...] = (), send=None, **kw) -> Outcome:
+    def attempt(self, channel: Channel, name, password, *, exact: bool = False,
+                expected: tuple[Expectation, Expectation | None] | None = None,
+                check_state: bool = True, depends_on: tuple[str, ...] = (), send=None,
+                **kw) -> Outcome:
+        """Create and judge the answer, without ending the case. `check_state`: also check that an
+        accepted create is listed and a refused one created nothing; pass False for a create whose
+        name already exists (a duplicate), where a refusal leaves the first user listed."""
         active, docs = expected or self.predicted(channel, name, password, depends_on)
-        existed = name in self.users.ledger.owned
+        if check_state and name in self.users.ledger.owned:
+            raise NameAlreadyOurs(
+                f"{name!r} was already created by this case: a duplicate create needs "
+                f"check_state=False, and a case that dropped it must call users.dropped()")
         reply, ok = self.raw_create(channel, name, password, exact, send, **kw)
         verdict = judge(reply, active, docs)
-        if not existed:
+        if check_state:
             verdict = self._state_check(channel, name, ok, verdict, exact)
+        return Outcome(reply, ok, verdict, active)
+
+    def create(self, channel: Channel, name, password, *, conclude: bool = True, **kw) -> Outcome:
+        """`attempt` and end the case with its verdict. (`conclude=False` is `attempt`, kept for code
+        written before `attempt`.)"""
+        outcome = self.attempt(channel, name, password, **kw)
         if conclude:
-            self.conclude(verdict, active, reply)
-        return Outcome(reply, ok, verdict)
+            self.end(outcome.verdict, outcome.expected, outcome.reply)
+        return outcome
+
+    def end(self, verdict: Verdict, expected: Expectation | dict | None = None, reply=None, *,
+            observed=None) -> None:
+        """End the case with `verdict`: the case's status, recorded with what was expected (an
+        `Expectation`, or already as data, e.g. a parity case's per channel) and the observation of
+        `reply` (or `observed`: e.g. a parity case's `{channel: Observation}`). Returns on a pass;
+        otherwise raises pytest's outcome (for the terminal only)."""
+        if observed is None and reply is not None:
+            observed = self.observe(reply)
+        if isinstance(expected, Expectation):
+            expected = expectation_data(expected)
+        self.record.conclude(verdict, expected=expected, observed=observed)
 
     def conclude(self, verdict: Verdict, active: Expectation, reply) -> None:
-        conclude(self.record, verdict, active, reply)
+        """Alias of `end` (code written before it)."""
+        self.end(verdict, active, reply)
 
     def _state_check(self, channel: Channel, name, ok, verdict: Verdict, exact) -> Verdict:
         """An accepted create must be listed; a refused one must have created nothing."""
@@ -120,17 +162,17 @@ class Runner:
         return verdict
 
 
+def expectation_data(active: Expectation | None) -> dict | None:
+    """An expectation as stored in a case result: its kind and spec."""
+    return {"kind": active.kind, **(active.spec or {})} if active is not None else None
+
+
 def conclude(record, verdict: Verdict, active: Expectation | None, reply=None) -> None:
-    """End a case with `verdict`, recording what was expected (`active`) and what was seen."""
-    expected = {"kind": active.kind, **(active.spec or {})} if active is not None else None
-    record.conclude(verdict, expected=expected,
-                    observed=observation(reply) if reply is not None else None)
-
-
-def observation(reply) -> dict:
-    if hasattr(reply, "status"):
-        return {"status": reply.status, "content_type": reply.content_type,
-                "body": reply.json if reply.json is not None else reply.text[:300]}
-    return {"raised": reply.raised, "code": reply.code,
-            "returned": None if reply.exception else repr(reply.returned)}
-
+    """Alias of `Runner.end` for code written before it: ends the case through the case's runner."""
+    runner = getattr(record, "runner", None)
+    if runner is not None:
+        runner.end(verdict, active, reply)
+    elif reply is None:
+        record.conclude(verdict, expected=expectation_data(active))
+    else:
+        raise TypeError("conclude(record, ..., reply) needs the case's runner: use runner.end(...)")

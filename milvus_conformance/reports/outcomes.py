@@ -8,44 +8,20 @@ from collections import Counter
 from typing import Any
 
 from milvus_conformance.results.model import CaseResult, RunResult
+from milvus_conformance.results.observation import observations
 
 SURFACE_LABELS = {"rest": "REST", "sdk": "SDK"}
-MILVUS_EXCEPTION = "pymilvus.exceptions.MilvusException"
 PARITY_SIDES = ("rest", "sdk-utility", "sdk-client")      # a parity case observes each side
 
 
-def _rest_outcome(obs: dict) -> str:
-    status, body = obs.get("status"), obs.get("body")
-    code = body.get("code") if isinstance(body, dict) else None
-    if status == 200 and code == 0:
-        return "ok"
-    if status == 200 and code is not None:
-        return f"refused ({code})"
-    return f"HTTP {status}" + (f" ({code})" if code is not None else "")
-
-
-def _sdk_outcome(obs: dict) -> str:
-    raised, code = obs.get("raised"), obs.get("code")
-    if not raised:
-        return "ok"
-    if raised == MILVUS_EXCEPTION:
-        return f"refused ({code})"
-    short = raised.rsplit(".", 1)[-1].lstrip("_")
-    if raised.startswith("grpc."):
-        short = "grpc.RpcError"              # grpc's private class names say nothing more
-    return f"{short} ({code})" if code is not None else short
-
-
 def outcome_of(observed: Any) -> str | None:
-    """One observation's outcome; a parity case's pair reads `REST refused (1100) / SDK refused (0)`."""
-    if not isinstance(observed, dict):
-        return None
-    if "status" in observed:
-        return _rest_outcome(observed)
-    if "raised" in observed or "returned" in observed:
-        return _sdk_outcome(observed)
-    parts = [f"{'REST' if side == 'rest' else 'SDK'} {outcome_of(obs)}" for side, obs in observed.items()
-             if side in PARITY_SIDES and outcome_of(obs) is not None]
+    """One observation's outcome (`Observation.outcome`, accepted by the profile's rule as recorded);
+    a parity case's pair reads `REST refused (1100) / SDK refused (0)`."""
+    found = observations(observed)
+    if "" in found:
+        return found[""].outcome()
+    parts = [f"{'REST' if side == 'rest' else 'SDK'} {obs.outcome()}" for side, obs in found.items()
+             if side in PARITY_SIDES]
     return " / ".join(parts) or None
 
 

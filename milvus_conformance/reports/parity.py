@@ -6,7 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from milvus_conformance.results.model import CaseResult, RunResult
-from milvus_conformance.results.surfaces import CHANNELS, Channel
+from milvus_conformance.results.observation import observations
+from milvus_conformance.results.surfaces import CHANNELS, Channel, Surface
 
 
 @dataclass
@@ -32,14 +33,11 @@ class ParityRow:
 
 
 def _side(channel: Channel, case: CaseResult) -> Side:
-    obs = case.observed if isinstance(case.observed, dict) else {}
-    if channel is Channel.REST:
-        body = obs.get("body")
-        code = body.get("code") if isinstance(body, dict) else None
-        return Side(channel, None if code is None else code == 0, code)
-    if "raised" not in obs:
+    """The case's recorded observation: accepted by the active profile's rule (never `code == 0`)."""
+    obs = observations(case.observed).get("")
+    if obs is None or (obs.surface is Surface.REST and obs.code is None):
         return Side(channel, None, None)
-    return Side(channel, obs.get("raised") is None, obs.get("code"))
+    return Side(channel, obs.accepted, obs.code)
 
 
 def parity_rows(run: RunResult) -> list[ParityRow]:
