@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from milvus_conformance.checks import rest_checks
 from milvus_conformance.checks.expectations import Expectation
+from milvus_conformance.checks.problem import texts
 from milvus_conformance.checks.verdict import Verdict, failed, judge, known_deviation, passed, problems
 from milvus_conformance.contract.spec import envelope_validator
 from milvus_conformance.results.surfaces import Surface
@@ -13,8 +14,8 @@ from milvus_conformance.results.surfaces import Surface
 def _problems(exp: Expectation, reply, schema: str) -> list[str]:
     if exp.kind != "ok" or exp.surface is not Surface.REST:
         return problems(exp, reply)
-    out = [p for p in (rest_checks.check_status(exp, reply), rest_checks.check_content_type(exp, reply),
-                       rest_checks.check_code(exp, reply)) if p]
+    out = texts([rest_checks.check_status(exp, reply), rest_checks.check_content_type(exp, reply),
+                  rest_checks.check_code(exp, reply)])
     if exp.spec.get("content_type") == "json" and exp.spec.get("code") == 0:   # the schemas say 0
         errors = list(envelope_validator(schema).iter_errors(reply.json))
         if errors:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from milvus_conformance.checks.expectations import Expectation
+from milvus_conformance.checks.problem import Problem, texts
 from milvus_conformance.checks.rest_checks import REST_CHECKS
 from milvus_conformance.checks.sdk_checks import SDK_CHECKS
 from milvus_conformance.results.model import Status, worst
@@ -20,21 +21,25 @@ class Verdict:
     requirements: list[str] = field(default_factory=list)   # broken beyond the case's own
 
 
+def findings(exp: Expectation, reply) -> list[Problem]:
+    """What the surface's checks find wrong with `reply` against `exp`."""
+    checks = REST_CHECKS if exp.surface is Surface.REST else SDK_CHECKS
+    return [p for p in (check(exp, reply) for check in checks) if p is not None]
+
+
 def problems(exp: Expectation, reply) -> list[str]:
-    checks = REST_CHECKS if exp.surface is Surface.REST else SDK_CHECKS
-    return [p for p in (check(exp, reply) for check in checks) if p]
+    return texts(findings(exp, reply))
 
 
-def implicated(exp: Expectation, reply) -> list[str]:
+def implicated(found: list[Problem]) -> list[str]:
     """Requirements broken by the failing checks themselves (e.g. the envelope's)."""
-    checks = REST_CHECKS if exp.surface is Surface.REST else SDK_CHECKS
-    return [check.requirement(exp) for check in checks
-            if hasattr(check, "requirement") and check(exp, reply)]
+    return sorted({p.requirement for p in found if p.requirement})
 
 
 def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict:
     """`documented` is None when the docs say nothing about this case."""
-    mine = problems(active, reply)
+    found = findings(active, reply)
+    mine = texts(found)
     docs = problems(documented, reply) if documented is not None and documented.covered else None
     if not mine:
         if docs:  # behaves as the profile says, and that is not what the docs say
@@ -44,7 +49,7 @@ def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict
         return unexpected_pass(f"the profile declares a deviation ({active.describe()}, "
                                f"{'; '.join(active.sources)})", "the target behaves as documented", mine)
     return Verdict(Status.FAIL, f"expected {active.describe()}: {'; '.join(mine)}", mine,
-                   requirements=implicated(active, reply))
+                   requirements=implicated(found))
 
 
 def known_deviation(active: Expectation, docs_expect: str, seen: list[str],

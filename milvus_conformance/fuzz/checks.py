@@ -20,6 +20,7 @@ from typing import Callable
 import requests
 
 from milvus_conformance.checks.expectations import Expectation, expect
+from milvus_conformance.checks.problem import texts
 from milvus_conformance.checks.rest_checks import REST_CHECKS
 from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.contract.profiles import Profile
@@ -237,7 +238,7 @@ class GeneratedChecks:
         if kind not in ("ok", "wrong_method"):   # refusals: any non-zero code, in the error envelope
             relaxed = dict(exp.spec, status=None, code=exp.spec.get("code") and "nonzero")
             exp = Expectation(kind, Surface.REST, relaxed, exp.sources)
-        problems = [p for p in (check(exp, Reply(response)) for check in REST_CHECKS) if p]
+        problems = texts(check(exp, Reply(response)) for check in REST_CHECKS)
         if problems:
             self._fail(response, case, [*ids, BY_KIND.get(kind, "USER-CREATE-ERROR-ENVELOPE")],
                        f"predicted {kind} ({reason}), but {'; '.join(problems)}",
