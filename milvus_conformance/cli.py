@@ -1,8 +1,9 @@
 """`milvus-conformance` command line.
 
-Exit codes: 0 success / no regressions, 1 regressions found (compare), 4 bad input (missing,
-unreadable, non-JSON or schema-invalid file, unwritable output). Bad input is reported as ONE
-line on stderr, never a traceback, so CI logs show the cause directly.
+Exit statuses (errors.ExitStatus, the suite's own): 0 success / no regressions, 1 regressions found
+(compare), 2 interrupted, 4 bad command line or input (missing, unreadable, non-JSON or
+schema-invalid file, unwritable output). Bad input is reported as ONE line on stderr, never a
+traceback, so CI logs show the cause directly.
 """
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ import sys
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from milvus_conformance.errors import ExitStatus
 from milvus_conformance.results.io import ResultsFileError, read_results
 
 PROG = "milvus-conformance"
-EXIT_OK, EXIT_REGRESSIONS, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 4
 
 
 class BadInput(Exception):
@@ -56,7 +57,7 @@ def _report(args: argparse.Namespace) -> int:
         raise BadInput(f"cannot write reports to {out}: {exc.strerror or exc}") from None
     for path in paths.values():
         print(path)
-    return EXIT_OK
+    return ExitStatus.CONFORMS
 
 
 # ---- compare --------------------------------------------------------------------------------
@@ -74,7 +75,7 @@ def _compare(args: argparse.Namespace) -> int:
     if args.out:
         _write(args.out, text)
     sys.stdout.write(text)
-    return EXIT_REGRESSIONS if comparison.has_regressions else EXIT_OK
+    return ExitStatus.NONCONFORMANT if comparison.has_regressions else ExitStatus.CONFORMS
 
 
 # ---- matrix ---------------------------------------------------------------------------------
@@ -94,7 +95,7 @@ def _matrix(args: argparse.Namespace) -> int:
     if args.html:
         _write(args.html, render_matrix_html(runs))
     sys.stdout.write(text)
-    return EXIT_OK
+    return ExitStatus.CONFORMS
 
 
 # ---- subcommand registry --------------------------------------------------------------------
@@ -134,19 +135,19 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
-    except SystemExit as exc:  # argparse already printed usage; return instead of exiting
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+    except SystemExit as exc:  # argparse already printed usage (or --help); return instead of exiting
+        return ExitStatus.CONFORMS if exc.code == 0 else ExitStatus.CONFIGURATION
     try:
         return args.handler(args)
     except BrokenPipeError:   # `... | head` closed the pipe: end quietly, like any Unix tool
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        return ExitStatus.CONFORMS
     except (ResultsFileError, BadInput) as exc:
         print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return ExitStatus.CONFIGURATION
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return ExitStatus.INTERRUPTED
 
 
 if __name__ == "__main__":

@@ -10,7 +10,6 @@ no verdict (harness or infrastructure error), 4 bad configuration.
 """
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ from pathlib import Path
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError
+from milvus_conformance.settings import environment
 from milvus_conformance.target.embedded import releases
 
 HELP = "run the suite against several embedded Milvus releases; write their matrix and comparisons"
@@ -39,7 +39,7 @@ def add_arguments(parser) -> None:
                              "to run); run and compared in version order")
     parser.add_argument("--out", default=str(REPO_ROOT / "reports" / "matrix"),
                         help="where <version>/results.json, matrix.md, matrix.html and the comparisons go")
-    parser.add_argument("--state-dir", default=os.environ.get("CONFORMANCE_STATE_DIR")
+    parser.add_argument("--state-dir", default=environment("CONFORMANCE_STATE_DIR")
                         or str(REPO_ROOT / ".conformance"),
                         help="run journals and the installed releases [env CONFORMANCE_STATE_DIR]")
     parser.add_argument("--tier", default="gate", choices=("gate", "nightly"))

@@ -164,5 +164,5 @@ def test_cli_report_and_matrix(tmp_path, capsys):
 
 
 def test_cli_usage_error_does_not_raise(capsys):
-    assert main([]) == 2
-    assert main(["compare", "only-one.json"]) == 2
+    assert main([]) == 4                              # a bad command line: ExitStatus.CONFIGURATION
+    assert main(["compare", "only-one.json"]) == 4

@@ -11,6 +11,7 @@ import argparse
 from pathlib import Path
 
 from milvus_conformance import REPO_ROOT
+from milvus_conformance.errors import ExitStatus
 from milvus_conformance.faults.killrate_runner import Endpoints, run
 from milvus_conformance.reports.killrate import write
 
@@ -32,7 +33,7 @@ def main(argv=None) -> int:
     write(result, Path(args.reports_dir))
     print(f"kill rate {result.killed}/{len(result.counted)} in {result.total_seconds} s; "
           f"see {args.reports_dir}/killrate.md")
-    return 0 if result.clean_run.exit_status == 0 else 3
+    return ExitStatus.CONFORMS if result.clean_run.exit_status == 0 else ExitStatus.INFRASTRUCTURE
 
 
 if __name__ == "__main__":

@@ -2,7 +2,6 @@
 request is sent. With no target given, the embedded default target is used."""
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -13,6 +12,7 @@ from milvus_conformance.contract.selection import check_requested
 from milvus_conformance.contract.versions import parse_user_version
 from milvus_conformance.errors import ConfigError, MissingToken
 from milvus_conformance.harness import tls_config
+from milvus_conformance.settings import environment, given
 from milvus_conformance.target.embedded.releases import choose_release, release_profile
 
 # option name -> (environment variable, default, help)
@@ -81,13 +81,10 @@ def _truthy(text: str | None) -> bool:
 
 
 def from_values(values: dict, env: dict | None = None) -> TargetConfig:
-    """values: option name -> value given on the command line (None when not given)."""
-    env = os.environ if env is None else env
-    get = {}
-    for name, (var, default, _) in OPTIONS.items():
-        given = values.get(name)
-        get[name] = given if given not in (None, "") else (env.get(var) or default)
-    flags = {name: bool(values.get(name)) or _truthy(env.get(var)) for name, (var, _) in FLAGS.items()}
+    """values: option name -> value given on the command line (None when not given); each falls back
+    to its CONFORMANCE_* variable (settings.environment, the one reader) and then its default."""
+    get = {name: given(values.get(name), var, env) or default for name, (var, default, _) in OPTIONS.items()}
+    flags = {name: bool(values.get(name)) or _truthy(environment(var, env)) for name, (var, _) in FLAGS.items()}
 
     base_url = _check_url("--base-url", get["base_url"]) if get["base_url"] else None
     grpc_uri = _check_url("--grpc-uri", get["grpc_uri"], grpc=True) if get["grpc_uri"] else None

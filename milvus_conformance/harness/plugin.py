@@ -7,7 +7,6 @@ through `workerinput`; workers never start anything.
 from __future__ import annotations
 
 import json
-import os
 import signal
 import socket
 import sys
@@ -27,6 +26,7 @@ from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_make
 from milvus_conformance.harness.run_context import RunContext, admin_ops
 from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
 from milvus_conformance.results.model import Status, Target
+from milvus_conformance.settings import given
 
 pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures"]
 WORKER_KEY = "milvus_conformance"
@@ -91,7 +91,7 @@ def pytest_configure(config):
 def _unreachable_first(values: dict, exc: ConfigError) -> None:
     """A missing token is a configuration error, but an unreachable target is the more fundamental
     news: say that instead (a TCP connect only; no request is sent)."""
-    url = values.get("base_url") or os.environ.get("CONFORMANCE_BASE_URL")
+    url = given(values.get("base_url"), cfg.OPTIONS["base_url"][0])
     if not url or not isinstance(exc, MissingToken):
         return
     try:

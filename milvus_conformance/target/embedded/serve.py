@@ -2,7 +2,6 @@
 with curl or pymilvus and for running the suite against it from another terminal."""
 from __future__ import annotations
 
-import os
 import signal
 import sys
 import threading
@@ -10,6 +9,7 @@ import threading
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.clients.rest import curl_tls_options as _curl_tls
 from milvus_conformance.errors import HarnessError
+from milvus_conformance.settings import environment
 from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.target import EmbeddedTarget
 
@@ -19,7 +19,7 @@ HELP = "start the embedded target (Milvus 2.3.5 or --embedded-version + REST v2 
 def add_arguments(parser) -> None:
     parser.add_argument("--state-dir", default=str(REPO_ROOT / ".conformance"),
                         help="where the server's state file and installed releases live")
-    parser.add_argument("--embedded-version", default=os.environ.get("CONFORMANCE_EMBEDDED_VERSION") or None,
+    parser.add_argument("--embedded-version", default=environment("CONFORMANCE_EMBEDDED_VERSION"),
                         help="Milvus release to run (default 2.3.5) [env CONFORMANCE_EMBEDDED_VERSION]")
     parser.add_argument("--tls", choices=("one-way", "mutual"), default=None,
                         help="serve TLS (throw-away CA, removed at stop); mutual also requires a client "
