@@ -13,7 +13,7 @@ EMBEDDED_VERSION ?=
 MATRIX_VERSIONS  ?= 2.2.16,2.3.5
 RELEASE_FLAG     := $(if $(EMBEDDED_VERSION),--embedded-version $(EMBEDDED_VERSION))
 
-.PHONY: conformance check selftests suite-smoke release-smoke serve bench killrate matrix venv clean
+.PHONY: conformance check lint selftests suite-smoke release-smoke serve bench killrate matrix venv clean
 
 venv: $(STAMP)
 
@@ -31,7 +31,11 @@ conformance: $(STAMP)
 
 # The project's own tests: unit tests, the gateway and fault-injection tests against one real
 # server, then the whole suite against the embedded target under xdist (one server for the run).
-check: selftests suite-smoke release-smoke
+check: lint selftests suite-smoke release-smoke
+
+# ruff (exact pin in pyproject.toml; rule set in [tool.ruff.lint])
+lint: $(STAMP)
+	@$(VENV)/bin/ruff check milvus_conformance tests selftests bench
 
 selftests: $(STAMP)
 	@$(PY) -m pytest selftests -q

@@ -19,7 +19,7 @@ def test_every_requirement_is_cited_by_a_collected_case():
     out = collect()
     assert out.returncode == 0, out.stdout[-2000:] + out.stderr[-2000:]
     assert re.search(r"\d+ tests? collected", out.stdout)
-    line = next(l for l in out.stdout.splitlines() if l.startswith("REQUIREMENT-IDS:"))
+    line = next(text for text in out.stdout.splitlines() if text.startswith("REQUIREMENT-IDS:"))
     cited = set(line.split(":", 1)[1].split(","))
     missing = set(load_requirements()) - cited
     assert not missing, f"requirements no case cites: {sorted(missing)}"

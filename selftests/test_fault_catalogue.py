@@ -122,7 +122,7 @@ def test_error_envelope_and_code_faults():
 def test_status_faults():
     for name, old, new in [("auth-401-to-200", 401, 200), ("permission-403-to-200", 403, 200),
                            ("timeout-408-to-200", 408, 200)]:
-        resp, _ = through(name, create(), lambda r: Resp.of_json(old, {"code": 1, "message": "x"}))
+        resp, _ = through(name, create(), lambda r, old=old: Resp.of_json(old, {"code": 1, "message": "x"}))
         assert resp.status == new and resp.code == 1
     unknown = Req("POST", "/v2/vectordb/nothing", [])
     resp, _ = through("unknown-route-404-to-405", unknown, lambda r: Resp(404, [], b"404 page not found"))

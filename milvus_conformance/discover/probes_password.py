@@ -48,7 +48,7 @@ def _accepts(s: Session, password: str, seen: dict | None = None, n: int | None 
 
 def _classes(s: Session, f: Findings) -> int | None:
     key = "password.min_classes"
-    for count, sample in CLASS_SAMPLES:
+    for count, sample in CLASS_SAMPLES:   # noqa: B007  (`count` is read after the loop)
         if _accepts(s, sample):
             break
     else:

@@ -19,7 +19,8 @@ from milvus_conformance.discover.session import PASSWORD, CountingAdmin, Request
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.config import TargetConfig
 from milvus_conformance.harness.ledger import Journal, UserLedger, new_run_id, sweep
-from milvus_conformance.harness.run_context import RunContext, admin_ops
+from milvus_conformance.harness.admin import admin_ops
+from milvus_conformance.harness.run_context import RunContext
 
 CONNECT_REQUESTS = 2          # an SdkClient opens a connection alias and a MilvusClient
 NEVER_PROBED = {

@@ -14,7 +14,8 @@ from milvus_conformance.contract.profiles import documented
 from milvus_conformance.harness.keys import CONTEXT
 from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
 from milvus_conformance.harness.recorder import RECORDER, CaseRecorder
-from milvus_conformance.harness.run_context import RunContext, admin_ops
+from milvus_conformance.harness.admin import admin_ops
+from milvus_conformance.harness.run_context import RunContext
 from milvus_conformance.harness.runner import Runner
 
 

@@ -94,9 +94,9 @@ def decode(spec: StructSpec, body: bytes) -> dict[str, str]:
     try:
         top = gojson.parse_top(body)
     except gojson.GoJSONEOF:
-        raise BindError(CODE_INCORRECT_PARAMETER_FORMAT, MSG_INCORRECT_PARAMETER_FORMAT + MSG_EOF_SUFFIX)
+        raise BindError(CODE_INCORRECT_PARAMETER_FORMAT, MSG_INCORRECT_PARAMETER_FORMAT + MSG_EOF_SUFFIX) from None
     except gojson.GoJSONSyntaxError as e:
-        raise BindError(CODE_INCORRECT_PARAMETER_FORMAT, MSG_INCORRECT_PARAMETER_FORMAT + ", error: " + str(e))
+        raise BindError(CODE_INCORRECT_PARAMETER_FORMAT, MSG_INCORRECT_PARAMETER_FORMAT + ", error: " + str(e)) from e
     values = {f.json_name: "" for f in spec.fields}
     first_error: str | None = None
     if top.kind == "object":
