@@ -12,7 +12,7 @@ from typing import Callable
 
 from milvus_conformance.checks.authentication import judge_rest_login, judge_sdk_login, refused_as_auth_failed
 from milvus_conformance.checks.verdict import Verdict
-from milvus_conformance.redact import REDACTOR
+from milvus_conformance.clients.channel import RestChannel
 from milvus_conformance.results.surfaces import Channel, Surface
 
 PASSWORD = "Aa1!bcdefg"        # valid under every profile (10 characters, 4 classes)
@@ -28,8 +28,7 @@ SETTLE_S = 2.0
 
 def rest_login(rest, user: str, password: str):
     """A request made with `user:password` that needs no privilege: describing the user itself."""
-    REDACTOR.add_credentials(user, password)
-    return rest.describe_user(user, token=f"{user}:{password}")
+    return RestChannel(rest).login(user, password)
 
 
 def _until(attempt: Callable[[], bool], want: bool, settle: bool) -> bool:
@@ -63,8 +62,8 @@ def authenticates(runner, channel: Channel, user: str, password: str, should: bo
     opens), as `should` says."""
     if Channel(channel) is Channel.REST:
         return rest_authenticates(runner, runner.client(channel), user, password, should, settle)
-    sdk = runner.client(channel)
-    return judge_sdk_login(user, _until(lambda: sdk.can_authenticate(user, password), should, settle),
+    sdk = runner.on(channel)
+    return judge_sdk_login(user, _until(lambda: sdk.authenticates(user, password), should, settle),
                            should)
 
 

@@ -1,42 +1,45 @@
 """The SDK as documented (S001): utility.create_user and MilvusClient.create_user create a user that
 is listed, described, and can connect with its password; errors raise MilvusException."""
 import pytest
-from pymilvus import utility
 
-from milvus_conformance.checks.verdict import failed, passed
-from milvus_conformance.results.surfaces import SDK_STYLES, Channel
+from milvus_conformance.checks.verdict import combine, failed, passed
+from milvus_conformance.clients.channel import on
+from milvus_conformance.results.surfaces import SDK_STYLES, Channel, SdkStyle
 
 PASSWORD = "Aa1!bcdefg"
+
+
+def _listed_and_described(sdk, name) -> list[str]:
+    """Both styles list the user, and MilvusClient describes it (recorded calls)."""
+    problems = []
+    for style in SDK_STYLES:
+        listed = on(Channel.sdk(style), sdk=sdk).list()
+        if listed.exception is not None or name not in (listed.returned or []):
+            problems.append(f"not in {listed.exchange.request['call']}()")
+    described = on(Channel.sdk(SdkStyle.CLIENT), sdk=sdk).describe(name).returned
+    if not isinstance(described, dict) or described.get("user_name") != name:
+        problems.append(f"describe_user gave {described!r}")
+    return problems
 
 
 @pytest.mark.surface("sdk")
 @pytest.mark.requirement("SDK-CREATE-USER-SIGNATURE", "SDK-CREATE-USER-RETURNS-NONE",
                          "USER-CREATE-SEMANTICS", "USER-LIST-ENVELOPE", "USER-DESCRIBE-ENVELOPE")
 @pytest.mark.parametrize("style", SDK_STYLES)
-def test_create_user_is_listed_described_and_can_connect(style, sdk, users, record):
+def test_create_user_is_listed_described_and_can_connect(style, runner, users, sdk):
+    channel = Channel.sdk(style)
+    expected = runner.expectations(channel, "ok", "ok")
     name = users.name()
-    users.before_create(name)
-    reply = sdk.create_user(style, name, PASSWORD)
-    users.after_create(name, reply.exception is None)
+    created = runner.attempt(channel, name, PASSWORD, expected=expected)
     problems = []
-    if reply.exception is not None:
-        problems.append(f"create_user raised {reply.raised} (code {reply.code})")
-    elif reply.returned is not None:
-        problems.append(f"create_user returned {reply.returned!r}, not None")
-    if not problems:
-        if name not in utility.list_usernames(using=sdk.alias):
-            problems.append("not in utility.list_usernames()")
-        if name not in sdk.client.list_users():
-            problems.append("not in MilvusClient.list_users()")
-        described = sdk.client.describe_user(name)
-        if not isinstance(described, dict) or described.get("user_name") != name:
-            problems.append(f"describe_user gave {described!r}")
+    if created.succeeded:
+        problems = _listed_and_described(sdk, name)
         if not sdk.can_authenticate(name, PASSWORD):
             problems.append("cannot connect with its password")
         if sdk.can_authenticate(name, PASSWORD + "x"):
             problems.append("connects with a wrong password")
-    record.conclude(failed("; ".join(problems), problems) if problems
-                    else passed("created, listed, described, connects"))
+    runner.end(combine(created.verdict, failed("; ".join(problems), problems) if problems
+                       else passed("created, listed, described, connects")), expected[0], created.reply)
 
 
 @pytest.mark.surface("sdk")

@@ -5,12 +5,9 @@ import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge
 from milvus_conformance.harness.protected import KEY as PROTECTED_KEY
-from milvus_conformance.results.surfaces import SDK_STYLES, Channel, SdkStyle
+from milvus_conformance.clients.channel import on
+from milvus_conformance.results.surfaces import SDK_STYLES, Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates, sdk_as
-
-DROP = {SdkStyle.UTILITY: "utility.delete_user", SdkStyle.CLIENT: "client.drop_user"}
-UPDATE = {SdkStyle.UTILITY: "utility.reset_password", SdkStyle.CLIENT: "client.update_password"}
-
 
 @pytest.mark.operation("users/drop")
 @pytest.mark.requirement("USER-DROP-ENVELOPE")
@@ -25,7 +22,7 @@ def test_sdk_drop_of_the_protected_admin_is_refused(style, runner, sdk, profile,
     admin = next((name for name in protected.value if name in listed), None)
     if admin is None:
         pytest.skip(f"none of the profile's protected admins {protected.value} is listed on the target")
-    reply = sdk.call(DROP[style], admin)
+    reply = runner.on(channel).drop(admin)
     verdict = judge(reply, active, docs)
     if admin not in sdk.user_names():
         verdict = combine(verdict, failed(f"{admin!r} is no longer listed: the target dropped its "
@@ -47,7 +44,7 @@ def test_sdk_update_password_changes_the_password(style, runner, users, sdk, rec
     # On the user's own connection, as a user changes its password: pymilvus's reset_password also
     # re-authenticates the connection it runs on with the new password (the admin's must not).
     with sdk_as(sdk, name, PASSWORD) as own:
-        reply = own.call(UPDATE[style], name, PASSWORD, OTHER_PASSWORD)
+        reply = on(channel, sdk=own).update_password(name, PASSWORD, OTHER_PASSWORD)
     verdict = combine(
         judge(reply, active, docs),
         authenticates(runner, channel, name, OTHER_PASSWORD, should=True, settle=True),

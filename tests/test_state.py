@@ -10,20 +10,12 @@ import httpx
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
+from milvus_conformance.clients.channel import on
 from milvus_conformance.clients.rest import USERS, RestClient, http_client
 from milvus_conformance.results.surfaces import CHANNELS, Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates
 
 PARALLEL = 16
-
-
-def _drop(runner, channel, name):
-    client = runner.client(channel)
-    if channel is Channel.REST:
-        return client.drop_user(name)
-    if channel is Channel.SDK_UTILITY:
-        return client.call("utility.delete_user", name)
-    return client.call("client.drop_user", user_name=name)
 
 
 @contextmanager
@@ -52,12 +44,6 @@ def _client_for(runner, run_context, record, channel, connections):
         http.close()
 
 
-def _send_create(client, channel, name, password):
-    if channel is Channel.REST:
-        return client.create_user(name, password)
-    return client.create_user(channel.style, name, password)
-
-
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.requirement("USER-CREATE-SEMANTICS", "USER-DROP-SEMANTICS")
 def test_lifecycle(channel, runner, users, record):
@@ -70,7 +56,7 @@ def test_lifecycle(channel, runner, users, record):
               authenticates(runner, channel, name, PASSWORD, should=True),
               authenticates(runner, channel, name, OTHER_PASSWORD, should=False)]
     ok = runner.expectations(channel, "ok", "ok")
-    dropped = _drop(runner, channel, name)
+    dropped = runner.on(channel).drop(name)
     checks.append(judge(dropped, *ok))
     if runner.listed(channel, name):
         checks.append(failed(f"{name!r} is still listed after the drop"))
@@ -130,7 +116,7 @@ def test_concurrent_creates_of_one_name(channel, runner, run_context, users, rec
         with _client_for(runner, run_context, record, channel, PARALLEL) as client:
             def one(_):
                 start.wait(timeout=30)
-                return _send_create(client, channel, name, PASSWORD)
+                return on(channel, rest=client, sdk=client).create(name, PASSWORD)
             with ThreadPoolExecutor(PARALLEL) as pool:
                 replies = list(pool.map(one, range(PARALLEL)))
     finally:

@@ -16,6 +16,7 @@ import pytest
 from milvus_conformance.checks.expectations import Expectation, expect
 from milvus_conformance.checks.observation import accepted, observe
 from milvus_conformance.checks.verdict import Verdict, combine, failed, judge
+from milvus_conformance.clients.channel import RestChannel, SdkChannel, on
 from milvus_conformance.contract.rules import deviation_citations, predict_create, stored_names
 from milvus_conformance.results.observation import Observation
 from milvus_conformance.results.surfaces import Channel, Surface
@@ -44,7 +45,14 @@ class Runner:
         record.runner = self      # for the `conclude(record, ...)` alias below
 
     def client(self, channel: Channel):
-        return self.request.getfixturevalue(Channel(channel).surface.value)   # the `rest`/`sdk` fixture
+        """The case's recorded client of the channel's surface (the `rest` or `sdk` fixture)."""
+        return self.request.getfixturevalue(Channel(channel).surface.value)
+
+    def on(self, channel: Channel) -> RestChannel | SdkChannel:
+        """The channel's client in the one shape (clients/channel.py): create, drop,
+        update_password, list, describe, user_names."""
+        channel = Channel(channel)
+        return on(channel, **{channel.surface.value: self.client(channel)})
 
     # ---- expectations ---------------------------------------------------------------------------
     def expectations(self, channel: Channel, kind_active: str, kind_doc: str | None,
@@ -90,19 +98,14 @@ class Runner:
         stored = stored_names(self.profile, name)
         for candidate in dict.fromkeys((name, *stored)):
             self.users.before_create(candidate, exact)
-        if send is not None:
-            reply = send()
-        elif channel is Channel.REST:
-            reply = self.client(channel).create_user(name, password, **kw)
-        else:
-            reply = self.client(channel).create_user(channel.style, name, password, **kw)
+        reply = send() if send is not None else self.on(channel).create(name, password, **kw)
         ok = self.succeeded(channel.surface, reply)
         for candidate in dict.fromkeys((name, *stored)):
             self.users.after_create(candidate, ok, exact)
         return reply, ok
 
     def listed(self, channel: Channel, name) -> bool:
-        return name in self.client(channel).user_names()
+        return name in self.on(channel).user_names()
 
     def attempt(self, channel: Channel, name, password, *, exact: bool = False,
                 expected: tuple[Expectation, Expectation | None] | None = None,
@@ -151,7 +154,7 @@ class Runner:
         if not isinstance(name, str) or name == "":
             return verdict
         stored = stored_names(self.profile, name)
-        listed = self.client(channel).user_names()
+        listed = self.on(channel).user_names()
         present = any(candidate in listed for candidate in stored)
         if ok and not present:
             shown = " or ".join(repr(c) for c in stored)
