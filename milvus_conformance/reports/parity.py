@@ -11,7 +11,9 @@ from milvus_conformance.results.surfaces import CHANNELS, Channel, Surface
 
 
 @dataclass
-class Side:
+class ChannelOutcome:
+    """One channel's outcome of a scenario as recorded (accepted: by the profile's rule; None: no
+    observation). Not checks.parity.Side, which is what the parity check compares during the case."""
     channel: Channel
     accepted: bool | None
     code: object
@@ -20,7 +22,7 @@ class Side:
 @dataclass
 class ParityRow:
     scenario: str
-    sides: list[Side]
+    sides: list[ChannelOutcome]
 
     @property
     def disagreement(self) -> str:
@@ -32,17 +34,17 @@ class ParityRow:
         return f"different codes {sorted(codes)}" if len(codes) > 1 else ""
 
 
-def _side(channel: Channel, case: CaseResult) -> Side:
+def _side(channel: Channel, case: CaseResult) -> ChannelOutcome:
     """The case's recorded observation: accepted by the active profile's rule (never `code == 0`)."""
     obs = observations(case.observed).get("")
     if obs is None or (obs.surface is Surface.REST and obs.code is None):
-        return Side(channel, None, None)
-    return Side(channel, obs.accepted, obs.code)
+        return ChannelOutcome(channel, None, None)
+    return ChannelOutcome(channel, obs.accepted, obs.code)
 
 
 def parity_rows(run: RunResult) -> list[ParityRow]:
     """Scenarios with a REST case and an SDK case (cases on one channel each, same `scenario`)."""
-    groups: dict[str, list[Side]] = {}
+    groups: dict[str, list[ChannelOutcome]] = {}
     for case in run.cases:
         channel = Channel.of(case.surface, case.style)
         if channel is not None and case.scenario:
