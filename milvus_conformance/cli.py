@@ -110,7 +110,8 @@ PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedd
                                       "profile": "milvus_conformance.contract.profile_show",
                                       "matrix-run": "milvus_conformance.matrix_run",
                                       "discover": "milvus_conformance.discover.command",
-                                      "profile-diff": "milvus_conformance.reports.profile_diff_command"}
+                                      "profile-diff": "milvus_conformance.reports.profile_diff_command",
+                                      "verify": "milvus_conformance.certify.command"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:

@@ -80,8 +80,10 @@ def read_bundle(path: str | Path) -> Bundle:
         tar = tarfile.open(path, "r:*")
     except FileNotFoundError:
         raise NotABundle(f"{path}: no such file") from None
-    except (tarfile.TarError, OSError, EOFError) as exc:
-        raise NotABundle(f"{path}: not a tar.gz bundle ({' '.join(str(exc).split())})") from None
+    except IsADirectoryError:
+        raise NotABundle(f"{path}: is a directory") from None
+    except (tarfile.TarError, OSError, EOFError):
+        raise NotABundle(f"{path}: not a tar.gz archive") from None
     files: dict[str, bytes] = {}
     with tar:
         try:
