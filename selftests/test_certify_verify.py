@@ -101,6 +101,18 @@ def test_a_swapped_profile_is_found(bundle, capsys):
                                for l in lines)
 
 
+def test_a_doctored_built_in_profile_is_found_even_when_pinned(bundle, capsys):
+    def doctor(files, manifest):     # the forger re-pins too: only the shipped profile tells
+        files["profile/embedded.yaml"] = files["profile/embedded.yaml"].replace(b"value: 72,", b"value: 99,")
+        from milvus_conformance.certify.environment import chain_digest, sha256_bytes
+        entries = [{**e, "sha256": sha256_bytes(files[e["name"]])} for e in manifest["profile"]["files"]]
+        manifest["profile"] = {**manifest["profile"], "files": entries,
+                               "sha256": chain_digest([(e["name"], e["sha256"]) for e in entries])}
+    status, lines = _verify(rewrite(bundle, doctor), capsys)
+    assert status == 1 and lines[0].startswith(
+        "verify: profile/embedded.yaml: differs from the built-in profile 'embedded' of suite"), lines
+
+
 def test_another_suite_version_is_found(bundle, capsys):
     def old(files, manifest):
         manifest["suite"] = {**manifest["suite"], "version": "0.0.1"}

@@ -18,6 +18,7 @@ from milvus_conformance.certify import skips
 from milvus_conformance.certify.bundle import REPORTS, Bundle
 from milvus_conformance.certify.environment import CATALOGUE_FILE, SPEC_FILE, chain_digest, sha256_bytes, sha256_file
 from milvus_conformance.certify.secrets import scan
+from milvus_conformance.contract.profiles import PROFILES_DIR
 from milvus_conformance.reports.junit import render_junit
 from milvus_conformance.reports.wording import WORDING
 from milvus_conformance.results.io import consistency_problem, validation_problem
@@ -125,9 +126,26 @@ def check_profile(bundle: Bundle, run: RunResult) -> list[str]:
     if not out and chain_digest(pairs) != profile.get("sha256"):
         out.append(f"profile: hash {chain_digest(pairs)} of the bundled files is not the pinned "
                    f"{profile.get('sha256')}")
+    out += _builtin_profile_changed(bundle, files)
     if profile.get("name") != run.target.profile:
         out.append(f"profile: the manifest names {profile.get('name')!r}, results.json "
                    f"{run.target.profile!r}")
+    return out
+
+
+def _builtin_profile_changed(bundle: Bundle, files: list[dict]) -> list[str]:
+    """A bundle of this suite version whose profile files carry a built-in profile's file name must
+    hold that file as shipped: a claim against a doctored `embedded.yaml` is not a claim against
+    `embedded`. A vendor's own profile (another name) is pinned by its hash alone."""
+    if (bundle.manifest.get("suite") or {}).get("version") != __version__:
+        return []
+    out = []
+    for entry in files:
+        shipped = PROFILES_DIR / entry.get("name", "").rsplit("/", 1)[-1]
+        if shipped.is_file() and entry.get("sha256") != sha256_file(shipped):
+            out.append(f"{entry['name']}: differs from the built-in profile {shipped.stem!r} of suite "
+                       f"{__version__} (a modified built-in profile; a profile of your own needs a name "
+                       f"of its own)")
     return out
 
 
