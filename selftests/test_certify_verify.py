@@ -38,6 +38,8 @@ def test_a_certified_bundle_holds(bundle, capsys):
     assert lines == [lines[0]] and lines[0].startswith("verify: the claim holds: CONFORMS (with known deviations)")
     manifest = read_bundle(bundle).manifest
     assert manifest["certification"]["skips"] == {"outside the certified tier": 1, "stated by the profile": 1}
+    assert [c["kept_as"] for c in manifest["certification"]["skipped_cases"]] == [
+        "stated by the profile", "outside the certified tier"]
     assert set(manifest["files"]) >= {"results.json", "junit.xml", "report.html", "summary.md",
                                       "profile/embedded.yaml", "profile/documented.yaml"}
     assert manifest["profile"]["files"][0] == {"name": "profile/embedded.yaml", "role": "active",
@@ -47,6 +49,15 @@ def test_a_certified_bundle_holds(bundle, capsys):
     assert manifest["runtime"]["pymilvus"] == "3.0.2"
     for key in ("version", "commit", "spec_sha256", "catalogue_sha256"):
         assert manifest["suite"][key]
+
+
+def test_verify_writes_its_outcome_as_json(bundle, tmp_path, capsys):
+    def flip(files, manifest):
+        files["summary.md"] += b" "
+    assert main(["verify", str(rewrite(bundle, flip, resum=False)), "--json", str(tmp_path / "v.json")]) == 1
+    outcome = json.loads((tmp_path / "v.json").read_text())
+    assert outcome["holds"] is False and outcome["is_bundle"] is True and outcome["exit_status"] == 1
+    assert len(outcome["findings"]) == 1 and outcome["findings"][0].startswith("summary.md: SHA-256 ")
 
 
 def test_a_changed_byte_is_found(bundle, capsys):

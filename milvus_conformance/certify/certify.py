@@ -106,7 +106,10 @@ def manifest_sections(inp: CertifyInput) -> dict:
                 "counts": run.counts(), "command": redact_command(inp.command, inp.secrets),
                 "environment": conformance_env(inp.secrets)},
         "certification": {"tier": inp.tier,
-                          "skips": dict(sorted(Counter(j.category for j in judged).items()))},
+                          "skips": dict(sorted(Counter(j.category for j in judged).items())),
+                          "skipped_cases": [{"case_id": j.case.case_id, "kept_as": j.category,
+                                             "reason": " ".join(j.case.message.split())}
+                                            for j in judged]},
     }
 
 
