@@ -26,6 +26,7 @@ from milvus_conformance.certify.environment import (
     conformance_env,
     redact_command,
     runtime_record,
+    sha256_file,
     suite_record,
 )
 from milvus_conformance.results.model import RunResult, Status
@@ -75,8 +76,6 @@ def refusals(inp: CertifyInput) -> list[str]:
 
 
 def _sum(path: Path) -> str:
-    from milvus_conformance.certify.environment import sha256_file
-
     try:
         return sha256_file(path)
     except OSError:

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milvus_conformance.errors import ExitStatus
+from milvus_conformance.reports.markdown import render_summary_md
 from milvus_conformance.reports.wording import WORDING
 from milvus_conformance.results.io import ResultsFileError, read_results
 from milvus_conformance.results.model import RunResult, Status
@@ -141,7 +142,10 @@ def summary_text(run: RunResult | None, reports: Path, exit_status: int, problem
     if run is None:
         return (f"# Milvus Create User conformance\n\n**{verdict_word(exit_status).upper()}** (exit status "
                 f"{exit_status}): the run wrote no results.json. {problem}\n")
-    text = (reports / "summary.md").read_text(encoding="utf-8")
+    try:
+        text = (reports / "summary.md").read_text(encoding="utf-8")
+    except OSError:                       # results without their views: render the summary again
+        text = render_summary_md(run)
     if (reports / "bundle.tar.gz").is_file():
         text += "\nCertified run: `bundle.tar.gz` is in the reports artifact (`milvus-conformance verify`).\n"
     return text
