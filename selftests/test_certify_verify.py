@@ -124,6 +124,15 @@ def test_a_doctored_built_in_profile_is_found_even_when_pinned(bundle, capsys):
         "verify: profile/embedded.yaml: differs from the built-in profile 'embedded' of suite"), lines
 
 
+def test_a_malformed_manifest_is_a_finding_not_a_traceback(bundle, capsys):
+    def garble(files, manifest):
+        manifest["profile"] = {"files": ["not", "a", "mapping"]}
+        manifest["run"] = "nothing"
+    status, lines = _verify(rewrite(bundle, garble), capsys)
+    assert status == 1 and any(l.startswith("verify: manifest.json: malformed, check_profile cannot read it")
+                               for l in lines), lines
+
+
 def test_another_suite_version_is_found(bundle, capsys):
     def old(files, manifest):
         manifest["suite"] = {**manifest["suite"], "version": "0.0.1"}

@@ -20,6 +20,7 @@ OPTIONAL_REPORTS = ("parity.md",)
 PROFILE_DIR = "profile"
 MAX_MEMBER_BYTES = 64 * 1024 * 1024      # a bundle is reports and YAML: anything bigger is not one
 MAX_MEMBERS = 64
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
 
 
 class NotABundle(ValueError):
@@ -92,6 +93,8 @@ def read_bundle(path: str | Path) -> Bundle:
             raise NotABundle(f"{path}: damaged archive ({' '.join(str(exc).split())})") from None
         if len(members) > MAX_MEMBERS:
             raise NotABundle(f"{path}: {len(members)} members, more than a bundle holds")
+        if sum(m.size for m in members) > MAX_TOTAL_BYTES:
+            raise NotABundle(f"{path}: more than {MAX_TOTAL_BYTES} bytes in all, more than a bundle holds")
         for m in members:
             if not m.isfile() or m.name.startswith("/") or ".." in Path(m.name).parts:
                 raise NotABundle(f"{path}: unsafe or unexpected member {m.name!r}")

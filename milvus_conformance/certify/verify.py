@@ -205,12 +205,20 @@ CHECKS: tuple[Callable[[Bundle, RunResult], list[str]], ...] = (
     check_junit, check_profile, check_run_record, check_suite, check_verdict)
 
 
+def _guarded(check, bundle: Bundle, run: RunResult | None) -> list[str]:
+    """A hand-made manifest of the wrong shape is a finding, never a traceback."""
+    try:
+        return check(bundle, run)
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
+        return [f"manifest.json: malformed, {check.__name__} cannot read it ({type(exc).__name__}: {exc})"]
+
+
 def verify(bundle: Bundle) -> list[str]:
     run, findings = load_run(bundle)
-    findings += check_sums(bundle, run) + check_secrets(bundle, run)
+    findings += _guarded(check_sums, bundle, run) + _guarded(check_secrets, bundle, run)
     if run is not None:
         for check in CHECKS:
-            found = check(bundle, run)
+            found = _guarded(check, bundle, run)
             findings += found[:MAX_PER_CHECK]
             if len(found) > MAX_PER_CHECK:
                 findings.append(f"... and {len(found) - MAX_PER_CHECK} more like these")
@@ -219,7 +227,13 @@ def verify(bundle: Bundle) -> list[str]:
 
 def claim(bundle: Bundle) -> str:
     """What the bundle claims, in one line (printed when it holds)."""
-    m = bundle.manifest
+    try:
+        return _claim(bundle.manifest)
+    except (KeyError, TypeError, AttributeError, ValueError):
+        return "(the manifest is malformed: it cannot say what it claims)"
+
+
+def _claim(m: dict) -> str:
     run, target, profile = m.get("run", {}), m.get("target", {}), m.get("profile", {})
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in (run.get("counts") or {}).items() if v)
     where = "embedded target" if target.get("embedded") else (target.get("base_url") or target.get("grpc_uri"))
