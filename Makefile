@@ -30,7 +30,8 @@ conformance: $(STAMP)
 	@$(PY) -m pytest tests -q -n $(JOBS) $(RELEASE_FLAG) $(ARGS)
 
 # The project's own tests: unit tests, the gateway and fault-injection tests against one real
-# server, then the whole suite against the embedded target under xdist (one server for the run).
+# server, then the whole suite against the embedded target under xdist (one server for the run),
+# certified (--certify), and its bundle checked by `verify`.
 check: lint selftests suite-smoke release-smoke
 
 # ruff (exact pin in pyproject.toml; rule set in [tool.ruff.lint])
@@ -41,7 +42,8 @@ selftests: $(STAMP)
 	@$(PY) -m pytest selftests -q
 
 suite-smoke: $(STAMP)
-	@$(PY) -m pytest tests -q -n 2 --reports-dir $(CURDIR)/.conformance/reports-check
+	@$(PY) -m pytest tests -q -n 2 --certify --reports-dir $(CURDIR)/.conformance/reports-check
+	@$(PY) -m milvus_conformance.cli verify $(CURDIR)/.conformance/reports-check/bundle.tar.gz
 
 # Milvus 2.2.16 (installed on first use under .conformance/releases/) and 2.3.5: the smoke cases
 # against each with its own profile, and their matrix (selftests/releases/).

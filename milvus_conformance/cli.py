@@ -61,17 +61,42 @@ def _report(args: argparse.Namespace) -> int:
 
 
 # ---- compare --------------------------------------------------------------------------------
+def _strict_arg(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--strict", action="store_true",
+                   help="refuse (exit 4) runs of different suite or spec versions or catalogues")
+
+
+def _read_mergeable(paths: list[str], strict: bool):
+    """Read several results files that are to be put side by side; warn (or, --strict, refuse)
+    when they are not like for like (reports/mergeable.py)."""
+    from milvus_conformance.reports import mergeable
+
+    for path in paths:
+        problem = mergeable.schema_problem(path)
+        if problem:
+            raise BadInput(problem)
+    runs = [read_results(path) for path in paths]
+    notes = mergeable.check(runs, paths)
+    if notes.warnings and strict:
+        raise BadInput(f"--strict: {notes.warnings[0]}")
+    for warning in notes.warnings:
+        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+    return runs, notes
+
+
 def _compare_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("baseline", metavar="BASELINE", help="results.json of the reference run")
     p.add_argument("current", metavar="CURRENT", help="results.json of the run to check")
     p.add_argument("--out", metavar="FILE.md", help="also write the comparison to this file")
+    _strict_arg(p)
 
 
 def _compare(args: argparse.Namespace) -> int:
     from milvus_conformance.reports.compare import compare, render_comparison_md
 
-    comparison = compare(read_results(args.baseline), read_results(args.current))
-    text = render_comparison_md(comparison)
+    (baseline, current), notes = _read_mergeable([args.baseline, args.current], args.strict)
+    comparison = compare(baseline, current)
+    text = notes.markdown() + render_comparison_md(comparison)
     if args.out:
         _write(args.out, text)
     sys.stdout.write(text)
@@ -83,13 +108,14 @@ def _matrix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("results", metavar="RESULTS", nargs="+", help="results.json files, one per column")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML matrix")
     p.add_argument("--md", metavar="FILE", help="write the Markdown matrix (always printed)")
+    _strict_arg(p)
 
 
 def _matrix(args: argparse.Namespace) -> int:
     from milvus_conformance.reports.matrix import render_matrix_html, render_matrix_md
 
-    runs = [read_results(path) for path in args.results]
-    text = render_matrix_md(runs)
+    runs, notes = _read_mergeable(args.results, args.strict)
+    text = notes.markdown() + render_matrix_md(runs)
     if args.md:
         _write(args.md, text)
     if args.html:
@@ -111,7 +137,8 @@ PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedd
                                       "profile": "milvus_conformance.contract.profile_show",
                                       "matrix-run": "milvus_conformance.matrix_run",
                                       "discover": "milvus_conformance.discover.command",
-                                      "profile-diff": "milvus_conformance.reports.profile_diff_command"}
+                                      "profile-diff": "milvus_conformance.reports.profile_diff_command",
+                                      "verify": "milvus_conformance.certify.command"}
 
 
 def _load_plugin(module_name: str) -> Subcommand:
