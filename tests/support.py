@@ -12,9 +12,10 @@ from typing import Callable
 
 from milvus_conformance.checks.authentication import judge_rest_login, judge_sdk_login, refused_as_auth_failed
 from milvus_conformance.checks.settle import Bound, bound_of, late, poll
-from milvus_conformance.checks.verdict import Verdict, combine
+from milvus_conformance.checks.verdict import Verdict, combine, labelled
 from milvus_conformance.harness.settle_plugin import note
 from milvus_conformance.redact import REDACTOR
+from milvus_conformance.results.model import Status
 from milvus_conformance.results.surfaces import Channel, Surface
 
 PASSWORD = "Aa1!bcdefg"        # valid under every profile (10 characters, 4 classes)
@@ -80,9 +81,22 @@ def authenticates(runner, channel: Channel, user: str, password: str, should: bo
     return combine(judge_sdk_login(user, connects, should), too_late)
 
 
+def usable(runner, channel: Channel, user: str, password: str) -> Verdict:
+    """Before the suite acts as a user it has just created (or changed): wait until its credentials
+    authenticate, for at most the settle bound (recorded like every login check). A failing verdict
+    says the user never became usable within the bound."""
+    return labelled(f"before acting as {user!r}", authenticates(runner, channel, user, password, should=True))
+
+
 @contextmanager
-def sdk_as(sdk, user: str, password: str):
-    """`sdk` (the case's recorded SdkClient) as `user:password` instead of the suite's token."""
+def sdk_as(sdk, user: str, password: str, runner=None, channel: Channel | None = None):
+    """`sdk` (the case's recorded SdkClient) as `user:password` instead of the suite's token. With
+    `runner`, first waits until those credentials authenticate (`usable`); if they never do within
+    the bound, the case concludes with that failure."""
+    if runner is not None:
+        ready = usable(runner, channel or Channel.SDK_CLIENT, user, password)
+        if ready.status is not Status.PASS:
+            runner.record.conclude(ready)
     client = sdk.as_user(user, password)
     try:
         yield client

@@ -5,6 +5,7 @@ from pymilvus import utility
 
 from milvus_conformance.checks.verdict import failed, passed
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel
+from tests.support import authenticates
 
 PASSWORD = "Aa1!bcdefg"
 
@@ -13,7 +14,7 @@ PASSWORD = "Aa1!bcdefg"
 @pytest.mark.requirement("SDK-CREATE-USER-SIGNATURE", "SDK-CREATE-USER-RETURNS-NONE",
                          "USER-CREATE-SEMANTICS", "USER-LIST-ENVELOPE", "USER-DESCRIBE-ENVELOPE")
 @pytest.mark.parametrize("style", SDK_STYLES)
-def test_create_user_is_listed_described_and_can_connect(style, sdk, users, record):
+def test_create_user_is_listed_described_and_can_connect(style, sdk, runner, users, record):
     name = users.name()
     users.before_create(name)
     reply = sdk.create_user(style, name, PASSWORD)
@@ -31,10 +32,11 @@ def test_create_user_is_listed_described_and_can_connect(style, sdk, users, reco
         described = sdk.client.describe_user(name)
         if not isinstance(described, dict) or described.get("user_name") != name:
             problems.append(f"describe_user gave {described!r}")
-        if not sdk.can_authenticate(name, PASSWORD):
-            problems.append("cannot connect with its password")
-        if sdk.can_authenticate(name, PASSWORD + "x"):
-            problems.append("connects with a wrong password")
+        # polled while the credentials settle (users.settle_s), like every login check
+        channel = Channel.sdk(style)
+        problems += [p for check in (authenticates(runner, channel, name, PASSWORD, should=True),
+                                     authenticates(runner, channel, name, PASSWORD + "x", should=False))
+                     for p in check.problems]
     record.conclude(failed("; ".join(problems), problems) if problems
                     else passed("created, listed, described, connects"))
 
