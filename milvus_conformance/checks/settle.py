@@ -18,18 +18,18 @@ POLL_S = 0.05             # between two attempts
 @dataclass(frozen=True)
 class Bound:
     seconds: float
-    source: str
+    source: str               # the profile value's citation (key, value, profile, source)
 
     def cite(self) -> str:
-        return f"{KEY} = {self.seconds:g} s: {self.source}"
+        return self.source
 
 
 def bound_of(profile) -> Bound:
     """The active profile's settle bound; a null value gives DEFAULT_BOUND_S, saying so."""
     value = profile.get(KEY)
     if value.value is None:
-        return Bound(DEFAULT_BOUND_S, f"profile {profile.name} leaves {KEY} open ({value.source}); "
-                                      f"conservative default")
+        return Bound(DEFAULT_BOUND_S, f"{KEY}={DEFAULT_BOUND_S:g}: conservative default, profile "
+                                      f"{profile.name} leaves it open ({value.source})")
     return Bound(float(value.value), value.cite())
 
 

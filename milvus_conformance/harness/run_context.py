@@ -10,7 +10,7 @@ from milvus_conformance.contract.selection import ProfileChoice, choose_profile
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.harness import tls_preflight
 from milvus_conformance.harness.config import TargetConfig
-from milvus_conformance.target.embedded.releases import release_profile
+from milvus_conformance.target.embedded.releases import embedded_profile
 
 PREFLIGHT_USER = "conformance_preflight_nobody"
 # The suite's own bookkeeping accepts either success code: 200 in Milvus 2.4.0-2.4.2, 0 otherwise
@@ -60,7 +60,8 @@ class RunContext:
             from milvus_conformance.target.embedded.target import EmbeddedTarget
 
             report(f"starting the embedded target (Milvus {c.embedded_version} + REST v2 gateway)...")
-            self._embedded = EmbeddedTarget(c.state_dir, c.embedded_version, c.embedded_tls)
+            self._embedded = EmbeddedTarget(c.state_dir, c.embedded_version, c.embedded_tls,
+                                            standard_errors=c.embedded_standard_errors)
             ep = self._embedded.start()
             self.base_url, self.grpc_uri, self.token, self.tls = ep.base_url, ep.grpc_uri, ep.token, ep.tls
             report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}"
@@ -118,7 +119,8 @@ class RunContext:
         self.profile_choice = choose_profile(c.profile, embedded=c.embedded,
                                              given_version=c.server_version or None,
                                              reported_version=self.server_version,
-                                             embedded_profile=release_profile(c.embedded_version))
+                                             embedded_profile=embedded_profile(c.embedded_version,
+                                                                               c.embedded_standard_errors))
         return self.profile_choice
 
     def profile(self):
