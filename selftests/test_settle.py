@@ -153,7 +153,7 @@ def test_a_slow_settling_target_passes_under_a_bound_that_covers_it(embedded_end
                         "source: \"selftest: covers the proxies' 0.6-1.0 s\"}\n")
     status, results, _ = _through_slow_caches(embedded_endpoints, tmp_path / "run", str(covering))
     assert results is not None
-    bad = [(c["case_id"], c["message"][:300]) for c in results["cases"] if c["status"] not in ("pass",)]
+    bad = [(c["case_id"], c["message"][:300]) for c in results["cases"] if c["status"] not in ("pass", "known_deviation")]
     assert status == 0 and not bad, bad
     settle = results["settle"]
     assert settle["bound_s"] == 2.0 and len(settle["samples"]) >= 10

@@ -35,7 +35,7 @@ def probe_settle(s: Session, f: Findings, auth_enabled: bool) -> None:
     for surface, login in logins.items():
         created, dropped = [], []
         for _ in range(SAMPLES):
-            name = s.name(middle="settle")
+            name = s.name(middle="st")
             if not s.create(name, PASSWORD, keep=True).accepted:
                 f.unknown(KEY, f"a create for the settle probe was refused ({surface})")
                 return
@@ -94,3 +94,19 @@ def _figures(times: list[float]) -> str:
     late = len(times) - len(shown)
     text = f"median {median(shown):.3f} s, max {max(shown):.3f} s" if shown else "none settled"
     return text + (f", {late} not within {WAIT_S:g} s" if late else "")
+
+
+def probe_error_statuses(f: Findings) -> None:
+    """`rest.standard_error_status` from what probe_rest/probe_names saw: an input error (invalid
+    value) answered HTTP 200 is Milvus's envelope convention, 400 the standard statuses of PR #53092."""
+    from milvus_conformance.contract.error_statuses import KEY as SWITCH, convention_of
+
+    shape = f.value("rest.outcome.invalid_value")
+    status = shape.get("status") if isinstance(shape, dict) else None
+    switch = convention_of(status)
+    if switch is None:
+        f.unknown(SWITCH, f"an invalid value was answered HTTP {status}: neither convention (200 or 400)"
+                  if status is not None else "no invalid value was refused over REST")
+        return
+    f.found(SWITCH, switch, f"an invalid value was answered HTTP {status}: "
+                            + ("standard statuses (PR #53092)" if switch else "Milvus's envelope convention"))
