@@ -47,3 +47,15 @@ def convention_of(invalid_value_status: int | None) -> bool | None:
     """What `discover` writes for the switch, from the status of an input error (a refused create
     with an invalid name): 200 -> envelope (False), 400 -> standard (True), else unknown (None)."""
     return {200: False, 400: True}.get(invalid_value_status)
+
+
+SYSTEM_ERROR_STATUSES = (500, 503)
+
+
+def classified_system_error(profile, status: int, body: Any) -> bool:
+    """Under the standard convention a 500 or 503 carrying the `{code, message}` envelope with a
+    non-zero code is a system error the target classified (not a crash of its handler)."""
+    switch = profile.get(KEY) if KEY in profile.keys() else None
+    code = body.get("code") if isinstance(body, dict) else None
+    return (switch is not None and switch.value is True and status in SYSTEM_ERROR_STATUSES
+            and type(code) is int and code != 0)
