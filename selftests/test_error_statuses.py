@@ -180,3 +180,44 @@ def test_a_rate_limited_run_is_a_harness_error_naming_the_limit(embedded_endpoin
     assert status == 3 and results is not None
     (case,) = results["cases"]
     assert case["status"] == "error" and "rate-limited" in case["message"] and "HTTP 429" in case["message"]
+
+
+# ---- the suite against the standard gateway, for real ------------------------------------------------
+REST_FILES = ("tests/test_create_password.py", "tests/test_rest_malformed.py",
+              "tests/test_rest_envelope.py", "tests/test_rest_auth.py")
+
+
+@pytest.fixture(scope="module")
+def standard_gateway(embedded_endpoints):
+    from milvus_conformance.faults import killrate_runner
+    from milvus_conformance.target.gateway import start_gateway
+
+    gateway = start_gateway(milvus_address=embedded_endpoints.grpc_address, standard_error_status=True)
+    try:
+        yield killrate_runner.Endpoints(gateway.base_url, embedded_endpoints.grpc_uri, embedded_endpoints.token)
+    finally:
+        gateway.stop()
+
+
+def _rest_nodes(ep, work) -> list[str]:
+    from milvus_conformance.faults import killrate_runner
+
+    cites = killrate_runner.collect(ep, "embedded-standard-errors", work)
+    return sorted(n for n in cites if n.startswith(REST_FILES) and "sdk" not in n.split("::")[-1])
+
+
+def test_rest_cases_conform_with_the_switch_and_fail_without_it(standard_gateway, tmp_path):
+    from milvus_conformance.faults import killrate_runner
+
+    nodes = _rest_nodes(standard_gateway, tmp_path)
+    assert len(nodes) > 20
+    status, results, _ = killrate_runner.run_suite(standard_gateway, tmp_path / "switch",
+                                                   "embedded-standard-errors", nodes=nodes)
+    bad = [(c["case_id"], c["message"][:200]) for c in (results or {}).get("cases", [])
+           if c["status"] in ("fail", "unexpected_pass", "error")]
+    assert status == 0 and not bad, bad[:5]
+    status, results, _ = killrate_runner.run_suite(standard_gateway, tmp_path / "envelope", "embedded",
+                                                   nodes=nodes)
+    failed = [c for c in results["cases"] if c["status"] == "fail"]
+    assert status == 1 and failed
+    assert any("HTTP status 400, expected 200" in c["message"] for c in failed)
