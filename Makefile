@@ -53,7 +53,7 @@ release-smoke: $(STAMP)
 # TLS=one-way|mutual: the embedded target over TLS (a throw-away CA; prints the options to use)
 TLS    ?=
 serve: $(STAMP)
-	@$(PY) -m milvus_conformance.cli serve $(RELEASE_FLAG) $(if $(TLS),--tls $(TLS))
+	@$(PY) -m milvus_conformance.cli serve $(RELEASE_FLAG) $(if $(TLS),--tls $(TLS)) $(if $(filter 1 true yes,$(STANDARD_ERRORS)),--standard-errors)
 
 # The gate tier against each release in turn; reports/matrix/: <version>/results.json, matrix.md,
 # matrix.html, compare-A-to-B.md. ARGS go to each run's pytest.

@@ -38,6 +38,7 @@ FAULT_KEYS = {
     "auth-401-to-200": "rest.outcome.auth_failed",
     "timeout-unparsable-refused": "rest.request_timeout.unparsable",
     "trailing-slash-accepted": "rest.trailing_slash_status",
+    "slow-credential-cache": "users.settle_s",
 }
 
 

@@ -8,8 +8,9 @@ import pytest
 from milvus_conformance.checks.verdict import combine
 from milvus_conformance.clients.rest import USERS
 from milvus_conformance.harness.scenarios import params
+from milvus_conformance.results.model import Status
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel
-from tests.support import PASSWORD, rest_authenticates, sdk_as
+from tests.support import PASSWORD, rest_authenticates, sdk_as, usable
 from tests.tables.tokens import TOKEN_ROWS
 
 pytestmark = pytest.mark.usefixtures("auth_enabled")
@@ -49,8 +50,11 @@ def test_password_with_colons_authenticates(runner, users, rest, record):
 
 @pytest.mark.surface("rest")
 @pytest.mark.requirement("USER-CREATE-PERMISSION")
-def test_rest_create_without_privilege(runner, users):
+def test_rest_create_without_privilege(runner, users, record):
     owner = _created(runner, users)
+    ready = usable(runner, Channel.REST, owner, PASSWORD)
+    if ready.status is not Status.PASS:
+        record.conclude(ready)
     expected = runner.expectations(Channel.REST, "permission_denied", "permission_denied")
     runner.create(Channel.REST, users.name(), PASSWORD, expected=expected, token=f"{owner}:{PASSWORD}")
 
@@ -63,7 +67,7 @@ def test_sdk_create_without_privilege(style, runner, users, sdk, record):
     owner = _created(runner, users, channel)
     expected = runner.expectations(channel, "permission_denied", "permission_denied")
     name = users.name()
-    with sdk_as(sdk, owner, PASSWORD) as as_owner:
+    with sdk_as(sdk, owner, PASSWORD, runner, channel) as as_owner:
         runner.create(channel, name, PASSWORD, expected=expected,
                       send=lambda: as_owner.create_user(style, name, PASSWORD))
 

@@ -5,6 +5,7 @@ import pytest
 from milvus_conformance.checks.verdict import combine, failed, passed
 from milvus_conformance.clients.channel import on
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel, SdkStyle
+from tests.support import authenticates
 
 PASSWORD = "Aa1!bcdefg"
 
@@ -34,10 +35,10 @@ def test_create_user_is_listed_described_and_can_connect(style, runner, users, s
     problems = []
     if created.succeeded:
         problems = _listed_and_described(sdk, name)
-        if not sdk.can_authenticate(name, PASSWORD):
-            problems.append("cannot connect with its password")
-        if sdk.can_authenticate(name, PASSWORD + "x"):
-            problems.append("connects with a wrong password")
+        # polled while the credentials settle (users.settle_s), like every login check
+        problems += [p for check in (authenticates(runner, channel, name, PASSWORD, should=True),
+                                     authenticates(runner, channel, name, PASSWORD + "x", should=False))
+                     for p in check.problems]
     runner.end(combine(created.verdict, failed("; ".join(problems), problems) if problems
                        else passed("created, listed, described, connects")), expected[0], created.reply)
 

@@ -43,7 +43,7 @@ def test_sdk_update_password_changes_the_password(style, runner, users, sdk, rec
     active, docs = runner.expectations(channel, "ok", "ok")
     # On the user's own connection, as a user changes its password: pymilvus's reset_password also
     # re-authenticates the connection it runs on with the new password (the admin's must not).
-    with sdk_as(sdk, name, PASSWORD) as own:
+    with sdk_as(sdk, name, PASSWORD, runner, channel) as own:
         reply = on(channel, sdk=own).update_password(name, PASSWORD, OTHER_PASSWORD)
     verdict = combine(
         judge(reply, active, docs),

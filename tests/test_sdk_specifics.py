@@ -92,6 +92,6 @@ def test_error_raises_declared_exception(row, style, runner, profile, users, rec
     owner = users.name()
     _, ok = runner.raw_create(channel, owner, PASSWORD)
     assert ok, f"setup: creating {owner!r} failed"
-    with sdk_as(runner.client(channel), owner, PASSWORD) as as_owner:
+    with sdk_as(runner.client(channel), owner, PASSWORD, runner, channel) as as_owner:
         runner.create(channel, name, password, expected=expected, check_state=not row.data.existing,
                       send=lambda: as_owner.create_user(style, name, password))

@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from milvus_conformance.contract.error_statuses import derive
 from milvus_conformance.contract.profiles import Profile
 from milvus_conformance.results.surfaces import Surface
 
@@ -43,4 +44,8 @@ def expect(profile: Profile, kind: str, surface: Surface,
         return Expectation(kind, surface, spec, sources)
     value = profile.get(f"{surface}.outcome.{kind}")
     sources.append(value.cite())
-    return Expectation(kind, surface, dict(value.value) if value.value is not None else None, sources)
+    spec = dict(value.value) if value.value is not None else None
+    if surface is Surface.REST:     # one switch may derive the statuses (contract/error_statuses.py)
+        spec, derived_from = derive(profile, kind, spec)
+        sources += [derived_from] if derived_from else []
+    return Expectation(kind, surface, spec, sources)

@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 
+from milvus_conformance.clients.rate_limits import READ_ONLY, Backoff, rest_limit, retry_after
 from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.errors import HarnessError, TargetUnreachable, TlsError
@@ -85,7 +86,13 @@ class RestClient:
         hdrs.update(headers or {})
         hdrs = {k: v for k, v in hdrs.items() if v is not None}
         body = content.encode("utf-8") if isinstance(content, str) else content
-        response = self._send(method, path, body, hdrs, auth)
+        backoff = Backoff(f"{method} {path}", path.split(ROOT, 1)[-1] in READ_ONLY)
+        while True:     # a rate-limit answer is no verdict: back off (clients/rate_limits.py)
+            response = self._send(method, path, body, hdrs, auth)
+            limit = rest_limit(response.status_code, _json_or_none(response))
+            if limit is None:
+                break
+            backoff.wait_or_raise(limit, retry_after(response.headers))
         reply = RestReply(
             status=response.status_code,
             headers={k.lower(): v for k, v in response.headers.items()},
@@ -206,3 +213,10 @@ def _curl(request: dict, tls: TlsSettings) -> str:
     if body != "":
         parts += ["--data-raw", body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+def _json_or_none(response: httpx.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None

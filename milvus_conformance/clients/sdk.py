@@ -11,6 +11,7 @@ from typing import Any
 import grpc
 from pymilvus import MilvusClient, MilvusException, connections, utility
 
+from milvus_conformance.clients.rate_limits import RateLimited, sdk_limit
 from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.errors import HarnessError, TargetUnreachable
@@ -155,6 +156,10 @@ class SdkClient:
         if exception is not None:
             if _is_unreachable(exception):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {api}") from None
+            limit = sdk_limit(error_code(exception))     # pymilvus has backed off already
+            if limit is not None:
+                raise RateLimited(f"the target rate-limited {api} on {self.uri} ({limit}) after "
+                                  f"pymilvus's own retries; no verdict (lower --rate-limit)") from None
             if own_deadline and _is_deadline(exception):
                 raise HarnessError(f"SDK target {self.uri} did not answer {api} within the "
                                    f"suite's {self.timeout:.0f} s") from None
@@ -197,7 +202,11 @@ class SdkClient:
             MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True,
                          **self._tls_kwargs).close()
             return True
-        except MilvusException:
+        except MilvusException as exc:
+            limit = sdk_limit(error_code(exc))
+            if limit is not None:       # a rate-limited login is no refusal (clients/rate_limits.py)
+                raise RateLimited(f"the target rate-limited a login on {self.uri} ({limit}) after "
+                                  f"pymilvus's own retries; no verdict (lower --rate-limit)") from None
             self.user_names()   # raises if the target itself is gone
             return False
 

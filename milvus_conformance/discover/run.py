@@ -15,6 +15,7 @@ from milvus_conformance.discover.probes_name import probe_names
 from milvus_conformance.discover.probes_password import probe_passwords
 from milvus_conformance.discover.probes_rest import probe_rest
 from milvus_conformance.discover.probes_sdk import probe_sdk
+from milvus_conformance.discover.probes_settle import probe_error_statuses, probe_settle
 from milvus_conformance.discover.session import PASSWORD, CountingAdmin, RequestCounter, Session
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.config import TargetConfig
@@ -119,6 +120,9 @@ def _run_groups(s: Session, f: Findings, ctx: RunContext) -> None:
         if client is not None:
             client.close()
         s.drop(non_admin)
+    probe_settle(s, f, ctx.auth_enabled)
+    if s.rest is not None:
+        probe_error_statuses(f)
     probe_cap(s, f, ctx.config.fill_server)
     if not ctx.auth_enabled:
         for key in AUTH_KEYS:

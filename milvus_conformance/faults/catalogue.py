@@ -7,6 +7,7 @@ from milvus_conformance.faults.client_faults import CLIENT_FAULTS
 from milvus_conformance.faults.model import Fault
 from milvus_conformance.faults.rest_faults import REST_FAULTS
 from milvus_conformance.faults.sdk_faults import SDK_FAULTS
+from milvus_conformance.faults.settle_faults import SETTLE_FAULTS
 
 # requirement ID -> why no fault of this catalogue violates it (shown in killrate.md)
 WITHOUT_FAULT: dict[str, str] = {}
@@ -17,8 +18,9 @@ AWAITING_CASE: dict[str, str] = {}
 
 
 def all_faults() -> list[Fault]:
-    """REST faults, then SDK faults (gRPC, then client)."""
-    return REST_FAULTS + SDK_FAULTS + CLIENT_FAULTS
+    """REST faults, then SDK faults (gRPC, then client), then the slow credential caches of both
+    proxies (faults/settle_faults.py)."""
+    return REST_FAULTS + SDK_FAULTS + CLIENT_FAULTS + SETTLE_FAULTS
 
 
 def by_name(name: str) -> Fault:

@@ -23,6 +23,7 @@ from milvus_conformance.checks.expectations import Expectation, expect
 from milvus_conformance.checks.problem import texts
 from milvus_conformance.checks.rest_checks import REST_CHECKS
 from milvus_conformance.clients.tls import TlsSettings
+from milvus_conformance.contract.error_statuses import classified_system_error
 from milvus_conformance.contract.profiles import Profile
 from milvus_conformance.fuzz.failures import Finding, GeneratedFailure
 from milvus_conformance.fuzz.hygiene import Facts, predict_wire, timeout_outcome
@@ -187,8 +188,10 @@ class GeneratedChecks:
         return None
 
     def no_server_error(self, ctx, response, case):
-        """No 5xx: errors are envelopes (CF section 3: 500 only when a handler panics)."""
-        if response.status_code >= 500:
+        """No 5xx: errors are envelopes (CF section 3: 500 only when a handler panics) - except a
+        system error's 500/503 envelope under standard error statuses (contract/error_statuses.py)."""
+        if response.status_code >= 500 and not classified_system_error(
+                self.profile, response.status_code, Reply(response).json):
             self._fail(response, case, _envelope_ids(case), f"server error HTTP {response.status_code}",
                        "an answer below 500")
 

@@ -13,7 +13,7 @@ from milvus_conformance.contract.versions import parse_user_version
 from milvus_conformance.errors import ConfigError, MissingToken
 from milvus_conformance.harness import tls_config
 from milvus_conformance.settings import environment, given
-from milvus_conformance.target.embedded.releases import choose_release, release_profile
+from milvus_conformance.target.embedded.releases import choose_release, embedded_profile
 
 # option name -> (environment variable, default, help)
 OPTIONS = {
@@ -49,6 +49,9 @@ FLAGS = {
                     "(default: on for the embedded target only)"),
     "allow_auth_disabled": ("CONFORMANCE_ALLOW_AUTH_DISABLED",
                             "go on when the target has authorization disabled (auth cases skip)"),
+    "embedded_standard_errors": ("CONFORMANCE_EMBEDDED_STANDARD_ERRORS",
+                                 "the embedded gateway answers business errors with standard HTTP "
+                                 "statuses (Milvus PR #53092; profile embedded-standard-errors)"),
     **tls_config.FLAGS,
 }
 
@@ -74,6 +77,7 @@ class TargetConfig:
     embedded_version: str = "2.3.5"
     tls: TlsSettings = field(default_factory=TlsSettings)     # for a given target
     embedded_tls: str | None = None                           # one-way | mutual | None
+    embedded_standard_errors: bool = False                    # the gateway's PR #53092 statuses
 
 
 def _truthy(text: str | None) -> bool:
@@ -93,7 +97,12 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     if not embedded and not token:
         raise MissingToken("a given target needs a token: --token or CONFORMANCE_TOKEN (user:password)")
     embedded_version = choose_release(get["embedded_version"], embedded)
-    profile = get["profile"] or (release_profile(embedded_version) if embedded else "documented")
+    if flags["embedded_standard_errors"] and not embedded:
+        raise ConfigError("--embedded-standard-errors applies to the embedded target only (no --base-url "
+                          "or --grpc-uri); for a given target say it in its profile "
+                          "(rest.standard_error_status)")
+    profile = get["profile"] or (embedded_profile(embedded_version, flags["embedded_standard_errors"])
+                                 if embedded else "documented")
     check_requested(profile)  # unknown profile -> ConfigError listing the available ones
     if get["server_version"]:
         parse_user_version(get["server_version"])
@@ -112,6 +121,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
         fill_server=flags["fill_server"] or embedded,
         allow_auth_disabled=flags["allow_auth_disabled"], embedded_version=embedded_version,
         server_version=(get["server_version"] or "").strip(), tls=tls, embedded_tls=embedded_tls,
+        embedded_standard_errors=flags["embedded_standard_errors"],
     )
 
 

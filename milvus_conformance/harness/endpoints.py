@@ -41,7 +41,8 @@ def start(config, report=print):
         from milvus_conformance.target.embedded.target import EmbeddedTarget
 
         report(f"starting the embedded target (Milvus {config.embedded_version} + REST v2 gateway)...")
-        embedded = EmbeddedTarget(config.state_dir, config.embedded_version, config.embedded_tls)
+        embedded = EmbeddedTarget(config.state_dir, config.embedded_version, config.embedded_tls,
+                                  standard_errors=config.embedded_standard_errors)
         ep = embedded.start()
         endpoints = Endpoints(ep.base_url, ep.grpc_uri, ep.token, ep.tls)
         report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}"

@@ -30,7 +30,8 @@ from milvus_conformance.results.model import Status, Target
 from milvus_conformance.settings import given
 
 pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures",
-                  "milvus_conformance.certify.plugin"]   # --certify (certify/)
+                  "milvus_conformance.certify.plugin",   # --certify (certify/)
+                  "milvus_conformance.harness.settle_plugin"]
 WORKER_KEY = "milvus_conformance"
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
@@ -192,7 +193,10 @@ def pytest_sessionfinish(session, exitstatus):
     finally:
         ctx.stop()
     run = collector.run_result()
+    from milvus_conformance.harness.settle_plugin import settle_record
     from milvus_conformance.reports import write_all
+
+    run.settle = settle_record(config, ctx)       # observed credential settle times (results/settle.py)
 
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
@@ -243,6 +247,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         split = sum(1 for r in rows if r.disagreement)
         tr.write_line(f"REST/SDK parity: {len(rows)} scenarios on both surfaces, {split} disagree "
                       f"(parity.md)")
+    from milvus_conformance.results.settle import SettleSummary
+
+    for line in SettleSummary.from_dict(run.settle).lines():
+        tr.write_line(line)
     for error in run.harness_errors:
         tr.write_line(f"harness error: {error}")
     for warning in run.harness_warnings:

@@ -22,7 +22,7 @@ from milvus_conformance.harness.config import TargetConfig
 from milvus_conformance.harness.endpoints import Endpoints
 from milvus_conformance.harness.preflight import PREFLIGHT_USER, PreflightFacts  # noqa: F401
 from milvus_conformance.harness.preflight import preflight as run_preflight
-from milvus_conformance.target.embedded.releases import release_profile
+from milvus_conformance.target.embedded.releases import embedded_profile
 
 
 def _part(part: str, name: str) -> property:
@@ -100,7 +100,7 @@ class RunContext:
         self.profile_choice = choose_profile(c.profile, embedded=c.embedded,
                                              given_version=c.server_version or None,
                                              reported_version=self.facts.server_version,
-                                             embedded_profile=release_profile(c.embedded_version))
+                                             embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors))
         return self.profile_choice
 
     def profile(self):

@@ -13,6 +13,7 @@ from milvus_conformance.reports.html_assets import CSP, CSS, JS
 from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.reports.wording import STATUS_WORD, WORDING
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
+from milvus_conformance.results.settle import SettleSummary
 
 # Filter-button order: what an operator wants to look at first.
 FILTER_ORDER = (Status.FAIL, Status.ERROR, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION,
@@ -73,6 +74,10 @@ def _header(run: RunResult) -> str:
         items = "".join(f"<li>{esc(w)}</li>" for w in run.harness_warnings)
         out.append(f'<h2 class="t-known_deviation">Harness warnings ({len(run.harness_warnings)})</h2>'
                    f"<ul>{items}</ul>")
+    settle = SettleSummary.from_dict(run.settle)
+    if settle.samples:      # observed credential settle times and findings (results/settle.py)
+        items = "".join(f"<li>{esc(line)}</li>" for line in settle.lines() + settle.findings())
+        out.append(f"<h2>Credential settle times</h2><ul>{items}</ul>")
     out.append("</header>")
     return "\n".join(out)
 

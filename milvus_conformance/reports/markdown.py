@@ -7,6 +7,7 @@ from __future__ import annotations
 from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.reports.wording import WORDING, status_label
 from milvus_conformance.results.model import RunResult, Status
+from milvus_conformance.results.settle import SettleSummary
 
 # What a non-passing requirement is listed for in the summary table, worst first.
 NON_PASSING = (Status.ERROR, Status.FAIL, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION)
@@ -63,6 +64,10 @@ def render_summary_md(run: RunResult) -> str:
                   f"{md_cell(run.harness_errors[0], MAX_REASON)}", ""]
     if run.harness_warnings:
         lines += [f"**Harness warning:** {md_cell(w)}" for w in run.harness_warnings] + [""]
+    settle = SettleSummary.from_dict(run.settle)      # observed credential settle times
+    if settle.samples:
+        lines += [f"{md_cell(line)}  " for line in settle.lines()]
+        lines += [f"- finding: {md_cell(f)}" for f in settle.findings()[:20]] + [""]
     counts = run.counts()
     lines += [
         "| " + " | ".join(status_label(s) for s in Status) + " | total |",

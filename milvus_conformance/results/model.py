@@ -148,6 +148,7 @@ class RunResult:
     cases: list[CaseResult]
     harness_errors: list[str] = field(default_factory=list)  # run-level errors (preflight etc.)
     harness_warnings: list[str] = field(default_factory=list)  # run-level, verdict unchanged (users left)
+    settle: dict[str, Any] = field(default_factory=dict)   # results/settle.py SettleSummary.to_dict()
 
     # ---- roll-ups: derived, never stored separately in memory ----
     def requirement_status(self, req_id: str) -> Status:
@@ -192,6 +193,7 @@ class RunResult:
             "cases": [c.to_dict() for c in self.cases],
             "harness_errors": list(self.harness_errors),
             "harness_warnings": list(self.harness_warnings),
+            "settle": dict(self.settle),
         }
 
     @classmethod
@@ -210,4 +212,5 @@ class RunResult:
             cases=[CaseResult.from_dict(c) for c in d["cases"]],
             harness_errors=list(d.get("harness_errors", [])),
             harness_warnings=list(d.get("harness_warnings", [])),
+            settle=dict(d.get("settle") or {}),
         )

@@ -82,6 +82,13 @@ def release_profile(version: str) -> str:
     return "embedded"
 
 
+def embedded_profile(version: str, standard_errors: bool = False) -> str:
+    """The embedded target's own profile: its release's, or `embedded-standard-errors` when the
+    gateway serves standard HTTP error statuses (--embedded-standard-errors) over 2.3.5."""
+    profile = release_profile(version)
+    return "embedded-standard-errors" if standard_errors and profile == "embedded" else profile
+
+
 def release_dir(state_dir: Path, version: str) -> Path:
     return Path(state_dir).resolve() / "releases" / version
 

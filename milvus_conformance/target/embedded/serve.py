@@ -24,6 +24,11 @@ def add_arguments(parser) -> None:
     parser.add_argument("--tls", choices=("one-way", "mutual"), default=None,
                         help="serve TLS (throw-away CA, removed at stop); mutual also requires a client "
                              "certificate")
+    parser.add_argument("--standard-errors", action="store_true",
+                        default=(os.environ.get("CONFORMANCE_EMBEDDED_STANDARD_ERRORS") or "").lower()
+                        in ("1", "true", "yes", "on"),
+                        help="the gateway answers business errors with standard HTTP statuses (Milvus "
+                             "PR #53092) [env CONFORMANCE_EMBEDDED_STANDARD_ERRORS]")
 
 
 def run(args) -> int:
@@ -35,7 +40,7 @@ def run(args) -> int:
     except HarnessError as exc:
         print(f"milvus-conformance: {exc}", file=sys.stderr)
         return exc.exit_status
-    target = EmbeddedTarget(args.state_dir, version, args.tls)
+    target = EmbeddedTarget(args.state_dir, version, args.tls, standard_errors=args.standard_errors)
     print(f"starting the embedded target (Milvus {version} + REST v2 gateway)...", flush=True)
     try:
         ep = target.start()
@@ -51,7 +56,7 @@ def run(args) -> int:
               f"try:   curl -s {' '.join(_curl_tls(ep.tls))} -X POST {ep.base_url}/v2/vectordb/users/list "
               f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
               f"suite: pytest tests --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
-              f"--token {ep.token} --profile {releases.release_profile(version)}{_suite_tls(ep.tls)}\n"
+              f"--token {ep.token} --profile {releases.embedded_profile(version, args.standard_errors)}{_suite_tls(ep.tls)}\n"
               "Ctrl-C stops everything.", flush=True)
         stop.wait()
     finally:

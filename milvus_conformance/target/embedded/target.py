@@ -25,9 +25,10 @@ class EmbeddedEndpoints:
 
 class EmbeddedTarget:
     def __init__(self, state_dir: Path, version: str = releases.DEFAULT_VERSION,
-                 tls_mode: str | None = None):
+                 tls_mode: str | None = None, standard_errors: bool = False):
         self.version = version
         self.tls_mode = tls_mode
+        self.standard_errors = standard_errors     # the gateway serves PR #53092's error statuses
         self.tls = None
         self._certs_dir: str | None = None
         self.server: EmbeddedServer | None = None
@@ -57,7 +58,8 @@ class EmbeddedTarget:
                 milvus_address=f"127.0.0.1:{info.grpc_port}", host="127.0.0.1", port=0,
                 authorization_enabled=True,
                 server_tls=self.tls.gateway_context() if self.tls else None,
-                upstream_credentials=self.tls.upstream_credentials() if self.tls else None)
+                upstream_credentials=self.tls.upstream_credentials() if self.tls else None,
+                standard_error_status=self.standard_errors)
         except BaseException:
             self.stop()
             raise

@@ -1,5 +1,5 @@
 """CLI: ``python -m milvus_conformance.target.gateway --milvus 127.0.0.1:19530 [--host H] [--port 0]
-[--authorization-enabled true|false]``.
+[--authorization-enabled true|false] [--standard-error-status true|false]``.
 
 Prints exactly one line ``gateway listening on http://HOST:PORT`` to stdout, then serves until
 SIGINT or SIGTERM and exits 0 without a traceback.
@@ -33,6 +33,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--authorization-enabled", type=_bool, default=True, metavar="true|false")
+    p.add_argument("--standard-error-status", type=_bool, default=False, metavar="true|false",
+                   help="business errors with standard HTTP statuses (Milvus PR #53092)")
     args = p.parse_args(argv)
 
     stop = threading.Event()
@@ -44,7 +46,8 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _on_signal)
     try:
         gw = start_gateway(milvus_address=args.milvus, host=args.host, port=args.port,
-                           authorization_enabled=args.authorization_enabled)
+                           authorization_enabled=args.authorization_enabled,
+                           standard_error_status=args.standard_error_status)
     except OSError as e:
         print("gateway: cannot listen on %s:%s: %s" % (args.host, args.port, e.strerror or e), file=sys.stderr)
         return 1

@@ -246,14 +246,15 @@ class GatewayHandle:
 
 def start_gateway(milvus_address: str = "127.0.0.1:19530", host: str = "127.0.0.1", port: int = 0,
                   authorization_enabled: bool = True, server_tls: ssl.SSLContext | None = None,
-                  upstream_credentials=None) -> GatewayHandle:
+                  upstream_credentials=None, standard_error_status: bool = False) -> GatewayHandle:
     """Start the gateway in a daemon thread and return its handle (``base_url``, ``stop()``).
     ``server_tls``: serve HTTPS with this server context; ``upstream_credentials``: reach a Milvus
-    that serves TLS (``grpc.ChannelCredentials``)."""
+    that serves TLS (``grpc.ChannelCredentials``); ``standard_error_status``: business errors with
+    the standard HTTP statuses of Milvus PR #53092 instead of HTTP 200 (error_status.py)."""
     rpc = milvus_rpc.MilvusRpc(milvus_address, upstream_credentials)
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        server = _Server((host, port), routes.Engine(rpc, authorization_enabled), family, server_tls)
+        server = _Server((host, port), routes.Engine(rpc, authorization_enabled, standard_error_status), family, server_tls)
     except BaseException:
         rpc.close()
         raise

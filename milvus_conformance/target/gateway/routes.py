@@ -36,6 +36,7 @@ from typing import Callable
 import grpc
 
 from milvus_conformance.target.gateway import auth, binding, gojson, milvus_rpc
+from milvus_conformance.target.gateway.error_status import error_status
 
 PREFIX = "/v2/vectordb/users/"
 JSON_CT = "application/json; charset=utf-8"
@@ -120,9 +121,16 @@ def unavailable() -> Response:
 
 
 class Engine:
-    def __init__(self, rpc: milvus_rpc.MilvusRpc, authorization_enabled: bool) -> None:
+    def __init__(self, rpc: milvus_rpc.MilvusRpc, authorization_enabled: bool,
+                 standard_error_status: bool = False) -> None:
         self.rpc = rpc
         self.authorization_enabled = authorization_enabled
+        self.standard_error_status = standard_error_status   # PR #53092's statuses (error_status.py)
+
+    def _error(self, code: int, message: str, headers) -> Response:
+        """A business error: HTTP 200 (Milvus's convention), or its standard status."""
+        return Response.json(error_status(code, self.standard_error_status),
+                             {"code": code, "message": message}, headers)
 
     def _authenticate(self, header: str | None, headers: list) -> tuple[bool, bytes | None]:
         attempt = auth.parse_authorization(header)
@@ -163,7 +171,7 @@ class Engine:
         try:
             values = binding.bind(route.spec, body)
         except binding.BindError as e:
-            return Response.json(200, {"code": e.code, "message": e.message}, headers)
+            return self._error(e.code, e.message, headers)
         db_name = values.get("dbName") or "default"
         method, request = route.build(values)
         remaining = deadline - time.monotonic()
@@ -177,11 +185,10 @@ class Engine:
                                     "OperateUserRole") else resp.status
         err = milvus_rpc.status_error(status)
         if err is not None:
-            return Response.json(200, {"code": err[0], "message": err[1]}, headers)
+            return self._error(err[0], err[1], headers)
         return Response.json(200, {"code": 0, "data": route.result(resp, values)}, headers)
 
-    @staticmethod
-    def _rpc_error(e: grpc.RpcError, headers) -> Response:
+    def _rpc_error(self, e: grpc.RpcError, headers) -> Response:
         code = e.code()
         if code == grpc.StatusCode.PERMISSION_DENIED:
             # checkAuthorizationV2: 403, merr.Code(non-merr error) = 65535, message = err.Error()
@@ -194,5 +201,4 @@ class Engine:
         if code == grpc.StatusCode.UNAVAILABLE:
             return unavailable()
         # wrapperProxy: any other error -> HTTP 200, merr.Code(err) (65535 for a gRPC error), err.Error()
-        return Response.json(200, {"code": milvus_rpc.CODE_UNEXPECTED,
-                                   "message": milvus_rpc.go_status_error_string(e)}, headers)
+        return self._error(milvus_rpc.CODE_UNEXPECTED, milvus_rpc.go_status_error_string(e), headers)
