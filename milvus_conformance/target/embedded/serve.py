@@ -25,7 +25,7 @@ def add_arguments(parser) -> None:
                         help="serve TLS (throw-away CA, removed at stop); mutual also requires a client "
                              "certificate")
     parser.add_argument("--standard-errors", action="store_true",
-                        default=(os.environ.get("CONFORMANCE_EMBEDDED_STANDARD_ERRORS") or "").lower()
+                        default=(environment("CONFORMANCE_EMBEDDED_STANDARD_ERRORS") or "").lower()
                         in ("1", "true", "yes", "on"),
                         help="the gateway answers business errors with standard HTTP statuses (Milvus "
                              "PR #53092) [env CONFORMANCE_EMBEDDED_STANDARD_ERRORS]")
