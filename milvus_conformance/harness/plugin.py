@@ -20,6 +20,7 @@ from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, Mis
 from milvus_conformance.harness import cleanup
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
+from milvus_conformance.harness.early import restore_defaults as restore_signals
 from milvus_conformance.harness.finish import (cleanup_problem, interrupted_at_start, interrupted_verdict,
                                                interruption_of, patient_admin, saw_keyboard_interrupt,
                                                say_interrupted)
@@ -77,6 +78,7 @@ def pytest_configure(config):
             config.stash[CONTEXT] = RunContext.from_dict(json.loads(config.workerinput[WORKER_KEY]))
         return
     if not _runs_suite(config):
+        restore_signals()   # harness/early.py's handler is for the suite's runs only
         return
     config.pluginmanager.register(QuietExit(config), "conformance-quiet-exit")
     values = {name: config.getoption(f"conformance_{name}") for name in (*cfg.OPTIONS, *cfg.FLAGS)}
