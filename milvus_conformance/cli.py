@@ -16,7 +16,8 @@ from typing import Callable, NamedTuple
 from milvus_conformance.results.io import ResultsFileError, read_results
 
 PROG = "milvus-conformance"
-EXIT_OK, EXIT_REGRESSIONS, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 2, 4
+EXIT_OK, EXIT_REGRESSIONS, EXIT_USAGE, EXIT_BAD_INPUT = 0, 1, 4, 4   # usage: bad configuration (README)
+EXIT_INTERRUPTED = 2
 
 
 class BadInput(Exception):
@@ -135,7 +136,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage; return instead of exiting
-        return exc.code if isinstance(exc.code, int) else EXIT_USAGE
+        # --help is 0; an argparse error (its own 2) is a bad command line: 4, as README says
+        return EXIT_OK if exc.code in (0, None) else EXIT_USAGE
     try:
         return args.handler(args)
     except BrokenPipeError:   # `... | head` closed the pipe: end quietly, like any Unix tool
@@ -146,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print(f"{PROG}: interrupted", file=sys.stderr)
-        return 130
+        return EXIT_INTERRUPTED
 
 
 if __name__ == "__main__":
