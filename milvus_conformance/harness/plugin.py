@@ -222,7 +222,7 @@ def _conclude(session, exitstatus):
 
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
-    if TARGET_GONE in session.stash:
+    if TARGET_GONE in session.stash or (exitstatus == pytest.ExitCode.INTERRUPTED and not run.interruption):
         exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
     session.exitstatus = ExitStatus.INTERRUPTED if run.interruption else _exit_status(run, exitstatus)
 
