@@ -141,6 +141,7 @@ class UserScope:
         self.mine: list[str] = []
         self.critical = critical      # an exact name: Ctrl-C held from its journal entry to "created"
         self._held = ExitStack()
+        self._pending: list = []          # exact names whose create is in flight
 
     def admin(self) -> Credentials:
         """The suite's token as (user, password); skips the case for an API key."""
@@ -161,18 +162,21 @@ class UserScope:
     def before_create(self, name, exact: bool = False) -> None:
         if exact:
             self._held.enter_context(self.critical())
+            self._pending.append(name)
         self.ledger.will_create(name, exact)
 
     def after_create(self, name, success: bool, exact: bool = False) -> None:
         if success and isinstance(name, str) and name:
             self.ledger.created(name, exact)
             self.mine.append(name)
-        if exact:
-            self.release_held()
+        if exact and name in self._pending:
+            self._pending.remove(name)
+            if not self._pending:          # every name of the create is journaled
+                self.release_held()
 
     def release_held(self) -> None:
         """A held Ctrl-C is raised now (the create's outcome is journaled)."""
-        held, self._held = self._held, ExitStack()
+        held, self._held, self._pending = self._held, ExitStack(), []
         held.close()
 
     def dropped(self, name: str) -> None:
