@@ -163,7 +163,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:  # argparse already printed usage (or --help); return instead of exiting
-        return ExitStatus.CONFORMS if exc.code == 0 else ExitStatus.CONFIGURATION
+        return ExitStatus.CONFORMS if exc.code in (0, None) else ExitStatus.CONFIGURATION
     try:
         return args.handler(args)
     except BrokenPipeError:   # `... | head` closed the pipe: end quietly, like any Unix tool

@@ -32,6 +32,7 @@ def test_environment_variables_are_read():
     ({"tier": "weekly"}, "unknown tier"),
     ({"max_users": "500"}, "--max-users"),
     ({"max_users": "many"}, "--max-users"),
+    ({"max_users": "1"}, "--max-users must be at least 2"),   # issue 26: refused up front
 ])
 def test_bad_configuration(values, match):
     with pytest.raises(ConfigError, match=match) as info:

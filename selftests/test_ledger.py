@@ -75,11 +75,31 @@ def test_sweep_drops_only_a_dead_runs_own_users(tmp_path):
     assert not (tmp_path / "runs" / "dead01").exists()
 
 
-def test_sweep_ignores_other_targets_and_live_runs(tmp_path):
+def test_sweep_finds_a_dead_runs_users_through_another_address(tmp_path):
+    """Issue 26: the same server behind another address (an IP, a load balancer, a proxy). Names with
+    the dead run's prefix are its own wherever they are listed (also with characters put first or
+    surrounding spaces kept); once one is listed, the server is proven, and its exact names go too."""
     p = run_prefix("other1")
-    admin = FakeAdmin([p + "a"])
-    dead_run(tmp_path, "other1", "ANOTHER-TARGET", [{"event": "intent", "name": p + "a"}])
-    assert sweep(tmp_path, "T", admin, protected=ROOT_ONLY).found() == [] and admin.names == {p + "a"}
+    admin = FakeAdmin(["root", "alice", "Q", p + "a", "Ab_9" + p + "b", f" {p}c "])
+    dead_run(tmp_path, "other1", "ANOTHER-ADDRESS", [
+        {"event": "intent", "name": p + "a"}, {"event": "intent", "name": "Ab_9" + p + "b"},
+        {"event": "intent", "name": f" {p}c "}, {"event": "intent", "name": "Q", "exact": True},
+        {"event": "created", "name": "Q", "exact": True}])
+    dropped = sweep(tmp_path, "T", admin, protected=ROOT_ONLY).dropped()
+    assert sorted(dropped) == sorted([p + "a", "Ab_9" + p + "b", f" {p}c ", "Q"])
+    assert admin.names == {"root", "alice"}
+    assert not (tmp_path / "runs" / "other1").exists()
+
+
+def test_sweep_keeps_another_servers_journal_and_its_exact_names(tmp_path):
+    """Nothing of that run listed here: maybe another server; its exact names are left alone (they
+    may be somebody else's here) and its journal stays for the server it belongs to."""
+    admin = FakeAdmin(["root", "Q"])
+    dead_run(tmp_path, "other2", "ANOTHER-SERVER", [
+        {"event": "intent", "name": run_prefix("other2") + "a"},
+        {"event": "intent", "name": "Q", "exact": True}, {"event": "created", "name": "Q", "exact": True}])
+    assert sweep(tmp_path, "T", admin, protected=ROOT_ONLY).found() == []
+    assert admin.names == {"root", "Q"} and (tmp_path / "runs" / "other2").exists()
 
 
 def test_dropped_users_are_not_leftovers(tmp_path):

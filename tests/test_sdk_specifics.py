@@ -2,9 +2,11 @@
 connection alias, a generous and an impossible timeout (after which the run goes on), and the
 exception raised for every error kind - MilvusException (or a subclass) as documented, or the type the
 profile declares instead (permission denied and deadlines surface as grpc.RpcError in pymilvus)."""
+from dataclasses import replace
+
 import pytest
 
-from milvus_conformance.checks.verdict import combine, failed, judge, passed
+from milvus_conformance.checks.verdict import combine, failed, judge, labelled, passed
 from milvus_conformance.contract.rules import predict_create
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.model import Status
@@ -29,17 +31,19 @@ ATTEMPTS = 12   # the race goes the documented way in roughly 1 of 5 calls: 12 k
 
 @pytest.mark.parametrize("style", SDK_STYLES)
 @pytest.mark.requirement("SDK-CREATE-USER-TIMEOUT", "SDK-CREATE-USER-EXCEPTION")
-def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, record):
+def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, sdk_admin, record):
     channel = Channel.sdk(style)
     expected = runner.expectations(channel, "timeout", "timeout")
     # A deadline this short races the server: usually the client's own deadline fires (the
     # profile's declared exception type); sometimes a server answer arrives first and pymilvus
     # raises the documented MilvusException, or (rarely, seen on 2.3.5 under load) the create even
-    # completes. A few attempts make the verdict stable run to run; a target that never times out
-    # at all still fails. Every attempt's user is kept until the case ends (an abandoned create may
-    # be performed late), so the attempts stay within this process's user budget.
+    # completes (inconclusive: tried again). So the verdict does not hang on one race: every attempt
+    # is judged, the first that breaks the active profile fails the case at once (shown with that
+    # call), and otherwise all attempts decide: the declared deviation seen at least once is a known
+    # deviation, never seen a pass (it depends on a race). Every attempt's user is kept until the
+    # case ends (an abandoned create may be performed late), within this process's user budget.
     attempts = max(1, min(ATTEMPTS, users.ledger.room - 1))
-    documented = 0
+    seen: list = []
     for _attempt in range(attempts):
         name = users.name()
         users.before_create(name)
@@ -49,24 +53,43 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
             # The server may still perform a create the client gave up on: the name is ours
             # either way (dropping a user that does not exist succeeds).
             users.after_create(name, True)
-        first = judge(reply, *expected)
-        documented += first.status is Status.UNEXPECTED_PASS
-        if first.status is not Status.UNEXPECTED_PASS and reply.exception is not None:
+        if reply.exception is None:
+            continue                       # the create won the race: nothing to judge
+        seen.append(judge(reply, *expected))
+        if seen[-1].status is Status.FAIL:
             break
-    else:
-        if documented:
-            first = passed(f"behaved as documented in {documented} of {attempts} attempts "
-                           f"({reply.raised}, code {reply.code!r}); the declared deviation "
-                           f"({expected[0].describe()}) depends on a race")
+    first = _timeout_verdict(seen, attempts, expected[0].describe())
     checks = [first]
     # The run goes on: the same connection creates the same name at once - ok, or duplicate when the
-    # abandoned create was performed after all.
-    again = sdk.create_user(style, name, PASSWORD, timeout=GENEROUS_S)
+    # abandoned create was performed after all. Sent through the suite's unrecorded admin client,
+    # so the case's report shows the impossible-timeout call it judged, not this one.
+    again = sdk_admin.create_user(style, name, PASSWORD, timeout=GENEROUS_S)
     kind = "ok" if again.exception is None else "duplicate"
-    checks.append(judge(again, *runner.expectations(channel, kind, kind)))
+    checks.append(labelled("the create right after", judge(again, *runner.expectations(channel, kind, kind))))
     checks.append(passed("listed after the retry") if runner.listed(channel, name)
                   else failed(f"{name!r} is not listed after the retry"))
     runner.end(combine(*checks), expected[0], reply)
+
+
+def _timeout_verdict(seen: list, attempts: int, declared: str):
+    """One verdict for the judged attempts of the impossible-timeout case (see there)."""
+    if not seen:
+        return failed(f"no call of {attempts} with an impossible timeout raised: every create "
+                      "completed within 0.1 ms")
+    for status in (Status.FAIL, Status.ERROR):
+        worst = [v for v in seen if v.status is status]
+        if worst:
+            return worst[0]
+    documented = sum(v.status is Status.UNEXPECTED_PASS for v in seen)
+    if documented == len(seen):            # a deviation that depends on a race cannot be stale
+        return passed(f"behaved as documented in {documented} of {len(seen)} attempts; the declared "
+                      f"deviation ({declared}) depends on a race")
+    deviation = next(v for v in seen if v.status is not Status.UNEXPECTED_PASS)
+    if documented:
+        return replace(deviation, message=f"{deviation.message} (in {len(seen) - documented} of {len(seen)} "
+                                          f"attempts; the others behaved as documented: the declared "
+                                          f"deviation ({declared}) depends on a race)")
+    return deviation
 
 
 @pytest.mark.parametrize("style", SDK_STYLES)

@@ -39,13 +39,13 @@ class FuzzTarget:
     """Per process: the target, the profile-shaped schemas (one per set of phases), hygiene and the
     checks, all built from the run context (no environment, no module state)."""
 
-    def __init__(self, run_context, profile, ledger):
+    def __init__(self, run_context, profile, ledger, critical=None):
         self.ctx, self.profile, self.ledger = run_context, profile, ledger
         self.settings = schema.FuzzSettings.of(run_context.config.tier, run_context.run_id,
                                                run_context.config.fuzz)
         REDACTOR.add(run_context.token)
         self.admin_header = f"Bearer {run_context.token}" if run_context.token else None
-        self.hygiene = Hygiene(ledger, WRITERS_LOCK)
+        self.hygiene = Hygiene(ledger, WRITERS_LOCK, *([critical] if critical else []))
         self.checks = GeneratedChecks(
             CheckSettings.of(profile, self.admin_header, run_context.auth_enabled, run_context.tls),
             self.hygiene.facts)

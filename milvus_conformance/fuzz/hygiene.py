@@ -21,7 +21,7 @@ from __future__ import annotations
 import fcntl
 import json
 import re
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -146,8 +146,9 @@ class Step:
 
 
 class Hygiene:
-    def __init__(self, ledger, lock_file: Path):
+    def __init__(self, ledger, lock_file: Path, critical=nullcontext):
         self.ledger = ledger
+        self.critical = critical   # holds Ctrl-C from the snapshot until what was created is journaled
         self.facts: dict[str, Facts] = {}   # case.id -> Facts of the request in flight
         self.lock_file = Path(lock_file)
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
@@ -173,7 +174,7 @@ class Hygiene:
             finally:
                 self.facts.pop(case.id, None)
             return
-        with self.locked():
+        with self.locked(), self.critical():
             before = set(self.ledger.admin.user_names())
             names = candidate_names(case.body)
             if any(n in before and n not in owned for n in names):

@@ -112,7 +112,7 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     return TargetConfig(
         base_url=base_url, token=token, grpc_uri=grpc_uri, profile=profile, embedded=embedded,
         state_dir=Path(get["state_dir"]), reports_dir=Path(get["reports_dir"]),
-        max_users=_number("--max-users", get["max_users"], int, 1, 90),
+        max_users=_max_users(get["max_users"]),
         rate_limit=_number("--rate-limit", get["rate_limit"], float, 0, 10_000),
         request_timeout=_number("--request-timeout", get["request_timeout"], float, 0.5, 600),
         tier=get["tier"], read_only=flags["read_only"],
@@ -124,6 +124,18 @@ def from_values(values: dict, env: dict | None = None) -> TargetConfig:
         embedded_standard_errors=flags["embedded_standard_errors"],
     )
 
+
+
+def _max_users(text) -> int:
+    """A case keeps up to 2 users alive at once (a process's share is never below that): fewer cannot
+    run, so it is refused before anything starts."""
+    from milvus_conformance.harness.cleanup import PER_PROCESS_MIN
+
+    value = _number("--max-users", text, int, 1, 90)
+    if value < PER_PROCESS_MIN:
+        raise ConfigError(f"--max-users must be at least {PER_PROCESS_MIN} (a case keeps up to "
+                          f"{PER_PROCESS_MIN} users alive at once), got {value}")
+    return value
 
 
 def _number(option: str, text, kind, lo, hi):

@@ -4,6 +4,7 @@ by the plugin (`pytest_plugins`), like the generated cases' fixtures (fuzz_fixtu
 from __future__ import annotations
 
 import os
+from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import NamedTuple
 
@@ -11,11 +12,14 @@ import pytest
 
 from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.contract.profiles import documented
+from milvus_conformance.errors import HarnessError
+from milvus_conformance.harness.interrupt import critical
 from milvus_conformance.harness.keys import CONTEXT
 from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
 from milvus_conformance.harness.recorder import RECORDER, CaseRecorder
 from milvus_conformance.harness.admin import admin_ops
 from milvus_conformance.harness.run_context import RunContext
+from milvus_conformance.harness.retry import PatientAdmin
 from milvus_conformance.harness.runner import Runner
 
 
@@ -109,10 +113,13 @@ def ledger(run_context, request):
         admin = admin_ops(run_context, rest=request.getfixturevalue("rest_admin"))
     journal = Journal(run_context.config.state_dir, run_context.run_id, _process_name())
     share = max(2, run_context.config.max_users // _workers())
-    book = UserLedger(run_context.run_id, journal, admin, max_alive=share,
+    book = UserLedger(run_context.run_id, journal, PatientAdmin.around(admin), max_alive=share,
                       protected=run_context.protected)
     yield book
-    book.release_all()
+    try:
+        book.release_all()
+    except HarnessError:
+        pass   # every case has its verdict; they are journaled: the run's final sweep drops them
 
 
 @pytest.fixture(scope="session")
@@ -129,10 +136,13 @@ class UserScope:
     """The users of one case: named with the run prefix, recorded before they are created, dropped
     when the case ends; and the suite's own admin credentials, for cases that vary them."""
 
-    def __init__(self, ledger: UserLedger, token: str | None = None):
+    def __init__(self, ledger: UserLedger, token: str | None = None, critical=nullcontext):
         self.ledger = ledger
         self.token = token
         self.mine: list[str] = []
+        self.critical = critical      # an exact name: Ctrl-C held from its journal entry to "created"
+        self._held = ExitStack()
+        self._pending: list = []          # exact names whose create is in flight
 
     def admin(self) -> Credentials:
         """The suite's token as (user, password); skips the case for an API key."""
@@ -151,12 +161,24 @@ class UserScope:
         return name
 
     def before_create(self, name, exact: bool = False) -> None:
+        if exact:
+            self._held.enter_context(self.critical())
+            self._pending.append(name)
         self.ledger.will_create(name, exact)
 
     def after_create(self, name, success: bool, exact: bool = False) -> None:
         if success and isinstance(name, str) and name:
             self.ledger.created(name, exact)
             self.mine.append(name)
+        if exact and name in self._pending:
+            self._pending.remove(name)
+            if not self._pending:          # every name of the create is journaled
+                self.release_held()
+
+    def release_held(self) -> None:
+        """A held Ctrl-C is raised now (the create's outcome is journaled)."""
+        held, self._held, self._pending = self._held, ExitStack(), []
+        held.close()
 
     def dropped(self, name: str) -> None:
         self.ledger.forget(name)
@@ -164,17 +186,20 @@ class UserScope:
             self.mine.remove(name)
 
     def cleanup(self) -> None:
-        for name in reversed(self.mine):
-            if name in self.ledger.owned:
-                self.ledger.release(name)
-        self.mine.clear()
+        try:
+            for name in reversed(self.mine):
+                if name in self.ledger.owned:
+                    self.ledger.release(name)
+            self.mine.clear()
+        finally:
+            self.release_held()
 
 
 @pytest.fixture
-def users(ledger, fill_lock, run_context):
+def users(ledger, fill_lock, run_context, request):
     if run_context.config.read_only:
         pytest.skip("read-only mode: this case creates users")
-    scope = UserScope(ledger, run_context.token)
+    scope = UserScope(ledger, run_context.token, lambda: critical(request.config))
     with fill_lock.shared():
         try:
             yield scope

@@ -6,6 +6,7 @@ import pytest
 
 from milvus_conformance.fuzz import FuzzTarget
 from milvus_conformance.fuzz.hygiene import WRITERS
+from milvus_conformance.harness.interrupt import critical
 
 
 @pytest.fixture(scope="session")
@@ -15,7 +16,7 @@ def fuzz_target(run_context, profile, ledger, request):
     success = profile.get("rest.success_code")
     if not success.covered:   # without it no generated answer can be told a success
         pytest.skip(f"not covered by the active profile: {success.cite()}")
-    target = FuzzTarget(run_context, profile, ledger)
+    target = FuzzTarget(run_context, profile, ledger, critical=lambda: critical(request.config))
     yield target
     target.session.close()
 

@@ -273,8 +273,7 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
         if owner.get("embedded") and not _pid_alive(owner.get("pid", -1)):
             shutil.rmtree(run_dir, ignore_errors=True)   # its server is gone, and its users with it
             continue
-        if owner.get("target") != target:
-            continue
+        same_address = owner.get("target") == target
         mine = run_dir.name == current_run
         journal = read_journal(run_dir)
         pids = {owner.get("pid", -1)} | journal.writers
@@ -282,8 +281,10 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
             continue   # a run, or an orphaned worker of one, still in progress
         if journal.leftovers or journal.unconfirmed_exact:
             existing = set(admin.user_names()) if existing is None else existing
+            found = sorted(_found_here(journal, existing, same_address) - protected)
+            if not same_address and not found:
+                continue   # nothing of that run here: its journal stays for the server it belongs to
             result.suspects.update(journal.unconfirmed_exact & existing)
-            found = sorted(journal.leftovers & existing - protected)
             for name in found:
                 admin.drop_user(name)
             if found:
@@ -297,6 +298,18 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
                     continue
         shutil.rmtree(run_dir, ignore_errors=True)
     return result
+
+
+def _found_here(journal: JournalState, existing: set[str], same_address: bool) -> set[str]:
+    """The dead run's users listed on this target, whatever address reaches it (a load balancer
+    name, an IP, a proxy): every listed name carrying the run's prefix (random, unique to that run,
+    also where a case put characters first or the server kept surrounding spaces) is that run's.
+    Its exact names (no prefix) only where the target is proven to be the server that run used: the
+    same address, or one of its prefixed names is listed here."""
+    prefixed = {n for n in existing if journal.prefix in n}
+    if same_address or prefixed:
+        return prefixed | (journal.leftovers & existing)
+    return set()
 
 
 class FillLock:

@@ -19,6 +19,11 @@ from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, Mis
 from milvus_conformance.harness import cleanup
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
+from milvus_conformance.harness.early import restore_defaults as restore_signals
+from milvus_conformance.harness.finish import (cleanup_problem, interrupted_at_start, interrupted_verdict,
+                                               interruption_of, patient_admin, saw_keyboard_interrupt,
+                                               say_interrupted)
+from milvus_conformance.harness.interrupt import INTERRUPTS, install as install_interrupts
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
 from milvus_conformance.harness.ledger import Journal, new_run_id
 from milvus_conformance.harness.profile_report import profile_fields
@@ -71,10 +76,12 @@ def pytest_configure(config):
         config.addinivalue_line("markers", marker)
     if _is_worker(config):
         _die_with_parent()
+        install_interrupts(config)
         if WORKER_KEY in config.workerinput:
             config.stash[CONTEXT] = RunContext.from_dict(json.loads(config.workerinput[WORKER_KEY]))
         return
     if not _runs_suite(config):
+        restore_signals()   # harness/early.py's handler is for the suite's runs only
         return
     config.pluginmanager.register(QuietExit(config), "conformance-quiet-exit")
     values = {name: config.getoption(f"conformance_{name}") for name in (*cfg.OPTIONS, *cfg.FLAGS)}
@@ -88,7 +95,7 @@ def pytest_configure(config):
     config.stash[COLLECTOR] = Collector(run_id, Target(
         base_url="", grpc_uri="", profile=target.profile, embedded=target.embedded))
     config.pluginmanager.register(config.stash[COLLECTOR], "conformance-collector")
-    signal.signal(signal.SIGTERM, _interrupt)
+    install_interrupts(config)
 
 
 def _unreachable_first(values: dict, exc: ConfigError) -> None:
@@ -125,13 +132,10 @@ class QuietExit:
 
     @pytest.hookimpl(trylast=True)
     def pytest_keyboard_interrupt(self, excinfo):
+        saw_keyboard_interrupt(self.config, excinfo.value)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
         if reporter is not None and str(getattr(excinfo.value, "msg", "")).startswith("conformance: "):
             reporter._keyboardinterrupt_memo = None
-
-
-def _interrupt(signum, frame):
-    raise KeyboardInterrupt(f"signal {signum}")
 
 
 def pytest_configure_node(node):
@@ -143,9 +147,12 @@ def pytest_configure_node(node):
 @pytest.hookimpl(tryfirst=True)
 def pytest_sessionstart(session):
     config = session.config
+    if INTERRUPTS in config.stash:
+        config.stash[INTERRUPTS].cases_begin(session)
     if _is_worker(config) or config.option.collectonly or CONTEXT not in config.stash:
         return
     ctx = config.stash[CONTEXT]
+    config.stash[INTERRUPTS].phase = "start"
     try:
         ctx.start(report=lambda line: _say(config, line))
         ctx.preflight()
@@ -153,11 +160,14 @@ def pytest_sessionstart(session):
         for line in choice_lines(choice.reason, choice.warnings):
             _say(config, line)
         config.stash[COLLECTOR].harness_warnings += cleanup.start_of_run(
-            ctx, admin_ops(ctx), cleanup.run_processes(config), lambda line: _say(config, line))
+            ctx, patient_admin(ctx), cleanup.run_processes(config), lambda line: _say(config, line))
         Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))
         pytest.exit(f"conformance: {exc}", exc.exit_status)
+    except KeyboardInterrupt:
+        pytest.exit(interrupted_at_start(session, ctx), ExitStatus.INTERRUPTED)
+    config.stash[INTERRUPTS].phase = "cases"
     collector = config.stash[COLLECTOR]
     collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
                               embedded=ctx.config.embedded, tls=ctx.tls_record(), **profile_fields(ctx))
@@ -180,29 +190,46 @@ def pytest_collection_modifyitems(session, config, items):
             item.add_marker(pytest.mark.skip(reason="nightly tier only (--tier nightly)"))
 
 
+@pytest.hookimpl(wrapper=True, trylast=True)
 def pytest_sessionfinish(session, exitstatus):
+    """After every other plugin's (the fixtures' teardown drops the users of an interrupted run,
+    xdist ends its workers): the final sweep, the reports and the exit status. A signal from here on
+    is recorded, not raised (harness/interrupt.py)."""
     config = session.config
-    if _is_worker(config) or CONTEXT not in config.stash or config.option.collectonly:
-        return
+    if INTERRUPTS in config.stash:
+        config.stash[INTERRUPTS].finish()
+    ours = not (_is_worker(config) or CONTEXT not in config.stash or config.option.collectonly)
+    try:
+        yield
+    except Exception as exc:   # a teardown's drop failed: the sweep below tries again
+        if not ours:
+            raise
+        config.stash[COLLECTOR].harness_warnings.append(f"clean-up: teardown: {exc}"[:500])
+    if ours:
+        _conclude(session, exitstatus)
+
+
+def _conclude(session, exitstatus):
+    config = session.config
     ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
     try:
         if ctx.started:
-            collector.harness_warnings += cleanup.end_of_run(ctx, admin_ops(ctx))
-    except HarnessError as exc:
-        collector.harness_errors.append(f"clean-up: {exc}")
+            collector.harness_warnings += cleanup.end_of_run(ctx, patient_admin(ctx))
+    except Exception as exc:   # noqa: BLE001 - after every verdict: a warning beside it (finish.py)
+        cleanup_problem(collector, exc)
     finally:
         ctx.stop()
     run = collector.run_result()
+    run.interruption = interruption_of(session, len(run.cases))
     from milvus_conformance.harness.settle_plugin import settle_record
     from milvus_conformance.reports import write_all
 
     run.settle = settle_record(config, ctx)       # observed credential settle times (results/settle.py)
-
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
-    if TARGET_GONE in session.stash:
+    if TARGET_GONE in session.stash or (exitstatus == pytest.ExitCode.INTERRUPTED and not run.interruption):
         exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
-    session.exitstatus = _exit_status(run, exitstatus)
+    session.exitstatus = ExitStatus.INTERRUPTED if run.interruption else _exit_status(run, exitstatus)
 
 
 
@@ -211,6 +238,8 @@ def _exit_status(run, pytest_status) -> int:
         return ExitStatus.INTERRUPTED
     if pytest_status == pytest.ExitCode.USAGE_ERROR:
         return ExitStatus.CONFIGURATION
+    if pytest_status == pytest.ExitCode.INTERNAL_ERROR:
+        return ExitStatus.INFRASTRUCTURE     # never a verdict
     if run.harness_errors or any(c.status is Status.ERROR for c in run.cases):
         return ExitStatus.INFRASTRUCTURE
     if any(c.status.is_conformance_problem for c in run.cases):
@@ -255,7 +284,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(f"harness error: {error}")
     for warning in run.harness_warnings:
         tr.write_line(f"warning: {warning}")
+    if run.interruption:
+        verdict = interrupted_verdict(run)
     tr.write_line(f"verdict: {verdict}; reports in {config.stash[CONTEXT].config.reports_dir}/")
+    if run.interruption:
+        say_interrupted(tr, run, config.stash[CONTEXT].config.reports_dir)
 
 
 def _say(config, line: str) -> None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from milvus_conformance.reports.markdown import md_cell
 from milvus_conformance.reports.outcomes import case_outcome, requirement_outcomes
-from milvus_conformance.reports.wording import WORDING, status_label
+from milvus_conformance.reports.wording import WORDING, run_label, status_label
 from milvus_conformance.results.model import CaseResult, RunResult, Status
 
 MAX_MESSAGE = 120
@@ -150,7 +150,7 @@ def _describe(run: RunResult) -> str:
     t = run.target
     return (f"{md_cell(t.profile)} · {md_cell(t.base_url)} · server "
             f"{md_cell(t.server_version or 'unknown')} · run {md_cell(run.run_id)} "
-            f"({md_cell(run.started_at)}) · overall {status_label(run.overall())}")
+            f"({md_cell(run.started_at)}) · overall {run_label(run)}")
 
 
 SECTIONS = (  # (attribute, title), in the order an operator should read them

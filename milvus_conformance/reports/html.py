@@ -11,7 +11,7 @@ from typing import Any
 
 from milvus_conformance.reports.html_assets import CSP, CSS, JS
 from milvus_conformance.reports.profile_lines import profile_lines
-from milvus_conformance.reports.wording import STATUS_WORD, WORDING
+from milvus_conformance.reports.wording import STATUS_WORD, WORDING, run_wording
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
 from milvus_conformance.results.settle import SettleSummary
 
@@ -63,8 +63,7 @@ def _header(run: RunResult) -> str:
     out = [
         "<header>",
         "<h1>Milvus Create User API conformance</h1>",
-        f'<p class="verdict t-{esc(overall.value)}">Verdict: {badge(overall)} '
-        f"{esc(WORDING[overall].sentence)}</p>",
+        _verdict(run, overall),
         f'<dl class="meta">{rows}</dl>',
     ]
     if run.harness_errors:
@@ -82,6 +81,14 @@ def _header(run: RunResult) -> str:
     return "\n".join(out)
 
 
+def _verdict(run: RunResult, overall) -> str:
+    if run.interruption:   # a partial run: no verdict, whatever the cases that ran say
+        return (f'<p class="verdict t-error">Verdict: {esc(run_wording(run).word)} - '
+                f"{esc(run_wording(run).sentence)} ({esc(run.interruption.summary())})</p>")
+    return (f'<p class="verdict t-{esc(overall.value)}">Verdict: {badge(overall)} '
+            f"{esc(WORDING[overall].sentence)}</p>")
+
+
 def _summary(run: RunResult) -> str:
     counts = run.counts()
     boxes = "".join(
@@ -93,7 +100,9 @@ def _summary(run: RunResult) -> str:
         cells = "".join(f"<tr><td>{esc(name)}</td><td>{badge(st)}</td></tr>"
                         for name, st in run.rollup(key).items())
         rollups.append(f"<table><tr><th>{esc(title)}</th><th>Status</th></tr>{cells}</table>")
-    return (f'<h2>Summary — {len(run.cases)} cases</h2><div class="counts">{boxes}</div>'
+    ran = (f"{len(run.cases)} of {run.interruption.cases_planned} cases ran (interrupted)"
+           if run.interruption and run.interruption.cases_planned else f"{len(run.cases)} cases")
+    return (f'<h2>Summary — {esc(ran)}</h2><div class="counts">{boxes}</div>'
             f'<div class="grid2" style="margin-top:.8rem">{"".join(rollups)}</div>')
 
 
@@ -179,6 +188,6 @@ def _cases(run: RunResult) -> str:
 
 
 def render_html(run: RunResult) -> str:
-    title = f"Conformance: {run.target.profile} @ {run.target.base_url} — {run.overall().value}"
+    title = f"Conformance: {run.target.profile} @ {run.target.base_url} — {run_wording(run).word if run.interruption else run.overall().value}"
     body = "\n".join([_header(run), _summary(run), _filters(), _requirements(run), _cases(run)])
     return page(title, f"<main>\n{body}\n</main>")

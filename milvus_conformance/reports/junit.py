@@ -119,8 +119,11 @@ def render_junit(run: RunResult) -> str:
     for case in run.cases:
         by_surface.setdefault(case.surface, []).append(case)
     suites = [_suite(root, surface, run, cases) for surface, cases in sorted(by_surface.items())]
-    if run.harness_errors or run.harness_warnings:
-        suites.append(_suite(root, "harness", run, [], run.harness_errors, run.harness_warnings))
+    errors = list(run.harness_errors)
+    if run.interruption:   # a partial run fails the build: it is not a verdict
+        errors.insert(0, f"run interrupted ({run.interruption.summary()}): no verdict")
+    if errors or run.harness_warnings:
+        suites.append(_suite(root, "harness", run, [], errors, run.harness_warnings))
     for key in ("tests", "failures", "errors", "skipped"):
         root.set(key, str(sum(int(s.get(key)) for s in suites)))
     root.set("time", f"{sum(c.duration_s for c in run.cases):.3f}")

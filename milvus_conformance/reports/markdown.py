@@ -5,7 +5,7 @@ Also holds the Markdown cell escaping shared by compare and matrix; status words
 from __future__ import annotations
 
 from milvus_conformance.reports.profile_lines import profile_lines
-from milvus_conformance.reports.wording import WORDING, status_label
+from milvus_conformance.reports.wording import run_label, run_wording, status_label
 from milvus_conformance.results.model import RunResult, Status
 from milvus_conformance.results.settle import SettleSummary
 
@@ -30,8 +30,10 @@ def md_cell(text: object, limit: int = 0) -> str:
 
 
 def verdict_line(run: RunResult) -> str:
-    overall = run.overall()
-    return f"**Verdict: {status_label(overall)}** — {WORDING[overall].meaning}"
+    line = f"**Verdict: {run_label(run)}** — {run_wording(run).meaning}"
+    if run.interruption:
+        line += f" ({md_cell(run.interruption.summary())})"
+    return line
 
 
 def requirement_reason(run: RunResult, req_id: str, status: Status) -> str:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from milvus_conformance.reports.html import badge, esc, page
 from milvus_conformance.reports.markdown import md_cell
 from milvus_conformance.reports.outcomes import case_outcome, requirement_outcomes
-from milvus_conformance.reports.wording import status_label
+from milvus_conformance.reports.wording import run_label, status_label
 from milvus_conformance.results.model import RunResult, Status
 
 
@@ -96,7 +96,7 @@ def render_matrix_md(runs: list[RunResult]) -> str:
         "# Conformance matrix", "",
         "| Requirement | Level | " + " | ".join(heads) + " |",
         "|---|---|" + "---|" * len(runs),
-        "| **Overall** | | " + " | ".join(f"**{status_label(r.overall())}**" for r in runs) + " |",
+        "| **Overall** | | " + " | ".join(f"**{run_label(r)}**" for r in runs) + " |",
     ]
     for req_id, level, _ in _requirement_ids(runs):
         cells = " | ".join(cell_text(r, req_id) for r in runs)

@@ -37,3 +37,18 @@ STATUS_WORD = {status: w.word for status, w in WORDING.items()}
 def status_label(status: Status | None) -> str:
     """'❌ fail'; None (requirement or case absent from a run) is an em dash."""
     return "—" if status is None else f"{WORDING[status].symbol} {WORDING[status].word}"
+
+# A run stopped before it finished: no verdict, whatever the cases that ran say (results/interruption.py).
+INTERRUPTED_WORDING = Wording("interrupted", "⏹️", "INTERRUPTED (partial run, no verdict)",
+                              "interrupted: only part of the run was checked, so there is no verdict")
+
+
+def run_wording(run) -> Wording:
+    """The words for a run's overall result: "interrupted" wins over every case status."""
+    return INTERRUPTED_WORDING if run.interruption else WORDING[run.overall()]
+
+
+def run_label(run) -> str:
+    """'⏹️ interrupted', or the status label of the run's overall status."""
+    return (f"{INTERRUPTED_WORDING.symbol} {INTERRUPTED_WORDING.word}" if run.interruption
+            else status_label(run.overall()))

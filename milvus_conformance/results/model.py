@@ -10,6 +10,7 @@ from enum import Enum
 from typing import Any, Iterable
 
 from milvus_conformance.results.generation import Generation
+from milvus_conformance.results.interruption import INTERRUPTED, Interruption
 from milvus_conformance.results.surfaces import SdkStyle, Surface
 
 
@@ -149,6 +150,7 @@ class RunResult:
     harness_errors: list[str] = field(default_factory=list)  # run-level errors (preflight etc.)
     harness_warnings: list[str] = field(default_factory=list)  # run-level, verdict unchanged (users left)
     settle: dict[str, Any] = field(default_factory=dict)   # results/settle.py SettleSummary.to_dict()
+    interruption: Interruption | None = None   # run-level: stopped early; `overall` is then "interrupted"
 
     # ---- roll-ups: derived, never stored separately in memory ----
     def requirement_status(self, req_id: str) -> Status:
@@ -181,7 +183,8 @@ class RunResult:
             "spec_version": self.spec_version,
             "started_at": self.started_at,
             "finished_at": self.finished_at,
-            "overall": self.overall().value,
+            "overall": INTERRUPTED if self.interruption else self.overall().value,
+            "interruption": self.interruption.to_dict() if self.interruption else None,
             "counts": self.counts(),
             "requirements": [
                 {**asdict(r), "status": self.requirement_status(r.id).value} for r in self.requirements
@@ -213,4 +216,5 @@ class RunResult:
             harness_errors=list(d.get("harness_errors", [])),
             harness_warnings=list(d.get("harness_warnings", [])),
             settle=dict(d.get("settle") or {}),
+            interruption=Interruption.from_dict(d.get("interruption")),
         )

@@ -8,8 +8,8 @@ import threading
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.clients.rest import curl_tls_options as _curl_tls
-from milvus_conformance.errors import HarnessError
 from milvus_conformance.settings import environment
+from milvus_conformance.errors import ExitStatus, HarnessError
 from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.target import EmbeddedTarget
 
@@ -32,9 +32,15 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
-    stop = threading.Event()
+    stop, serving = threading.Event(), threading.Event()
+
+    def on_signal(*_):
+        stop.set()
+        if not serving.is_set():
+            raise KeyboardInterrupt   # while starting: abandon the start at once (start() cleans up)
+
     for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, lambda *_: stop.set())
+        signal.signal(sig, on_signal)
     try:
         version = releases.choose_release(args.embedded_version, embedded=True)
     except HarnessError as exc:
@@ -48,6 +54,11 @@ def run(args) -> int:
         target.stop()
         print(f"milvus-conformance: {exc}", file=sys.stderr)
         return exc.exit_status
+    except KeyboardInterrupt:
+        target.stop()
+        print("milvus-conformance: interrupted while starting; stopped.", file=sys.stderr)
+        return ExitStatus.INTERRUPTED
+    serving.set()
     try:
         print(f"gRPC URI:      {ep.grpc_uri}\n"
               f"REST base URL: {ep.base_url}\n"

@@ -1,8 +1,10 @@
 """The embedded target's server: a real Milvus (default 2.3.5) from the PyPI package `milvus`.
 
 `milvus-server` (a Python wrapper) starts a `milvus` child and leaves it running when the wrapper gets
-SIGTERM, so it runs in its own session (process group) and is stopped as a group. A state file records
-the group so that the next run can stop one left behind by a run that was killed with SIGKILL.
+SIGTERM, so it runs in its own process group and is stopped as a group. It dies with its runner,
+whatever kills the runner: a watchdog in its group stops the group when the runner's pipe ends
+(watchdog.py), and the wrapper itself gets SIGTERM when the runner dies (PR_SET_PDEATHSIG). A state
+file records the group so that the next run can stop one left behind all the same.
 """
 from __future__ import annotations
 
@@ -12,6 +14,7 @@ import shutil
 import signal
 import socket
 import subprocess
+import sys
 import tempfile
 import time
 from dataclasses import dataclass
@@ -64,8 +67,10 @@ def _group_alive(pgid: int) -> bool:
         return False
 
 
-def stop_group(pgid: int, timeout: float = 15.0) -> None:
-    """SIGTERM the whole group, then SIGKILL whatever is left after `timeout`."""
+def stop_group(pgid: int, timeout: float = 5.0) -> None:
+    """SIGTERM the whole group, then SIGKILL whatever is left after `timeout` (its data directory is
+    thrown away: a graceful stop keeps nothing, and Milvus in the middle of starting ignores SIGTERM
+    for up to ~15 s)."""
     for sig, wait in ((signal.SIGTERM, timeout), (signal.SIGKILL, 5.0)):
         try:
             os.killpg(pgid, sig)
@@ -97,6 +102,8 @@ class EmbeddedServer:
         self.start_timeout = start_timeout
         self.info: ServerInfo | None = None
         self._proc: subprocess.Popen | None = None
+        self._watchdog: int | None = None   # our end of the watchdog's pipe (watchdog.py)
+        self._watchdog_proc: subprocess.Popen | None = None
 
     def sweep_stale(self) -> None:
         """Stop a server (and remove its data) left by an earlier run that could not stop it."""
@@ -126,9 +133,13 @@ class EmbeddedServer:
             args += [f"--{flag}", str(_free_port())]
         args += self.tls.milvus_flags() if self.tls else []
         log = open(Path(data_dir) / "milvus-server.log", "wb")
+        # its own process group (no terminal Ctrl-C reaches it; stopped as a group), in our session so
+        # that the watchdog can join the group; the wrapper gets SIGTERM when its runner dies
         self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, start_new_session=True)
+                                      stdin=subprocess.DEVNULL, process_group=0,
+                                      preexec_fn=_die_with_runner)
         log.close()
+        self._watchdog, self._watchdog_proc = start_watchdog(self._proc.pid)
         self.info = ServerInfo(self._proc.pid, data_dir, 0, "https" if self.tls else "http")
         self.state_file.parent.mkdir(parents=True, exist_ok=True)
         self.state_file.write_text(json.dumps({"pgid": self._proc.pid, "data_dir": data_dir}))
@@ -167,6 +178,15 @@ class EmbeddedServer:
         if self.info is None:
             return
         stop_group(self.info.pgid)
+        if self._watchdog is not None:
+            os.close(self._watchdog)      # the group is gone; the watchdog with it
+            self._watchdog = None
+        if self._watchdog_proc is not None:
+            try:
+                self._watchdog_proc.wait(timeout=1)
+            except subprocess.TimeoutExpired:
+                pass
+            self._watchdog_proc = None
         if self._proc is not None:
             try:
                 self._proc.wait(timeout=1)
@@ -175,6 +195,32 @@ class EmbeddedServer:
         shutil.rmtree(self.info.data_dir, ignore_errors=True)
         self.state_file.unlink(missing_ok=True)
         self.info = None
+
+
+def _die_with_runner() -> None:
+    """In the server's child before exec: SIGTERM when the runner dies (PR_SET_PDEATHSIG, Linux)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG = 1
+    except (OSError, AttributeError):
+        pass
+
+
+def start_watchdog(pgid: int) -> tuple[int | None, subprocess.Popen | None]:
+    """A watchdog in the server's group (watchdog.py); returns our end of its pipe, which we hold
+    until we stop the server (closing it, or dying, tells the watchdog to stop the group)."""
+    read_end, write_end = os.pipe()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "milvus_conformance.target.embedded.watchdog",
+                          str(os.getpid())], stdin=read_end, stdout=subprocess.DEVNULL,
+                         stderr=subprocess.DEVNULL, process_group=pgid)
+    except OSError:
+        os.close(write_end)
+        return None, None
+    finally:
+        os.close(read_end)
+    return write_end, proc
 
 
 def _configured_proxy_port(data_dir: Path) -> int | None:
