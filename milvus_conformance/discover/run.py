@@ -68,14 +68,15 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
     config, counter = ctx.config, RequestCounter()
     throttle = RateLimit(config.rate_limit)
     rest = RestClient(ctx.base_url, ctx.token, timeout=config.request_timeout, recorder=counter,
-                      throttle=throttle) if ctx.base_url else None
+                      throttle=throttle, tls=ctx.tls) if ctx.base_url else None
     sdk = None
     try:
         if ctx.grpc_uri:
             sdk = SdkClient(ctx.grpc_uri, ctx.token, recorder=counter, timeout=config.request_timeout,
-                            throttle=throttle)
+                            throttle=throttle, tls=ctx.tls)
             counter.count += CONNECT_REQUESTS
         admin = CountingAdmin(admin_ops(ctx, rest=rest, sdk=sdk), counter)
+        admin.user_names()      # the admin connection works before a journal names any create
         swept = sweep(config.state_dir, ctx.fingerprint, admin, protected=ctx.protected).dropped()   # what killed runs left
         journal = Journal(config.state_dir, ctx.run_id)
         journal.open_run(ctx.fingerprint, config.embedded)
@@ -132,7 +133,7 @@ def _client_as(s: Session, ctx: RunContext, user: str):
     s.counter.count += CONNECT_REQUESTS
     try:
         return SdkClient(ctx.grpc_uri, f"{user}:{PASSWORD}", recorder=s.counter, timeout=s.sdk.timeout,
-                         throttle=s.sdk.throttle)
+                         throttle=s.sdk.throttle, tls=ctx.tls)
     except HarnessError:
         return None
 

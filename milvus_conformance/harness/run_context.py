@@ -133,7 +133,8 @@ class RunContext:
         from pymilvus.exceptions import MilvusException
 
         try:
-            MilvusClient(uri=self.grpc_uri, token=token, timeout=10, dedicated=True).close()
+            MilvusClient(uri=self.grpc_uri, token=token, timeout=10, dedicated=True,
+                         **self.tls.pymilvus_kwargs(self.grpc_uri)).close()
         except MilvusException:
             return False
         return True
