@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from milvus_conformance.clients.throttle import RateLimit
+from milvus_conformance.contract.profile_keys import INFORMATIVE_KEYS
 from milvus_conformance.contract.profiles import documented
 from milvus_conformance.discover.findings import Finding, Findings
 from milvus_conformance.discover.probes_cap import probe_cap
@@ -33,7 +34,7 @@ NEVER_PROBED = {
 }
 AUTH_KEYS = ("rest.outcome.auth_failed", "rest.outcome.permission_denied", "rest.auth_before_routing",
              "sdk.outcome.permission_denied")
-EXTRA_KEYS = ("user_name.first_chars",)     # observed, not (yet) in the documented profile
+EXTRA_KEYS = INFORMATIVE_KEYS      # observed, not (yet) in the documented profile
 
 
 @dataclass
