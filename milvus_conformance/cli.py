@@ -142,10 +142,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
     except (ResultsFileError, BadInput) as exc:
-        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"conformance: {' '.join(str(exc).split())}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print("conformance: interrupted", file=sys.stderr)
         return 130
 
 

@@ -130,7 +130,7 @@ def _assert_bad_input(capsys, argv, needle):
     assert main(argv) == 4
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("milvus-conformance: "), err
+    assert len(lines) == 1 and lines[0].startswith("conformance: "), err
     assert needle in lines[0] and "Traceback" not in err
 
 

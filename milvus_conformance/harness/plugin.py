@@ -25,6 +25,7 @@ from milvus_conformance.harness.ledger import Journal, new_run_id
 from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
 from milvus_conformance.harness.run_context import RunContext, admin_ops
+from milvus_conformance.harness.stop import is_ours, stop
 from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
 from milvus_conformance.results.model import Status, Target
 
@@ -79,7 +80,7 @@ def pytest_configure(config):
         target = cfg.from_values(values)
     except ConfigError as exc:
         _unreachable_first(values, exc)
-        raise pytest.UsageError(str(exc)) from None
+        stop(exc, ExitStatus.CONFIGURATION)      # one `conformance: ...` line, exit 4
     run_id = new_run_id()
     config.stash[CONTEXT] = RunContext(config=target, run_id=run_id)
     config.stash[COLLECTOR] = Collector(run_id, Target(
@@ -99,7 +100,7 @@ def _unreachable_first(values: dict, exc: ConfigError) -> None:
         with socket.create_connection((parts.hostname, parts.port or 80), timeout=5):
             return
     except (OSError, ValueError) as err:
-        pytest.exit(f"conformance: target unreachable: {url} ({err})", ExitStatus.INFRASTRUCTURE)
+        stop(f"target unreachable: {url} ({err})", ExitStatus.INFRASTRUCTURE)
 
 
 def _die_with_parent() -> None:
@@ -123,7 +124,7 @@ class QuietExit:
     @pytest.hookimpl(trylast=True)
     def pytest_keyboard_interrupt(self, excinfo):
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None and str(getattr(excinfo.value, "msg", "")).startswith("conformance: "):
+        if reporter is not None and is_ours(excinfo.value):
             reporter._keyboardinterrupt_memo = None
 
 
@@ -154,7 +155,7 @@ def pytest_sessionstart(session):
         Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))
-        pytest.exit(f"conformance: {exc}", exc.exit_status)
+        stop(exc, exc.exit_status)
     collector = config.stash[COLLECTOR]
     collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
                               embedded=ctx.config.embedded, tls=ctx.tls_record(), **profile_fields(ctx))

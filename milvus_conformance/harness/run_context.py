@@ -8,7 +8,7 @@ from pathlib import Path
 from milvus_conformance.clients.tls import INSECURE_NOTE, TlsSettings
 from milvus_conformance.contract.selection import ProfileChoice, choose_profile
 from milvus_conformance.errors import HarnessError, TargetUnreachable
-from milvus_conformance.harness import tls_preflight
+from milvus_conformance.harness import preflight_hints, tls_preflight
 from milvus_conformance.harness.config import TargetConfig
 from milvus_conformance.target.embedded.releases import release_profile
 
@@ -86,7 +86,7 @@ class RunContext:
             rest = RestClient(self.base_url, self.token, timeout=5.0, tls=self.tls)
             try:
                 with tls_preflight.plain_rest_failure_explained(self.base_url):
-                    rest.user_names()                   # reachable, and our token works
+                    preflight_hints.check_rest_admin(rest, self.token, self.tls)   # reachable, our token works
                 probe = rest.list_users(token=f"{PREFLIGHT_USER}:not-a-password")
             finally:
                 rest.close()
@@ -94,7 +94,8 @@ class RunContext:
                 self.auth_enabled = False
         if self.grpc_uri:
             tls_preflight.check_grpc_first(self.grpc_uri, self.tls)
-            sdk = self._sdk_admin()
+            with preflight_hints.sdk_connection_explained(self.grpc_uri, self.token, self.tls):
+                sdk = self._sdk_admin()
             try:
                 from pymilvus import utility
 

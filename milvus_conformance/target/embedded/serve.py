@@ -33,7 +33,7 @@ def run(args) -> int:
     try:
         version = releases.choose_release(args.embedded_version, embedded=True)
     except HarnessError as exc:
-        print(f"milvus-conformance: {exc}", file=sys.stderr)
+        print(f"conformance: {exc}", file=sys.stderr)
         return exc.exit_status
     target = EmbeddedTarget(args.state_dir, version, args.tls)
     print(f"starting the embedded target (Milvus {version} + REST v2 gateway)...", flush=True)
@@ -41,7 +41,7 @@ def run(args) -> int:
         ep = target.start()
     except HarnessError as exc:
         target.stop()
-        print(f"milvus-conformance: {exc}", file=sys.stderr)
+        print(f"conformance: {exc}", file=sys.stderr)
         return exc.exit_status
     try:
         print(f"gRPC URI:      {ep.grpc_uri}\n"
