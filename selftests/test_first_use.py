@@ -151,3 +151,15 @@ def test_a_wrong_password_says_check_the_token(embedded_endpoints, tmp_path, sur
     url = embedded_endpoints.base_url if surface == "base_url" else embedded_endpoints.grpc_uri
     error = str(_preflight_error({surface: url, "token": "root:NotThePassword"}, tmp_path))
     assert "check the user and password of --token" in error and "API key" not in error, error
+
+
+# ---- item 4: make serve prints a suite command that works from the checkout ---------------------
+def test_serve_prints_this_environments_pytest_and_tests_from_the_checkout():
+    import os
+
+    from milvus_conformance.target.embedded.serve import suite_command
+
+    pytest_path, tests = suite_command(REPO_ROOT).split()
+    assert tests == "tests" and not os.path.isabs(pytest_path), (pytest_path, tests)
+    assert os.access(REPO_ROOT / pytest_path, os.X_OK), pytest_path
+    assert (REPO_ROOT / pytest_path).parent == __import__("pathlib").Path(sys.executable).parent

@@ -235,13 +235,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for case in run.cases:   # schemathesis cases say how many requests they generated
         if case.generation is not None and case.status is not Status.SKIP:
             tr.write_line(f"generated: {case.generation.summary()}")
-    from milvus_conformance.reports.parity import parity_rows
+    from milvus_conformance.reports.parity import parity_line, parity_rows
 
-    rows = parity_rows(run)
-    if rows:
-        split = sum(1 for r in rows if r.disagreement)
-        tr.write_line(f"REST/SDK parity: {len(rows)} scenarios on both surfaces, {split} disagree "
-                      f"(parity.md)")
+    if parity_rows(run):
+        tr.write_line(f"REST/SDK parity: {parity_line(run)} (parity.md)")
     for error in run.harness_errors:
         tr.write_line(f"harness error: {error}")
     for warning in run.harness_warnings:

@@ -6,6 +6,7 @@ import os
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.clients.rest import curl_tls_options as _curl_tls
@@ -50,7 +51,7 @@ def run(args) -> int:
               + _tls_lines(ep.tls) +
               f"try:   curl -s {' '.join(_curl_tls(ep.tls))} -X POST {ep.base_url}/v2/vectordb/users/list "
               f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
-              f"suite: pytest tests --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
+              f"suite: {suite_command()} --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
               f"--token {ep.token} --profile {releases.release_profile(version)}{_suite_tls(ep.tls)}\n"
               "Ctrl-C stops everything.", flush=True)
         stop.wait()
@@ -59,6 +60,19 @@ def run(args) -> int:
         target.stop()
     print("stopped.", flush=True)
     return 0
+
+
+def suite_command(cwd: Path | None = None) -> str:
+    """`<this environment's pytest> <the suite's tests>`, as paths that work from `cwd` (the
+    checkout, where `make serve` runs): a bare `pytest` may be another environment's."""
+    cwd = (cwd or Path.cwd()).resolve()
+    pytest = Path(sys.executable).parent / "pytest"
+    return " ".join(_shown(path, cwd) for path in (pytest, REPO_ROOT / "tests"))
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    absolute = path.absolute()
+    return str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd) else str(absolute)
 
 
 def _tls_lines(tls) -> str:
