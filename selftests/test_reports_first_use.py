@@ -1,6 +1,6 @@
-"""The parity line claims only what ran (issue 27): a scenario counts as run on both surfaces when a
-REST case and an SDK case of it both have an outcome; with --read-only, REST only or gRPC only its
-cases skip, and parity was not measured."""
+"""What the reports claim (issue 27). The parity line claims only what ran: a scenario counts as run
+on both surfaces when a REST case and an SDK case of it both have an outcome; with --read-only, REST
+only or gRPC only its cases skip, and parity was not measured. report.html shows failures first."""
 from __future__ import annotations
 
 import pytest
@@ -56,3 +56,17 @@ def test_nothing_ran_on_both_surfaces_says_not_measured(base_url, grpc_uri, why)
 def test_scenarios_skipped_on_one_surface_are_not_counted():
     run = _run(_both({"a": ("ok", "ok"), "b": ("ok", None), "c": (None, "refused")}))
     assert parity_line(run) == "1 scenario ran on both surfaces, 0 disagree; 2 not measured (skipped on a surface)"
+
+
+def test_report_html_lists_failures_before_every_table_with_their_cases_opened():
+    """report.html: a reader sees what went wrong first (issue 27), without using the filter."""
+    from milvus_conformance.reports.html import render_html
+
+    cases = [_case("fine", "rest", "ok"), _case("broken", "rest", "refused")]
+    cases[1].status, cases[1].message = Status.FAIL, "expected accepted, got refused (1100)"
+    page = render_html(_run(cases))
+    failures = page.index('<h2 id="failures"')
+    assert failures < page.index("<h2>Requirements") and failures < page.index('class="filters"')
+    assert "Failures — 1</h2>" in page and "expected accepted, got refused (1100)" in page
+    assert page.count(" open>") == 1 and 'data-status="fail" open>' in page
+    assert render_html(_run(cases[:1])).count("Failures — none") == 1
