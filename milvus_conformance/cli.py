@@ -81,7 +81,8 @@ def _compare(args: argparse.Namespace) -> int:
 def _matrix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("results", metavar="RESULTS", nargs="+", help="results.json files, one per column")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML matrix")
-    p.add_argument("--md", metavar="FILE", help="write the Markdown matrix (always printed)")
+    p.add_argument("--md", metavar="FILE", help="write the Markdown matrix to FILE (without it, it "
+                   "is printed)")
 
 
 def _matrix(args: argparse.Namespace) -> int:
@@ -93,7 +94,10 @@ def _matrix(args: argparse.Namespace) -> int:
         _write(args.md, text)
     if args.html:
         _write(args.html, render_matrix_html(runs))
-    sys.stdout.write(text)
+    if args.md:                 # the file holds it: print where, not the whole matrix again
+        print("\n".join(path for path in (args.md, args.html) if path))
+    else:
+        sys.stdout.write(text)
     return EXIT_OK
 
 

@@ -26,7 +26,7 @@ from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
 from milvus_conformance.harness.run_context import RunContext, admin_ops
 from milvus_conformance.harness.stop import is_ours, stop
-from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
+from milvus_conformance.reports.profile_lines import choice_lines, summary_target_lines
 from milvus_conformance.results.model import Status, Target
 
 pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures"]
@@ -225,9 +225,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     verdict = WORDING[run.overall()].verdict
     tr = terminalreporter
     tr.write_sep("=", "conformance summary")
-    tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
-                  f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
-    for line in profile_lines(run.target):
+    for line in summary_target_lines(run.target):      # the profile once, with how it was chosen
         tr.write_line(line)
     if run.target.tls_note:
         tr.write_line(f"tls: {run.target.tls_note}")
