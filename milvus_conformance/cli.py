@@ -80,7 +80,7 @@ def _read_mergeable(paths: list[str], strict: bool):
     if notes.warnings and strict:
         raise BadInput(f"--strict: {notes.warnings[0]}")
     for warning in notes.warnings:
-        print(f"{PROG}: warning: {warning}", file=sys.stderr)
+        print(f"conformance: warning: {warning}", file=sys.stderr)
     return runs, notes
 
 
@@ -107,7 +107,8 @@ def _compare(args: argparse.Namespace) -> int:
 def _matrix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("results", metavar="RESULTS", nargs="+", help="results.json files, one per column")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML matrix")
-    p.add_argument("--md", metavar="FILE", help="write the Markdown matrix (always printed)")
+    p.add_argument("--md", metavar="FILE", help="write the Markdown matrix to FILE (without it, it "
+                   "is printed)")
     _strict_arg(p)
 
 
@@ -120,7 +121,10 @@ def _matrix(args: argparse.Namespace) -> int:
         _write(args.md, text)
     if args.html:
         _write(args.html, render_matrix_html(runs))
-    sys.stdout.write(text)
+    if args.md:                 # the file holds it: print where, not the whole matrix again
+        print("\n".join(path for path in (args.md, args.html) if path))
+    else:
+        sys.stdout.write(text)
     return ExitStatus.CONFORMS
 
 
@@ -170,10 +174,10 @@ def main(argv: list[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitStatus.CONFORMS
     except (ResultsFileError, BadInput) as exc:
-        print(f"{PROG}: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"conformance: {' '.join(str(exc).split())}", file=sys.stderr)
         return ExitStatus.CONFIGURATION
     except KeyboardInterrupt:
-        print(f"{PROG}: interrupted", file=sys.stderr)
+        print("conformance: interrupted", file=sys.stderr)
         return ExitStatus.INTERRUPTED
 
 

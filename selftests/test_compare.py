@@ -130,7 +130,7 @@ def _assert_bad_input(capsys, argv, needle):
     assert main(argv) == 4
     err = capsys.readouterr().err
     lines = err.strip().splitlines()
-    assert len(lines) == 1 and lines[0].startswith("milvus-conformance: "), err
+    assert len(lines) == 1 and lines[0].startswith("conformance: "), err
     assert needle in lines[0] and "Traceback" not in err
 
 
@@ -160,7 +160,14 @@ def test_cli_report_and_matrix(tmp_path, capsys):
     html_file, md_file = tmp_path / "m.html", tmp_path / "m.md"
     assert main(["matrix", results, results, "--html", str(html_file), "--md", str(md_file)]) == 0
     assert html_file.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
-    assert md_file.read_text(encoding="utf-8") == capsys.readouterr().out
+    # the file holds the matrix: stdout names the files, it does not print the matrix again
+    assert capsys.readouterr().out.splitlines() == [str(md_file), str(html_file)]
+    assert md_file.read_text(encoding="utf-8").startswith("#")
+    assert main(["matrix", results, results]) == 0
+    assert capsys.readouterr().out == md_file.read_text(encoding="utf-8")
+    # every report of a run has the same mode (results.json is written through mkstemp, 0600)
+    modes = {p.name: p.stat().st_mode & 0o777 for p in out.iterdir()}
+    assert len(set(modes.values())) == 1 and modes["results.json"] & 0o044 == 0o044, modes
 
 
 def test_cli_usage_error_does_not_raise(capsys):

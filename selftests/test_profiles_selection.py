@@ -131,7 +131,7 @@ def test_profile_show_json(capsys):
 def test_profile_show_bad_input_is_one_line_and_status_4(argv, capsys):
     assert main(argv) == ExitStatus.CONFIGURATION
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and err.startswith("milvus-conformance: ")
+    assert err.count("\n") == 1 and err.startswith("conformance: ")
 
 
 # ---- the choice in the results model and its views -------------------------------------------------

@@ -153,12 +153,12 @@ def test_extends_by_relative_path(tmp_path):
 
 
 @pytest.mark.parametrize("values,match", [
-    ("k: [{since: 2.5.0, value: 1, source: s}, {since: 2.5.3, value: 2, source: s}]", "overlapping"),
-    ("k: [{since: 2.5.4, until: 2.5.3, value: 1, source: s}]", "before"),
-    ("k: [{since: 2.5, value: 1, source: s}]", "not a version"),
-    ("k: [{since: 2.5.0, value: 1}]", "needs both"),
-    ("k: [{from: 2.5.0, value: 1, source: s}]", "unknown fields"),
-    ("k: []", "empty"),
+    ("users.max_count: [{since: 2.5.0, value: 1, source: s}, {since: 2.5.3, value: 2, source: s}]", "overlapping"),
+    ("users.max_count: [{since: 2.5.4, until: 2.5.3, value: 1, source: s}]", "before"),
+    ("users.max_count: [{since: 2.5, value: 1, source: s}]", "not a version"),
+    ("users.max_count: [{since: 2.5.0, value: 1}]", "needs both"),
+    ("users.max_count: [{from: 2.5.0, value: 1, source: s}]", "unknown fields"),
+    ("users.max_count: []", "empty"),
 ])
 def test_malformed_entries_are_config_errors(tmp_path, values, match):
     path = _write(tmp_path, "bad.yaml", f"values:\n  {values}\n")

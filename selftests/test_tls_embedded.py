@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from milvus_conformance.errors import ExitStatus
 
@@ -113,3 +114,24 @@ def test_no_report_holds_a_certificate_a_key_or_the_token(scenarios):
             for needle in needles:
                 assert needle not in text, f"{path} holds {needle[:12]!r}..."
     assert checked >= 10   # the smoke runs wrote their five reports each
+
+
+@pytest.mark.parametrize("name", ["mutual-rest", "mutual-both", "one-way-both"])
+def test_discover_reaches_a_tls_target_with_the_suites_options(scenarios, name):
+    """discover takes the suite's TLS options (issue 27): REST only over mutual TLS, both surfaces
+    over mutual TLS, and both over one-way TLS with --ca-cert (as `make serve TLS=one-way` prints)."""
+    run = scenarios["discover"][name]
+    assert run["rc"] == ExitStatus.CONFORMS, run["lines"][-20:]
+    values = yaml.safe_load(Path(run["profile"]).read_text())["values"]
+    assert values["password.min_length"]["value"] == 6, values["password.min_length"]
+    assert values["user_name.max_length"]["value"] == 32, values["user_name.max_length"]
+    assert run["journals"] == [], run["journals"]       # every user swept, its journal removed
+
+
+def test_discover_that_cannot_reach_a_tls_target_leaves_no_journal(scenarios):
+    run = scenarios["discover"]["untrusted"]
+    assert run["rc"] == ExitStatus.INFRASTRUCTURE, run["lines"]
+    assert run["lines"] == [line for line in run["lines"] if line.startswith("conformance: TLS: ")
+                            or line.startswith("starting") or line.startswith("discover")], run["lines"]
+    assert any("--ca-cert" in line for line in run["lines"]), run["lines"]
+    assert run["journals"] == [], run["journals"]

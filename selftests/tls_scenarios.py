@@ -60,6 +60,20 @@ def preflight(values: dict) -> dict:
     return {"error": error, "status": status, "seconds": round(time.monotonic() - started, 2)}
 
 
+def discover(*args: str, work: Path, name: str) -> dict:
+    """`discover` as a user runs it (the target options of a run); what its state dir keeps."""
+    state = work / f"state-discover-{name}"
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-m", "milvus_conformance.cli", "discover", "--name", f"tls-{name}",
+         "--out", str(work / f"discovered-{name}.yaml"), "--state-dir", str(state), *args],
+        cwd=REPO, capture_output=True, text=True, timeout=600)
+    lines = [ln for ln in (done.stdout + "\n" + done.stderr).splitlines() if ln.strip()]
+    journals = sorted(str(p.relative_to(state)) for p in (state / "runs").rglob("*") if p.is_file())
+    return {"rc": done.returncode, "seconds": round(time.monotonic() - started, 2), "lines": lines,
+            "journals": journals, "profile": str(work / f"discovered-{name}.yaml")}
+
+
 OTHER_ADDRESS = "127.0.0.2"    # local too, but in no certificate: only --tls-server-name makes it pass
 
 
@@ -162,6 +176,15 @@ def main(out: Path, work: Path) -> None:
                 "--client-key", tls.client_key, "--tls-server-name", "localhost",
                 "-k", SMOKE, work=work, name="smoke-mutual")
             result["runs"] = {name: future.result() for name, future in jobs.items()}
+        # discover takes the same target options: mutual TLS over REST only, and both surfaces;
+        # one without the CA must fail in preflight and leave no journal behind
+        mutual_args = ["--token", TOKEN, "--ca-cert", tls.ca_cert, "--client-cert", tls.client_cert,
+                       "--client-key", tls.client_key]
+        result["discover"] = {
+            "mutual-rest": discover("--base-url", rest, *mutual_args, work=work, name="mutual-rest"),
+            "mutual-both": discover("--base-url", rest, "--grpc-uri", grpc_uri, *mutual_args, work=work,
+                                    name="mutual-both"),
+            "untrusted": discover("--base-url", rest, "--token", TOKEN, work=work, name="untrusted")}
         result["plain_clients"] = plain_clients_fail(rest, grpc_uri)
         # throw-away keys: one base64 line of each, to look for in the reports
         result["secrets"] = {"token": TOKEN, "key_lines": [
@@ -170,6 +193,14 @@ def main(out: Path, work: Path) -> None:
         target.stop()
     result["runs"]["smoke/one-way"] = suite("--embedded-tls", "one-way", "-k", SMOKE, work=work,
                                             name="smoke-one-way")
+    one_way = EmbeddedTarget(work / "state-one-way", tls_mode="one-way")     # as `make serve TLS=one-way`
+    ep = one_way.start()
+    try:
+        result["discover"]["one-way-both"] = discover(
+            "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", TOKEN, "--ca-cert",
+            ep.tls.ca_cert, work=work, name="one-way-both")
+    finally:
+        one_way.stop()
     out.write_text(json.dumps(result, indent=1))
 
 

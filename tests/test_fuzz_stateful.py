@@ -8,8 +8,8 @@ empty role list in Milvus, so schemathesis's status-based `use_after_free` canno
 A scenario's users live across its steps (a link needs the user it created) and are dropped when the
 scenario ends; every step that changes users runs under the hygiene lock, and a step naming a user
 the scenario does not own that exists is not sent (`hypothesis.reject()`). Scenarios are random
-(Hypothesis); replay one with pytest's `--hypothesis-seed`. Every failure carries the failing
-request as a curl command.
+(Hypothesis) from the run's fuzz seed, printed in the summary: `--fuzz-seed N` replays the same
+scenarios. Every failure carries the failing request as a curl command.
 """
 from collections import Counter
 
@@ -73,6 +73,7 @@ def lifecycle_machine(target, counts: Counter):
 def test_stateful_user_lifecycle(fuzz, record):
     counts: Counter = Counter()
     loaded, machine = lifecycle_machine(fuzz, counts)
+    machine = hypothesis.seed(fuzz.settings.seed)(machine)     # --fuzz-seed replays the scenarios
     settings = hypothesis.settings(
         loaded.config.get_hypothesis_settings(phase="stateful"),
         max_examples=fuzz.settings.scenarios, stateful_step_count=STATEFUL_STEPS, derandomize=False,

@@ -27,7 +27,7 @@ def run(args: argparse.Namespace) -> int:
         choice = choose_profile(args.name, embedded=False, given_version=args.server_version)
         profile = choice.load()
     except ConfigError as exc:
-        print(f"milvus-conformance: {' '.join(str(exc).split())}", file=sys.stderr)
+        print(f"conformance: {' '.join(str(exc).split())}", file=sys.stderr)
         return ExitStatus.CONFIGURATION
     if args.json:
         sys.stdout.write(json.dumps(as_data(profile), indent=2, ensure_ascii=False) + "\n")

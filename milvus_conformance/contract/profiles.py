@@ -16,6 +16,7 @@ from typing import Any
 import yaml
 
 from milvus_conformance import REPO_ROOT
+from milvus_conformance.contract.profile_keys import check_keys
 from milvus_conformance.contract.versions import Version, VersionRange, parse_version
 from milvus_conformance.errors import ConfigError
 
@@ -203,6 +204,9 @@ def _load(path_text: str, chain: tuple[str, ...]) -> Profile:
         base = _load(str(profile_path(str(parent), path.parent)), chain + (path_text,))
         definitions.update(base.definitions)
         scope = base.scope
+    if not isinstance(raw.get("values") or {}, dict):
+        raise ConfigError(f"profile {path}: `values` must be a mapping of key -> {{value, source}}")
+    check_keys(path, raw.get("values") or {})
     for key, written in (raw.get("values") or {}).items():
         definitions[key] = Definition(key, _entries(name, key, written), name)
     return Profile(name, str(raw.get("title", name)), definitions, path,

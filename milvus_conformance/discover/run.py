@@ -7,6 +7,7 @@ from datetime import datetime, timezone
 from typing import Callable
 
 from milvus_conformance.clients.throttle import RateLimit
+from milvus_conformance.contract.profile_keys import INFORMATIVE_KEYS
 from milvus_conformance.contract.profiles import documented
 from milvus_conformance.discover.findings import Finding, Findings
 from milvus_conformance.discover.probes_cap import probe_cap
@@ -35,7 +36,7 @@ NEVER_PROBED = {
 }
 AUTH_KEYS = ("rest.outcome.auth_failed", "rest.outcome.permission_denied", "rest.auth_before_routing",
              "sdk.outcome.permission_denied")
-EXTRA_KEYS = ("user_name.first_chars",)     # observed, not (yet) in the documented profile
+EXTRA_KEYS = INFORMATIVE_KEYS      # observed, not (yet) in the documented profile
 
 
 @dataclass
@@ -70,14 +71,15 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
     config, counter = ctx.config, RequestCounter()
     throttle = RateLimit(config.rate_limit)
     rest = RestClient(ctx.base_url, ctx.token, timeout=config.request_timeout, recorder=counter,
-                      throttle=throttle) if ctx.base_url else None
+                      throttle=throttle, tls=ctx.tls) if ctx.base_url else None
     sdk = None
     try:
         if ctx.grpc_uri:
             sdk = SdkClient(ctx.grpc_uri, ctx.token, recorder=counter, timeout=config.request_timeout,
-                            throttle=throttle)
+                            throttle=throttle, tls=ctx.tls)
             counter.count += CONNECT_REQUESTS
         admin = CountingAdmin(admin_ops(ctx, rest=rest, sdk=sdk), counter)
+        admin.user_names()      # the admin connection works before a journal names any create
         swept = sweep(config.state_dir, ctx.fingerprint, admin, protected=ctx.protected).dropped()   # what killed runs left
         journal = Journal(config.state_dir, ctx.run_id)
         journal.open_run(ctx.fingerprint, config.embedded)
@@ -137,7 +139,7 @@ def _client_as(s: Session, ctx: RunContext, user: str):
     s.counter.count += CONNECT_REQUESTS
     try:
         return SdkClient(ctx.grpc_uri, f"{user}:{PASSWORD}", recorder=s.counter, timeout=s.sdk.timeout,
-                         throttle=s.sdk.throttle)
+                         throttle=s.sdk.throttle, tls=ctx.tls)
     except HarnessError:
         return None
 

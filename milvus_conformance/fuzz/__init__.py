@@ -97,7 +97,7 @@ class FuzzTarget:
         """The case's verdict from what was generated and the check failures found (failure, flaky)."""
         record.generation = Generation(
             label, sum(v for k, v in counts.items() if k not in NOT_GENERATED), dict(counts),
-            self.settings.tier, self.settings.seed if label != "stateful" else None)
+            self.settings.tier, self.settings.seed)
         line = record.generation.summary()
         print(line)
         if not failures:

@@ -30,7 +30,8 @@ from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
 from milvus_conformance.harness.admin import admin_ops
 from milvus_conformance.harness.run_context import RunContext
-from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
+from milvus_conformance.harness.stop import is_ours, stop
+from milvus_conformance.reports.profile_lines import choice_lines, summary_target_lines
 from milvus_conformance.results.model import Status, Target
 from milvus_conformance.settings import given
 
@@ -89,7 +90,7 @@ def pytest_configure(config):
         target = cfg.from_values(values)
     except ConfigError as exc:
         _unreachable_first(values, exc)
-        raise pytest.UsageError(str(exc)) from None
+        stop(exc, ExitStatus.CONFIGURATION)      # one `conformance: ...` line, exit 4
     run_id = new_run_id()
     config.stash[CONTEXT] = RunContext(config=target, run_id=run_id)
     config.stash[COLLECTOR] = Collector(run_id, Target(
@@ -109,7 +110,7 @@ def _unreachable_first(values: dict, exc: ConfigError) -> None:
         with socket.create_connection((parts.hostname, parts.port or 80), timeout=5):
             return
     except (OSError, ValueError) as err:
-        pytest.exit(f"conformance: target unreachable: {url} ({err})", ExitStatus.INFRASTRUCTURE)
+        stop(f"target unreachable: {url} ({err})", ExitStatus.INFRASTRUCTURE)
 
 
 def _die_with_parent() -> None:
@@ -134,7 +135,7 @@ class QuietExit:
     def pytest_keyboard_interrupt(self, excinfo):
         saw_keyboard_interrupt(self.config, excinfo.value)
         reporter = self.config.pluginmanager.get_plugin("terminalreporter")
-        if reporter is not None and str(getattr(excinfo.value, "msg", "")).startswith("conformance: "):
+        if reporter is not None and is_ours(excinfo.value):
             reporter._keyboardinterrupt_memo = None
 
 
@@ -164,9 +165,9 @@ def pytest_sessionstart(session):
         Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))
-        pytest.exit(f"conformance: {exc}", exc.exit_status)
+        stop(exc, exc.exit_status)
     except KeyboardInterrupt:
-        pytest.exit(interrupted_at_start(session, ctx), ExitStatus.INTERRUPTED)
+        stop(interrupted_at_start(session, ctx), ExitStatus.INTERRUPTED)
     config.stash[INTERRUPTS].phase = "cases"
     collector = config.stash[COLLECTOR]
     collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
@@ -259,9 +260,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     verdict = WORDING[run.overall()].verdict
     tr = terminalreporter
     tr.write_sep("=", "conformance summary")
-    tr.write_line(f"target: {run.target.base_url or '-'} (REST), {run.target.grpc_uri or '-'} (gRPC); "
-                  f"profile {run.target.profile}; server {run.target.server_version or 'unknown'}")
-    for line in profile_lines(run.target):
+    for line in summary_target_lines(run.target):      # the profile once, with how it was chosen
         tr.write_line(line)
     if run.target.tls_note:
         tr.write_line(f"tls: {run.target.tls_note}")
@@ -269,13 +268,10 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     for case in run.cases:   # schemathesis cases say how many requests they generated
         if case.generation is not None and case.status is not Status.SKIP:
             tr.write_line(f"generated: {case.generation.summary()}")
-    from milvus_conformance.reports.parity import parity_rows
+    from milvus_conformance.reports.parity import parity_line, parity_rows
 
-    rows = parity_rows(run)
-    if rows:
-        split = sum(1 for r in rows if r.disagreement)
-        tr.write_line(f"REST/SDK parity: {len(rows)} scenarios on both surfaces, {split} disagree "
-                      f"(parity.md)")
+    if parity_rows(run):
+        tr.write_line(f"REST/SDK parity: {parity_line(run)} (parity.md)")
     from milvus_conformance.results.settle import SettleSummary
 
     for line in SettleSummary.from_dict(run.settle).lines():

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 
 from milvus_conformance.errors import HarnessError
-from milvus_conformance.harness import tls_preflight
+from milvus_conformance.harness import preflight_hints, tls_preflight
 from milvus_conformance.harness.admin import SUCCESS_CODES, sdk_admin
 
 PREFLIGHT_USER = "conformance_preflight_nobody"
@@ -35,7 +35,7 @@ def preflight(endpoints, allow_auth_disabled: bool) -> PreflightFacts:
         rest = RestClient(endpoints.base_url, endpoints.token, timeout=5.0, tls=endpoints.tls)
         try:
             with tls_preflight.plain_rest_failure_explained(endpoints.base_url):
-                rest.user_names()                   # reachable, and our token works
+                preflight_hints.check_rest_admin(rest, endpoints.token, endpoints.tls)   # reachable, our token works
             probe = rest.list_users(token=f"{PREFLIGHT_USER}:not-a-password")
         finally:
             rest.close()
@@ -43,7 +43,8 @@ def preflight(endpoints, allow_auth_disabled: bool) -> PreflightFacts:
             facts.auth_enabled = False
     if endpoints.grpc_uri:
         tls_preflight.check_grpc_first(endpoints.grpc_uri, endpoints.tls)
-        sdk = sdk_admin(endpoints)
+        with preflight_hints.sdk_connection_explained(endpoints.grpc_uri, endpoints.token, endpoints.tls):
+            sdk = sdk_admin(endpoints)
         try:
             from pymilvus import utility
 
@@ -52,7 +53,7 @@ def preflight(endpoints, allow_auth_disabled: bool) -> PreflightFacts:
             facts.server_version = ""
         finally:
             sdk.close()
-        if facts.auth_enabled and _sdk_accepts(endpoints.grpc_uri, f"{PREFLIGHT_USER}:not-a-password"):
+        if facts.auth_enabled and _sdk_accepts(endpoints, f"{PREFLIGHT_USER}:not-a-password"):
             facts.auth_enabled = False
     if not facts.auth_enabled and not allow_auth_disabled:
         raise HarnessError(
@@ -62,14 +63,15 @@ def preflight(endpoints, allow_auth_disabled: bool) -> PreflightFacts:
     return facts
 
 
-def _sdk_accepts(grpc_uri: str, token: str) -> bool:
+def _sdk_accepts(endpoints, token: str) -> bool:
     """Whether the SDK surface opens a connection with `token` (a gRPC server may enforce
     authentication while REST does not, or the other way round)."""
     from pymilvus import MilvusClient
     from pymilvus.exceptions import MilvusException
 
     try:
-        MilvusClient(uri=grpc_uri, token=token, timeout=10, dedicated=True).close()
+        MilvusClient(uri=endpoints.grpc_uri, token=token, timeout=10, dedicated=True,
+                     **endpoints.tls.pymilvus_kwargs(endpoints.grpc_uri)).close()
     except MilvusException:
         return False
     return True

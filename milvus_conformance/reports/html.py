@@ -15,6 +15,8 @@ from milvus_conformance.reports.wording import STATUS_WORD, WORDING, run_wording
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
 from milvus_conformance.results.settle import SettleSummary
 
+# What went wrong: listed first in the page, their cases opened.
+PROBLEMS = (Status.FAIL, Status.ERROR, Status.UNEXPECTED_PASS)
 # Filter-button order: what an operator wants to look at first.
 FILTER_ORDER = (Status.FAIL, Status.ERROR, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION,
                 Status.SKIP, Status.PASS)
@@ -160,10 +162,16 @@ def _exchange(n: int, ex: Exchange) -> str:
     return "".join(parts)
 
 
+def _anchor(case: CaseResult) -> str:
+    return "case-" + "".join(ch if ch.isalnum() else "-" for ch in case.case_id)
+
+
 def _case(case: CaseResult) -> str:
     reqs = ", ".join(case.requirements) or "no requirement"
+    opened = " open" if case.status in PROBLEMS else ""       # what went wrong is shown unasked
     body = [
-        f'<details class="case filterable" data-status="{esc(case.status.value)}">',
+        f'<details class="case filterable" id="{esc(_anchor(case))}" '
+        f'data-status="{esc(case.status.value)}"{opened}>',
         f"<summary>{badge(case.status)} {esc(case.name)} "
         f'<span class="op">{esc(case.operation)} · {esc(case.surface)} · {esc(reqs)}</span></summary>',
         f'<div class="label">Case</div><div class="op">{esc(case.case_id)} '
@@ -187,7 +195,24 @@ def _cases(run: RunResult) -> str:
     return "<h2>Cases</h2>\n" + "\n".join(_case(c) for c in ordered)
 
 
+def _failures(run: RunResult) -> str:
+    """Right under the summary, before any table: every failure, error and unexpected pass, with
+    its message and a link to the case (opened below): no filter to find first."""
+    problems = sorted((c for c in run.cases if c.status in PROBLEMS),
+                      key=lambda c: (-c.status.severity, c.operation, c.case_id))
+    if not problems:
+        return '<h2 id="failures">Failures — none</h2>'
+    rows = "".join(
+        f'<tr><td>{badge(c.status)}</td><td><a href="#{esc(_anchor(c))}">{esc(c.name)}</a></td>'
+        f'<td class="id">{esc(", ".join(c.requirements))}</td>'
+        f"<td>{esc((c.message or '').splitlines()[0] if c.message else '')}</td></tr>" for c in problems)
+    return (f'<h2 id="failures" class="t-fail">Failures — {len(problems)}</h2>'
+            f"<table><thead><tr><th>Status</th><th>Case</th><th>Requirements</th><th>Message</th>"
+            f"</tr></thead><tbody>{rows}</tbody></table>")
+
+
 def render_html(run: RunResult) -> str:
     title = f"Conformance: {run.target.profile} @ {run.target.base_url} — {run_wording(run).word if run.interruption else run.overall().value}"
-    body = "\n".join([_header(run), _summary(run), _filters(), _requirements(run), _cases(run)])
+    body = "\n".join([_header(run), _summary(run), _failures(run), _filters(), _requirements(run),
+                      _cases(run)])
     return page(title, f"<main>\n{body}\n</main>")

@@ -25,6 +25,12 @@ class ParityRow:
     sides: list[ChannelOutcome]
 
     @property
+    def measured(self) -> bool:
+        """Ran on both surfaces: a REST outcome and an SDK outcome are known (a skipped case has none)."""
+        known = {s.channel is Channel.REST for s in self.sides if s.accepted is not None}
+        return known == {True, False}
+
+    @property
     def disagreement(self) -> str:
         known = [s for s in self.sides if s.accepted is not None]
         if len({s.accepted for s in known}) > 1:
@@ -53,11 +59,28 @@ def parity_rows(run: RunResult) -> list[ParityRow]:
             if {s.channel is Channel.REST for s in v} == {True, False}]
 
 
+def parity_line(run: RunResult) -> str:
+    """What parity measured, in one line: only scenarios whose cases really ran on both surfaces
+    count (with --read-only, or one surface only, their cases skip: parity was not measured)."""
+    rows = parity_rows(run)
+    measured = [r for r in rows if r.measured]
+    if not measured:
+        surfaces = [name for name, url in (("REST", run.target.base_url), ("gRPC", run.target.grpc_uri))
+                    if not url]
+        why = (f"no {' or '.join(surfaces)} target" if surfaces else
+               f"none of its {len(rows)} scenarios ran on both surfaces")
+        return f"not measured ({why})"
+    split = sum(1 for r in measured if r.disagreement)
+    unmeasured = len(rows) - len(measured)
+    plural = "s" if len(measured) != 1 else ""
+    return (f"{len(measured)} scenario{plural} ran on both surfaces, {split} disagree"
+            + (f"; {unmeasured} not measured (skipped on a surface)" if unmeasured else ""))
+
+
 def render_parity_md(run: RunResult) -> str:
     rows = parity_rows(run)
     split = [r for r in rows if r.disagreement]
-    lines = ["# REST / SDK parity", "",
-             f"{len(rows)} scenarios ran on both surfaces; {len(split)} disagree.", ""]
+    lines = ["# REST / SDK parity", "", f"Parity: {parity_line(run)}.", ""]
     if run.target.tls_note:
         lines += [f"Connection: {run.target.tls_note}.", ""]
     for warning in run.harness_warnings:

@@ -11,3 +11,12 @@ def choice_lines(reason: str, warnings) -> list[str]:
 
 def profile_lines(target: Target) -> list[str]:
     return choice_lines(target.profile_reason, target.profile_warnings)
+
+
+def summary_target_lines(target: Target) -> list[str]:
+    """The terminal summary's target line, naming the profile once: with how it was chosen (which
+    also names the server version) when that is known, then one line per warning."""
+    urls = f"target: {target.base_url or '-'} (REST), {target.grpc_uri or '-'} (gRPC)"
+    chosen = target.profile_reason or (f"profile {target.profile}; server "
+                                       f"{target.server_version or 'unknown'}")
+    return [f"{urls}; {chosen}"] + [f"warning: {w}" for w in target.profile_warnings]

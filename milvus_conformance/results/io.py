@@ -31,6 +31,7 @@ def write_results(run: RunResult, path: str | os.PathLike[str]) -> Path:
     text = json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".json", dir=path.parent)
     try:
+        os.fchmod(fd, 0o666 & ~_umask())     # as every other report (mkstemp makes it 0600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -38,6 +39,12 @@ def write_results(run: RunResult, path: str | os.PathLike[str]) -> Path:
         Path(tmp).unlink(missing_ok=True)
         raise
     return path
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def read_results(path: str | os.PathLike[str]) -> RunResult:

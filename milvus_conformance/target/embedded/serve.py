@@ -5,6 +5,7 @@ from __future__ import annotations
 import signal
 import sys
 import threading
+from pathlib import Path
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.clients.rest import curl_tls_options as _curl_tls
@@ -44,7 +45,7 @@ def run(args) -> int:
     try:
         version = releases.choose_release(args.embedded_version, embedded=True)
     except HarnessError as exc:
-        print(f"milvus-conformance: {exc}", file=sys.stderr)
+        print(f"conformance: {exc}", file=sys.stderr)
         return exc.exit_status
     target = EmbeddedTarget(args.state_dir, version, args.tls, standard_errors=args.standard_errors)
     print(f"starting the embedded target (Milvus {version} + REST v2 gateway)...", flush=True)
@@ -52,11 +53,11 @@ def run(args) -> int:
         ep = target.start()
     except HarnessError as exc:
         target.stop()
-        print(f"milvus-conformance: {exc}", file=sys.stderr)
+        print(f"conformance: {exc}", file=sys.stderr)
         return exc.exit_status
     except KeyboardInterrupt:
         target.stop()
-        print("milvus-conformance: interrupted while starting; stopped.", file=sys.stderr)
+        print("conformance: interrupted while starting; stopped.", file=sys.stderr)
         return ExitStatus.INTERRUPTED
     serving.set()
     try:
@@ -66,7 +67,7 @@ def run(args) -> int:
               + _tls_lines(ep.tls) +
               f"try:   curl -s {' '.join(_curl_tls(ep.tls))} -X POST {ep.base_url}/v2/vectordb/users/list "
               f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
-              f"suite: pytest tests --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
+              f"suite: {suite_command()} --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
               f"--token {ep.token} --profile {releases.embedded_profile(version, args.standard_errors)}{_suite_tls(ep.tls)}\n"
               "Ctrl-C stops everything.", flush=True)
         stop.wait()
@@ -75,6 +76,19 @@ def run(args) -> int:
         target.stop()
     print("stopped.", flush=True)
     return 0
+
+
+def suite_command(cwd: Path | None = None) -> str:
+    """`<this environment's pytest> <the suite's tests>`, as paths that work from `cwd` (the
+    checkout, where `make serve` runs): a bare `pytest` may be another environment's."""
+    cwd = (cwd or Path.cwd()).resolve()
+    pytest = Path(sys.executable).parent / "pytest"
+    return " ".join(_shown(path, cwd) for path in (pytest, REPO_ROOT / "tests"))
+
+
+def _shown(path: Path, cwd: Path) -> str:
+    absolute = path.absolute()
+    return str(absolute.relative_to(cwd)) if absolute.is_relative_to(cwd) else str(absolute)
 
 
 def _tls_lines(tls) -> str:
