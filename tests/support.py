@@ -26,9 +26,13 @@ OTHER_PASSWORD = "Bb2@hijklmn"  # valid under every profile, different from PASS
 SETTLE_S = 2.0
 
 
-def rest_login(rest, user: str, password: str):
-    """A request made with `user:password` that needs no privilege: describing the user itself."""
+def rest_login(rest, user: str, password: str, basic: bool = False):
+    """A request made with `user:password` that needs no privilege: describing the user itself.
+    `basic`: as HTTP Basic credentials instead of a Bearer token (a header value cannot carry a
+    password that ends in whitespace or holds a control character; CF section 8)."""
     REDACTOR.add_credentials(user, password)
+    if basic:
+        return rest.describe_user(user, token=None, auth=(user, password))
     return rest.describe_user(user, token=f"{user}:{password}")
 
 
@@ -43,14 +47,14 @@ def _until(attempt: Callable[[], bool], want: bool, settle: bool) -> bool:
 
 
 def rest_authenticates(runner, rest, user: str, password: str, should: bool,
-                       settle: bool = False) -> Verdict:
+                       settle: bool = False, basic: bool = False) -> Verdict:
     """REST: whether `user:password` authenticates as `should` says (checks/authentication.py).
-    `settle`: the credentials changed a moment ago (see SETTLE_S)."""
+    `settle`: the credentials changed a moment ago (see SETTLE_S); `basic`: see rest_login."""
     auth_failed = runner.expectations(Channel.REST, "auth_failed", "auth_failed")
     replies = []
 
     def accepted() -> bool:
-        replies.append(rest_login(rest, user, password))
+        replies.append(rest_login(rest, user, password, basic))
         return not refused_as_auth_failed(auth_failed[0], replies[-1])
     _until(accepted, should, settle)
     let_in = runner.succeeded(Surface.REST, replies[-1])
@@ -58,11 +62,11 @@ def rest_authenticates(runner, rest, user: str, password: str, should: bool,
 
 
 def authenticates(runner, channel: Channel, user: str, password: str, should: bool,
-                  settle: bool = False) -> Verdict:
+                  settle: bool = False, basic: bool = False) -> Verdict:
     """Whether `user:password` authenticates (REST: the answer is not auth_failed; SDK: a connection
-    opens), as `should` says."""
+    opens), as `should` says. `basic`: REST only, HTTP Basic credentials instead of a Bearer token."""
     if Channel(channel) is Channel.REST:
-        return rest_authenticates(runner, runner.client(channel), user, password, should, settle)
+        return rest_authenticates(runner, runner.client(channel), user, password, should, settle, basic)
     sdk = runner.client(channel)
     return judge_sdk_login(user, _until(lambda: sdk.can_authenticate(user, password), should, settle),
                            should)
