@@ -14,8 +14,6 @@ from milvus_conformance.faults import sdk_faults as s
 from milvus_conformance.faults.model import CREATE, DROP, USERS, Fault
 
 UPDATE = USERS + "update_password"
-FRESHNESS, RECREATE = "USER-CREDENTIAL-FRESHNESS", "USER-RECREATE-AFTER-DROP"
-IDENTITY, BYTES, NAME_EXACT = "USER-LOGIN-IDENTITY", "USER-PASSWORD-BYTES", "USER-NAME-STORED-EXACTLY"
 
 
 # ---- REST: what went through the proxy -------------------------------------------------------------------
@@ -70,19 +68,19 @@ def rest(name: str, requirement: str, description: str, **hooks) -> Fault:
 
 
 CREDENTIAL_REST_FAULTS: list[Fault] = [
-    rest("stale-credential-cache", FRESHNESS, "a password replaced by update_password, or a dropped user's, "
+    rest("stale-credential-cache", "USER-CREDENTIAL-FRESHNESS", "a password replaced by update_password, or a dropped user's, "
          "keeps authenticating (a credential cache that is never invalidated)", around=_rest_noting(_stale_as_admin)),
-    rest("recreate-keeps-old-password", RECREATE, "a name dropped and created again keeps the password it had "
+    rest("recreate-keeps-old-password", "USER-RECREATE-AFTER-DROP", "a name dropped and created again keeps the password it had "
          "(a soft-deleted row reused)", around=_rest_noting(_recreate_with_old_password)),
-    rest("login-name-folded", IDENTITY, "a login with a name that names nobody logs in as the user whose name "
+    rest("login-name-folded", "USER-LOGIN-IDENTITY", "a login with a name that names nobody logs in as the user whose name "
          "equals it trimmed, cut at NUL and case-folded", around=_rest_noting(_login_folded)),
-    rest("password-trimmed", BYTES, "passwords are trimmed of surrounding whitespace and NUL on create, "
+    rest("password-trimmed", "USER-PASSWORD-BYTES", "passwords are trimmed of surrounding whitespace and NUL on create, "
          "update_password and every login", request_transform=t.passwords_as_stored(cb.trimmed)),
-    rest("password-cut-at-nul", BYTES, "passwords end at their first NUL byte (C strings) on create, "
+    rest("password-cut-at-nul", "USER-PASSWORD-BYTES", "passwords end at their first NUL byte (C strings) on create, "
          "update_password and every login", request_transform=t.passwords_as_stored(cb.cut_at_nul)),
-    rest("password-nfkc", BYTES, "passwords are NFKC-normalised on create, update_password and every login",
+    rest("password-nfkc", "USER-PASSWORD-BYTES", "passwords are NFKC-normalised on create, update_password and every login",
          request_transform=t.passwords_as_stored(cb.nfkc)),
-    rest("name-cut-at-control", NAME_EXACT, "a userName is stored cut at its first control character (C "
+    rest("name-cut-at-control", "USER-NAME-STORED-EXACTLY", "a userName is stored cut at its first control character (C "
          "strings)", request_transform=t.on_create_field("userName", cb.has_control, cb.cut_at_control)),
 ]
 
@@ -143,18 +141,18 @@ def sdk(name: str, requirement: str, description: str, **hooks) -> Fault:
 TRIM_REQUEST, TRIM_METADATA = s.passwords_as_stored(cb.trimmed)
 NUL_REQUEST, NUL_METADATA = s.passwords_as_stored(cb.cut_at_nul)
 CREDENTIAL_SDK_FAULTS: list[Fault] = [
-    sdk("sdk-stale-credential-cache", FRESHNESS, "gRPC: a password replaced by UpdateCredential, or a deleted "
+    sdk("sdk-stale-credential-cache", "USER-CREDENTIAL-FRESHNESS", "gRPC: a password replaced by UpdateCredential, or a deleted "
         "user's, keeps authenticating", around=_grpc_noting(), metadata_transform=_metadata_stale_as_admin),
-    sdk("sdk-recreate-keeps-old-password", RECREATE, "gRPC: a username deleted and created again keeps the "
+    sdk("sdk-recreate-keeps-old-password", "USER-RECREATE-AFTER-DROP", "gRPC: a username deleted and created again keeps the "
         "password it had", around=_grpc_noting(_grpc_recreate_with_old_password)),
-    sdk("sdk-login-name-folded", IDENTITY, "gRPC: credentials naming nobody authenticate as the user whose name "
+    sdk("sdk-login-name-folded", "USER-LOGIN-IDENTITY", "gRPC: credentials naming nobody authenticate as the user whose name "
         "equals theirs trimmed, cut at NUL and case-folded", around=_grpc_noting(),
         metadata_transform=_metadata_login_folded),
-    sdk("sdk-password-trimmed", BYTES, "gRPC: passwords are trimmed of surrounding whitespace and NUL on "
+    sdk("sdk-password-trimmed", "USER-PASSWORD-BYTES", "gRPC: passwords are trimmed of surrounding whitespace and NUL on "
         "CreateCredential and in every call's credentials", request_transform=TRIM_REQUEST,
         metadata_transform=TRIM_METADATA),
-    sdk("sdk-password-cut-at-nul", BYTES, "gRPC: passwords end at their first NUL byte on CreateCredential and "
+    sdk("sdk-password-cut-at-nul", "USER-PASSWORD-BYTES", "gRPC: passwords end at their first NUL byte on CreateCredential and "
         "in every call's credentials", request_transform=NUL_REQUEST, metadata_transform=NUL_METADATA),
-    sdk("sdk-name-cut-at-control", NAME_EXACT, "gRPC: a username is stored cut at its first control character",
+    sdk("sdk-name-cut-at-control", "USER-NAME-STORED-EXACTLY", "gRPC: a username is stored cut at its first control character",
         request_transform=s.rewrite_create("username", cb.has_control, cb.cut_at_control)),
 ]
