@@ -2,7 +2,8 @@
 USER-RECREATE-AFTER-DROP; S000/S001 "creates a new user with a corresponding password"; CF section 8:
 every Milvus proxy caches credentials). After a create, an update_password, a drop, and a drop
 followed by a create of the same name with another password, exactly the current password
-authenticates - over REST, `utility` and `MilvusClient`, whichever surface made the change - and
+authenticates - over REST and the SDK, whichever of REST, `utility` and `MilvusClient` made the
+change - and
 every earlier one is refused. Each password is used to log in before it is changed, so a credential
 cache holds it when the change comes. Refusals right after a change are polled within the target's
 settle bound (tests/support.py); a cache that keeps an old password longer fails."""
@@ -19,11 +20,12 @@ UPDATE = {SdkStyle.UTILITY: "utility.reset_password", SdkStyle.CLIENT: "client.u
 
 
 def _surfaces(run_context, changed_on: Channel) -> list[Channel]:
-    """Where logins are checked: the surface that made the change first, then every other one the
-    run can reach."""
-    reachable = [c for c in CHANNELS
-                 if (run_context.base_url if c is Channel.REST else run_context.grpc_uri)]
-    return [changed_on] + [c for c in reachable if c is not changed_on]
+    """Where logins are checked: the channel that made the change first, then the other surface
+    if the run reaches it. An SDK login is the same on both styles (a connection of its own with
+    the user's token), so one SDK channel stands for both; the change itself is made on each."""
+    other = Channel.SDK_CLIENT if changed_on is Channel.REST else Channel.REST
+    reachable = run_context.grpc_uri if other is Channel.SDK_CLIENT else run_context.base_url
+    return [changed_on] + ([other] if reachable else [])
 
 
 def _exactly(runner, surfaces, name: str, current: str | None, earlier: list[str], when: str,
