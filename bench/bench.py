@@ -9,6 +9,7 @@
 1. the floor: the server's own latency for create+drop, a plain httpx loop (N pairs);
 2. the gate tier, serial, through the no-fault proxies (REST and gRPC), which count the requests
    and sum their latencies: wall time, requests, request time against the floor;
+   2b. of those, the credential-exactness cases (issue 20) alone: their requests;
 3. the gate tier with -n 2 against serial;
 4. the schemathesis CLI against our pytest integration (tests/test_fuzz_rest.py), createUser only
    (the one operation that is safe on a shared target), phases examples+coverage: cases per second;
@@ -121,6 +122,30 @@ def gate(ep, workers: int, fill: bool, work: Path) -> dict:
             "request_seconds": rest.upstream_seconds + sdk.upstream_seconds}
 
 
+# the cases of issue 20 (credentials exact through their whole life): what they add to the gate tier
+CREDENTIAL_MODULES = ("tests/test_credential_life.py", "tests/test_login_identity.py",
+                      "tests/test_password_bytes.py", "tests/test_name_stored_exactly.py")
+
+
+def credential_cases(ep, work: Path) -> dict:
+    """Only the credential-exactness cases, serial, through the no-fault proxies: their requests."""
+    rest, sdk = start_fault_proxy(ep.base_url, None, ep.token), start_grpc_fault_proxy(ep.grpc_uri, None)
+    try:
+        proxied = killrate.Endpoints(rest.base_url, sdk.uri, ep.token)
+        work.mkdir(parents=True, exist_ok=True)
+        nodes = [n for n in killrate.collect(proxied, "embedded", work) if n.split("::")[0] in CREDENTIAL_MODULES]
+        status, results, seconds = killrate.run_suite(proxied, work / "run", "embedded", nodes=nodes)
+    finally:
+        rest.stop()
+        sdk.stop()
+    by_method = sdk.ctx.stats["by_method"]
+    return {"exit": status, "wall": seconds, "cases": len((results or {}).get("cases", [])),
+            "rest": rest.requests, "grpc": sdk.requests,
+            "logins": rest.ctx.by_route.get(USERS + "describe", 0),
+            "listings": rest.ctx.by_route.get(USERS + "list", 0) + by_method.get("ListCredUsers", 0),
+            "creates": rest.ctx.by_route.get(USERS + "create", 0) + by_method.get("CreateCredential", 0)}
+
+
 def schemathesis_cli(ep, work: Path) -> dict:
     proxy = start_fault_proxy(ep.base_url, None, ep.token)   # records what it creates: dropped after
     work.mkdir(parents=True, exist_ok=True)
@@ -181,6 +206,7 @@ def main() -> int:
         fl = floor(ep)
         serial = gate(ep, 1, embedded is not None, work / "serial")
         parallel = gate(ep, 2, embedded is not None, work / "n2")
+        creds = credential_cases(ep, work / "credentials")
         cli, mine = schemathesis_cli(ep, work), ours(ep, work / "fuzz")
         found = discovery(ep, embedded is not None)
     finally:
@@ -204,6 +230,12 @@ def main() -> int:
           f"request time {serial['request_seconds']:.1f} s = {serial['request_seconds'] / max(floor_s, 1e-9):.2f} x "
           f"the floor for those requests ({floor_s:.1f} s); wall = "
           f"{serial['wall'] / max(serial['request_seconds'], 1e-9):.1f} x request time")
+    extra = creds["rest"] + creds["grpc"]
+    print(f"2b. of which credential exactness (issue 20, {len(CREDENTIAL_MODULES)} modules, alone): "
+          f"{creds['cases']} cases, exit {creds['exit']}, {creds['wall']:.1f} s wall; {extra} requests "
+          f"({creds['rest']} REST, {creds['grpc']} gRPC; {creds['creates']} creates, {creds['listings']} "
+          f"listings, {creds['logins']} REST logins; SDK logins open a connection each) = "
+          f"{extra / max(requests, 1):.0%} of the gate tier's requests")
     print(f"3. gate tier, -n 2: {parallel['wall']:.1f} s wall (serial {serial['wall']:.1f} s, speed-up "
           f"{serial['wall'] / max(parallel['wall'], 1e-9):.2f} x), exit {parallel['exit']}")
     for label, r in (("schemathesis CLI ", cli), ("pytest integration", mine)):

@@ -60,7 +60,8 @@ def test_requirement_ids_are_written_out_in_the_catalogue():
     from milvus_conformance import REPO_ROOT
 
     text = "".join((REPO_ROOT / "milvus_conformance" / "faults" / name).read_text()
-                   for name in ("rest_faults.py", "sdk_faults.py", "client_faults.py"))
+                   for name in ("rest_faults.py", "sdk_faults.py", "client_faults.py",
+                                    "credential_faults.py"))
     for f in all_faults():
         assert f'"{f.requirement}"' in text, f.name
 

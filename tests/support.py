@@ -37,9 +37,11 @@ def settle_bound(runner) -> Bound:
     return bound_of(runner.profile)
 
 
-def rest_login(rest, user: str, password: str):
-    """A request made with `user:password` that needs no privilege: describing the user itself."""
-    return RestChannel(rest).login(user, password)
+def rest_login(rest, user: str, password: str, basic: bool = False):
+    """A request made with `user:password` that needs no privilege: describing the user itself.
+    `basic`: as HTTP Basic credentials instead of a Bearer token (a header value cannot carry a
+    password that ends in whitespace or holds a control character; CF section 8)."""
+    return RestChannel(rest).login(user, password, basic=basic)
 
 
 def _until(runner, surface: Surface, user: str, attempt: Callable[[], bool], want: bool,
@@ -55,14 +57,14 @@ def _until(runner, surface: Surface, user: str, attempt: Callable[[], bool], wan
 
 
 def rest_authenticates(runner, rest, user: str, password: str, should: bool,
-                       settle: bool = True) -> Verdict:
+                       settle: bool = True, basic: bool = False) -> Verdict:
     """REST: whether `user:password` authenticates as `should` says (checks/authentication.py),
-    polled while the credentials settle (see above)."""
+    polled while the credentials settle (see above); `basic`: see rest_login."""
     auth_failed = runner.expectations(Channel.REST, "auth_failed", "auth_failed")
     replies = []
 
     def accepted() -> bool:
-        replies.append(rest_login(rest, user, password))
+        replies.append(rest_login(rest, user, password, basic))
         return not refused_as_auth_failed(auth_failed[0], replies[-1])
     _, too_late = _until(runner, Surface.REST, user, accepted, should, settle)
     let_in = runner.succeeded(Surface.REST, replies[-1])
@@ -70,11 +72,12 @@ def rest_authenticates(runner, rest, user: str, password: str, should: bool,
 
 
 def authenticates(runner, channel: Channel, user: str, password: str, should: bool,
-                  settle: bool = True) -> Verdict:
+                  settle: bool = True, basic: bool = False) -> Verdict:
     """Whether `user:password` authenticates (REST: the answer is not auth_failed; SDK: a connection
-    opens), as `should` says, polled while the credentials settle (see above)."""
+    opens), as `should` says, polled while the credentials settle (see above). `basic`: REST only,
+    HTTP Basic credentials instead of a Bearer token."""
     if Channel(channel) is Channel.REST:
-        return rest_authenticates(runner, runner.client(channel), user, password, should, settle)
+        return rest_authenticates(runner, runner.client(channel), user, password, should, settle, basic)
     sdk = runner.on(channel)
     connects, too_late = _until(runner, Surface.SDK, user,
                                 lambda: sdk.authenticates(user, password), should, settle)

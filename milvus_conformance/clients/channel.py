@@ -47,9 +47,13 @@ class RestChannel:
     def user_names(self) -> list[str]:
         return self.rest.user_names()
 
-    def login(self, user: str, password: str):
-        """A request made with `user:password` that needs no privilege: describing the user itself."""
+    def login(self, user: str, password: str, basic: bool = False):
+        """A request made with `user:password` that needs no privilege: describing the user itself.
+        `basic`: as HTTP Basic credentials instead of a Bearer token (a header value cannot carry a
+        password that ends in whitespace or holds a control character; CF section 8)."""
         REDACTOR.add_credentials(user, password)
+        if basic:
+            return self.rest.describe_user(user, token=None, auth=(user, password))
         return self.rest.describe_user(user, token=f"{user}:{password}")
 
 

@@ -4,7 +4,9 @@ that requirement fails against a target showing it.
 
 - model.py: Fault, and the REST traffic (Req, Resp) and context base the proxies share.
 - rest_faults.py (+ rest_transforms.py): REST faults; sdk_faults.py: gRPC faults; client_faults.py:
-  pymilvus faults; limits.py: the length arithmetic both surfaces' faults share.
+  pymilvus faults; limits.py: the length arithmetic both surfaces' faults share;
+  credential_faults.py (+ credential_book.py): the credential faults of both surfaces (stale caches,
+  re-created names, folded logins, passwords trimmed, cut at NUL or normalised, names cut).
 - catalogue.py: `all_faults()`, `by_name()`, and why a requirement has no fault.
 - proxy.py: the HTTP proxy (`start_fault_proxy`); grpc_proxy.py: the gRPC proxy
   (`start_grpc_fault_proxy`); client_plugin.py: applies a client fault inside a suite run.

@@ -77,6 +77,14 @@ def parity_line(run: RunResult) -> str:
             + (f"; {unmeasured} not measured (skipped on a surface)" if unmeasured else ""))
 
 
+def transport_facts(run: RunResult) -> list[str]:
+    """Facts a case recorded about what a surface can carry (`observed["facts"]`), e.g. that a
+    password ending in a space never logs in with a Bearer token: each once, never a failure."""
+    found = [fact for case in run.cases if isinstance(case.observed, dict)
+             for fact in case.observed.get("facts") or () if isinstance(fact, str)]
+    return list(dict.fromkeys(found))
+
+
 def render_parity_md(run: RunResult) -> str:
     rows = parity_rows(run)
     split = [r for r in rows if r.disagreement]
@@ -85,6 +93,10 @@ def render_parity_md(run: RunResult) -> str:
         lines += [f"Connection: {run.target.tls_note}.", ""]
     for warning in run.harness_warnings:
         lines += [f"Harness warning: {warning}", ""]
+    facts = transport_facts(run)
+    if facts:
+        lines += ["What a surface cannot carry (facts, not failures):", ""]
+        lines += [f"- {fact}" for fact in facts] + [""]
     if split:
         lines += ["| scenario | disagreement |", "|---|---|"]
         lines += [f"| `{r.scenario}` | {r.disagreement} |" for r in split]

@@ -38,4 +38,11 @@ NAME_ROWS = [
     Row("with-emoji", ("USER-CREATE-NAME-CHARSET",), _inside("\U0001f600")),
     Row("with-tab", ("USER-CREATE-NAME-CHARSET",), _inside("\t")),
     Row("surrounding-spaces", ("USER-CREATE-NAME-CHARSET",), lambda p, u: " " + u.name() + " "),
+    # control characters: refused whole, or (a newline at the end, which Go's TrimSpace removes for
+    # validation) stored exactly as sent - never cut at the control character (C strings)
+    Row("with-nul", ("USER-CREATE-NAME-CHARSET",), _inside("\x00")),
+    Row("with-newline", ("USER-CREATE-NAME-CHARSET",), _inside("\n")),
+    Row("with-del", ("USER-CREATE-NAME-CHARSET",), _inside("\x7f")),
+    Row("trailing-nul", ("USER-CREATE-NAME-CHARSET",), lambda p, u: u.name() + "\x00"),
+    Row("trailing-newline", ("USER-CREATE-NAME-CHARSET",), lambda p, u: u.name() + "\n"),
 ]
