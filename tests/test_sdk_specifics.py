@@ -4,6 +4,7 @@ exception raised for every error kind - MilvusException (or a subclass) as docum
 profile declares instead (permission denied and deadlines surface as grpc.RpcError in pymilvus)."""
 import pytest
 
+from milvus_conformance.harness.skip_kinds import not_applicable
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.contract.rules import predict_create
 from milvus_conformance.harness.runner import conclude
@@ -74,7 +75,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, reco
 @pytest.mark.parametrize("row", params(SDK_ERROR_ROWS))
 def test_error_raises_declared_exception(row, style, runner, profile, users, record):
     if style not in row.data.styles:
-        pytest.skip(f"{row.name} does not apply to the {style} style (no such parameter there)")
+        not_applicable(f"{row.name} does not apply to the {style} style (no such parameter there)")
     channel = Channel.sdk(style)
     kind = row.data.kind
     name, password = row.make(profile, users)

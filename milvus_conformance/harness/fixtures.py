@@ -9,6 +9,7 @@ from typing import NamedTuple
 
 import pytest
 
+from milvus_conformance.harness.skip_kinds import not_applicable, skip_by_choice
 from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.contract.profiles import documented
 from milvus_conformance.harness.keys import CONTEXT
@@ -50,7 +51,7 @@ def throttle(run_context) -> RateLimit:
 @pytest.fixture(scope="session")
 def rest_admin(run_context, throttle):
     if not run_context.base_url:
-        pytest.skip("no REST base URL given (--base-url): REST surface not tested")
+        not_applicable("no REST base URL given (--base-url): REST surface not tested")
     from milvus_conformance.clients.rest import RestClient
 
     client = RestClient(run_context.base_url, run_context.token,
@@ -63,7 +64,7 @@ def rest_admin(run_context, throttle):
 @pytest.fixture(scope="session")
 def sdk_admin(run_context, throttle):
     if not run_context.grpc_uri:
-        pytest.skip("no gRPC URI given (--grpc-uri): SDK surface not tested")
+        not_applicable("no gRPC URI given (--grpc-uri): SDK surface not tested")
     from milvus_conformance.clients.sdk import SdkClient
 
     client = SdkClient(run_context.grpc_uri, run_context.token,
@@ -86,7 +87,7 @@ def sdk(sdk_admin, record):
 @pytest.fixture
 def auth_enabled(run_context):
     if not run_context.auth_enabled:
-        pytest.skip("the target has authorization disabled: authentication cannot be checked")
+        not_applicable("the target has authorization disabled: authentication cannot be checked")
 
 
 # ---- users ---------------------------------------------------------------------------------------
@@ -137,7 +138,7 @@ class UserScope:
         """The suite's token as (user, password); skips the case for an API key."""
         user, sep, password = (self.token or "").partition(":")
         if not (sep and user and password):
-            pytest.skip("the suite's token is an API key, not user:password")
+            not_applicable("the suite's token is an API key, not user:password")
         return Credentials(user, password)
 
     def name(self, length: int | None = None, tag: str = "") -> str:
@@ -172,7 +173,7 @@ class UserScope:
 @pytest.fixture
 def users(ledger, fill_lock, run_context):
     if run_context.config.read_only:
-        pytest.skip("read-only mode: this case creates users")
+        skip_by_choice("read-only mode: this case creates users")
     scope = UserScope(ledger, run_context.token)
     with fill_lock.shared():
         try:

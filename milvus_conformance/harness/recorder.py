@@ -8,6 +8,7 @@ import pytest
 
 from milvus_conformance.checks.verdict import Verdict
 from milvus_conformance.errors import ConformanceFailure, TargetUnreachable
+from milvus_conformance.harness.skip_kinds import refine
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.generation import Generation
 from milvus_conformance.results.model import CaseResult, Exchange, Status
@@ -141,6 +142,7 @@ def pytest_runtest_makereport(item, call):
         return report
     if report.when == "call" or not report.passed:
         status, message = status_of(report, call, recorder)
+        status = refine(item, call, status)   # the kind of skip (harness/skip_kinds.py)
         result = recorder.to_result(item.nodeid, status, message, report.duration)
         report.user_properties.append((PROPERTY, json.dumps(result.to_dict())))
     return report

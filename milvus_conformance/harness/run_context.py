@@ -7,7 +7,7 @@ from pathlib import Path
 
 from milvus_conformance.clients.tls import INSECURE_NOTE, TlsSettings
 from milvus_conformance.contract.selection import ProfileChoice, choose_profile
-from milvus_conformance.errors import HarnessError, TargetUnreachable
+from milvus_conformance.errors import AuthDisabled, HarnessError, TargetUnreachable
 from milvus_conformance.harness import tls_preflight
 from milvus_conformance.harness.config import TargetConfig
 from milvus_conformance.target.embedded.releases import release_profile
@@ -31,6 +31,7 @@ class RunContext:
     tls: TlsSettings = field(default_factory=TlsSettings)   # given, or the embedded target's
     swept: list[str] = field(default_factory=list)
     profile_choice: ProfileChoice | None = None     # made after preflight, handed to workers
+    capabilities: dict = field(default_factory=dict)   # missing operations (harness/capabilities.py)
     _embedded: object = None
 
     @property
@@ -81,7 +82,7 @@ class RunContext:
         each failure is a harness/infrastructure error with one line, never a conformance failure."""
         from milvus_conformance.clients.rest import RestClient
 
-        if self.base_url:
+        if self.base_url and not self.capabilities.get("rest"):   # a REST surface lacking routes: no list
             tls_preflight.check_rest_first(self.base_url, self.tls)
             rest = RestClient(self.base_url, self.token, timeout=5.0, tls=self.tls)
             try:
@@ -106,7 +107,7 @@ class RunContext:
             if self.auth_enabled and self._sdk_accepts(f"{PREFLIGHT_USER}:not-a-password"):
                 self.auth_enabled = False
         if not self.auth_enabled and not self.config.allow_auth_disabled:
-            raise HarnessError(
+            raise AuthDisabled(
                 "the target has authorization disabled: it accepts any token, so no authentication "
                 "requirement can be checked (enable authorization, or pass --allow-auth-disabled to "
                 "run the rest with the auth cases skipped)")
@@ -151,7 +152,8 @@ class RunContext:
                 "grpc_uri": self.grpc_uri, "token": self.token,
                 "server_version": self.server_version, "auth_enabled": self.auth_enabled,
                 "started": self.started, "tls": self.tls.to_dict(),
-                "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None}
+                "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None,
+                "capabilities": self.capabilities}
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunContext":
@@ -163,7 +165,7 @@ class RunContext:
                    auth_enabled=d["auth_enabled"], started=d["started"],
                    tls=TlsSettings.from_dict(d.get("tls")),
                    profile_choice=ProfileChoice.from_dict(d["profile_choice"])
-                   if d.get("profile_choice") else None)
+                   if d.get("profile_choice") else None, capabilities=d.get("capabilities") or {})
 
 
 class _RestAdmin:

@@ -15,8 +15,9 @@ from milvus_conformance.reports.wording import STATUS_WORD, WORDING
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
 
 # Filter-button order: what an operator wants to look at first.
-FILTER_ORDER = (Status.FAIL, Status.ERROR, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION,
-                Status.SKIP, Status.PASS)
+FILTER_ORDER = (Status.FAIL, Status.NOT_IMPLEMENTED, Status.ERROR, Status.UNEXPECTED_PASS,
+                Status.KNOWN_DEVIATION, Status.SKIP, Status.SKIPPED_BY_CHOICE, Status.NOT_APPLICABLE,
+                Status.PASS)
 
 
 def esc(value: Any) -> str:

@@ -9,7 +9,8 @@ from milvus_conformance.reports.wording import WORDING, status_label
 from milvus_conformance.results.model import RunResult, Status
 
 # What a non-passing requirement is listed for in the summary table, worst first.
-NON_PASSING = (Status.ERROR, Status.FAIL, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION)
+NON_PASSING = (Status.ERROR, Status.FAIL, Status.NOT_IMPLEMENTED, Status.UNEXPECTED_PASS,
+               Status.KNOWN_DEVIATION)
 MAX_TABLE_ROWS = 30  # keeps the summary under 60 lines however many requirements fail
 MAX_REASON = 140
 
