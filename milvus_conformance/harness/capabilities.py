@@ -17,8 +17,8 @@ from urllib.parse import urlsplit
 
 from milvus_conformance.errors import ConfigError
 
-OPERATIONS = ("users/create", "users/list", "users/describe", "users/update_password", "users/drop")
-SURFACE_TITLE = {"rest": "REST", "sdk": "SDK"}
+from milvus_conformance.results.missing import OPERATIONS, SURFACE_TITLE, first_line, missing_lines  # noqa: F401
+
 PROBE_USER = "conformance_capability_probe_nobody"
 SPEAKS_GRPC = "the port speaks gRPC, not HTTP/1.1"
 _H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
@@ -48,26 +48,6 @@ class Capabilities:
     @classmethod
     def from_dict(cls, d: dict | None) -> "Capabilities":
         return cls({k: dict(v) for k, v in (d or {}).items()})
-
-
-def missing_lines(missing: dict[str, dict[str, str]]) -> list[str]:
-    out = []
-    for surface, ops in sorted(missing.items(), key=lambda kv: kv[0] != "sdk"):
-        by_reason: dict[str, list[str]] = {}
-        for op in OPERATIONS:
-            if op in ops:
-                by_reason.setdefault(ops[op], []).append(op)
-        for reason, names in by_reason.items():
-            verb = "is" if len(names) == 1 else "are"
-            out.append(f"{', '.join(names)} {verb} not implemented on the "
-                       f"{SURFACE_TITLE.get(surface, surface)} surface ({reason})")
-    return out
-
-
-def first_line(missing: dict[str, dict[str, str]]) -> str:
-    """The one line up front: the first missing operation, and how many more."""
-    lines = missing_lines(missing)
-    return "; ".join(lines)
 
 
 # ---- SDK ----------------------------------------------------------------------------------------
@@ -136,3 +116,11 @@ def rest_speaks_grpc(base_url: str, grpc_uri: str | None) -> dict[str, str]:
     if same_port(base_url, grpc_uri):
         return {op: SPEAKS_GRPC for op in OPERATIONS}
     raise ConfigError(f"{base_url}: this port speaks gRPC: pass it as --grpc-uri")
+
+
+def version_error(exc: BaseException) -> str:
+    """How a GetVersion call failed, in a few words: `GetVersion: UNIMPLEMENTED`."""
+    from milvus_conformance.clients.sdk import error_code
+
+    code = error_code(exc)
+    return f"GetVersion: {code if code is not None else type(exc).__name__}"

@@ -15,6 +15,16 @@ def creates_nowhere(missing: dict[str, dict[str, str]], surfaces: list[str]) -> 
     return bool(surfaces) and all("users/create" in missing.get(s, {}) for s in surfaces)
 
 
+def close_current(state_dir: Path, run_id: str) -> bool:
+    """At the end of a run whose admin surface lacks list or drop (so no case created anything):
+    its journal holds nothing to sweep; it is closed. False if it holds a name after all."""
+    run_dir = Path(state_dir) / "runs" / run_id
+    if read_journal(run_dir).last if run_dir.is_dir() else False:
+        return False
+    shutil.rmtree(run_dir, ignore_errors=True)
+    return True
+
+
 def close_never_created(state_dir: Path, target: str, missing: dict[str, dict[str, str]]) -> list[str]:
     """Closes the journals of dead runs against `target` that confirmed no create, when `target`
     implements users/create on none of its surfaces. Returns the names closed (absent)."""

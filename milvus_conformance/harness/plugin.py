@@ -21,7 +21,7 @@ from milvus_conformance.harness import capability_check, cleanup
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
-from milvus_conformance.harness.journal_resolution import close_never_created
+from milvus_conformance.harness.journal_resolution import close_current, close_never_created
 from milvus_conformance.harness.ledger import Journal, new_run_id
 from milvus_conformance.harness.skip_kinds import SKIP_STATUS
 from milvus_conformance.harness.profile_report import profile_fields
@@ -191,7 +191,9 @@ def pytest_sessionfinish(session, exitstatus):
         return
     ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
     try:
-        if ctx.started and not capability_check.admin_blocked(ctx):
+        if ctx.started and capability_check.admin_blocked(ctx):
+            close_current(ctx.config.state_dir, ctx.run_id)   # no case could create anything
+        elif ctx.started:
             collector.harness_warnings += cleanup.end_of_run(ctx, admin_ops(ctx))
     except HarnessError as exc:
         collector.harness_errors.append(f"clean-up: {exc}")
@@ -228,7 +230,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if run is None:
         return
     counts = {k: v for k, v in run.counts().items() if v}
-    from milvus_conformance.harness.capabilities import missing_lines
+    from milvus_conformance.results.missing import missing_lines
     from milvus_conformance.reports.wording import WORDING
 
     verdict = WORDING[run.overall()].verdict

@@ -9,6 +9,7 @@ from milvus_conformance.clients.tls import INSECURE_NOTE, TlsSettings
 from milvus_conformance.contract.selection import ProfileChoice, choose_profile
 from milvus_conformance.errors import AuthDisabled, HarnessError, TargetUnreachable
 from milvus_conformance.harness import tls_preflight
+from milvus_conformance.harness.capabilities import version_error
 from milvus_conformance.harness.config import TargetConfig
 from milvus_conformance.target.embedded.releases import release_profile
 
@@ -32,6 +33,7 @@ class RunContext:
     swept: list[str] = field(default_factory=list)
     profile_choice: ProfileChoice | None = None     # made after preflight, handed to workers
     capabilities: dict = field(default_factory=dict)   # missing operations (harness/capabilities.py)
+    version_error: str = ""                          # how GetVersion failed ("" = it answered)
     _embedded: object = None
 
     @property
@@ -100,8 +102,9 @@ class RunContext:
                 from pymilvus import utility
 
                 self.server_version = utility.get_server_version(using=sdk.alias)
-            except Exception:  # the version is informative only
+            except Exception as exc:  # the version is informative only
                 self.server_version = ""
+                self.version_error = version_error(exc)
             finally:
                 sdk.close()
             if self.auth_enabled and self._sdk_accepts(f"{PREFLIGHT_USER}:not-a-password"):
@@ -119,7 +122,8 @@ class RunContext:
         self.profile_choice = choose_profile(c.profile, embedded=c.embedded,
                                              given_version=c.server_version or None,
                                              reported_version=self.server_version,
-                                             embedded_profile=release_profile(c.embedded_version))
+                                             embedded_profile=release_profile(c.embedded_version),
+                                             version_error=self.version_error)
         return self.profile_choice
 
     def profile(self):
@@ -153,7 +157,7 @@ class RunContext:
                 "server_version": self.server_version, "auth_enabled": self.auth_enabled,
                 "started": self.started, "tls": self.tls.to_dict(),
                 "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None,
-                "capabilities": self.capabilities}
+                "capabilities": self.capabilities, "version_error": self.version_error}
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunContext":
@@ -165,7 +169,8 @@ class RunContext:
                    auth_enabled=d["auth_enabled"], started=d["started"],
                    tls=TlsSettings.from_dict(d.get("tls")),
                    profile_choice=ProfileChoice.from_dict(d["profile_choice"])
-                   if d.get("profile_choice") else None, capabilities=d.get("capabilities") or {})
+                   if d.get("profile_choice") else None, capabilities=d.get("capabilities") or {},
+                   version_error=d.get("version_error", ""))
 
 
 class _RestAdmin:

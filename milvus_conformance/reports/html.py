@@ -12,6 +12,7 @@ from typing import Any
 from milvus_conformance.reports.html_assets import CSP, CSS, JS
 from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.reports.wording import STATUS_WORD, WORDING
+from milvus_conformance.results.missing import missing_lines
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
 
 # Filter-button order: what an operator wants to look at first.
@@ -65,6 +66,7 @@ def _header(run: RunResult) -> str:
         "<h1>Milvus Create User API conformance</h1>",
         f'<p class="verdict t-{esc(overall.value)}">Verdict: {badge(overall)} '
         f"{esc(WORDING[overall].sentence)}</p>",
+        *(f'<p class="verdict t-not_implemented">{esc(line)}</p>' for line in missing_lines(run.missing_operations)),
         f'<dl class="meta">{rows}</dl>',
     ]
     if run.harness_errors:

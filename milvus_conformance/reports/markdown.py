@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.reports.wording import WORDING, status_label
+from milvus_conformance.results.missing import missing_lines
 from milvus_conformance.results.model import RunResult, Status
 
 # What a non-passing requirement is listed for in the summary table, worst first.
@@ -52,6 +53,7 @@ def render_summary_md(run: RunResult) -> str:
         "",
         verdict_line(run),
         "",
+        *[f"**{md_cell(line)}**  " for line in missing_lines(run.missing_operations)],
         f"Target {md_cell(t.base_url)} · profile {md_cell(t.profile)} · "
         f"server {md_cell(t.server_version or 'unknown')} · tool {md_cell(run.tool_version)} · "
         f"spec {md_cell(run.spec_version)} · {md_cell(run.started_at)} → {md_cell(run.finished_at)}"
