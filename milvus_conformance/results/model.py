@@ -136,6 +136,7 @@ class Target:
     version_source: str = ""           # "GetVersion", "--server-version" or "" (unknown)
     profile_warnings: list[str] = field(default_factory=list)
     tls: dict[str, str] = field(default_factory=dict)   # TlsSettings.describe(): paths, never keys
+    label: str = ""                    # what a runner calls the target, e.g. "milvus-lite-2.5.1"
 
     @property
     def tls_note(self) -> str:
