@@ -81,9 +81,11 @@ def probe_sdk(alias: str, timeout: float = 10.0) -> dict[str, str]:
 # ---- REST ---------------------------------------------------------------------------------------
 def probe_rest(rest) -> dict[str, str]:
     """Missing routes of the REST v2 API (`rest`: a RestClient with the admin token)."""
+    from milvus_conformance.clients.rest import ROOT
+
     missing = {}
     for op in OPERATIONS:
-        reply = rest.request(f"users/{op.split('/', 1)[1]}", {})
+        reply = rest.request(ROOT + op, {})
         if reply.status in (404, 405):
             missing[op] = f"HTTP {reply.status}"
     return missing
