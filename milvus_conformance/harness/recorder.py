@@ -142,7 +142,7 @@ def pytest_runtest_makereport(item, call):
         return report
     if report.when == "call" or not report.passed:
         status, message = status_of(report, call, recorder)
-        status = refine(item, call, status)   # the kind of skip (harness/skip_kinds.py)
+        status, message = refine(item, call, status, message)   # the kind of skip (skip_kinds.py)
         result = recorder.to_result(item.nodeid, status, message, report.duration)
         report.user_properties.append((PROPERTY, json.dumps(result.to_dict())))
     return report

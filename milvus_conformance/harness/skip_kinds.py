@@ -42,11 +42,12 @@ def not_implemented(reason: str):
     raise NotImplementedOnTarget(reason, allow_module_level=False)
 
 
-def refine(item, call, status: Status) -> Status:
-    """The recorder's status of a phase, with a plain skip made the kind it was raised as."""
+def refine(item, call, status: Status, message: str) -> tuple[Status, str]:
+    """The recorder's status and message of a phase, with a plain skip made the kind it was raised
+    as (and pytest's `module.Class: ` taken off the message)."""
     if status is not Status.SKIP:
-        return status
+        return status, message
     exc = call.excinfo.value if call.excinfo is not None else None
     if isinstance(exc, _KindedSkip):
-        return exc.status
-    return item.stash.get(SKIP_STATUS, Status.SKIP)
+        return exc.status, message.removeprefix(f"{type(exc).__module__}.{type(exc).__qualname__}: ")
+    return item.stash.get(SKIP_STATUS, Status.SKIP), message
