@@ -101,3 +101,36 @@ def test_a_rest_url_on_the_grpc_port_says_so(tmp_path):
         done = _suite(tmp_path / "state", tmp_path / "reports", "--base-url", server.grpc_uri)
     assert done.returncode == 4, done.stdout[-2000:] + done.stderr[-2000:]
     assert f"{server.grpc_uri}: this port speaks gRPC: pass it as --grpc-uri" in done.stdout + done.stderr
+
+
+def _stale_journal(state, grpc_uri):
+    """A dead earlier run's write-ahead entry for a create this server never executed."""
+    old = state / "runs" / "zzzzzz"
+    old.mkdir(parents=True)
+    (old / "owner.json").write_text(json.dumps({"pid": 2 ** 22 + 7, "target": f"|{grpc_uri}",
+                                                "embedded": False}))
+    (old / "users-main.jsonl").write_text(json.dumps({"event": "intent", "name": "cfzzzzzz_a",
+                                                      "exact": False, "pid": 2 ** 22 + 7}) + "\n")
+
+
+def test_discover_writes_a_profile_that_says_user_operations_are_not_implemented(tmp_path):
+    import yaml
+
+    out, state = tmp_path / "lite.yaml", tmp_path / "state"
+    with LookalikeServer(lookalike("milvus-lite-2.5.1"), REPO_ROOT / ".conformance") as server:
+        _stale_journal(state, server.grpc_uri)
+        done = subprocess.run([sys.executable, "-m", "milvus_conformance.cli", "discover",
+                               "--grpc-uri", server.grpc_uri, "--token", TOKEN, "--name", "lite",
+                               "--out", str(out), "--state-dir", str(state)],
+                              cwd=REPO_ROOT, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout[-2000:] + done.stderr[-2000:]
+    assert done.stdout.splitlines()[0] == f"conformance: {MISSING}; the target also has " \
+                                          "authorization disabled (it accepts any token)"
+    assert "drop_user" not in done.stdout + done.stderr and "Traceback" not in done.stderr
+    text = out.read_text()
+    assert f"# The target does not implement user operations: {MISSING}." in text
+    values = yaml.safe_load(text)["values"]
+    assert values and all(v["value"] is None for v in values.values())
+    assert all(f"user operations not implemented: {MISSING}" in v["source"] for v in values.values())
+    assert not list((state / "runs").iterdir()), "the never-executed create's journal is closed"
+    assert "left by earlier runs" not in done.stdout
