@@ -11,7 +11,7 @@ from milvus_conformance.contract.profiles import documented
 from milvus_conformance.discover.findings import Finding
 from milvus_conformance.harness import capability_check
 from milvus_conformance.harness.journal_resolution import close_never_created
-from milvus_conformance.results.missing import first_line
+from milvus_conformance.results.missing import OPERATIONS, first_line
 
 NOT_IMPLEMENTED = "user operations not implemented: {line}"
 
@@ -29,6 +29,11 @@ def check(ctx, report) -> dict[str, dict[str, str]]:
     if "sdk" in caps.missing:
         ctx.grpc_uri = None
     return caps.missing
+
+
+def requests(missing: dict) -> int:
+    """What the capability check sent: one call per operation on each surface it checked."""
+    return len(OPERATIONS) * len(missing)
 
 
 def reason(missing: dict) -> str:

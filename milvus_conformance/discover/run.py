@@ -60,8 +60,8 @@ def discover(config: TargetConfig, name: str, report: Callable[[str], None] = pr
         missing = not_implemented.check(ctx, report)   # capability check, then preflight
         if not (ctx.base_url or ctx.grpc_uri):          # no surface left with user operations
             version = ctx.server_version or "(version unknown)"
-            return Discovery(not_implemented.all_null(missing), f"{name} {version}", when, 0, 0.0,
-                             [], "", missing)
+            return Discovery(not_implemented.all_null(missing), f"{name} {version}", when,
+                             not_implemented.requests(missing), 0.0, [], "", missing)
         found = _probe(ctx, name, when, report)
         found.items, found.missing = not_implemented.mark_surfaces(found.items, missing), missing
         return found
