@@ -13,7 +13,7 @@ EMBEDDED_VERSION ?=
 MATRIX_VERSIONS  ?= 2.2.16,2.3.5
 RELEASE_FLAG     := $(if $(EMBEDDED_VERSION),--embedded-version $(EMBEDDED_VERSION))
 
-.PHONY: conformance check lint selftests suite-smoke release-smoke serve bench killrate matrix venv clean
+.PHONY: conformance check lint selftests suite-smoke release-smoke serve bench killrate matrix lookalikes venv clean
 
 venv: $(STAMP)
 
@@ -59,6 +59,11 @@ serve: $(STAMP)
 # matrix.html, compare-A-to-B.md. ARGS go to each run's pytest.
 matrix: $(STAMP)
 	@$(PY) -m milvus_conformance.cli matrix-run --versions $(MATRIX_VERSIONS) --out reports/matrix $(if $(ARGS),-- $(ARGS))
+
+# The gate tier against the Milvus look-alikes (PyPI milvus-lite 2.5.1, 3.2.2; installed on first use
+# under .conformance/lookalikes/) beside Milvus 2.3.5: reports/lookalikes/<name>/, matrix.md, matrix.html
+lookalikes: $(STAMP)
+	@$(PY) -m milvus_conformance.cli lookalikes --out reports/lookalikes $(if $(ARGS),-- $(ARGS))
 
 bench: $(STAMP)
 	@$(PY) bench/bench.py

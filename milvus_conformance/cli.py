@@ -140,6 +140,7 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve",
                                       "profile": "milvus_conformance.contract.profile_show",
                                       "matrix-run": "milvus_conformance.matrix_run",
+                                      "lookalikes": "milvus_conformance.lookalikes_run",
                                       "discover": "milvus_conformance.discover.command",
                                       "profile-diff": "milvus_conformance.reports.profile_diff_command",
                                       "verify": "milvus_conformance.certify.command"}

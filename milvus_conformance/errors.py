@@ -35,6 +35,11 @@ class TargetUnreachable(HarnessError):
     pass
 
 
+class AuthDisabled(HarnessError):
+    """The target accepts any token (preflight): no verdict unless --allow-auth-disabled, or the
+    capability check already gave one (missing operations)."""
+
+
 class TlsError(HarnessError):
     """The TLS handshake with the target failed: names the cause and the option that fixes it."""
 

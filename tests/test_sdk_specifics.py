@@ -6,6 +6,7 @@ from dataclasses import replace
 
 import pytest
 
+from milvus_conformance.harness.skip_kinds import not_applicable
 from milvus_conformance.checks.verdict import combine, failed, judge, labelled, passed
 from milvus_conformance.contract.rules import predict_create
 from milvus_conformance.harness.scenarios import params
@@ -96,7 +97,7 @@ def _timeout_verdict(seen: list, attempts: int, declared: str):
 @pytest.mark.parametrize("row", params(SDK_ERROR_ROWS))
 def test_error_raises_declared_exception(row, style, runner, profile, users, record):
     if style not in row.data.styles:
-        pytest.skip(f"{row.name} does not apply to the {style} style (no such parameter there)")
+        not_applicable(f"{row.name} does not apply to the {style} style (no such parameter there)")
     channel = Channel.sdk(style)
     kind = row.data.kind
     name, password = row.make(profile, users)

@@ -8,6 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from milvus_conformance.harness.skip_kinds import skip_by_choice
 from milvus_conformance.checks.expectations import expect
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
 from milvus_conformance.harness.runner import expectation_data
@@ -61,9 +62,9 @@ def _after_making_room(ledger, client, surface, tracked, fresh, ok, cap, attempt
 @pytest.mark.requirement("USER-CREATE-USER-CAP")
 def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
     if not run_context.config.fill_server:
-        pytest.skip("opt-in: --fill-server")
+        skip_by_choice("opt-in: --fill-server")
     if run_context.config.read_only:
-        pytest.skip("read-only mode: this case creates users")
+        skip_by_choice("read-only mode: this case creates users")
     cap = profile["users.max_count"]
     if cap is None:
         pytest.skip(f"profile {profile.name} does not define users.max_count")

@@ -81,6 +81,13 @@ def _is_unreachable(exc: BaseException) -> bool:
     return isinstance(exc, MilvusException) and code == 2 and "connect" in str(exc).lower()
 
 
+def _one_line(exc: BaseException) -> str:
+    """A raw grpc.RpcError as `UNIMPLEMENTED: Method not implemented!`, not its five-line repr."""
+    if isinstance(exc, grpc.RpcError) and callable(getattr(exc, "details", None)):
+        return f"{error_code(exc)}: {exc.details() or '(no details)'}"
+    return " ".join(str(exc).split())
+
+
 def _is_deadline(exc: BaseException) -> bool:
     return error_code(exc) in (grpc.StatusCode.DEADLINE_EXCEEDED.name, 10001)
 
@@ -190,7 +197,7 @@ class SdkClient:
             if _is_unreachable(exc) or _is_deadline(exc):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {method}") from None
             raise HarnessError(f"the suite's own {method} failed on {self.uri}: "
-                               f"{REDACTOR.redact_text(str(exc))[:200]}") from None
+                               f"{REDACTOR.redact_text(_one_line(exc))[:200]}") from None
 
     def can_authenticate(self, user: str, password: str) -> bool:
         """True if `user:password` opens a connection. A refusal counts only if the admin

@@ -71,12 +71,21 @@ def target_version(given: str | None, reported: str) -> tuple[Version | None, st
 
 
 def choose_profile(requested: str, *, embedded: bool, given_version: str | None = None,
-                   reported_version: str = "", embedded_profile: str = EMBEDDED) -> ProfileChoice:
-    """`embedded_profile`: what auto chooses for the embedded target (its release's own profile)."""
+                   reported_version: str = "", embedded_profile: str = EMBEDDED,
+                   version_error: str = "") -> ProfileChoice:
+    """`embedded_profile`: what auto chooses for the embedded target (its release's own profile);
+    `version_error`: how the server failed to say its version when asked (e.g. `GetVersion:
+    UNIMPLEMENTED`), "" when it was not asked."""
     version, source, warnings = target_version(given_version, reported_version)
     shown = _shown(version, source)
+    asked = bool(reported_version or version_error)
+    if version is None and asked:
+        warnings[:] = [w for w in warnings if "unparsable version" not in w]   # said once, below
+        shown = ("server version unparsable: " + repr(reported_version) if reported_version
+                 else f"server version unknown: {version_error}")
     if requested == AUTO:
-        ref, why = _auto(embedded_profile if embedded else None, version, shown, warnings)
+        ref, why = _auto(embedded_profile if embedded else None, version, shown, warnings,
+                         _unknown_why(reported_version, version_error))
         reason = f"profile auto -> {ref} ({why})"
     else:
         ref = requested
@@ -90,16 +99,29 @@ def choose_profile(requested: str, *, embedded: bool, given_version: str | None 
         keys = profile.version_dependent_keys()
         warnings.append(f"profile {profile.name}: {len(keys)} key(s) depend on the server version, "
                         f"which is unknown, so their cases skip: {', '.join(keys)} (give "
-                        f"--server-version X.Y.Z or --grpc-uri)")
+                        + ("--server-version X.Y.Z)" if asked else "--server-version X.Y.Z or --grpc-uri)"))
     target = str(profile_path(ref)) if is_path(ref) else ref
     return ProfileChoice(requested, target, profile.name, str(version) if version else "", source,
                          reason, tuple(warnings))
 
 
+def _unknown_why(reported: str, error: str) -> str:
+    """Why the server's version is unknown, when it was asked for it ("" when it was not)."""
+    if reported:
+        return f"the server reports an unparsable version {reported!r}"
+    if error:
+        return f"the server did not say its version ({error})"
+    return ""
+
+
 def _auto(embedded: str | None, version: Version | None, shown: str,
-          warnings: list[str]) -> tuple[str, str]:
+          warnings: list[str], unknown_why: str = "") -> tuple[str, str]:
     if embedded:
         return embedded, f"the embedded target; {shown}"
+    if version is None and unknown_why:
+        warnings.append(f"profile auto: {unknown_why}, so it fell back to {DOCUMENTED} (the vendor "
+                        f"docs); give --server-version X.Y.Z to choose by version")
+        return DOCUMENTED, shown
     if version is None:
         warnings.append(f"profile auto: the server version is unknown, so the vendor docs "
                         f"({DOCUMENTED}) are the reference (give --server-version X.Y.Z or --grpc-uri)")

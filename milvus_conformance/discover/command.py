@@ -37,6 +37,7 @@ def add_arguments(parser) -> None:
 
 
 def run(args) -> int:
+    from milvus_conformance.discover import not_implemented
     from milvus_conformance.discover.run import discover
     from milvus_conformance.discover.table import render_table
     from milvus_conformance.discover.writer import render
@@ -46,7 +47,8 @@ def run(args) -> int:
         config, out = _configure(args)
         found = discover(config, args.name, report=lambda line: print(line, flush=True))
         cost = f"{found.requests} requests in {found.seconds:.1f} s"
-        text = render(args.name, found.items, found.target, found.when, cost)
+        text = render(args.name, found.items, found.target, found.when, cost,
+                      not_implemented.header(found.missing))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except ConfigError as exc:

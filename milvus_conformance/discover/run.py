@@ -2,13 +2,14 @@
 probe groups, sweep, and hand back what was found and what it cost."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Callable
 
 from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.contract.profile_keys import INFORMATIVE_KEYS
 from milvus_conformance.contract.profiles import documented
+from milvus_conformance.discover import not_implemented
 from milvus_conformance.discover.findings import Finding, Findings
 from milvus_conformance.discover.probes_cap import probe_cap
 from milvus_conformance.discover.probes_login import probe_login
@@ -48,6 +49,7 @@ class Discovery:
     seconds: float
     swept: list[str]             # left behind by killed runs, dropped before probing
     prefix: str                  # this discovery's user prefix (every user it created carried it)
+    missing: dict = field(default_factory=dict)   # operations the target lacks (not_implemented.py)
 
     def value(self, key: str):
         return next((i.value for i in self.items if i.key == key), None)
@@ -58,8 +60,14 @@ def discover(config: TargetConfig, name: str, report: Callable[[str], None] = pr
     when = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         ctx.start(report)
-        ctx.preflight()
-        return _probe(ctx, name, when, report)
+        missing = not_implemented.check(ctx, report)   # capability check, then preflight
+        if not (ctx.base_url or ctx.grpc_uri):          # no surface left with user operations
+            version = ctx.server_version or "(version unknown)"
+            return Discovery(not_implemented.all_null(missing), f"{name} {version}", when,
+                             not_implemented.requests(missing), 0.0, [], "", missing)
+        found = _probe(ctx, name, when, report)
+        found.items, found.missing = not_implemented.mark_surfaces(found.items, missing), missing
+        return found
     finally:
         ctx.stop()
 
@@ -87,14 +95,19 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
                                                      protected=ctx.protected),
                           counter, admin)
         findings = Findings()
+        def clean_up():
+            session.sweep_prefixed()
+            sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id,
+                  protected=ctx.protected)
+
         try:
             report(f"discover: probing {ctx.base_url or ''} {ctx.grpc_uri or ''} as {name!r} "
                    f"(users prefixed {session.prefix})")
             _run_groups(session, findings, ctx)
-        finally:
-            session.sweep_prefixed()
-            sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id,
-                  protected=ctx.protected)
+        except BaseException:
+            _clean_up_after_error(clean_up, report)   # the first error stays the one named
+            raise
+        clean_up()
     finally:
         for client in (rest, sdk):
             if client is not None:
@@ -102,6 +115,14 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
     version = ctx.server_version or "(version unknown)"
     return Discovery(_complete(findings), f"{name} {version}", when, counter.count, session.seconds,
                      swept, session.prefix)
+
+
+def _clean_up_after_error(clean_up: Callable[[], object], report) -> None:
+    """The sweep after a failed probe: its own failure is a note, never the error that is named."""
+    try:
+        clean_up()
+    except HarnessError as exc:
+        report(f"discover: the clean-up after that error failed too: {exc}")
 
 
 def _run_groups(s: Session, f: Findings, ctx: RunContext) -> None:

@@ -13,9 +13,12 @@ def source(item: Finding, target: str, when: str) -> str:
     return f"{verb} on {target} at {when} by discover: {item.how}"
 
 
-def render(name: str, items: list[Finding], target: str, when: str, cost: str) -> str:
+def render(name: str, items: list[Finding], target: str, when: str, cost: str,
+           notes: list[str] = ()) -> str:
+    """`notes`: comment lines after the header (e.g. the user operations the target lacks)."""
     lines = [f"# Written by `milvus-conformance discover` against {target} at {when} ({cost}).",
              "# Every value was observed by a probe (its source says what was sent); null: not observed.",
+             *notes,
              f"name: {name}",
              f"title: {_scalar(f'{name} as observed by discover on {target} at {when}')}",
              f"extends: {DOCUMENTED}",

@@ -99,7 +99,8 @@ def judge_fault(fault, results: dict | None, status: int, noise: set[str] = froz
     without a fault behind the same proxy; they kill nothing."""
     if results is None:
         return ERROR, [], [], f"no results.json (exit {status})", ""
-    bad = [c for c in results["cases"] if c["status"] in ("fail", "unexpected_pass") and c["case_id"] not in noise]
+    bad = [c for c in results["cases"] if c["status"] in ("fail", "unexpected_pass", "not_implemented")
+           and c["case_id"] not in noise]
     killers = sorted(c["case_id"] for c in bad if fault.requirement in c["requirements"])
     failed_reqs = sorted({r for c in bad for r in c["requirements"]})
     errors = [c["case_id"] for c in results["cases"] if c["status"] == "error"]
@@ -146,7 +147,7 @@ def proxied(ep: Endpoints, layer: str, fault, profile: str):
 
 
 def _not_passing(results: dict | None) -> set[str]:
-    fine = ("pass", "known_deviation", "skip")
+    fine = ("pass", "known_deviation", "skip", "skipped_by_choice", "not_applicable")
     return {c["case_id"] for c in (results or {}).get("cases", []) if c["status"] not in fine}
 
 

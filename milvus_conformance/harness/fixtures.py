@@ -10,6 +10,7 @@ from typing import NamedTuple
 
 import pytest
 
+from milvus_conformance.harness.skip_kinds import not_applicable, skip_by_choice
 from milvus_conformance.clients.throttle import RateLimit
 from milvus_conformance.contract.profiles import documented
 from milvus_conformance.errors import HarnessError
@@ -55,7 +56,7 @@ def throttle(run_context) -> RateLimit:
 @pytest.fixture(scope="session")
 def rest_admin(run_context, throttle):
     if not run_context.base_url:
-        pytest.skip("no REST base URL given (--base-url): REST surface not tested")
+        not_applicable("no REST base URL given (--base-url): REST surface not tested")
     from milvus_conformance.clients.rest import RestClient
 
     client = RestClient(run_context.base_url, run_context.token,
@@ -68,7 +69,7 @@ def rest_admin(run_context, throttle):
 @pytest.fixture(scope="session")
 def sdk_admin(run_context, throttle):
     if not run_context.grpc_uri:
-        pytest.skip("no gRPC URI given (--grpc-uri): SDK surface not tested")
+        not_applicable("no gRPC URI given (--grpc-uri): SDK surface not tested")
     from milvus_conformance.clients.sdk import SdkClient
 
     client = SdkClient(run_context.grpc_uri, run_context.token,
@@ -91,7 +92,7 @@ def sdk(sdk_admin, record):
 @pytest.fixture
 def auth_enabled(run_context):
     if not run_context.auth_enabled:
-        pytest.skip("the target has authorization disabled: authentication cannot be checked")
+        not_applicable("the target has authorization disabled: authentication cannot be checked")
 
 
 # ---- users ---------------------------------------------------------------------------------------
@@ -148,7 +149,7 @@ class UserScope:
         """The suite's token as (user, password); skips the case for an API key."""
         user, sep, password = (self.token or "").partition(":")
         if not (sep and user and password):
-            pytest.skip("the suite's token is an API key, not user:password")
+            not_applicable("the suite's token is an API key, not user:password")
         return Credentials(user, password)
 
     def name(self, length: int | None = None, tag: str = "") -> str:
@@ -198,7 +199,7 @@ class UserScope:
 @pytest.fixture
 def users(ledger, fill_lock, run_context, request):
     if run_context.config.read_only:
-        pytest.skip("read-only mode: this case creates users")
+        skip_by_choice("read-only mode: this case creates users")
     scope = UserScope(ledger, run_context.token, lambda: critical(request.config))
     with fill_lock.shared():
         try:

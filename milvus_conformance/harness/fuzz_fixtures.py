@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from milvus_conformance.harness.skip_kinds import not_applicable, skip_by_choice
 from milvus_conformance.fuzz import FuzzTarget
 from milvus_conformance.fuzz.hygiene import WRITERS
 from milvus_conformance.harness.interrupt import critical
@@ -12,7 +13,7 @@ from milvus_conformance.harness.interrupt import critical
 @pytest.fixture(scope="session")
 def fuzz_target(run_context, profile, ledger, request):
     if not run_context.base_url:
-        pytest.skip("no REST base URL given (--base-url): generated cases need the REST surface")
+        not_applicable("no REST base URL given (--base-url): generated cases need the REST surface")
     success = profile.get("rest.success_code")
     if not success.covered:   # without it no generated answer can be told a success
         pytest.skip(f"not covered by the active profile: {success.cite()}")
@@ -29,6 +30,6 @@ def fuzz(fuzz_target, fill_lock, run_context, request):
     operation_id = params.params.get("operation_id") if params else "stateful"
     writes = operation_id in WRITERS or operation_id == "stateful"
     if writes and run_context.config.read_only:
-        pytest.skip("read-only mode: generated cases of this operation change users")
+        skip_by_choice("read-only mode: generated cases of this operation change users")
     with fill_lock.shared():
         yield fuzz_target

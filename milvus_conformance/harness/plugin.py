@@ -16,7 +16,7 @@ import pytest
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
-from milvus_conformance.harness import cleanup
+from milvus_conformance.harness import capability_check, cleanup
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.early import restore_defaults as restore_signals
@@ -25,7 +25,9 @@ from milvus_conformance.harness.finish import (cleanup_problem, interrupted_at_s
                                                say_interrupted)
 from milvus_conformance.harness.interrupt import INTERRUPTS, install as install_interrupts
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
+from milvus_conformance.harness.journal_resolution import close_current, close_never_created
 from milvus_conformance.harness.ledger import Journal, new_run_id
+from milvus_conformance.harness.skip_kinds import SKIP_STATUS
 from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
 from milvus_conformance.harness.admin import admin_ops
@@ -37,7 +39,8 @@ from milvus_conformance.settings import given
 
 pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures",
                   "milvus_conformance.certify.plugin",   # --certify (certify/)
-                  "milvus_conformance.harness.settle_plugin"]
+                  "milvus_conformance.harness.settle_plugin",
+                  "milvus_conformance.harness.capability_cases"]
 WORKER_KEY = "milvus_conformance"
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
@@ -156,12 +159,16 @@ def pytest_sessionstart(session):
     config.stash[INTERRUPTS].phase = "start"
     try:
         ctx.start(report=lambda line: _say(config, line))
-        ctx.preflight()
+        for line in capability_check.preflight(ctx, capability_check.check(ctx)):
+            _say(config, line)      # missing operations: the verdict's one line, up front
         choice = ctx.choose_profile()
         for line in choice_lines(choice.reason, choice.warnings):
             _say(config, line)
-        config.stash[COLLECTOR].harness_warnings += cleanup.start_of_run(
-            ctx, patient_admin(ctx), cleanup.run_processes(config), lambda line: _say(config, line))
+        if capability_check.admin_blocked(ctx):   # no list, no drop: nothing to sweep
+            close_never_created(ctx.config.state_dir, ctx.fingerprint, ctx.capabilities)
+        else:
+            config.stash[COLLECTOR].harness_warnings += cleanup.start_of_run(
+                ctx, patient_admin(ctx), cleanup.run_processes(config), lambda line: _say(config, line))
         Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))
@@ -189,6 +196,7 @@ def pytest_collection_modifyitems(session, config, items):
                 f"{item.nodeid}: every case must cite known requirement IDs (unknown: {unknown})")
         if item.get_closest_marker("nightly") and tier != "nightly":
             item.add_marker(pytest.mark.skip(reason="nightly tier only (--tier nightly)"))
+            item.stash[SKIP_STATUS] = Status.SKIPPED_BY_CHOICE
 
 
 @pytest.hookimpl(wrapper=True, trylast=True)
@@ -214,13 +222,16 @@ def _conclude(session, exitstatus):
     config = session.config
     ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
     try:
-        if ctx.started:
+        if ctx.started and capability_check.admin_blocked(ctx):
+            close_current(ctx.config.state_dir, ctx.run_id)   # no case could create anything
+        elif ctx.started:
             collector.harness_warnings += cleanup.end_of_run(ctx, patient_admin(ctx))
     except Exception as exc:   # noqa: BLE001 - after every verdict: a warning beside it (finish.py)
         cleanup_problem(collector, exc)
     finally:
         ctx.stop()
     run = collector.run_result()
+    run.missing_operations = ctx.capabilities
     run.interruption = interruption_of(session, len(run.cases))
     from milvus_conformance.harness.settle_plugin import settle_record
     from milvus_conformance.reports import write_all
@@ -255,6 +266,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     if run is None:
         return
     counts = {k: v for k, v in run.counts().items() if v}
+    from milvus_conformance.results.missing import missing_lines
     from milvus_conformance.reports.wording import WORDING
 
     verdict = WORDING[run.overall()].verdict
@@ -280,6 +292,8 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
         tr.write_line(f"harness error: {error}")
     for warning in run.harness_warnings:
         tr.write_line(f"warning: {warning}")
+    for line in missing_lines(run.missing_operations):
+        tr.write_line(f"not implemented: {line}")
     if run.interruption:
         verdict = interrupted_verdict(run)
     tr.write_line(f"verdict: {verdict}; reports in {config.stash[CONTEXT].config.reports_dir}/")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-from milvus_conformance.errors import HarnessError
+from milvus_conformance.errors import AuthDisabled
 from milvus_conformance.harness import preflight_hints, tls_preflight
 from milvus_conformance.harness.admin import SUCCESS_CODES, sdk_admin
+from milvus_conformance.harness.capabilities import version_error
 
 PREFLIGHT_USER = "conformance_preflight_nobody"
 
@@ -16,6 +17,7 @@ PREFLIGHT_USER = "conformance_preflight_nobody"
 class PreflightFacts:
     server_version: str = ""           # as the server reports it (GetVersion); "" unknown
     auth_enabled: bool = True
+    version_error: str = ""            # how GetVersion failed ("" = it answered)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -25,12 +27,14 @@ class PreflightFacts:
         return cls(**d)
 
 
-def preflight(endpoints, allow_auth_disabled: bool) -> PreflightFacts:
-    """What preflight finds on `endpoints` (harness.endpoints.Endpoints)."""
+def preflight(endpoints, allow_auth_disabled: bool, rest_lacking: bool = False) -> PreflightFacts:
+    """What preflight finds on `endpoints` (harness.endpoints.Endpoints). `rest_lacking`: the
+    capability check found the REST users routes missing, so REST is not listed through. Authorization
+    disabled without `allow_auth_disabled` raises AuthDisabled carrying the facts."""
     from milvus_conformance.clients.rest import RestClient
 
     facts = PreflightFacts()
-    if endpoints.base_url:
+    if endpoints.base_url and not rest_lacking:
         tls_preflight.check_rest_first(endpoints.base_url, endpoints.tls)
         rest = RestClient(endpoints.base_url, endpoints.token, timeout=5.0, tls=endpoints.tls)
         try:
@@ -49,17 +53,20 @@ def preflight(endpoints, allow_auth_disabled: bool) -> PreflightFacts:
             from pymilvus import utility
 
             facts.server_version = utility.get_server_version(using=sdk.alias)
-        except Exception:  # the version is informative only
+        except Exception as exc:  # the version is informative only
             facts.server_version = ""
+            facts.version_error = version_error(exc)
         finally:
             sdk.close()
         if facts.auth_enabled and _sdk_accepts(endpoints, f"{PREFLIGHT_USER}:not-a-password"):
             facts.auth_enabled = False
     if not facts.auth_enabled and not allow_auth_disabled:
-        raise HarnessError(
+        error = AuthDisabled(
             "the target has authorization disabled: it accepts any token, so no authentication "
             "requirement can be checked (enable authorization, or pass --allow-auth-disabled to "
             "run the rest with the auth cases skipped)")
+        error.facts = facts
+        raise error
     return facts
 
 

@@ -13,6 +13,7 @@ import pytest
 
 from milvus_conformance.checks.verdict import Verdict
 from milvus_conformance.errors import ConformanceFailure, TargetUnreachable
+from milvus_conformance.harness.skip_kinds import refine
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.generation import Generation
 from milvus_conformance.results.model import CaseResult, Exchange, Status
@@ -168,6 +169,7 @@ def pytest_runtest_makereport(item, call):
         return report
     if report.when == "call" or not report.passed:
         status, message = status_of(report, call, recorder)
+        status, message = refine(item, call, status, message)   # the kind of skip (skip_kinds.py)
         result = recorder.to_result(item.nodeid, status, message, report.duration)
         report.user_properties.append((PROPERTY, result.to_dict()))
     return report

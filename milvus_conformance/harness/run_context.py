@@ -16,6 +16,7 @@ from pathlib import Path
 
 from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.contract.selection import ProfileChoice, choose_profile
+from milvus_conformance.errors import AuthDisabled
 from milvus_conformance.harness import endpoints as target_endpoints
 from milvus_conformance.harness.admin import SUCCESS_CODES, admin_ops, sdk_admin  # noqa: F401  (names kept here)
 from milvus_conformance.harness.config import TargetConfig
@@ -40,15 +41,18 @@ class RunContext:
     profile_choice: ProfileChoice | None     # made after preflight, handed to workers
     started: bool
     swept: list[str]
+    capabilities: dict                       # missing operations per surface (harness/capabilities.py)
 
     def __init__(self, config: TargetConfig, run_id: str, endpoints: Endpoints | None = None,
                  facts: PreflightFacts | None = None, profile_choice: ProfileChoice | None = None,
-                 started: bool = False, swept: list[str] | None = None, **parts) -> None:
+                 started: bool = False, swept: list[str] | None = None, capabilities: dict | None = None,
+                 **parts) -> None:
         """`parts`: any of the part attributes below by name (e.g. `server_version=`), set on the
         part it belongs to."""
         self.config, self.run_id = config, run_id
         self.endpoints, self.facts = endpoints or Endpoints(), facts or PreflightFacts()
         self.profile_choice, self.started, self.swept = profile_choice, started, list(swept or [])
+        self.capabilities = dict(capabilities or {})
         self._embedded = None
         for name, value in parts.items():
             if not isinstance(getattr(type(self), name, None), property):
@@ -61,6 +65,7 @@ class RunContext:
     tls = _part("endpoints", "tls")
     server_version = _part("facts", "server_version")
     auth_enabled = _part("facts", "auth_enabled")
+    version_error = _part("facts", "version_error")
 
     @property
     def fingerprint(self) -> str:
@@ -90,8 +95,14 @@ class RunContext:
             self._embedded = None
 
     def preflight(self) -> None:
-        """3. The preflight facts (a failure is a HarnessError: one line, no verdict)."""
-        self.facts = run_preflight(self.endpoints, self.config.allow_auth_disabled)
+        """3. The preflight facts (a failure is a HarnessError: one line, no verdict). A REST
+        surface the capability check found lacking its routes is not listed through."""
+        try:
+            self.facts = run_preflight(self.endpoints, self.config.allow_auth_disabled,
+                                       rest_lacking=bool(self.capabilities.get("rest")))
+        except AuthDisabled as exc:
+            self.facts = exc.facts    # the capability check may still give a verdict
+            raise
 
     def choose_profile(self) -> ProfileChoice:
         """4. After preflight (the server's version is known then); a conflict with
@@ -100,7 +111,8 @@ class RunContext:
         self.profile_choice = choose_profile(c.profile, embedded=c.embedded,
                                              given_version=c.server_version or None,
                                              reported_version=self.facts.server_version,
-                                             embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors))
+                                             embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors),
+                                             version_error=self.facts.version_error)
         return self.profile_choice
 
     def profile(self):
@@ -118,7 +130,8 @@ class RunContext:
         c["state_dir"], c["reports_dir"] = str(c["state_dir"]), str(c["reports_dir"])
         return {"config": c, "run_id": self.run_id, "endpoints": self.endpoints.to_dict(),
                 "facts": self.facts.to_dict(), "started": self.started,
-                "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None}
+                "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None,
+                "capabilities": self.capabilities}
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunContext":
@@ -129,4 +142,4 @@ class RunContext:
                    endpoints=Endpoints.from_dict(d["endpoints"]),
                    facts=PreflightFacts.from_dict(d["facts"]), started=d["started"],
                    profile_choice=ProfileChoice.from_dict(d["profile_choice"])
-                   if d.get("profile_choice") else None)
+                   if d.get("profile_choice") else None, capabilities=d.get("capabilities") or {})

@@ -116,7 +116,7 @@ def compare(baseline: RunResult, current: RunResult) -> Comparison:
         elif (_problem(before) and _problem(after)) or (
                 before is Status.ERROR and after is Status.ERROR):
             c.still_failing.append(change)
-        elif after is Status.SKIP and before is not Status.SKIP:
+        elif after.is_skip and not (before is not None and before.is_skip):
             c.newly_skipped.append(change)
         elif before is not after and not _deviation_changed(old, new):
             c.other_changes.append(change)

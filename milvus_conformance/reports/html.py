@@ -12,14 +12,16 @@ from typing import Any
 from milvus_conformance.reports.html_assets import CSP, CSS, JS
 from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.reports.wording import STATUS_WORD, WORDING, run_wording
+from milvus_conformance.results.missing import missing_lines
 from milvus_conformance.results.model import CaseResult, Exchange, Requirement, RunResult, Status
 from milvus_conformance.results.settle import SettleSummary
 
 # What went wrong: listed first in the page, their cases opened.
 PROBLEMS = (Status.FAIL, Status.ERROR, Status.UNEXPECTED_PASS)
 # Filter-button order: what an operator wants to look at first.
-FILTER_ORDER = (Status.FAIL, Status.ERROR, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION,
-                Status.SKIP, Status.PASS)
+FILTER_ORDER = (Status.FAIL, Status.NOT_IMPLEMENTED, Status.ERROR, Status.UNEXPECTED_PASS,
+                Status.KNOWN_DEVIATION, Status.SKIP, Status.SKIPPED_BY_CHOICE, Status.NOT_APPLICABLE,
+                Status.PASS)
 
 
 def esc(value: Any) -> str:
@@ -66,6 +68,7 @@ def _header(run: RunResult) -> str:
         "<header>",
         "<h1>Milvus Create User API conformance</h1>",
         _verdict(run, overall),
+        *(f'<p class="verdict t-not_implemented">{esc(line)}</p>' for line in missing_lines(run.missing_operations)),
         f'<dl class="meta">{rows}</dl>',
     ]
     if run.harness_errors:

@@ -10,7 +10,8 @@ CSP = ("default-src 'none'; style-src 'unsafe-inline'; script-src 'unsafe-inline
 
 CSS = """
 :root { --pass:#1a7f37; --known_deviation:#9a6700; --skip:#6e7781; --unexpected_pass:#bc4c00;
-        --fail:#cf222e; --error:#8250df; --border:#d0d7de; --muted:#57606a; }
+        --fail:#cf222e; --error:#8250df; --not_implemented:#a40e26; --skipped_by_choice:#8c959f;
+        --not_applicable:#afb8c1; --border:#d0d7de; --muted:#57606a; }
 * { box-sizing: border-box; }
 body { font: 14px/1.45 system-ui, -apple-system, "Segoe UI", sans-serif; margin: 0 auto;
        max-width: 1400px; padding: 1rem 1.5rem; color: #1f2328; }
@@ -25,9 +26,13 @@ dl.meta dt { color: var(--muted); } dl.meta dd { margin: 0; word-break: break-al
 .s-pass { background: var(--pass); } .s-known_deviation { background: var(--known_deviation); }
 .s-skip { background: var(--skip); } .s-unexpected_pass { background: var(--unexpected_pass); }
 .s-fail { background: var(--fail); } .s-error { background: var(--error); }
+.s-not_implemented { background: var(--not_implemented); }
+.s-skipped_by_choice { background: var(--skipped_by_choice); } .s-not_applicable { background: var(--not_applicable); }
 .t-pass { color: var(--pass); } .t-known_deviation { color: var(--known_deviation); }
 .t-skip { color: var(--skip); } .t-unexpected_pass { color: var(--unexpected_pass); }
 .t-fail { color: var(--fail); } .t-error { color: var(--error); }
+.t-not_implemented { color: var(--not_implemented); }
+.t-skipped_by_choice { color: var(--skipped_by_choice); } .t-not_applicable { color: var(--not_applicable); }
 .counts { display: flex; flex-wrap: wrap; gap: .5rem; }
 .counts .count { border: 1px solid var(--border); border-radius: 6px; padding: .3rem .7rem; }
 .counts .count b { font-size: 1.2rem; margin-right: .3rem; }

@@ -71,14 +71,16 @@ def _add_case(suite: ET.Element, case: CaseResult) -> None:
                   message=f"Unexpected pass: the profile declares a deviation "
                           f"({case.deviation_source or 'no source given'}) but the target "
                           f"follows the docs. {case.message}")
+    elif status is Status.NOT_IMPLEMENTED:
+        el = _sub(tc, "failure", type="not-implemented", message=case.message)
     elif status is Status.ERROR:
         el = _sub(tc, "error", type="harness-error", message=case.message)
     elif status is Status.KNOWN_DEVIATION:
         el = _sub(tc, "skipped", type="known-deviation",
                   message=f"Known deviation declared in {case.deviation_source or '(no source)'}: "
                           f"{case.message}")
-    elif status is Status.SKIP:
-        el = _sub(tc, "skipped", message=case.message)
+    elif status.is_skip:
+        el = _sub(tc, "skipped", type=status.value.replace("_", "-"), message=case.message)
     else:
         return
     el.text = case_details(case)
@@ -89,9 +91,10 @@ def _suite(root: ET.Element, name: str, run: RunResult, cases: list[CaseResult],
     counts = {s: sum(1 for c in cases if c.status is s) for s in Status}
     suite = _sub(
         root, "testsuite", name=name, tests=len(cases) + len(harness_errors) + len(harness_warnings),
-        failures=counts[Status.FAIL] + counts[Status.UNEXPECTED_PASS],
+        failures=counts[Status.FAIL] + counts[Status.UNEXPECTED_PASS] + counts[Status.NOT_IMPLEMENTED],
         errors=counts[Status.ERROR] + len(harness_errors),
-        skipped=counts[Status.SKIP] + counts[Status.KNOWN_DEVIATION] + len(harness_warnings),
+        skipped=sum(n for s, n in counts.items() if s.is_skip) + counts[Status.KNOWN_DEVIATION]
+        + len(harness_warnings),
         time=f"{sum(c.duration_s for c in cases):.3f}", timestamp=run.started_at,
         hostname=run.target.base_url or run.target.grpc_uri or "unknown",
     )

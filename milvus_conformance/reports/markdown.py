@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from milvus_conformance.reports.profile_lines import profile_lines
 from milvus_conformance.reports.wording import run_label, run_wording, status_label
+from milvus_conformance.results.missing import missing_lines
 from milvus_conformance.results.model import RunResult, Status
 from milvus_conformance.results.settle import SettleSummary
 
 # What a non-passing requirement is listed for in the summary table, worst first.
-NON_PASSING = (Status.ERROR, Status.FAIL, Status.UNEXPECTED_PASS, Status.KNOWN_DEVIATION)
+NON_PASSING = (Status.ERROR, Status.FAIL, Status.NOT_IMPLEMENTED, Status.UNEXPECTED_PASS,
+               Status.KNOWN_DEVIATION)
 MAX_TABLE_ROWS = 30  # keeps the summary under 60 lines however many requirements fail
 MAX_REASON = 140
 
@@ -54,6 +56,7 @@ def render_summary_md(run: RunResult) -> str:
         "",
         verdict_line(run),
         "",
+        *[f"**{md_cell(line)}**  " for line in missing_lines(run.missing_operations)],
         f"Target {md_cell(t.base_url)} · profile {md_cell(t.profile)} · "
         f"server {md_cell(t.server_version or 'unknown')} · tool {md_cell(run.tool_version)} · "
         f"spec {md_cell(run.spec_version)} · {md_cell(run.started_at)} → {md_cell(run.finished_at)}"

@@ -39,7 +39,7 @@ def cell_status(run: RunResult, req_id: str) -> Status | None:
 def column_header(n: int, run: RunResult) -> list[str]:
     """The lines that identify a run: what was tested, where, against which server version."""
     t = run.target
-    where = "embedded target" if t.embedded else (t.base_url or t.grpc_uri)  # its ports say nothing
+    where = t.label or ("embedded target" if t.embedded else (t.base_url or t.grpc_uri))  # ports say nothing
     return [f"#{n} {t.profile}", where, f"server {t.server_version or 'unknown'}"]
 
 

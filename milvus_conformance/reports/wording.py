@@ -30,6 +30,12 @@ WORDING = {
     Status.FAIL: Wording("fail", "❌", "DOES NOT CONFORM", "does NOT conform"),
     Status.ERROR: Wording("error", "💥", "NO VERDICT (harness/infrastructure error)",
                           "no verdict: the harness hit errors"),
+    Status.NOT_IMPLEMENTED: Wording("not implemented", "🚫", "DOES NOT CONFORM (operations not implemented)",
+                                    "does NOT conform: it does not implement operations under test"),
+    Status.SKIPPED_BY_CHOICE: Wording("skipped by choice", "⏸️", "NOTHING CHECKED",
+                                      "nothing was checked: every case was left out by the run's options"),
+    Status.NOT_APPLICABLE: Wording("not applicable", "➖", "NOTHING CHECKED",
+                                   "nothing was checked: no case applies to this target"),
 }
 STATUS_WORD = {status: w.word for status, w in WORDING.items()}
 

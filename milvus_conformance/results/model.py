@@ -21,6 +21,10 @@ class Status(str, Enum):
     UNEXPECTED_PASS = "unexpected_pass"  # profile declares a deviation, but the target follows the docs
     FAIL = "fail"                        # conformance failure
     ERROR = "error"                      # harness or infrastructure error: no verdict
+    # added for targets that lack operations, and to tell the kinds of skip apart (issue 21)
+    NOT_IMPLEMENTED = "not_implemented"  # the target does not implement an operation the case checks
+    SKIPPED_BY_CHOICE = "skipped_by_choice"  # left out by the run's options: tier, --read-only, opt-in
+    NOT_APPLICABLE = "not_applicable"    # cannot apply to this target (e.g. its surface was not given)
 
     @property
     def severity(self) -> int:
@@ -28,16 +32,26 @@ class Status(str, Enum):
 
     @property
     def is_conformance_problem(self) -> bool:
-        return self in (Status.FAIL, Status.UNEXPECTED_PASS)
+        return self in (Status.FAIL, Status.UNEXPECTED_PASS, Status.NOT_IMPLEMENTED)
+
+    @property
+    def is_skip(self) -> bool:
+        """Nothing was checked: not covered (skip), by choice, or not applicable."""
+        return self in (Status.SKIP, Status.SKIPPED_BY_CHOICE, Status.NOT_APPLICABLE)
 
 
+# Lower is milder. The kinds of skip sit below pass (a requirement with one passing case and the
+# rest skipped passes); a missing operation is a conformance problem, below a wrong answer.
 _SEVERITY = {
+    Status.NOT_APPLICABLE: -2,
+    Status.SKIPPED_BY_CHOICE: -1,
     Status.SKIP: 0,
     Status.PASS: 1,
     Status.KNOWN_DEVIATION: 2,
     Status.UNEXPECTED_PASS: 3,
-    Status.FAIL: 4,
-    Status.ERROR: 5,
+    Status.NOT_IMPLEMENTED: 4,
+    Status.FAIL: 5,
+    Status.ERROR: 6,
 }
 
 
@@ -123,6 +137,7 @@ class Target:
     version_source: str = ""           # "GetVersion", "--server-version" or "" (unknown)
     profile_warnings: list[str] = field(default_factory=list)
     tls: dict[str, str] = field(default_factory=dict)   # TlsSettings.describe(): paths, never keys
+    label: str = ""                    # what a runner calls the target, e.g. "milvus-lite-2.5.1"
 
     @property
     def tls_note(self) -> str:
@@ -151,6 +166,8 @@ class RunResult:
     harness_warnings: list[str] = field(default_factory=list)  # run-level, verdict unchanged (users left)
     settle: dict[str, Any] = field(default_factory=dict)   # results/settle.py SettleSummary.to_dict()
     interruption: Interruption | None = None   # run-level: stopped early; `overall` is then "interrupted"
+    # the capability check: surface -> operation -> how the target said it lacks it (issue 21)
+    missing_operations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     # ---- roll-ups: derived, never stored separately in memory ----
     def requirement_status(self, req_id: str) -> Status:
@@ -197,6 +214,7 @@ class RunResult:
             "harness_errors": list(self.harness_errors),
             "harness_warnings": list(self.harness_warnings),
             "settle": dict(self.settle),
+            "missing_operations": {k: dict(v) for k, v in self.missing_operations.items()},
         }
 
     @classmethod
@@ -217,4 +235,5 @@ class RunResult:
             harness_warnings=list(d.get("harness_warnings", [])),
             settle=dict(d.get("settle") or {}),
             interruption=Interruption.from_dict(d.get("interruption")),
+            missing_operations={k: dict(v) for k, v in d.get("missing_operations", {}).items()},
         )
