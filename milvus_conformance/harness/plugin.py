@@ -28,7 +28,8 @@ from milvus_conformance.harness.run_context import RunContext, admin_ops
 from milvus_conformance.reports.profile_lines import choice_lines, profile_lines
 from milvus_conformance.results.model import Status, Target
 
-pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures"]
+pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures",
+                  "milvus_conformance.harness.jobs_plugin"]
 WORKER_KEY = "milvus_conformance"
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
