@@ -125,7 +125,7 @@ def main(argv=None) -> int:
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(BENCH))
-    from bench import target    # noqa: E402  (the embedded target, or the given one)
+    from bench import target    # (the embedded target, or the given one)
 
     work = Path(tempfile.mkdtemp(prefix="bench-remote-"))
     ep, embedded = target()

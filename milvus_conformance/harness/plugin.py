@@ -17,7 +17,7 @@ import pytest
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
-from milvus_conformance.harness import cleanup
+from milvus_conformance.harness import background_stop, cleanup
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
@@ -31,6 +31,7 @@ from milvus_conformance.results.model import Status, Target
 pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures",
                   "milvus_conformance.harness.jobs_plugin"]
 WORKER_KEY = "milvus_conformance"
+STOPPING = pytest.StashKey[object]()     # the embedded target's stop, in a thread (background_stop.py)
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
     "surface(name): rest, sdk or both",
@@ -189,7 +190,7 @@ def pytest_sessionfinish(session, exitstatus):
     except HarnessError as exc:
         collector.harness_errors.append(f"clean-up: {exc}")
     finally:
-        ctx.stop()
+        config.stash[STOPPING] = background_stop.begin(ctx)   # joined at unconfigure
     run = collector.run_result()
     from milvus_conformance.reports import write_all
 
@@ -199,6 +200,10 @@ def pytest_sessionfinish(session, exitstatus):
         exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
     session.exitstatus = _exit_status(run, exitstatus)
 
+
+
+def pytest_unconfigure(config):
+    background_stop.finish(config.stash.get(STOPPING, None))
 
 
 def _exit_status(run, pytest_status) -> int:
