@@ -6,9 +6,9 @@ waiting for answers, so cases of several workers overlap: more workers the longe
 at most MAX_WORKERS, and never so many that a worker's share of --max-users drops under
 MIN_USERS_PER_WORKER.
 
-The round trip is measured with requests that carry no credentials (a REST users/list without a
-token, which the target refuses; or a gRPC GetVersion without metadata): nothing secret is sent
-before the run has checked the target's certificate.
+The round trip is measured without credentials: a REST users/list without a token (which the
+target refuses) and the TCP handshake to the gRPC endpoint; nothing secret is sent before the run
+has checked the target's certificate, and no gRPC channel exists before xdist starts its workers.
 """
 from __future__ import annotations
 
@@ -47,29 +47,16 @@ def _rest_rtt(base_url: str) -> float | None:
 
 
 def _grpc_rtt(grpc_uri: str) -> float | None:
+    """The TCP handshake to the gRPC endpoint (one round trip). Sockets only: no gRPC channel in
+    the controller before xdist starts its workers."""
     target = grpc_uri.split("://", 1)[-1].rstrip("/")
-    if grpc_uri.startswith("https://"):          # a TLS handshake would need the run's TLS options:
-        host, _, port = target.rpartition(":")   # time the TCP handshake alone (one round trip)
-        times = []
-        for _ in range(SAMPLES):
-            start = time.perf_counter()
-            with socket.create_connection((host, int(port or 443)), timeout=5):
-                times.append(time.perf_counter() - start)
-        return statistics.median(times)
-    import grpc
-
+    host, _, port = target.rpartition(":")
     times = []
-    with grpc.insecure_channel(target) as channel:
-        call = channel.unary_unary("/milvus.proto.milvus.MilvusService/GetVersion")
-        for _ in range(SAMPLES + 1):
-            start = time.perf_counter()
-            try:
-                call(b"", timeout=5)
-            except grpc.RpcError as exc:        # an error answer is a round trip too; no answer is not
-                if exc.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
-                    return None
+    for _ in range(SAMPLES):
+        start = time.perf_counter()
+        with socket.create_connection((host.strip("[]"), int(port or 19530)), timeout=5):
             times.append(time.perf_counter() - start)
-    return statistics.median(times[1:])
+    return statistics.median(times)
 
 
 def measure_rtt(base_url: str | None, grpc_uri: str | None) -> float | None:
