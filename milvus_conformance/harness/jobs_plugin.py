@@ -23,6 +23,8 @@ def pytest_addoption(parser):
 def pytest_cmdline_main(config):
     """Before xdist reads -n: --jobs sets it (an explicit -n wins)."""
     value = config.getoption("conformance_jobs", None)
+    if hasattr(config, "workerinput") or os.environ.get("PYTEST_XDIST_WORKER"):
+        return                      # a worker runs its share; it never starts workers of its own
     if value and not getattr(config.option, "numprocesses", None):
         if value != "auto" and not value.isdigit():
             raise pytest.UsageError(f"--jobs: expected a number or auto, got {value!r}")
