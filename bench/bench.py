@@ -13,7 +13,10 @@
 3. the gate tier with -n 2 against serial;
 4. the schemathesis CLI against our pytest integration (tests/test_fuzz_rest.py), createUser only
    (the one operation that is safe on a shared target), phases examples+coverage: cases per second;
-5. `discover` (the user cap only when the target is embedded): requests and seconds.
+5. `discover` (the user cap only when the target is embedded): requests and seconds;
+6. the gate tier against a simulated remote cluster (bench/remote.py): both proxies add a round
+   trip per request (BENCH_RTT_MS, default 20) and more per create (BENCH_CREATE_MS, default 50),
+   serially and with `--jobs auto`, and where the serial run's requests go, per kind of case.
 See bench/README.md for how to read them.
 """
 from __future__ import annotations
@@ -38,6 +41,9 @@ sys.path.insert(0, str(ROOT))
 from milvus_conformance.faults import killrate_runner as killrate  # noqa: E402
 from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy  # noqa: E402
 from milvus_conformance.faults.proxy import start_fault_proxy  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+import remote  # noqa: E402  (figure 6, bench/remote.py)
 
 N = int(os.environ.get("BENCH_N", "200"))
 USERS = "/v2/vectordb/users/"
@@ -209,6 +215,10 @@ def main() -> int:
         creds = credential_cases(ep, work / "credentials")
         cli, mine = schemathesis_cli(ep, work), ours(ep, work / "fuzz")
         found = discovery(ep, embedded is not None)
+        rtt, create = (float(os.environ.get(k, d)) / 1000 for k, d in (("BENCH_RTT_MS", "20"),
+                                                                         ("BENCH_CREATE_MS", "50")))
+        far = [remote.run_remote(ep, rtt, create, label, embedded is not None, work / f"remote-{label}")
+               for label in os.environ.get("BENCH_JOBS", "1,auto").split(",")]
     finally:
         if embedded is not None:
             embedded.stop()
@@ -244,7 +254,9 @@ def main() -> int:
               f"{r['run']:.1f} s generating+running ({r['cases'] / max(r['run'], 1e-9):.1f} cases/s)")
     print(f"5. discover: {found['observed']} of {found['keys']} keys observed with {found['requests']} "
           f"requests in {found['seconds']:.1f} s (budget: 400 requests, 30 s)")
-    print(f"bench: {time.monotonic() - started:.0f} s in all")
+    remote.report(far, rtt, create)
+    print(f"bench: {time.monotonic() - started:.0f} s in all; load average at the end "
+          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
     return 0
 
 

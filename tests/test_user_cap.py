@@ -99,7 +99,8 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
                 checks.append(_after_making_room(ledger, clients[surface], surface, tracked, fresh,
                                                  oks[surface], cap))
             record.conclude(combine(*checks), expected=expectation_data(caps[Surface.REST]))
-        finally:
-            for name in tracked:
-                if name in ledger.owned:
-                    ledger.release(name)
+        finally:   # drops side by side, then one listing verifies them all
+            with ThreadPoolExecutor(FILLERS) as pool:
+                list(pool.map(lambda n: ledger.release(n, verify=False),
+                              [n for n in tracked if n in ledger.owned]))
+            ledger.verify_drops()

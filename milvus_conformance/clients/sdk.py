@@ -88,6 +88,56 @@ def _one_line(exc: BaseException) -> str:
     return " ".join(str(exc).split())
 
 
+def _refused_credentials(exc: BaseException) -> bool:
+    """pymilvus raises code 2 both for refused credentials and a dead server; the gRPC error it
+    wraps tells them apart (UNAUTHENTICATED: the server answered, and said no)."""
+    cause = exc.__cause__
+    return isinstance(cause, grpc.RpcError) and callable(getattr(cause, "code", None)) \
+        and cause.code() == grpc.StatusCode.UNAUTHENTICATED
+
+
+class _Styles:
+    """The two documented styles' connections for one token: a `connections` alias (utility.*) and
+    a MilvusClient, each opened on first use, closed together."""
+
+    def __init__(self, uri: str, token: str | None, tls_kwargs: dict, alias: str | None = None,
+                 client: MilvusClient | None = None):
+        self.uri, self.token, self.tls_kwargs = uri, token or "", tls_kwargs
+        self.alias, self.client = alias, client
+        self._connected = alias is not None
+
+    def _refused(self, exc: MilvusException) -> TargetUnreachable:
+        return TargetUnreachable(f"SDK target {self.uri} refused the suite's connection (code {exc.code}): "
+                                 f"{REDACTOR.redact_text(exc.message)}")
+
+    def open_alias(self) -> str:
+        if not self._connected:
+            self.alias = self.alias or f"conformance-{secrets.token_hex(4)}"
+            try:
+                connections.connect(alias=self.alias, uri=self.uri, token=self.token, timeout=10,
+                                    **self.tls_kwargs)
+            except MilvusException as exc:
+                raise self._refused(exc) from None
+            self._connected = True
+        return self.alias
+
+    def open_client(self) -> MilvusClient:
+        if self.client is None:
+            try:
+                self.client = MilvusClient(uri=self.uri, token=self.token, timeout=10, **self.tls_kwargs)
+            except MilvusException as exc:
+                raise self._refused(exc) from None
+        return self.client
+
+    def close(self) -> None:
+        if self._connected:
+            connections.disconnect(self.alias)
+            self._connected = False
+        if self.client is not None:
+            self.client.close()
+            self.client = None
+
+
 def _is_deadline(exc: BaseException) -> bool:
     return error_code(exc) in (grpc.StatusCode.DEADLINE_EXCEEDED.name, 10001)
 
@@ -99,7 +149,7 @@ class SdkClient:
 
     def __init__(self, uri: str, token: str | None, recorder=None, *, timeout: float = 15.0,
                  throttle: RateLimit | None = None, tls: TlsSettings | None = None,
-                 _alias: str | None = None, _client: MilvusClient | None = None):
+                 _alias=None, _client: MilvusClient | None = None, _lazy: bool = False):
         self.uri = uri
         self.token = token
         self.recorder = recorder
@@ -110,34 +160,35 @@ class SdkClient:
         # and server name (TlsSettings.pymilvus_kwargs)
         self._tls_kwargs = self.tls.pymilvus_kwargs(uri)
         REDACTOR.add(token)
-        if _alias is None:
-            _alias = f"conformance-{secrets.token_hex(4)}"
-            try:
-                connections.connect(alias=_alias, uri=uri, token=token or "", timeout=10,
-                                    **self._tls_kwargs)
-                _client = MilvusClient(uri=uri, token=token or "", timeout=10, **self._tls_kwargs)
-            except MilvusException as exc:
-                raise TargetUnreachable(
-                    f"SDK target {uri} refused the suite's connection (code {exc.code}): "
-                    f"{REDACTOR.redact_text(exc.message)}") from None
-        self.alias = _alias
-        self.client = _client
+        # one connection per style, opened on first use and shared by with_recorder() copies
+        self._styles = _Styles(uri, token, self._tls_kwargs, _alias, _client) \
+            if _alias is None or isinstance(_alias, str) else _alias
+        if _alias is None and not _lazy:
+            self._styles.open_client()      # the suite's own connection: refused -> one clear line
+
+    @property
+    def alias(self) -> str:
+        """The `utility` style's connection alias (connected on first use)."""
+        return self._styles.open_alias()
+
+    @property
+    def client(self) -> MilvusClient:
+        """The `MilvusClient` style's client (connected on first use)."""
+        return self._styles.open_client()
 
     def with_recorder(self, recorder) -> "SdkClient":
         return SdkClient(self.uri, self.token, recorder, timeout=self.timeout, throttle=self.throttle,
-                         tls=self.tls, _alias=self.alias, _client=self.client)
+                         tls=self.tls, _alias=self._styles)
 
     def as_user(self, user: str, password: str) -> "SdkClient":
-        """A new connection (both styles) holding `user:password` instead of this client's token;
-        the caller closes it."""
+        """A client holding `user:password` instead of this client's token, with one connection
+        per style used (opened on first use); the caller closes it."""
         REDACTOR.add_credentials(user, password)
         return SdkClient(self.uri, f"{user}:{password}", self.recorder, timeout=self.timeout,
-                         throttle=self.throttle, tls=self.tls)
+                         throttle=self.throttle, tls=self.tls, _lazy=True)
 
     def close(self) -> None:
-        connections.disconnect(self.alias)
-        if self.client is not None:
-            self.client.close()
+        self._styles.close()
 
     # ---- one observed call ----------------------------------------------------------------------
     def call(self, api: str, *args, **kwargs) -> SdkReply:
@@ -214,11 +265,12 @@ class SdkClient:
             if limit is not None:       # a rate-limited login is no refusal (clients/rate_limits.py)
                 raise RateLimited(f"the target rate-limited a login on {self.uri} ({limit}) after "
                                   f"pymilvus's own retries; no verdict (lower --rate-limit)") from None
-            self.user_names()   # raises if the target itself is gone
+            if not _refused_credentials(exc):
+                self.user_names()   # raises if the target itself is gone
             return False
 
     def _exchange(self, api, args, kwargs, returned, exception, seen=()) -> Exchange:
-        shown_kwargs = {k: v for k, v in kwargs.items() if k != "using" or v != self.alias}
+        shown_kwargs = {k: v for k, v in kwargs.items() if k != "using" or v != self._styles.alias}
         shown_args = REDACTOR.redact_json(_named_args(api, args, shown_kwargs))
         request = {"call": api, "args": shown_args, "uri": self.uri}
         if exception is None:

@@ -20,6 +20,7 @@ from pymilvus.grpc_gen import common_pb2, milvus_pb2
 
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.faults.catalogue import by_name
+from milvus_conformance.faults.latency import Latency
 from milvus_conformance.faults.model import Fault, FaultContext
 from milvus_conformance.faults.sdk_faults import CREATE, ok
 
@@ -41,8 +42,10 @@ class GrpcContext(FaultContext):
     """The gRPC proxy's context: more unary calls upstream with the current caller's credentials.
     `for_call` gives each call its own copy (its metadata) sharing everything else."""
 
-    def __init__(self, upstream: str, channel: grpc.Channel, admin_token: str | None, profile):
+    def __init__(self, upstream: str, channel: grpc.Channel, admin_token: str | None, profile,
+                 latency: Latency | None = None):
         super().__init__(admin_token, profile)
+        self.latency = latency or Latency()           # a simulated remote target (faults/latency.py)
         self.upstream, self.channel = upstream, channel
         self.metadata: list = []
         self.created: set[str] = set()
@@ -104,6 +107,7 @@ class _Handler(grpc.GenericRpcHandler):
         return send
 
     def _unary(self, method: str, name: str, raw: bytes, context):
+        self.ctx.latency.request("grpc", name, name == CREATE, context.peer())
         md = self._metadata(context)
         remaining = context.time_remaining()
         timeout = remaining if remaining is not None and remaining < 1e6 else None
@@ -157,16 +161,17 @@ class GrpcProxyHandle:
 
 
 def start_grpc_fault_proxy(upstream_host_port: str, fault: Fault | str | None,
-                           admin_token: str | None = "root:Milvus", profile: str | None = "embedded"
-                           ) -> GrpcProxyHandle:
-    """Start the proxy on a free local port. `fault` a Fault, its name, or None (forward only)."""
+                           admin_token: str | None = "root:Milvus", profile: str | None = "embedded",
+                           latency: Latency | None = None) -> GrpcProxyHandle:
+    """Start the proxy on a free local port. `fault` a Fault, its name, or None (forward only);
+    `latency` makes the target look remote (faults/latency.py)."""
     if isinstance(fault, str):
         fault = None if fault == "none" else by_name(fault)
     if fault is not None and fault.layer != "grpc":
         raise ValueError(f"{fault.name} is a {fault.layer} fault, not one for the gRPC proxy")
     upstream = upstream_host_port.split("://", 1)[-1]
     ctx = GrpcContext(upstream, grpc.insecure_channel(upstream, options=OPTIONS), admin_token,
-                      load_profile(profile) if profile else None)
+                      load_profile(profile) if profile else None, latency)
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=WORKERS), options=OPTIONS)
     server.add_generic_rpc_handlers((_Handler(fault, ctx),))
     port = server.add_insecure_port("127.0.0.1:0")

@@ -24,6 +24,7 @@ import httpx
 
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.faults.catalogue import by_name
+from milvus_conformance.faults.latency import Latency
 from milvus_conformance.faults.model import CREATE, DROP, Fault, FaultContext, Req, Resp
 
 HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
@@ -33,8 +34,10 @@ HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding
 class Context(FaultContext):
     """The HTTP proxy's context: forwarding more requests upstream, plus what every fault context has."""
 
-    def __init__(self, upstream: str, admin_token: str | None, profile, timeout: float = 60.0):
+    def __init__(self, upstream: str, admin_token: str | None, profile, timeout: float = 60.0,
+                 latency: Latency | None = None):
         super().__init__(admin_token, profile)
+        self.latency = latency or Latency()           # a simulated remote target (faults/latency.py)
         self.upstream = upstream.rstrip("/")
         self.requests = 0
         self.upstream_seconds = 0.0                   # summed latency of the forwarded requests
@@ -49,6 +52,7 @@ class Context(FaultContext):
         url = httpx.URL(self.upstream).copy_with(raw_path=req.target.encode("latin-1", "replace"))
         headers = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in req.headers
                    if k.lower() not in HOP_BY_HOP]       # bytes: header values pass unchanged
+        self.latency.request("rest", req.path.rsplit("/", 1)[-1], req.path == CREATE)
         started = time.perf_counter()
         r = self._http.request(req.method, url, headers=headers, content=req.body)
         with self.lock:
@@ -106,6 +110,7 @@ class _Handler(BaseHTTPRequestHandler):
     def setup(self) -> None:
         super().setup()     # headers and body go out in two writes: without this, Nagle + delayed ACK
         self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)   # cost ~40 ms each
+        self.server.ctx.latency.new_connection()
 
     def log_message(self, format, *args):  # noqa: A002 - never log (tokens, passwords)
         pass
@@ -181,14 +186,16 @@ class ProxyHandle:
 
 
 def start_fault_proxy(upstream: str, fault_name: str | None, admin_token: str | None = "root:Milvus",
-                      profile: str = "embedded", host: str = "127.0.0.1", port: int = 0) -> ProxyHandle:
-    """Start the proxy in a daemon thread. `fault_name` None (or "none") forwards everything."""
+                      profile: str = "embedded", host: str = "127.0.0.1", port: int = 0,
+                      latency: Latency | None = None) -> ProxyHandle:
+    """Start the proxy in a daemon thread. `fault_name` None (or "none") forwards everything;
+    `latency` makes the target look remote (faults/latency.py)."""
     fault = None if fault_name in (None, "none") else by_name(fault_name)
     if fault is not None and fault.layer != "http":
         raise ValueError(f"{fault.name} is a {fault.layer} fault, not one for the HTTP proxy")
     server = _Server((host, port), _Handler)
     server.fault = fault
-    server.ctx = Context(upstream, admin_token, load_profile(profile) if profile else None)
+    server.ctx = Context(upstream, admin_token, load_profile(profile) if profile else None, latency=latency)
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
                               name="fault-proxy", daemon=True)
     thread.start()

@@ -4,6 +4,7 @@ by the plugin (`pytest_plugins`), like the generated cases' fixtures (fuzz_fixtu
 from __future__ import annotations
 
 import os
+import time
 from contextlib import ExitStack, nullcontext
 from pathlib import Path
 from typing import NamedTuple
@@ -186,11 +187,20 @@ class UserScope:
         if name in self.mine:
             self.mine.remove(name)
 
+    def listed(self, client) -> list[str]:
+        """`client.user_names()` (the case's own listing, recorded): it also verifies the drops
+        of earlier cases (UserLedger.observe), so they need no listing of their own."""
+        started = time.monotonic()
+        names = client.user_names()
+        self.ledger.observe(names, started)
+        return names
+
     def cleanup(self) -> None:
+        """Drop the case's users; the next listing (usually the next case's) verifies the drops."""
         try:
             for name in reversed(self.mine):
                 if name in self.ledger.owned:
-                    self.ledger.release(name)
+                    self.ledger.release(name, verify=False)
             self.mine.clear()
         finally:
             self.release_held()

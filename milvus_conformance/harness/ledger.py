@@ -10,7 +10,10 @@
   never are.
 - A drop that answers success is not taken as proof: a user is journaled "dropped" only once a listing
   shows it gone. One still listed stays journaled (and counts against the budget), so the end of the
-  run reports it and the next run drops it again.
+  run reports it and the next run drops it again. The listing need not be its own: any listing the
+  run makes after the drop answered (`observe`, e.g. the next case's state check) verifies every
+  drop made before it; until then the user counts against the budget, and a create that would
+  exceed the budget first lists the target once to verify the pending drops.
 """
 from __future__ import annotations
 
@@ -21,6 +24,7 @@ import random
 import secrets
 import shutil
 import string
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -75,7 +79,7 @@ class UserLedger:
         self.max_alive = max_alive
         self.owned: set[str] = set()
         self.stuck: set[str] = set()      # drop answered success, still listed: ours, still alive
-        self.unverified: set[str] = set()  # dropped, not yet checked by a listing
+        self.unverified: dict[str, float] = {}  # dropped (when the drop answered), not yet listed
         self._rng = random.Random(secrets.randbits(64))
 
     # ---- names ----------------------------------------------------------------------------------
@@ -90,13 +94,16 @@ class UserLedger:
 
     def claim_exact(self, name: str) -> bool:
         """For a case that needs a name without the prefix: usable only if nobody has it."""
-        return name not in self.admin.user_names()
+        return name not in self.user_names()
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def will_create(self, name, exact: bool = False) -> None:
         if not isinstance(name, str) or name == "":
             return   # cannot become a user: nothing to own
-        alive = len(self.owned) + len(self.stuck)
+        alive = len(self.owned) + len(self.stuck) + len(self.unverified)
+        if alive >= self.max_alive and self.unverified:
+            self.verify_drops()               # one listing settles every pending drop
+            alive = len(self.owned) + len(self.stuck) + len(self.unverified)
         if alive >= self.max_alive:
             why = (f"{len(self.stuck)} of them still on the target after their drop answered success"
                    if self.stuck else "a case leaks users")
@@ -120,12 +127,27 @@ class UserLedger:
         else:
             self.admin.drop_user(name)
             self.owned.discard(name)
-            self.unverified.add(name)
+            self.unverified[name] = time.monotonic()
 
     def verify_drops(self) -> None:
-        names, self.unverified = sorted(self.unverified), set()
-        if names:
-            self._check_gone(names)
+        if self.unverified:
+            self.user_names()
+
+    def user_names(self) -> list[str]:
+        """The target's users, listed by the admin; the listing verifies the pending drops."""
+        started = time.monotonic()
+        names = self.admin.user_names()
+        self.observe(names, started)
+        return names
+
+    def observe(self, listed, started: float) -> None:
+        """A listing of the target's users that began at `started` (time.monotonic()), by anyone of
+        this process: it verifies every drop that had answered before it began."""
+        done = sorted(n for n, at in self.unverified.items() if at <= started)
+        if done:
+            for name in done:
+                del self.unverified[name]
+            self._settle(done, set(listed))
 
     def _drop_verified(self, names: list[str]) -> None:
         for name in names:
@@ -134,7 +156,9 @@ class UserLedger:
         self._check_gone(names)
 
     def _check_gone(self, names: list[str]) -> None:
-        listed = set(self.admin.user_names())
+        self._settle(names, set(self.user_names()))
+
+    def _settle(self, names: list[str], listed: set[str]) -> None:
         for name in names:
             if name in listed:
                 self.stuck.add(name)      # stays journaled as created: swept again, reported
@@ -145,12 +169,13 @@ class UserLedger:
     def forget(self, name: str) -> None:
         """The case itself dropped the user (e.g. a drop test)."""
         self.owned.discard(name)
+        self.unverified.pop(name, None)
         self.journal.write("dropped", name)
 
     @property
     def room(self) -> int:
         """How many more users this process may create before its budget is exhausted."""
-        return self.max_alive - len(self.owned)
+        return self.max_alive - len(self.owned) - len(self.unverified)
 
     @contextmanager
     def budget(self, extra: int):

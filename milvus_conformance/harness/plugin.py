@@ -16,7 +16,7 @@ import pytest
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
-from milvus_conformance.harness import capability_check, cleanup
+from milvus_conformance.harness import background_stop, capability_check, cleanup
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.early import restore_defaults as restore_signals
@@ -40,8 +40,10 @@ from milvus_conformance.settings import given
 pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures",
                   "milvus_conformance.certify.plugin",   # --certify (certify/)
                   "milvus_conformance.harness.settle_plugin",
-                  "milvus_conformance.harness.capability_cases"]
+                  "milvus_conformance.harness.capability_cases",
+                  "milvus_conformance.harness.jobs_plugin"]
 WORKER_KEY = "milvus_conformance"
+STOPPING = pytest.StashKey[object]()     # the embedded target's stop, in a thread (background_stop.py)
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
     "surface(name): rest, sdk or both",
@@ -229,7 +231,7 @@ def _conclude(session, exitstatus):
     except Exception as exc:   # noqa: BLE001 - after every verdict: a warning beside it (finish.py)
         cleanup_problem(collector, exc)
     finally:
-        ctx.stop()
+        config.stash[STOPPING] = background_stop.begin(ctx)   # joined at unconfigure
     run = collector.run_result()
     run.missing_operations = ctx.capabilities
     run.interruption = interruption_of(session, len(run.cases))
@@ -243,6 +245,10 @@ def _conclude(session, exitstatus):
         exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
     session.exitstatus = ExitStatus.INTERRUPTED if run.interruption else _exit_status(run, exitstatus)
 
+
+
+def pytest_unconfigure(config):
+    background_stop.finish(config.stash.get(STOPPING, None))
 
 
 def _exit_status(run, pytest_status) -> int:

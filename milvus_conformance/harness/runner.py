@@ -154,7 +154,7 @@ class Runner:
         if not isinstance(name, str) or name == "":
             return verdict
         stored = stored_names(self.profile, name)
-        listed = self.on(channel).user_names()
+        listed = self.users.listed(self.on(channel))
         present = any(candidate in listed for candidate in stored)
         if ok and not present:
             shown = " or ".join(repr(c) for c in stored)
