@@ -10,7 +10,6 @@ settle bound (tests/support.py); a cache that keeps an old password longer fails
 import pytest
 
 from milvus_conformance.checks.verdict import Verdict, combine, failed, judge, labelled, passed
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.results.surfaces import CHANNELS, Channel, SdkStyle
 from tests.support import authenticates, sdk_as
 
@@ -64,9 +63,9 @@ def _drop(runner, channel: Channel, users, name: str) -> tuple[object, Verdict]:
 
 def _created(runner, channel, name, password, record):
     ok = runner.expectations(channel, "ok", "ok")
-    created = runner.create(channel, name, password, expected=ok, conclude=False)
+    created = runner.attempt(channel, name, password, expected=ok)
     if not created.succeeded:
-        conclude(record, created.verdict, ok[0], created.reply)
+        runner.end(created.verdict, ok[0], created.reply)
     return ok, created
 
 
@@ -86,7 +85,7 @@ def test_only_the_current_password_through_update_and_drop(channel, runner, run_
     dropped, listed = _drop(runner, channel, users, name)
     checks += [labelled("drop", judge(dropped, *ok)), listed]
     checks += _exactly(runner, surfaces, name, None, [SECOND, FIRST], "after the drop")
-    conclude(record, combine(*checks), ok[0], updated)
+    runner.end(combine(*checks), ok[0], updated)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -100,8 +99,8 @@ def test_a_recreated_name_has_only_its_new_password(channel, runner, run_context
     dropped, listed = _drop(runner, channel, users, name)
     checks += [labelled("drop", judge(dropped, *ok)), listed]
     checks += _exactly(runner, surfaces, name, None, [FIRST], "after the drop")
-    again = runner.create(channel, name, THIRD, expected=ok, conclude=False)
+    again = runner.attempt(channel, name, THIRD, expected=ok)
     checks.append(labelled("the second create of the name", again.verdict))
     if again.succeeded:
         checks += _exactly(runner, surfaces, name, THIRD, [FIRST], "after the re-create")
-    conclude(record, combine(*checks), ok[0], again.reply)
+    runner.end(combine(*checks), ok[0], again.reply)

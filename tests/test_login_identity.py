@@ -8,7 +8,6 @@ trailing tab or newline, CF section 8)."""
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, labelled, passed
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.surfaces import CHANNELS, Channel
 from tests.support import PASSWORD, authenticates
@@ -26,9 +25,9 @@ def test_a_login_names_exactly_one_user(row, channel, runner, profile, users, re
                     f"({profile.get('user_name.case_sensitive').cite()})")
     name = users.name(tag="IdCase")
     ok = runner.expectations(channel, "ok", None)
-    created = runner.create(channel, name, PASSWORD, expected=ok, conclude=False)
+    created = runner.attempt(channel, name, PASSWORD, expected=ok)
     if not created.succeeded:
-        conclude(record, created.verdict, ok[0], created.reply)
+        runner.end(created.verdict, ok[0], created.reply)
         return
     variant = row.data.variant(name)
     listed = runner.client(channel).user_names()
@@ -39,7 +38,7 @@ def test_a_login_names_exactly_one_user(row, channel, runner, profile, users, re
               labelled(f"{row.name} of the user's name", authenticates(
                   runner, channel, variant, PASSWORD, should=False, basic=basic)),
               labelled("the user's own name", authenticates(runner, channel, name, PASSWORD, should=True))]
-    conclude(record, combine(*checks), ok[0], created.reply)
+    runner.end(combine(*checks), ok[0], created.reply)
 
 
 @pytest.mark.parametrize("channel", CHANNELS)
@@ -47,9 +46,9 @@ def test_a_login_names_exactly_one_user(row, channel, runner, profile, users, re
 def test_a_dropped_users_name_logs_in_as_nobody(channel, runner, users, record):
     name = users.name()
     ok = runner.expectations(channel, "ok", "ok")
-    created = runner.create(channel, name, PASSWORD, expected=ok, conclude=False)
+    created = runner.attempt(channel, name, PASSWORD, expected=ok)
     if not created.succeeded:
-        conclude(record, created.verdict, ok[0], created.reply)
+        runner.end(created.verdict, ok[0], created.reply)
         return
     checks = [created.verdict, authenticates(runner, channel, name, PASSWORD, should=True)]
     client = runner.client(channel)
@@ -61,4 +60,4 @@ def test_a_dropped_users_name_logs_in_as_nobody(channel, runner, users, record):
         checks += [passed("no longer listed"),
                    labelled("the dropped user's name", authenticates(
                        runner, channel, name, PASSWORD, should=False, settle=True))]
-    conclude(record, combine(*checks), ok[0], reply)
+    runner.end(combine(*checks), ok[0], reply)

@@ -15,7 +15,6 @@ import pytest
 
 from milvus_conformance.checks.verdict import Verdict, combine, failed, passed
 from milvus_conformance.contract.rules import NAME_BODY, stored_names
-from milvus_conformance.harness.runner import conclude
 from milvus_conformance.harness.scenarios import NotCovered
 from milvus_conformance.results.surfaces import CHANNELS
 from tests.support import PASSWORD
@@ -91,4 +90,4 @@ def test_names_are_stored_exactly_or_refused_whole(channel, runner, profile, use
             users.before_create(extra)             # made by a create of ours: ours to drop
             users.after_create(extra, True)
         users.cleanup()
-    conclude(record, combine(*checks), runner.expectations(channel, "ok", None)[0], last)
+    runner.end(combine(*checks), runner.expectations(channel, "ok", None)[0], last)

@@ -11,7 +11,6 @@ whitespace or holding a control character: CF section 8), that is recorded as a 
 import pytest
 
 from milvus_conformance.checks.verdict import combine, labelled
-from milvus_conformance.harness.runner import observation
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.surfaces import CHANNELS, Channel
 from tests.support import authenticates
@@ -37,7 +36,7 @@ def test_every_password_byte_counts(row, channel, runner, profile, users, record
         pytest.skip(f"profile {profile.name} does not accept this password ({active.describe()})")
     # Judged against the active profile: whether the docs accept it is the length and class cases'
     # question, not this one.
-    created = runner.create(channel, name, password, expected=(active, None), conclude=False)
+    created = runner.attempt(channel, name, password, expected=(active, None))
     checks, facts = [created.verdict], []
     basic = channel is Channel.REST
     if created.succeeded:
@@ -58,6 +57,5 @@ def test_every_password_byte_counts(row, channel, runner, profile, users, record
                                    authenticates(runner, channel, name, password, should=True)))
         elif basic:
             facts.append(BEARER_FACT.format(what=_what(password)))
-    expected = {"kind": active.kind, **(active.spec or {})}
-    record.conclude(combine(*checks), expected=expected,
-                    observed={**observation(created.reply), **({"facts": facts} if facts else {})})
+    runner.end(combine(*checks), active,
+               observed={**runner.observe(created.reply).to_dict(), **({"facts": facts} if facts else {})})
