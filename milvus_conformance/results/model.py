@@ -41,10 +41,11 @@ class Status(str, Enum):
 
 
 # Lower is milder. The kinds of skip sit below pass (a requirement with one passing case and the
-# rest skipped passes); a missing operation is a conformance problem, below a wrong answer.
+# rest skipped passes); not applicable (a fact of the target) over skipped by choice (of the run);
+# a missing operation is a conformance problem, below a wrong answer.
 _SEVERITY = {
-    Status.NOT_APPLICABLE: -2,
-    Status.SKIPPED_BY_CHOICE: -1,
+    Status.SKIPPED_BY_CHOICE: -2,
+    Status.NOT_APPLICABLE: -1,
     Status.SKIP: 0,
     Status.PASS: 1,
     Status.KNOWN_DEVIATION: 2,
