@@ -11,7 +11,6 @@
 """
 from __future__ import annotations
 
-import socket
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -21,7 +20,6 @@ from milvus_conformance.results.missing import OPERATIONS, SURFACE_TITLE, first_
 
 PROBE_USER = "conformance_capability_probe_nobody"
 SPEAKS_GRPC = "the port speaks gRPC, not HTTP/1.1"
-_H2_PREFACE = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n" + b"\x00\x00\x00\x04\x00\x00\x00\x00\x00"
 
 
 @dataclass
@@ -89,20 +87,6 @@ def probe_rest(rest) -> dict[str, str]:
         if reply.status in (404, 405):
             missing[op] = f"HTTP {reply.status}"
     return missing
-
-
-def speaks_grpc(url: str, timeout: float = 3.0) -> bool:
-    """Whether a plain-text port answers the HTTP/2 preface with a SETTINGS frame (a gRPC server)."""
-    parts = urlsplit(url)
-    if parts.scheme != "http" or not parts.hostname:
-        return False
-    try:
-        with socket.create_connection((parts.hostname, parts.port or 80), timeout=timeout) as s:
-            s.sendall(_H2_PREFACE)
-            head = s.recv(9)
-    except OSError:
-        return False
-    return len(head) == 9 and head[3] == 0x04
 
 
 def same_port(a: str | None, b: str | None) -> bool:

@@ -4,10 +4,11 @@ before anything else, also when the target has authorization disabled (said seco
 --allow-auth-disabled hint only where that option would lead to a verdict)."""
 from __future__ import annotations
 
+from milvus_conformance.clients.protocol_sniff import sniff
 from milvus_conformance.errors import AuthDisabled, HarnessError
 from milvus_conformance.harness import tls_preflight
 from milvus_conformance.harness.capabilities import (Capabilities, first_line, probe_rest, probe_sdk,
-                                                      rest_speaks_grpc, speaks_grpc)
+                                                      rest_speaks_grpc)
 
 AUTH_DISABLED_NOTE = "the target also has authorization disabled (it accepts any token)"
 
@@ -40,7 +41,7 @@ def _rest(ctx) -> dict[str, str]:
     try:
         return probe_rest(rest)
     except HarnessError:
-        if speaks_grpc(ctx.base_url):
+        if sniff(ctx.base_url, ctx.tls).grpc_only:
             return rest_speaks_grpc(ctx.base_url, ctx.grpc_uri)
         return {}   # preflight names the failure (unreachable, TLS, ...)
     finally:
