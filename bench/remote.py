@@ -16,7 +16,6 @@ import json
 import os
 import sys
 import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 

@@ -10,7 +10,6 @@ import shutil
 import subprocess
 import sys
 
-import pytest
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.ci.github import outputs as module_outputs
@@ -95,7 +94,7 @@ def test_a_certified_run_through_the_action(tmp_path, embedded_endpoints):
     assert run.outputs["results"] == str(reports / "results.json")
     assert run.outputs["bundle"] == str(reports / "bundle.tar.gz")
     report = run.step("report").stdout.splitlines()
-    assert [l for l in report if l.startswith("::")] == [report[0]]
+    assert [ln for ln in report if ln.startswith("::")] == [report[0]]
     assert report[0].startswith("::notice title=milvus-conformance verdict::CONFORMS (with known deviations) "
                                 "(exit status 0): ")
     assert run.summary.startswith("# Milvus Create User conformance") and "Certified run" in run.summary

@@ -81,7 +81,7 @@ def test_a_case_missing_from_junit_is_found_even_with_fixed_sums(bundle, capsys)
     assert status == 1
     assert any("junit.xml: case tests/test_x.py::test_case[" in line and "is missing" in line for line in lines)
     assert "verify: junit.xml: says tests=398 but holds 397 test cases" in lines or any(
-        re.fullmatch(r"verify: junit.xml: says tests=(\d+) but holds \d+ test cases", l) for l in lines), lines
+        re.fullmatch(r"verify: junit.xml: says tests=(\d+) but holds \d+ test cases", ln) for ln in lines), lines
 
 
 def test_a_status_changed_in_results_alone_is_found(bundle, capsys):
@@ -89,7 +89,7 @@ def test_a_status_changed_in_results_alone_is_found(bundle, capsys):
         files["junit.xml"] = files["junit.xml"].replace(b'name="status" value="known_deviation"',
                                                         b'name="status" value="pass"')
     status, lines = _verify(rewrite(bundle, hide_failure), capsys)
-    assert status == 1 and any("has status 'pass', results.json 'known_deviation'" in l for l in lines)
+    assert status == 1 and any("has status 'pass', results.json 'known_deviation'" in ln for ln in lines)
 
 
 @pytest.mark.parametrize("secret", ["Authorization: Bearer root:Milvus",
@@ -100,7 +100,7 @@ def test_an_inserted_secret_is_found(bundle, capsys, secret):
         files["summary.md"] += ("\n" + secret + "\n").encode()
     status, lines = _verify(rewrite(bundle, insert), capsys)
     assert status == 1
-    assert [l for l in lines if l.startswith("verify: summary.md: contains ")], lines
+    assert [ln for ln in lines if ln.startswith("verify: summary.md: contains ")], lines
     assert not any(s in "\n".join(lines) for s in ("root:Milvus", "hunter2", "s3cr3t", "MIIEv"))
 
 
@@ -108,8 +108,8 @@ def test_a_swapped_profile_is_found(bundle, capsys):
     def swap(files, manifest):
         files["profile/embedded.yaml"] = files["profile/embedded.yaml"].replace(b"value: 72,", b"value: 99,")
     status, lines = _verify(rewrite(bundle, swap), capsys)
-    assert status == 1 and any("profile/embedded.yaml: SHA-256 does not match the pinned profile" in l
-                               for l in lines)
+    assert status == 1 and any("profile/embedded.yaml: SHA-256 does not match the pinned profile" in ln
+                               for ln in lines)
 
 
 def test_a_doctored_built_in_profile_is_found_even_when_pinned(bundle, capsys):
@@ -129,15 +129,15 @@ def test_a_malformed_manifest_is_a_finding_not_a_traceback(bundle, capsys):
         manifest["profile"] = {"files": ["not", "a", "mapping"]}
         manifest["run"] = "nothing"
     status, lines = _verify(rewrite(bundle, garble), capsys)
-    assert status == 1 and any(l.startswith("verify: manifest.json: malformed, check_profile cannot read it")
-                               for l in lines), lines
+    assert status == 1 and any(ln.startswith("verify: manifest.json: malformed, check_profile cannot read it")
+                               for ln in lines), lines
 
 
 def test_another_suite_version_is_found(bundle, capsys):
     def old(files, manifest):
         manifest["suite"] = {**manifest["suite"], "version": "0.0.1"}
     status, lines = _verify(rewrite(bundle, old), capsys)
-    assert status == 1 and any("suite: version '0.0.1' is neither this one" in l for l in lines)
+    assert status == 1 and any("suite: version '0.0.1' is neither this one" in ln for ln in lines)
 
 
 def test_a_failed_requirement_is_listed(tmp_path, capsys):
@@ -178,7 +178,7 @@ def test_verify_finds_a_run_the_bundle_did_not_certify(bundle, capsys):
         manifest["run"] = {**manifest["run"], "counts": run.counts()}
     status, lines = _verify(rewrite(bundle, forge), capsys)
     assert status == 1
-    assert any(l.startswith("verify: unexplained skip: tests/test_x.py::test_case[0]: read-only mode") for l in lines)
+    assert any(ln.startswith("verify: unexplained skip: tests/test_x.py::test_case[0]: read-only mode") for ln in lines)
 
 
 def _tar(path, members: dict[str, bytes]):

@@ -25,7 +25,7 @@ def _failing_run():
     plan.update({req: Status.FAIL for req in ids[2:14]})        # 12 failing requirements
     for req, status in plan.items():
         by_req[req].status = status
-        by_req[req].message = f"expected refusal, got success\nline two 100% sure"
+        by_req[req].message = "expected refusal, got success\nline two 100% sure"
     return run, plan
 
 
@@ -40,14 +40,14 @@ def _report(tmp_path, run, status):
 def test_at_most_ten_errors_worst_first_then_one_notice(tmp_path):
     run, plan = _failing_run()
     lines, outputs, summary = _report(tmp_path, run, 3)
-    errors = [l for l in lines if l.startswith("::error ")]
-    notices = [l for l in lines if l.startswith("::notice ")]
+    errors = [ln for ln in lines if ln.startswith("::error ")]
+    notices = [ln for ln in lines if ln.startswith("::notice ")]
     assert len(errors) == 10 and len(notices) == 1 and lines[-1] == notices[0]
     order = [f.req_id for f in failing_requirements(run)]
     assert [f.status for f in failing_requirements(run)][:2] == [Status.ERROR, Status.FAIL]
     assert order[-1] == next(r for r, s in plan.items() if s is Status.UNEXPECTED_PASS)
     levels = [f.level for f in failing_requirements(run) if f.status is Status.FAIL]
-    assert levels == sorted(levels, key=lambda l: 0 if l.startswith("MUST") else 1)   # MUST first
+    assert levels == sorted(levels, key=lambda ln: 0 if ln.startswith("MUST") else 1)   # MUST first
     for line, req in zip(errors, order):
         assert line.startswith(f"::error title=milvus-conformance%3A {req}::{req} (")
         assert "%0A" not in line and "100%25 sure" in line      # one line, % escaped

@@ -15,7 +15,6 @@ from milvus_conformance.checks.settle import Bound, bound_of, late, poll
 from milvus_conformance.checks.verdict import Verdict, combine, labelled
 from milvus_conformance.clients.channel import RestChannel
 from milvus_conformance.harness.settle_plugin import note
-from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.model import Status
 from milvus_conformance.results.surfaces import Channel, Surface
 

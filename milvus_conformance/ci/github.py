@@ -156,8 +156,8 @@ def last_error_line(log: Path | None) -> str:
     report): its last line that starts with `conformance:` or `ERROR:`."""
     if log is None or not log.is_file():
         return ""
-    lines = [l.strip() for l in log.read_text(encoding="utf-8", errors="replace").splitlines()]
-    found = [l for l in lines if l.startswith(("conformance:", "ERROR:", "Exit: conformance:"))]
+    lines = [ln.strip() for ln in log.read_text(encoding="utf-8", errors="replace").splitlines()]
+    found = [ln for ln in lines if ln.startswith(("conformance:", "ERROR:", "Exit: conformance:"))]
     return found[-1] if found else ""
 
 

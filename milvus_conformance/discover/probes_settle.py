@@ -39,9 +39,9 @@ def probe_settle(s: Session, f: Findings, auth_enabled: bool) -> None:
             if not s.create(name, PASSWORD, keep=True).accepted:
                 f.unknown(KEY, f"a create for the settle probe was refused ({surface})")
                 return
-            created.append(_until(lambda n=name: login(n, PASSWORD), True))
+            created.append(_until(lambda n=name, login=login: login(n, PASSWORD), True))
             s.drop(name)
-            dropped.append(_until(lambda n=name: login(n, PASSWORD), False))
+            dropped.append(_until(lambda n=name, login=login: login(n, PASSWORD), False))
         seen[surface] = (created, dropped)
     _write(f, seen)
 

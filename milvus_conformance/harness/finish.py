@@ -8,10 +8,9 @@ clean-up), or with a clean-up problem after every verdict is in. Used by the plu
 """
 from __future__ import annotations
 
-import pytest
 
 from milvus_conformance.harness.interrupt import INTERRUPTS
-from milvus_conformance.harness.keys import COLLECTOR, CONTEXT
+from milvus_conformance.harness.keys import COLLECTOR
 from milvus_conformance.reports.wording import INTERRUPTED_WORDING
 from milvus_conformance.results.model import RunResult
 

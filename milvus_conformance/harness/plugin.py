@@ -30,7 +30,6 @@ from milvus_conformance.harness.ledger import Journal, new_run_id
 from milvus_conformance.harness.skip_kinds import SKIP_STATUS
 from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
-from milvus_conformance.harness.admin import admin_ops
 from milvus_conformance.harness.run_context import RunContext
 from milvus_conformance.harness.stop import is_ours, stop
 from milvus_conformance.reports.profile_lines import choice_lines, summary_target_lines
