@@ -69,7 +69,7 @@ def test_a_configuration_error_fails_the_step_with_its_one_line(tmp_path):
     assert "reusing" in run.step("install").stdout
     assert run.step("run").status == 0 and run.step("run").outputs["exit-status"] == "4"
     report = run.step("report").stdout.splitlines()
-    assert report[0].startswith("::error title=milvus-conformance%3A no verdict::ERROR: a given target needs a token")
+    assert report[0].startswith("::error title=milvus-conformance%3A no verdict::conformance: a given target needs a token")
     assert report[1].startswith("::notice title=milvus-conformance verdict::BAD-CONFIGURATION (exit status 4)")
     assert run.outputs["verdict"] == "bad-configuration" and run.outputs["exit-status"] == "4"
     assert run.outputs["results"] == "" and run.outputs["conforms"] == "false"

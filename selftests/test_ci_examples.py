@@ -68,7 +68,7 @@ def test_fan_in_refuses_runs_of_different_suite_versions(tmp_path):
     step = next(s for s in _workflow()["jobs"]["fan-in"]["steps"] if s.get("id") == "matrix")
     proc = _run_step(step, tmp_path, tmp_path / "summary.md")
     assert proc.returncode == 4
-    assert "milvus-conformance: --strict: the runs used different suite versions" in proc.stderr
+    assert "conformance: --strict: the runs used different suite versions" in proc.stderr
 
 
 def test_gitlab_job_keeps_junit_and_reports():

@@ -8,7 +8,7 @@ import pytest
 from milvus_conformance.faults import credential_book as cb
 from milvus_conformance.reports.parity import render_parity_md, transport_facts
 from milvus_conformance.results.model import CaseResult, RunResult, Status, Target
-from milvus_conformance.results.surfaces import Channel
+from milvus_conformance.results.surfaces import Channel, Surface
 from tests.tables.login_names import LOGIN_NAME_ROWS
 from tests.tables.password_bytes import PASSWORD_BYTE_ROWS, bearer_carries, byte_near_misses
 
@@ -76,12 +76,16 @@ def test_credentials_are_read_from_bearer_basic_and_grpc_metadata():
     assert cb.cut_at_control("ab\ncd") == "ab" and cb.cut_at_nul("ab\x00cd") == "ab"
 
 
+OBSERVED = {Surface.REST: {"status": 200, "body": {"code": 0}, "accepted": True},   # accepted on both
+            Surface.SDK: {"raised": None, "code": None, "returned": "None", "accepted": True}}
+
+
 def test_a_fact_is_shown_once_in_the_parity_view_and_is_not_a_disagreement():
     fact = "a user whose password ends in whitespace can never log in with a Bearer token"
     cases = [CaseResult(f"t.py::f[{c}]", "f", ["USER-PASSWORD-BYTES"], c.surface, "users/create", Status.PASS,
-                        observed={"status": 200, "body": {"code": 0}, "facts": [fact]}, style=c.style,
-                        scenario="t.py::f") for c in (Channel.REST, Channel.REST)]
+                        observed={**OBSERVED[c.surface], "facts": [fact]}, style=c.style,
+                        scenario="t.py::f") for c in (Channel.REST, Channel.SDK_CLIENT)]
     run = RunResult("r", Target("u", "g", "embedded", True), "0", "1", "t0", "t1", [], cases)
     assert transport_facts(run) == [fact]
     text = render_parity_md(run)
-    assert text.count(fact) == 1 and "0 disagree" in text
+    assert text.count(fact) == 1 and "1 scenario ran on both surfaces, 0 disagree" in text

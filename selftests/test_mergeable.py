@@ -28,11 +28,11 @@ def test_another_suite_version_is_said_and_refused_when_strict(tmp_path, capsys)
     for command in (["matrix", a, b], ["compare", a, b]):
         assert main(command) == 0
         out, err = capsys.readouterr()
-        assert err == (f"milvus-conformance: warning: the runs used different suite versions ({a}: 0.1.0, "
+        assert err == (f"conformance: warning: the runs used different suite versions ({a}: 0.1.0, "
                        f"{b}: 0.2.0); differences may come from the suite, not the targets\n")
         assert out.startswith("> **Not like for like:** the runs used different suite versions")
         assert main([*command, "--strict"]) == 4
-        assert capsys.readouterr().err.startswith("milvus-conformance: --strict: the runs used different suite versions")
+        assert capsys.readouterr().err.startswith("conformance: --strict: the runs used different suite versions")
 
 
 def test_another_results_schema_is_refused(tmp_path, capsys):
@@ -42,6 +42,6 @@ def test_another_results_schema_is_refused(tmp_path, capsys):
     open(b, "w").write(json.dumps(data))
     assert main(["matrix", a, b]) == 4
     err = capsys.readouterr().err
-    assert err == (f"milvus-conformance: {b}: results schema 'milvus-conformance/results/v2'; this suite reads "
+    assert err == (f"conformance: {b}: results schema 'milvus-conformance/results/v2'; this suite reads "
                    f"'milvus-conformance/results/v1': render it with the suite version that wrote it, or run "
                    f"both with one suite version\n")

@@ -14,8 +14,9 @@ def _case(scenario: str, channel: str, outcome: str | None, code: int = 1100) ->
     rest = channel == "rest"
     observed = None
     if outcome is not None:
-        observed = ({"body": {"code": 0 if outcome == "ok" else code}} if rest else
-                    {"raised": None if outcome == "ok" else "MilvusException", "code": 0 if outcome == "ok" else code})
+        ok = outcome == "ok"     # the stored Observation shape (results/observation.py)
+        observed = ({"status": 200, "body": {"code": 0 if ok else code}, "accepted": ok} if rest else
+                    {"raised": None if ok else "MilvusException", "code": 0 if ok else code, "accepted": ok})
     return CaseResult(case_id=f"tests/t.py::{scenario}[{channel}]", name=scenario, requirements=["R"],
                       surface="rest" if rest else "sdk", operation="users/create",
                       status=Status.SKIP if outcome is None else Status.PASS, observed=observed,

@@ -50,8 +50,11 @@ def pytest_sessionstart(session):
     config.stash[STARTED] = (chain, [sha256_file(p) for p in chain])
 
 
-@pytest.hookimpl(trylast=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_sessionfinish(session, exitstatus):
+    """The outermost wrapper: after the harness's own session finish (harness/plugin.py, itself a
+    wrapper) has written the results and set the exit status."""
+    yield
     config = session.config
     if not _wanted(config) or RUN_RESULT not in config.stash:
         return
@@ -59,6 +62,7 @@ def pytest_sessionfinish(session, exitstatus):
     if STARTED not in config.stash:
         config.stash[LINES] = ["certify: refused: the run ended before its profile was chosen; "
                                "no bundle written"]
+        _say(config)
         return
     chain, sums = config.stash[STARTED]
     outcome = certify(CertifyInput(
@@ -69,9 +73,14 @@ def pytest_sessionfinish(session, exitstatus):
     config.stash[LINES] = outcome.lines
     if outcome.refusals and session.exitstatus == ExitStatus.CONFORMS:
         session.exitstatus = ExitStatus.NONCONFORMANT
+    _say(config)
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_terminal_summary(terminalreporter, exitstatus, config):
+def _say(config) -> None:
+    """The certify lines, last: the terminal summary was written before this outermost wrapper's end."""
+    reporter = config.pluginmanager.get_plugin("terminalreporter")
     for line in config.stash.get(LINES, []):
-        terminalreporter.write_line(line)
+        if reporter is not None:
+            reporter.write_line(line)
+        else:
+            print(line)

@@ -33,7 +33,10 @@ def _looks_like_credential(value: str) -> bool:
 
 PATTERNS = (
     Pattern("a PEM certificate or key body", re.compile(r"-----BEGIN [A-Z0-9 ]{3,40}-----")),
-    Pattern("an Authorization credential", re.compile(rf"(?i)\b(?:bearer|basic)\s+{_REDACTED}({_CREDENTIAL})"), 1),
+    # not an English word after it ("Basic credentials", "Bearer token:"): a credential holds a
+    # capital or a digit, or a separator inside it (user:password, base64, an API key)
+    Pattern("an Authorization credential",
+            re.compile(rf"\b(?i:bearer|basic)\s+{_REDACTED}(?=[a-z.]*(?:[A-Z0-9]|[_~+/=:\-][A-Za-z0-9]))({_CREDENTIAL})"), 1),
     Pattern("a --token value", re.compile(rf"--token(?:=|\s+){_REDACTED}([^\s\"',\]]+)"), 1),
     Pattern("a password or token field with a value",
             re.compile(r"(?i)[\"'](?:password|newPassword|oldPassword|token|secret|api_?key)[\"']\s*:\s*"

@@ -7,14 +7,19 @@ import os
 
 import pytest
 
+from milvus_conformance.errors import ExitStatus
 from milvus_conformance.harness import jobs
+from milvus_conformance.harness.stop import stop
+from milvus_conformance.settings import environment
+
+OPTION = ("--jobs", "CONFORMANCE_JOBS")      # README's option table lists it with the others
 
 CHOICE = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser):
     parser.getgroup("conformance").addoption(
-        "--jobs", dest="conformance_jobs", default=os.environ.get("CONFORMANCE_JOBS"),
+        OPTION[0], dest="conformance_jobs", default=environment(OPTION[1]),
         help="cases run side by side in N xdist workers; auto: from the target's measured round trip "
              "(serial against a local target) [env CONFORMANCE_JOBS]")
 
@@ -27,12 +32,12 @@ def pytest_cmdline_main(config):
         return                      # a worker runs its share; it never starts workers of its own
     if value and not getattr(config.option, "numprocesses", None):
         if value != "auto" and not value.isdigit():
-            raise pytest.UsageError(f"--jobs: expected a number or auto, got {value!r}")
+            stop(f"--jobs: expected a number or auto, got {value!r}", ExitStatus.CONFIGURATION)
         config.option.numprocesses = value if value == "auto" else int(value)
 
 
 def _option(config, name: str) -> str | None:
-    return config.getoption(f"conformance_{name}", None) or os.environ.get(f"CONFORMANCE_{name.upper()}")
+    return config.getoption(f"conformance_{name}", None) or environment(f"CONFORMANCE_{name.upper()}")
 
 
 @pytest.hookimpl(tryfirst=True)
