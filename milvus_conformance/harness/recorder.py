@@ -39,7 +39,6 @@ class CaseRecorder:
         self.message = ""                       # the verdict's line as the case result states it
         self.ending: BaseException | None = None   # what conclude() raised to end the case
         self.generation: Generation | None = None   # set by a generated-case test
-        self.runner = None                          # the case's Runner, when it has one
 
     def add_exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)

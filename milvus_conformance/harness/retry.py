@@ -13,7 +13,7 @@ from typing import Callable
 
 from milvus_conformance.errors import TargetUnreachable
 
-BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0)     # about 15 s in all before the failure is final
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)     # about 30 s in all before the failure is final
 
 
 class PatientAdmin:

@@ -42,7 +42,6 @@ class Runner:
         self.documented = documented_profile
         self.users = users
         self.record = record
-        record.runner = self      # for the `conclude(record, ...)` alias below
 
     def client(self, channel: Channel):
         """The case's recorded client of the channel's surface (the `rest` or `sdk` fixture)."""
@@ -125,12 +124,10 @@ class Runner:
             verdict = self._state_check(channel, name, ok, verdict, exact)
         return Outcome(reply, ok, verdict, active)
 
-    def create(self, channel: Channel, name, password, *, conclude: bool = True, **kw) -> Outcome:
-        """`attempt` and end the case with its verdict. (`conclude=False` is `attempt`, kept for code
-        written before `attempt`.)"""
+    def create(self, channel: Channel, name, password, **kw) -> Outcome:
+        """`attempt` and end the case with its verdict."""
         outcome = self.attempt(channel, name, password, **kw)
-        if conclude:
-            self.end(outcome.verdict, outcome.expected, outcome.reply)
+        self.end(outcome.verdict, outcome.expected, outcome.reply)
         return outcome
 
     def end(self, verdict: Verdict, expected: Expectation | dict | None = None, reply=None, *,
@@ -144,10 +141,6 @@ class Runner:
         if isinstance(expected, Expectation):
             expected = expectation_data(expected)
         self.record.conclude(verdict, expected=expected, observed=observed)
-
-    def conclude(self, verdict: Verdict, active: Expectation, reply) -> None:
-        """Alias of `end` (code written before it)."""
-        self.end(verdict, active, reply)
 
     def _state_check(self, channel: Channel, name, ok, verdict: Verdict, exact) -> Verdict:
         """An accepted create must be listed; a refused one must have created nothing."""
@@ -169,13 +162,3 @@ def expectation_data(active: Expectation | None) -> dict | None:
     """An expectation as stored in a case result: its kind and spec."""
     return {"kind": active.kind, **(active.spec or {})} if active is not None else None
 
-
-def conclude(record, verdict: Verdict, active: Expectation | None, reply=None) -> None:
-    """Alias of `Runner.end` for code written before it: ends the case through the case's runner."""
-    runner = getattr(record, "runner", None)
-    if runner is not None:
-        runner.end(verdict, active, reply)
-    elif reply is None:
-        record.conclude(verdict, expected=expectation_data(active))
-    else:
-        raise TypeError("conclude(record, ..., reply) needs the case's runner: use runner.end(...)")
