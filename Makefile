@@ -13,7 +13,7 @@ EMBEDDED_VERSION ?=
 MATRIX_VERSIONS  ?= 2.2.16,2.3.5
 RELEASE_FLAG     := $(if $(EMBEDDED_VERSION),--embedded-version $(EMBEDDED_VERSION))
 
-.PHONY: conformance check lint selftests suite-smoke release-smoke serve bench killrate matrix lookalikes venv clean
+.PHONY: conformance check lint format selftests suite-smoke release-smoke serve bench killrate matrix lookalikes venv clean
 
 venv: $(STAMP)
 
@@ -34,9 +34,15 @@ conformance: $(STAMP)
 # certified (--certify), and its bundle checked by `verify`.
 check: lint selftests suite-smoke release-smoke
 
-# ruff (exact pin in pyproject.toml; rule set in [tool.ruff.lint])
+# ruff (exact pin in pyproject.toml; rules in [tool.ruff.lint], layout in [tool.ruff.format]):
+# `make format` rewrites, `make lint` only checks.
+RUFF_PATHS := milvus_conformance tests selftests bench conftest.py
 lint: $(STAMP)
-	@$(VENV)/bin/ruff check milvus_conformance tests selftests bench
+	@$(VENV)/bin/ruff check $(RUFF_PATHS)
+	@$(VENV)/bin/ruff format --check --quiet $(RUFF_PATHS) || { echo "ruff format: run 'make format'"; exit 1; }
+
+format: $(STAMP)
+	@$(VENV)/bin/ruff format $(RUFF_PATHS)
 
 selftests: $(STAMP)
 	@$(PY) -m pytest selftests -q

@@ -19,6 +19,7 @@
    serially and with `--jobs auto`, and where the serial run's requests go, per kind of case.
 See bench/README.md for how to read them.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,8 +49,8 @@ import remote  # noqa: E402  (figure 6, bench/remote.py)
 N = int(os.environ.get("BENCH_N", "200"))
 USERS = "/v2/vectordb/users/"
 OPERATION = "createUser"
-WORK = Path(tempfile.mkdtemp(prefix="bench-"))     # everything the bench writes; removed at the end
-STATE = WORK / "state"                             # the embedded target's state dir
+WORK = Path(tempfile.mkdtemp(prefix="bench-"))  # everything the bench writes; removed at the end
+STATE = WORK / "state"  # the embedded target's state dir
 WARM_STARTS = 2
 
 
@@ -62,8 +63,7 @@ def start_to_ready() -> dict:
     from milvus_conformance.target.embedded.server import EmbeddedServer
 
     # a copy of its own, so that "cold" really unpacks (the shared copy may exist already)
-    release = replace(releases.resolve(releases.DEFAULT_VERSION, STATE),
-                      unpacked_dir=WORK / "unpacked" / "bin")
+    release = replace(releases.resolve(releases.DEFAULT_VERSION, STATE), unpacked_dir=WORK / "unpacked" / "bin")
     seconds = []
     for _ in range(1 + WARM_STARTS):
         server = EmbeddedServer(STATE, release=release)
@@ -78,8 +78,9 @@ def start_to_ready() -> dict:
 
 def target():
     """(endpoints, embedded target to stop or None)."""
-    url, grpc, token = (os.environ.get(k) for k in ("CONFORMANCE_BASE_URL", "CONFORMANCE_GRPC_URI",
-                                                      "CONFORMANCE_TOKEN"))
+    url, grpc, token = (
+        os.environ.get(k) for k in ("CONFORMANCE_BASE_URL", "CONFORMANCE_GRPC_URI", "CONFORMANCE_TOKEN")
+    )
     if url and grpc:
         return killrate.Endpoints(url.rstrip("/"), grpc, token or "root:Milvus"), None
     from milvus_conformance.target.embedded.target import EmbeddedTarget
@@ -110,27 +111,45 @@ def floor(ep) -> dict:
             creates.append(t1 - t0)
             drops.append(t2 - t1)
             refused += created.status_code != 200 or '"code":0,' not in created.text
-    return {"n": N, "p50": pct(pairs, 50), "p95": pct(pairs, 95), "mean": statistics.mean(pairs),
-            "create": statistics.mean(creates), "drop": statistics.mean(drops), "refused": refused}
+    return {
+        "n": N,
+        "p50": pct(pairs, 50),
+        "p95": pct(pairs, 95),
+        "mean": statistics.mean(pairs),
+        "create": statistics.mean(creates),
+        "drop": statistics.mean(drops),
+        "refused": refused,
+    }
 
 
 def gate(ep, workers: int, fill: bool, work: Path) -> dict:
     rest, sdk = start_fault_proxy(ep.base_url, None, ep.token), start_grpc_fault_proxy(ep.grpc_uri, None)
     try:
         status, results, seconds = killrate.run_suite(
-            killrate.Endpoints(rest.base_url, sdk.uri, ep.token), work, "embedded", workers, fill=fill)
+            killrate.Endpoints(rest.base_url, sdk.uri, ep.token), work, "embedded", workers, fill=fill
+        )
     finally:
         rest.stop()
         sdk.stop()
     creates = rest.ctx.by_route.get(USERS + "create", 0) + sdk.ctx.stats["by_method"].get("CreateCredential", 0)
-    return {"exit": status, "wall": seconds, "cases": len((results or {}).get("cases", [])),
-            "rest": rest.requests, "grpc": sdk.requests, "creates": creates,
-            "request_seconds": rest.upstream_seconds + sdk.upstream_seconds}
+    return {
+        "exit": status,
+        "wall": seconds,
+        "cases": len((results or {}).get("cases", [])),
+        "rest": rest.requests,
+        "grpc": sdk.requests,
+        "creates": creates,
+        "request_seconds": rest.upstream_seconds + sdk.upstream_seconds,
+    }
 
 
 # the cases of issue 20 (credentials exact through their whole life): what they add to the gate tier
-CREDENTIAL_MODULES = ("tests/test_credential_life.py", "tests/test_login_identity.py",
-                      "tests/test_password_bytes.py", "tests/test_name_stored_exactly.py")
+CREDENTIAL_MODULES = (
+    "tests/test_credential_life.py",
+    "tests/test_login_identity.py",
+    "tests/test_password_bytes.py",
+    "tests/test_name_stored_exactly.py",
+)
 
 
 def credential_cases(ep, work: Path) -> dict:
@@ -145,21 +164,44 @@ def credential_cases(ep, work: Path) -> dict:
         rest.stop()
         sdk.stop()
     by_method = sdk.ctx.stats["by_method"]
-    return {"exit": status, "wall": seconds, "cases": len((results or {}).get("cases", [])),
-            "rest": rest.requests, "grpc": sdk.requests,
-            "logins": rest.ctx.by_route.get(USERS + "describe", 0),
-            "listings": rest.ctx.by_route.get(USERS + "list", 0) + by_method.get("ListCredUsers", 0),
-            "creates": rest.ctx.by_route.get(USERS + "create", 0) + by_method.get("CreateCredential", 0)}
+    return {
+        "exit": status,
+        "wall": seconds,
+        "cases": len((results or {}).get("cases", [])),
+        "rest": rest.requests,
+        "grpc": sdk.requests,
+        "logins": rest.ctx.by_route.get(USERS + "describe", 0),
+        "listings": rest.ctx.by_route.get(USERS + "list", 0) + by_method.get("ListCredUsers", 0),
+        "creates": rest.ctx.by_route.get(USERS + "create", 0) + by_method.get("CreateCredential", 0),
+    }
 
 
 def schemathesis_cli(ep, work: Path) -> dict:
-    proxy = start_fault_proxy(ep.base_url, None, ep.token)   # records what it creates: dropped after
+    proxy = start_fault_proxy(ep.base_url, None, ep.token)  # records what it creates: dropped after
     work.mkdir(parents=True, exist_ok=True)
     report = work / "schemathesis.json"
-    cmd = [str(Path(sys.executable).with_name("schemathesis")), "run", str(ROOT / "specs" / "openapi.yaml"),
-           "--url", proxy.base_url, "-H", f"Authorization: Bearer {ep.token}", "--phases", "examples,coverage",
-           "--include-operation-id", OPERATION, "--continue-on-failure", "--seed", "1", "--workers", "1",
-           "--report", "json", "--report-json-path", str(report)]
+    cmd = [
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        str(ROOT / "specs" / "openapi.yaml"),
+        "--url",
+        proxy.base_url,
+        "-H",
+        f"Authorization: Bearer {ep.token}",
+        "--phases",
+        "examples,coverage",
+        "--include-operation-id",
+        OPERATION,
+        "--continue-on-failure",
+        "--seed",
+        "1",
+        "--workers",
+        "1",
+        "--report",
+        "json",
+        "--report-json-path",
+        str(report),
+    ]
     try:
         t0 = time.monotonic()
         # a fresh working directory: no .schemathesis/ crash cache in the repository, none replayed
@@ -169,8 +211,12 @@ def schemathesis_cli(ep, work: Path) -> dict:
         proxy.stop()
         killrate.cleanup(proxy.created, ep)
     data = json.loads(report.read_text()) if report.exists() else {}
-    return {"cases": data.get("test_cases", {}).get("generated", 0), "wall": wall,
-            "run": data.get("running_time") or wall, "requests": proxy.requests}
+    return {
+        "cases": data.get("test_cases", {}).get("generated", 0),
+        "wall": wall,
+        "run": data.get("running_time") or wall,
+        "requests": proxy.requests,
+    }
 
 
 def ours(ep, work: Path) -> dict:
@@ -179,15 +225,20 @@ def ours(ep, work: Path) -> dict:
         return {"cases": 0, "wall": 0.0, "run": 0.0, "requests": 0}
     proxy = start_fault_proxy(ep.base_url, None, ep.token)
     try:
-        _, results, wall = killrate.run_suite(killrate.Endpoints(proxy.base_url, ep.grpc_uri, ep.token),
-                                              work, "embedded", 1, [node])
+        _, results, wall = killrate.run_suite(
+            killrate.Endpoints(proxy.base_url, ep.grpc_uri, ep.token), work, "embedded", 1, [node]
+        )
     finally:
         proxy.stop()
         killrate.cleanup(proxy.created, ep)
     case = next(iter((results or {}).get("cases", [])), {})
     found = re.search(r"(\d+) generated cases", case.get("message", ""))
-    return {"cases": int(found.group(1)) if found else 0, "wall": wall, "run": case.get("duration_s", 0.0),
-            "requests": proxy.requests}
+    return {
+        "cases": int(found.group(1)) if found else 0,
+        "wall": wall,
+        "run": case.get("duration_s", 0.0),
+        "requests": proxy.requests,
+    }
 
 
 def discovery(ep, fill: bool) -> dict:
@@ -195,17 +246,29 @@ def discovery(ep, fill: bool) -> dict:
     from milvus_conformance.discover.run import discover
     from milvus_conformance.harness.config import from_values
 
-    config = from_values({"base_url": ep.base_url, "grpc_uri": ep.grpc_uri, "token": ep.token,
-                          "state_dir": str(WORK / "discover"), "fill_server": fill}, env={})
+    config = from_values(
+        {
+            "base_url": ep.base_url,
+            "grpc_uri": ep.grpc_uri,
+            "token": ep.token,
+            "state_dir": str(WORK / "discover"),
+            "fill_server": fill,
+        },
+        env={},
+    )
     found = discover(config, "bench", report=lambda line: None)
-    return {"requests": found.requests, "seconds": found.seconds,
-            "observed": sum(i.observed for i in found.items), "keys": len(found.items)}
+    return {
+        "requests": found.requests,
+        "seconds": found.seconds,
+        "observed": sum(i.observed for i in found.items),
+        "keys": len(found.items),
+    }
 
 
 def main() -> int:
     started = time.monotonic()
     given = os.environ.get("CONFORMANCE_BASE_URL") and os.environ.get("CONFORMANCE_GRPC_URI")
-    starts = None if given else start_to_ready()    # before the run's server: one at a time
+    starts = None if given else start_to_ready()  # before the run's server: one at a time
     ep, embedded = target()
     work = WORK / "runs"
     try:
@@ -215,48 +278,67 @@ def main() -> int:
         creds = credential_cases(ep, work / "credentials")
         cli, mine = schemathesis_cli(ep, work), ours(ep, work / "fuzz")
         found = discovery(ep, embedded is not None)
-        rtt, create = (float(os.environ.get(k, d)) / 1000 for k, d in (("BENCH_RTT_MS", "20"),
-                                                                         ("BENCH_CREATE_MS", "50")))
-        far = [remote.run_remote(ep, rtt, create, label, embedded is not None, work / f"remote-{label}")
-               for label in os.environ.get("BENCH_JOBS", "1,auto").split(",")]
+        rtt, create = (
+            float(os.environ.get(k, d)) / 1000 for k, d in (("BENCH_RTT_MS", "20"), ("BENCH_CREATE_MS", "50"))
+        )
+        far = [
+            remote.run_remote(ep, rtt, create, label, embedded is not None, work / f"remote-{label}")
+            for label in os.environ.get("BENCH_JOBS", "1,auto").split(",")
+        ]
     finally:
         if embedded is not None:
             embedded.stop()
         shutil.rmtree(WORK, ignore_errors=True)
-    ms = lambda s: f"{s * 1000:.1f} ms"   # noqa: E731
+    ms = lambda s: f"{s * 1000:.1f} ms"  # noqa: E731
     requests = serial["rest"] + serial["grpc"]
     # the floor of the gate tier: each create costs a floor create, every other request a floor drop
     floor_s = serial["creates"] * fl["create"] + (requests - serial["creates"]) * fl["drop"]
     print(f"target: {ep.base_url} (REST), {ep.grpc_uri} (gRPC); {'embedded' if embedded else 'given'}")
     if starts:
-        print(f"0. start-to-ready, embedded Milvus: cold {starts['cold']:.1f} s (binaries unpacked first), "
-              f"warm {', '.join(f'{w:.1f}' for w in starts['warm'])} s (unpacked copy reused); "
-              f"saving {starts['cold'] - statistics.median(starts['warm']):.1f} s per start")
-    print(f"1. floor, create+drop over REST, N={fl['n']}: p50 {ms(fl['p50'])}, p95 {ms(fl['p95'])}, "
-          f"mean {ms(fl['mean'])} (create {ms(fl['create'])}, drop {ms(fl['drop'])})"
-          + (f"; {fl['refused']} creates REFUSED (not a floor)" if fl["refused"] else ""))
-    print(f"2. gate tier, serial: {serial['wall']:.1f} s wall, {serial['cases']} cases, exit {serial['exit']}; "
-          f"{requests} requests ({serial['rest']} REST, {serial['grpc']} gRPC; {serial['creates']} creates); "
-          f"request time {serial['request_seconds']:.1f} s = {serial['request_seconds'] / max(floor_s, 1e-9):.2f} x "
-          f"the floor for those requests ({floor_s:.1f} s); wall = "
-          f"{serial['wall'] / max(serial['request_seconds'], 1e-9):.1f} x request time")
+        print(
+            f"0. start-to-ready, embedded Milvus: cold {starts['cold']:.1f} s (binaries unpacked first), "
+            f"warm {', '.join(f'{w:.1f}' for w in starts['warm'])} s (unpacked copy reused); "
+            f"saving {starts['cold'] - statistics.median(starts['warm']):.1f} s per start"
+        )
+    print(
+        f"1. floor, create+drop over REST, N={fl['n']}: p50 {ms(fl['p50'])}, p95 {ms(fl['p95'])}, "
+        f"mean {ms(fl['mean'])} (create {ms(fl['create'])}, drop {ms(fl['drop'])})"
+        + (f"; {fl['refused']} creates REFUSED (not a floor)" if fl["refused"] else "")
+    )
+    print(
+        f"2. gate tier, serial: {serial['wall']:.1f} s wall, {serial['cases']} cases, exit {serial['exit']}; "
+        f"{requests} requests ({serial['rest']} REST, {serial['grpc']} gRPC; {serial['creates']} creates); "
+        f"request time {serial['request_seconds']:.1f} s = {serial['request_seconds'] / max(floor_s, 1e-9):.2f} x "
+        f"the floor for those requests ({floor_s:.1f} s); wall = "
+        f"{serial['wall'] / max(serial['request_seconds'], 1e-9):.1f} x request time"
+    )
     extra = creds["rest"] + creds["grpc"]
-    print(f"2b. of which credential exactness (issue 20, {len(CREDENTIAL_MODULES)} modules, alone): "
-          f"{creds['cases']} cases, exit {creds['exit']}, {creds['wall']:.1f} s wall; {extra} requests "
-          f"({creds['rest']} REST, {creds['grpc']} gRPC; {creds['creates']} creates, {creds['listings']} "
-          f"listings, {creds['logins']} REST logins; SDK logins open a connection each) = "
-          f"{extra / max(requests, 1):.0%} of the gate tier's requests")
-    print(f"3. gate tier, -n 2: {parallel['wall']:.1f} s wall (serial {serial['wall']:.1f} s, speed-up "
-          f"{serial['wall'] / max(parallel['wall'], 1e-9):.2f} x), exit {parallel['exit']}")
+    print(
+        f"2b. of which credential exactness (issue 20, {len(CREDENTIAL_MODULES)} modules, alone): "
+        f"{creds['cases']} cases, exit {creds['exit']}, {creds['wall']:.1f} s wall; {extra} requests "
+        f"({creds['rest']} REST, {creds['grpc']} gRPC; {creds['creates']} creates, {creds['listings']} "
+        f"listings, {creds['logins']} REST logins; SDK logins open a connection each) = "
+        f"{extra / max(requests, 1):.0%} of the gate tier's requests"
+    )
+    print(
+        f"3. gate tier, -n 2: {parallel['wall']:.1f} s wall (serial {serial['wall']:.1f} s, speed-up "
+        f"{serial['wall'] / max(parallel['wall'], 1e-9):.2f} x), exit {parallel['exit']}"
+    )
     for label, r in (("schemathesis CLI ", cli), ("pytest integration", mine)):
-        print(f"4. {label} ({OPERATION}; examples+coverage): {r['cases']} cases, {r['requests']} requests, "
-              f"{r['wall']:.1f} s wall ({r['cases'] / max(r['wall'], 1e-9):.1f} cases/s), "
-              f"{r['run']:.1f} s generating+running ({r['cases'] / max(r['run'], 1e-9):.1f} cases/s)")
-    print(f"5. discover: {found['observed']} of {found['keys']} keys observed with {found['requests']} "
-          f"requests in {found['seconds']:.1f} s (budget: 400 requests, 30 s)")
+        print(
+            f"4. {label} ({OPERATION}; examples+coverage): {r['cases']} cases, {r['requests']} requests, "
+            f"{r['wall']:.1f} s wall ({r['cases'] / max(r['wall'], 1e-9):.1f} cases/s), "
+            f"{r['run']:.1f} s generating+running ({r['cases'] / max(r['run'], 1e-9):.1f} cases/s)"
+        )
+    print(
+        f"5. discover: {found['observed']} of {found['keys']} keys observed with {found['requests']} "
+        f"requests in {found['seconds']:.1f} s (budget: 400 requests, 30 s)"
+    )
     remote.report(far, rtt, create)
-    print(f"bench: {time.monotonic() - started:.0f} s in all; load average at the end "
-          f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
+    print(
+        f"bench: {time.monotonic() - started:.0f} s in all; load average at the end "
+        f"{', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs"
+    )
     return 0
 
 

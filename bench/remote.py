@@ -8,6 +8,7 @@ more to every create (faults/latency.py). The gate tier runs through them once p
 (1: serial; N: the suite's own concurrency, --jobs N); the serial run's requests are attributed to
 the kind of case that sent them (the case's test function), so a reader sees where round trips go.
 Prints figures; asserts nothing."""
+
 from __future__ import annotations
 
 import argparse
@@ -49,25 +50,37 @@ def run_remote(ep, rtt: float, create: float, label: str, fill: bool, work: Path
     sdk = start_grpc_fault_proxy(ep.grpc_uri, None, ep.token, latency=lat)
     work.mkdir(parents=True, exist_ok=True)
     timeline = work / "timeline.json"
-    env = {"PYTHONPATH": os.pathsep.join([str(BENCH), os.environ.get("PYTHONPATH", "")]),
-           TIMELINE_ENV: str(timeline)}
+    env = {"PYTHONPATH": os.pathsep.join([str(BENCH), os.environ.get("PYTHONPATH", "")]), TIMELINE_ENV: str(timeline)}
     extra = ("-p", "timeline_plugin", *options(label), *args)
     try:
         status, results, seconds = killrate.run_suite(
-            killrate.Endpoints(rest.base_url, sdk.uri, ep.token), work, "embedded", 1, fill=fill,
-            extra_args=extra, env=env)
+            killrate.Endpoints(rest.base_url, sdk.uri, ep.token),
+            work,
+            "embedded",
+            1,
+            fill=fill,
+            extra_args=extra,
+            env=env,
+        )
     finally:
         rest.stop()
         sdk.stop()
         killrate.cleanup(rest.created | sdk.created, ep)
     cases = (results or {}).get("cases", [])
-    out = {"label": label, "exit": status, "wall": seconds, "cases": len(cases),
-           "counts": (results or {}).get("counts", {}), "rest": rest.requests, "grpc": sdk.requests,
-           "connections": lat.connections,
-           "creates": rest.ctx.by_route.get("/v2/vectordb/users/create", 0)
-           + sdk.ctx.stats["by_method"].get("CreateCredential", 0),
-           "by_method": Counter(sdk.ctx.stats["by_method"]) + Counter(
-               {"REST " + k.rsplit("/", 1)[-1]: v for k, v in rest.ctx.by_route.items()})}
+    out = {
+        "label": label,
+        "exit": status,
+        "wall": seconds,
+        "cases": len(cases),
+        "counts": (results or {}).get("counts", {}),
+        "rest": rest.requests,
+        "grpc": sdk.requests,
+        "connections": lat.connections,
+        "creates": rest.ctx.by_route.get("/v2/vectordb/users/create", 0)
+        + sdk.ctx.stats["by_method"].get("CreateCredential", 0),
+        "by_method": Counter(sdk.ctx.stats["by_method"])
+        + Counter({"REST " + k.rsplit("/", 1)[-1]: v for k, v in rest.ctx.by_route.items()}),
+    }
     if serial and timeline.exists():
         out["kinds"] = attribute(lat.log, json.loads(timeline.read_text()))
     return out
@@ -96,11 +109,13 @@ def report(runs: list[dict], rtt: float, create: float, top: int = 12, say=print
     serial = next((r for r in runs if r["label"] == "1"), None)
     for r in runs:
         how = "serial" if r is serial else " ".join(options(r["label"]))
-        say(f"6. remote ({rtt * 1000:.0f} ms per request, +{create * 1000:.0f} ms per create), "
+        say(
+            f"6. remote ({rtt * 1000:.0f} ms per request, +{create * 1000:.0f} ms per create), "
             f"{how}: {r['wall']:.1f} s wall, "
             f"{r['cases']} cases, exit {r['exit']}; {r['rest'] + r['grpc']} requests ({r['rest']} REST, "
             f"{r['grpc']} gRPC; {r['creates']} creates; {r['connections']} connections)"
-            + (f"; speed-up {serial['wall'] / max(r['wall'], 1e-9):.2f} x serial" if serial and r is not serial else ""))
+            + (f"; speed-up {serial['wall'] / max(r['wall'], 1e-9):.2f} x serial" if serial and r is not serial else "")
+        )
     if serial and serial.get("kinds"):
         kinds = sorted(serial["kinds"].items(), key=lambda kv: -(kv[1]["rest"] + kv[1]["grpc"]))
         say("   where the serial run's requests go (kind of case: cases, requests REST + gRPC, per case):")
@@ -124,15 +139,24 @@ def main(argv=None) -> int:
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(BENCH))
-    from bench import target    # (the embedded target, or the given one)
+    from bench import target  # (the embedded target, or the given one)
 
     work = Path(tempfile.mkdtemp(prefix="bench-remote-"))
     ep, embedded = target()
     runs = []
     try:
         for label in a.jobs.split(","):
-            runs.append(run_remote(ep, a.rtt_ms / 1000, a.create_ms / 1000, label, embedded is not None,
-                                   work / f"j{label}", tuple(a.pytest_args)))
+            runs.append(
+                run_remote(
+                    ep,
+                    a.rtt_ms / 1000,
+                    a.create_ms / 1000,
+                    label,
+                    embedded is not None,
+                    work / f"j{label}",
+                    tuple(a.pytest_args),
+                )
+            )
     finally:
         if embedded is not None:
             embedded.stop()

@@ -1,6 +1,7 @@
 """pytest plugin for `make bench` (loaded with -p, never by the suite itself): when each case began
 and ended, written as JSON to $BENCH_TIMELINE at the end of the run. Serial runs only: the proxies'
 request log is then attributed to the case whose window holds each request."""
+
 from __future__ import annotations
 
 import json

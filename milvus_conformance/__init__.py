@@ -1,4 +1,5 @@
 """milvus_conformance: a conformance suite for Milvus's "Create User" API (REST v2 and pymilvus)."""
+
 import os
 from pathlib import Path
 

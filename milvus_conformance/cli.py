@@ -5,6 +5,7 @@ Exit statuses (errors.ExitStatus, the suite's own): 0 success / no regressions, 
 schema-invalid file, unwritable output). Bad input is reported as ONE line on stderr, never a
 traceback, so CI logs show the cause directly.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,8 +43,7 @@ def _write(path: str, text: str) -> None:
 # ---- report ---------------------------------------------------------------------------------
 def _report_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("results", metavar="RESULTS_JSON", help="a results.json written by a run")
-    p.add_argument("--out", metavar="DIR",
-                   help="where to write the reports (default: the results file's directory)")
+    p.add_argument("--out", metavar="DIR", help="where to write the reports (default: the results file's directory)")
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -62,8 +62,9 @@ def _report(args: argparse.Namespace) -> int:
 
 # ---- compare --------------------------------------------------------------------------------
 def _strict_arg(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--strict", action="store_true",
-                   help="refuse (exit 4) runs of different suite or spec versions or catalogues")
+    p.add_argument(
+        "--strict", action="store_true", help="refuse (exit 4) runs of different suite or spec versions or catalogues"
+    )
 
 
 def _read_mergeable(paths: list[str], strict: bool):
@@ -107,8 +108,7 @@ def _compare(args: argparse.Namespace) -> int:
 def _matrix_args(p: argparse.ArgumentParser) -> None:
     p.add_argument("results", metavar="RESULTS", nargs="+", help="results.json files, one per column")
     p.add_argument("--html", metavar="FILE", help="write a self-contained HTML matrix")
-    p.add_argument("--md", metavar="FILE", help="write the Markdown matrix to FILE (without it, it "
-                   "is printed)")
+    p.add_argument("--md", metavar="FILE", help="write the Markdown matrix to FILE (without it, it is printed)")
     _strict_arg(p)
 
 
@@ -121,7 +121,7 @@ def _matrix(args: argparse.Namespace) -> int:
         _write(args.md, text)
     if args.html:
         _write(args.html, render_matrix_html(runs))
-    if args.md:                 # the file holds it: print where, not the whole matrix again
+    if args.md:  # the file holds it: print where, not the whole matrix again
         print("\n".join(path for path in (args.md, args.html) if path))
     else:
         sys.stdout.write(text)
@@ -137,13 +137,15 @@ SUBCOMMANDS: dict[str, Subcommand] = {
 
 # name -> module path of a subcommand that needs more than the built-ins (imported only when the
 # parser is built): the module defines HELP, add_arguments(parser) and run(args) -> int.
-PLUGIN_SUBCOMMANDS: dict[str, str] = {"serve": "milvus_conformance.target.embedded.serve",
-                                      "profile": "milvus_conformance.contract.profile_show",
-                                      "matrix-run": "milvus_conformance.matrix_run",
-                                      "lookalikes": "milvus_conformance.lookalikes_run",
-                                      "discover": "milvus_conformance.discover.command",
-                                      "profile-diff": "milvus_conformance.reports.profile_diff_command",
-                                      "verify": "milvus_conformance.certify.command"}
+PLUGIN_SUBCOMMANDS: dict[str, str] = {
+    "serve": "milvus_conformance.target.embedded.serve",
+    "profile": "milvus_conformance.contract.profile_show",
+    "matrix-run": "milvus_conformance.matrix_run",
+    "lookalikes": "milvus_conformance.lookalikes_run",
+    "discover": "milvus_conformance.discover.command",
+    "profile-diff": "milvus_conformance.reports.profile_diff_command",
+    "verify": "milvus_conformance.certify.command",
+}
 
 
 def _load_plugin(module_name: str) -> Subcommand:
@@ -153,7 +155,8 @@ def _load_plugin(module_name: str) -> Subcommand:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog=PROG, description="Milvus Create User API conformance suite: reports and comparisons.")
+        prog=PROG, description="Milvus Create User API conformance suite: reports and comparisons."
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     commands = dict(SUBCOMMANDS)
     commands.update({name: _load_plugin(mod) for name, mod in PLUGIN_SUBCOMMANDS.items()})
@@ -171,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
         return ExitStatus.CONFORMS if exc.code in (0, None) else ExitStatus.CONFIGURATION
     try:
         return args.handler(args)
-    except BrokenPipeError:   # `... | head` closed the pipe: end quietly, like any Unix tool
+    except BrokenPipeError:  # `... | head` closed the pipe: end quietly, like any Unix tool
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return ExitStatus.CONFORMS
     except (ResultsFileError, BadInput) as exc:

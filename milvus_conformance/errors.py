@@ -3,16 +3,18 @@
 A harness or infrastructure problem (bad configuration, target down) is never a conformance failure,
 and a conformance failure is never reported as a harness problem: they have distinct exit statuses.
 """
+
 from enum import IntEnum
 
 
 class ExitStatus(IntEnum):
     """The one exit-status vocabulary (README "Exit statuses")."""
-    CONFORMS = 0          # every case passed, was a known deviation, or was skipped; a command succeeded
-    NONCONFORMANT = 1     # a conformance failure or unexpected pass; `compare`: a regression
-    INTERRUPTED = 2       # Ctrl-C / SIGTERM
-    INFRASTRUCTURE = 3    # target unreachable, TLS, the suite's own token refused, auth disabled, ...
-    CONFIGURATION = 4     # unknown profile, malformed URL, missing token, bad command line or input file
+
+    CONFORMS = 0  # every case passed, was a known deviation, or was skipped; a command succeeded
+    NONCONFORMANT = 1  # a conformance failure or unexpected pass; `compare`: a regression
+    INTERRUPTED = 2  # Ctrl-C / SIGTERM
+    INFRASTRUCTURE = 3  # target unreachable, TLS, the suite's own token refused, auth disabled, ...
+    CONFIGURATION = 4  # unknown profile, malformed URL, missing token, bad command line or input file
 
 
 class HarnessError(Exception):

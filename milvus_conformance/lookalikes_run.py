@@ -10,6 +10,7 @@ the operations it lacks named up front.
 Exit status: 0 every run conforms, 1 some run does not (the look-alikes do not), 2 interrupted, 3 a
 run had no verdict, 4 bad configuration.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,26 +30,45 @@ BASELINE = "2.3.5"
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--names", default=",".join(LOOKALIKES),
-                        help=f"comma-separated look-alikes (default: {','.join(LOOKALIKES)})")
-    parser.add_argument("--out", default=str(REPO_ROOT / "reports" / "lookalikes"),
-                        help="where <name>/results.json, matrix.md and matrix.html go")
-    parser.add_argument("--state-dir", default=os.environ.get("CONFORMANCE_STATE_DIR")
-                        or str(REPO_ROOT / ".conformance"),
-                        help="run journals and the installed look-alikes [env CONFORMANCE_STATE_DIR]")
-    parser.add_argument("--no-baseline", action="store_true",
-                        help=f"do not run the embedded Milvus {BASELINE} column")
-    parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
-                        help="passed to each run's pytest, e.g. -- -k duplicate")
+    parser.add_argument(
+        "--names", default=",".join(LOOKALIKES), help=f"comma-separated look-alikes (default: {','.join(LOOKALIKES)})"
+    )
+    parser.add_argument(
+        "--out",
+        default=str(REPO_ROOT / "reports" / "lookalikes"),
+        help="where <name>/results.json, matrix.md and matrix.html go",
+    )
+    parser.add_argument(
+        "--state-dir",
+        default=os.environ.get("CONFORMANCE_STATE_DIR") or str(REPO_ROOT / ".conformance"),
+        help="run journals and the installed look-alikes [env CONFORMANCE_STATE_DIR]",
+    )
+    parser.add_argument("--no-baseline", action="store_true", help=f"do not run the embedded Milvus {BASELINE} column")
+    parser.add_argument(
+        "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="passed to each run's pytest, e.g. -- -k duplicate"
+    )
 
 
 def pytest_command(reports: Path, state_dir: str, extra: list[str], grpc_uri: str | None) -> list[str]:
-    target = ["--grpc-uri", grpc_uri, "--token", TOKEN, "--profile", "auto",
-              "--allow-auth-disabled"] if grpc_uri else []
+    target = (
+        ["--grpc-uri", grpc_uri, "--token", TOKEN, "--profile", "auto", "--allow-auth-disabled"] if grpc_uri else []
+    )
     given = [a for a in extra if a.split("::")[0].startswith("tests")]
-    return [sys.executable, "-m", "pytest", *([] if given else ["tests"]), "-q", "-p",
-            "no:cacheprovider", *target, "--state-dir", state_dir, "--reports-dir", str(reports),
-            *extra]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *([] if given else ["tests"]),
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        *target,
+        "--state-dir",
+        state_dir,
+        "--reports-dir",
+        str(reports),
+        *extra,
+    ]
 
 
 def label(results: Path, name: str) -> None:
@@ -68,14 +88,14 @@ def run_one(name: str, args, out: Path) -> ReleaseRun:
     results.unlink(missing_ok=True)
     print(f"=== {name} ===", flush=True)
     if name == BASELINE:
-        status = subprocess.call(pytest_command(reports, args.state_dir, args.pytest_args, None),
-                                 cwd=REPO_ROOT)
+        status = subprocess.call(pytest_command(reports, args.state_dir, args.pytest_args, None), cwd=REPO_ROOT)
         label(results, f"Milvus {BASELINE} (embedded)")
         return ReleaseRun(name, status, results)
     with LookalikeServer(lookalike(name), Path(args.state_dir)) as server:
         print(f"{name}: gRPC {server.grpc_uri} (listening {server.start_s:.2f} s after start)", flush=True)
-        status = subprocess.call(pytest_command(reports, args.state_dir, args.pytest_args,
-                                                server.grpc_uri), cwd=REPO_ROOT)
+        status = subprocess.call(
+            pytest_command(reports, args.state_dir, args.pytest_args, server.grpc_uri), cwd=REPO_ROOT
+        )
     label(results, name)
     return ReleaseRun(name, status, results)
 
@@ -83,7 +103,7 @@ def run_one(name: str, args, out: Path) -> ReleaseRun:
 def run(args) -> int:
     try:
         names = [lookalike(n.strip()).name for n in args.names.split(",") if n.strip()]
-        for name in names:                     # install everything first (PyPI)
+        for name in names:  # install everything first (PyPI)
             ensure_installed(Path(args.state_dir), LOOKALIKES[name])
     except HarnessError as exc:
         print(f"conformance: {exc}", file=sys.stderr)

@@ -8,6 +8,7 @@ installed first (PyPI), so a missing network fails at once and not between two r
 Exit status: 0 every run conforms to its own profile, 1 some run does not, 2 interrupted, 3 a run had
 no verdict (harness or infrastructure error), 4 bad configuration.
 """
+
 from __future__ import annotations
 
 import subprocess
@@ -34,19 +35,27 @@ class ReleaseRun:
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--versions", default=",".join(releases.KNOWN_TO_RUN),
-                        help="comma-separated releases, e.g. 2.2.16,2.3.5 (default: the releases known "
-                             "to run); run and compared in version order")
-    parser.add_argument("--out", default=str(REPO_ROOT / "reports" / "matrix"),
-                        help="where <version>/results.json, matrix.md, matrix.html and the comparisons go")
-    parser.add_argument("--state-dir", default=environment("CONFORMANCE_STATE_DIR")
-                        or str(REPO_ROOT / ".conformance"),
-                        help="run journals and the installed releases [env CONFORMANCE_STATE_DIR]")
+    parser.add_argument(
+        "--versions",
+        default=",".join(releases.KNOWN_TO_RUN),
+        help="comma-separated releases, e.g. 2.2.16,2.3.5 (default: the releases known "
+        "to run); run and compared in version order",
+    )
+    parser.add_argument(
+        "--out",
+        default=str(REPO_ROOT / "reports" / "matrix"),
+        help="where <version>/results.json, matrix.md, matrix.html and the comparisons go",
+    )
+    parser.add_argument(
+        "--state-dir",
+        default=environment("CONFORMANCE_STATE_DIR") or str(REPO_ROOT / ".conformance"),
+        help="run journals and the installed releases [env CONFORMANCE_STATE_DIR]",
+    )
     parser.add_argument("--tier", default="gate", choices=("gate", "nightly"))
-    parser.add_argument("--smoke", action="store_true",
-                        help=f"only the SDK and REST smoke cases ({', '.join(SMOKE)})")
-    parser.add_argument("pytest_args", nargs="*", metavar="-- PYTEST_ARGS",
-                        help="passed to each run's pytest, e.g. -- -k duplicate")
+    parser.add_argument("--smoke", action="store_true", help=f"only the SDK and REST smoke cases ({', '.join(SMOKE)})")
+    parser.add_argument(
+        "pytest_args", nargs="*", metavar="-- PYTEST_ARGS", help="passed to each run's pytest, e.g. -- -k duplicate"
+    )
 
 
 def parse_versions(text: str) -> list[str]:
@@ -61,15 +70,30 @@ def parse_versions(text: str) -> list[str]:
 def _pytest_command(version: str, args, reports: Path) -> list[str]:
     given = [a for a in args.pytest_args if a.split("::")[0].startswith("tests")]
     paths = list(SMOKE) if args.smoke else ([] if given else ["tests"])
-    return [sys.executable, "-m", "pytest", *paths, "-q", "-p", "no:cacheprovider",
-            "--embedded-version", version, "--tier", args.tier, "--state-dir", args.state_dir,
-            "--reports-dir", str(reports), *args.pytest_args]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *paths,
+        "-q",
+        "-p",
+        "no:cacheprovider",
+        "--embedded-version",
+        version,
+        "--tier",
+        args.tier,
+        "--state-dir",
+        args.state_dir,
+        "--reports-dir",
+        str(reports),
+        *args.pytest_args,
+    ]
 
 
 def run_release(version: str, args, out: Path) -> ReleaseRun:
     reports = out / version
     results = reports / "results.json"
-    results.unlink(missing_ok=True)        # never render a stale run as this one
+    results.unlink(missing_ok=True)  # never render a stale run as this one
     print(f"=== Milvus {version} (profile {releases.release_profile(version)}) ===", flush=True)
     status = subprocess.call(_pytest_command(version, args, reports), cwd=REPO_ROOT)
     return ReleaseRun(version, status, results)
@@ -103,16 +127,18 @@ def render(runs: list[ReleaseRun], out: Path) -> list[str]:
         comparison = compare(old, new)
         path = out / f"compare-{old_v}-to-{new_v}.md"
         path.write_text(render_comparison_md(comparison), encoding="utf-8")
-        lines.append(f"{old_v} -> {new_v}: {len(comparison.requirement_changes)} requirement(s) and "
-                     f"{len(comparison.changed_outcomes)} case outcome(s) changed, "
-                     f"{len(comparison.new_failures)} new failure(s) ({path})")
+        lines.append(
+            f"{old_v} -> {new_v}: {len(comparison.requirement_changes)} requirement(s) and "
+            f"{len(comparison.changed_outcomes)} case outcome(s) changed, "
+            f"{len(comparison.new_failures)} new failure(s) ({path})"
+        )
     return lines
 
 
 def run(args) -> int:
     try:
         versions = parse_versions(args.versions)
-        for version in versions:           # install everything first: fail before any server runs
+        for version in versions:  # install everything first: fail before any server runs
             releases.resolve(version, Path(args.state_dir))
     except HarnessError as exc:
         print(f"conformance: {exc}", file=sys.stderr)

@@ -3,6 +3,7 @@
 One redactor per process. Everything that leaves a test (exchanges, messages, reproductions) passes
 through `redact_text`/`redact_json` before it is stored.
 """
+
 from __future__ import annotations
 
 import base64

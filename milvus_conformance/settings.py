@@ -2,6 +2,7 @@
 (harness/config.py `OPTIONS` and `FLAGS` name them, with the pytest option they back); a command that
 offers the same setting (serve, matrix-run) reads its variable here too, so an option given on the
 command line always wins over its variable, and a variable is spelled in one table."""
+
 from __future__ import annotations
 
 import os

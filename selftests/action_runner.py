@@ -3,6 +3,7 @@ runs it (`bash --noprofile --norc -eo pipefail`), its `env:` expressions evaluat
 github/runner contexts and earlier steps' outputs, and GITHUB_OUTPUT, GITHUB_STEP_SUMMARY, GITHUB_ENV,
 GITHUB_PATH pointing at temporary files. `uses:` steps are recorded, not run (setup-python's output
 is given; the upload is checked by its `with:`)."""
+
 from __future__ import annotations
 
 import os
@@ -27,7 +28,7 @@ def load_action() -> dict:
 class StepRun:
     id: str
     name: str
-    status: int | None            # None: not run (a `uses:` step, or skipped by its `if:`)
+    status: int | None  # None: not run (a `uses:` step, or skipped by its `if:`)
     stdout: str = ""
     outputs: dict[str, str] = field(default_factory=dict)
     env: dict[str, str] = field(default_factory=dict)
@@ -58,7 +59,7 @@ def read_outputs(path: Path) -> dict[str, str]:
         if "<<" in line and ("=" not in line or line.index("<<") < line.index("=")):
             key, delim = line.split("<<", 1)
             j = lines.index(delim, i + 1)
-            out[key] = "\n".join(lines[i + 1:j])
+            out[key] = "\n".join(lines[i + 1 : j])
             i = j + 1
             continue
         key, _, value = line.partition("=")
@@ -107,8 +108,14 @@ class Context:
         return result and (failed is False or "always()" in expr)
 
 
-def run_action(given: dict[str, str], workspace: Path, temp: Path, python: str,
-               base_env: dict[str, str] | None = None, timeout: float = 900) -> ActionRun:
+def run_action(
+    given: dict[str, str],
+    workspace: Path,
+    temp: Path,
+    python: str,
+    base_env: dict[str, str] | None = None,
+    timeout: float = 900,
+) -> ActionRun:
     action = load_action()
     inputs = {name: str(spec.get("default", "")) for name, spec in action["inputs"].items()}
     unknown = set(given) - set(inputs)
@@ -134,13 +141,25 @@ def run_action(given: dict[str, str], workspace: Path, temp: Path, python: str,
         for path in files.values():
             path.write_text("")
         env = {k: ctx.render(v) for k, v in (step.get("env") or {}).items()}
-        full = {**base, **{k: str(v) for k, v in files.items()}, "GITHUB_STEP_SUMMARY": str(summary),
-                "GITHUB_WORKSPACE": str(workspace), "RUNNER_TEMP": str(temp),
-                "GITHUB_ACTION_PATH": str(REPO_ROOT), **env}
+        full = {
+            **base,
+            **{k: str(v) for k, v in files.items()},
+            "GITHUB_STEP_SUMMARY": str(summary),
+            "GITHUB_WORKSPACE": str(workspace),
+            "RUNNER_TEMP": str(temp),
+            "GITHUB_ACTION_PATH": str(REPO_ROOT),
+            **env,
+        }
         script = temp / f"{sid}.sh"
         script.write_text(step["run"], encoding="utf-8")
-        proc = subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
-                              env=full, cwd=workspace, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(
+            ["bash", "--noprofile", "--norc", "-eo", "pipefail", str(script)],
+            env=full,
+            cwd=workspace,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+        )
         outputs = read_outputs(files["GITHUB_OUTPUT"])
         ctx.steps[sid] = outputs
         runs.append(StepRun(sid, step.get("name", ""), proc.returncode, proc.stdout + proc.stderr, outputs, env))

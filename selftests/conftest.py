@@ -1,6 +1,7 @@
 """Fixtures of the project's own tests. Server-backed self-tests share ONE real Milvus 2.3.5 for the
 whole selftests session (only one can run on a machine: etcd's port 2380), started on first use, or
 the one at MILVUS_GRPC_ADDRESS (host:port, token root:Milvus) when that is set."""
+
 from __future__ import annotations
 
 import os
@@ -15,8 +16,8 @@ ROOT_TOKEN = "root:Milvus"
 
 @dataclass
 class Endpoints:
-    grpc_address: str      # host:port
-    base_url: str          # REST v2 gateway in front of it
+    grpc_address: str  # host:port
+    base_url: str  # REST v2 gateway in front of it
     token: str = ROOT_TOKEN
 
     @property
@@ -44,12 +45,12 @@ def milvus_grpc_address():
 def embedded_endpoints(milvus_grpc_address):
     from milvus_conformance.target.gateway import start_gateway
 
-    gateway = start_gateway(milvus_address=milvus_grpc_address, host="127.0.0.1", port=0,
-                            authorization_enabled=True)
+    gateway = start_gateway(milvus_address=milvus_grpc_address, host="127.0.0.1", port=0, authorization_enabled=True)
     try:
         yield Endpoints(milvus_grpc_address, gateway.base_url)
     finally:
         gateway.stop()
+
 
 # selftests/releases/ starts embedded servers of its own (one per release, in sequence): it cannot run
 # beside this session's shared server (etcd's fixed port), so `make release-smoke` runs it alone.

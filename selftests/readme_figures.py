@@ -7,6 +7,7 @@
 Figures that need a real server and a quiet machine (run counts, timings) are not here: README
 states them with the date and the machine they were measured on.
 """
+
 from __future__ import annotations
 
 import re
@@ -28,6 +29,7 @@ def _profile_diff(a: str, b: str) -> Callable[[], str]:
         rows = diff_profiles(open_profile(a), open_profile(b)).rows
         count = {rel: sum(1 for r in rows if r.relation == rel) for rel in ("differs", "narrows")}
         return f"{count['differs']} differ, {count['narrows']} narrow"
+
     return figure
 
 
@@ -54,8 +56,7 @@ def shown(text: str) -> dict[str, list[str]]:
 
 
 def rewrite(text: str) -> str:
-    return MARKED.sub(lambda m: f"<!-- figure:{m['name']} -->{FIGURES[m['name']]()}<!-- /figure -->",
-                      text)
+    return MARKED.sub(lambda m: f"<!-- figure:{m['name']} -->{FIGURES[m['name']]()}<!-- /figure -->", text)
 
 
 def main(argv: list[str]) -> int:

@@ -2,6 +2,7 @@
 pointing at temporary files: what the job summary, the annotations, the outputs and the step's
 status receive. One run against the session's real Milvus (certified, full gate tier, then
 `milvus-conformance verify` on its bundle), one that ends in a configuration error (no server)."""
+
 from __future__ import annotations
 
 import hashlib
@@ -23,8 +24,9 @@ def _seed_install(temp, embedded: bool) -> None:
     (building it needs PyPI and a minute; `make venv` proves the same pins install)."""
     venv = temp / "milvus-conformance-venv"
     venv.symlink_to(VENV)
-    key = hashlib.sha256((REPO_ROOT / "pyproject.toml").read_bytes()
-                         + (REPO_ROOT / "constraints.txt").read_bytes()).hexdigest()[:16]
+    key = hashlib.sha256(
+        (REPO_ROOT / "pyproject.toml").read_bytes() + (REPO_ROOT / "constraints.txt").read_bytes()
+    ).hexdigest()[:16]
     (temp / "milvus-conformance-venv.installed").write_text(key + ("[embedded]" if embedded else "") + "\n")
 
 
@@ -69,12 +71,14 @@ def test_a_configuration_error_fails_the_step_with_its_one_line(tmp_path):
     assert "reusing" in run.step("install").stdout
     assert run.step("run").status == 0 and run.step("run").outputs["exit-status"] == "4"
     report = run.step("report").stdout.splitlines()
-    assert report[0].startswith("::error title=milvus-conformance%3A no verdict::conformance: a given target needs a token")
+    assert report[0].startswith(
+        "::error title=milvus-conformance%3A no verdict::conformance: a given target needs a token"
+    )
     assert report[1].startswith("::notice title=milvus-conformance verdict::BAD-CONFIGURATION (exit status 4)")
     assert run.outputs["verdict"] == "bad-configuration" and run.outputs["exit-status"] == "4"
     assert run.outputs["results"] == "" and run.outputs["conforms"] == "false"
     assert "**BAD-CONFIGURATION** (exit status 4)" in run.summary
-    assert run.steps[-1].status == 4          # the gate step ends the job with the run's status
+    assert run.steps[-1].status == 4  # the gate step ends the job with the run's status
 
 
 def test_a_certified_run_through_the_action(tmp_path, embedded_endpoints):
@@ -83,10 +87,20 @@ def test_a_certified_run_through_the_action(tmp_path, embedded_endpoints):
     (workspace / "ci").mkdir()
     shutil.copy(REPO_ROOT / "profiles" / "embedded.yaml", workspace / "ci" / "our-milvus.yaml")
     token = embedded_endpoints.token
-    run = run_action({"base-url": embedded_endpoints.base_url, "grpc-uri": embedded_endpoints.grpc_uri,
-                      "token": token, "profile": "ci/our-milvus.yaml", "certify": "true",
-                      "pytest-args": "--fill-server", "artifact-name": "conformance-a"},
-                     workspace, temp, sys.executable)
+    run = run_action(
+        {
+            "base-url": embedded_endpoints.base_url,
+            "grpc-uri": embedded_endpoints.grpc_uri,
+            "token": token,
+            "profile": "ci/our-milvus.yaml",
+            "certify": "true",
+            "pytest-args": "--fill-server",
+            "artifact-name": "conformance-a",
+        },
+        workspace,
+        temp,
+        sys.executable,
+    )
     assert not run.failed, [(s.name, s.status, s.stdout[-2000:]) for s in run.steps if s.status]
     reports = workspace / "milvus-conformance-reports"
     assert run.outputs["exit-status"] == "0" and run.outputs["verdict"] == "conforms"
@@ -95,16 +109,17 @@ def test_a_certified_run_through_the_action(tmp_path, embedded_endpoints):
     assert run.outputs["bundle"] == str(reports / "bundle.tar.gz")
     report = run.step("report").stdout.splitlines()
     assert [ln for ln in report if ln.startswith("::")] == [report[0]]
-    assert report[0].startswith("::notice title=milvus-conformance verdict::CONFORMS (with known deviations) "
-                                "(exit status 0): ")
+    assert report[0].startswith(
+        "::notice title=milvus-conformance verdict::CONFORMS (with known deviations) (exit status 0): "
+    )
     assert run.summary.startswith("# Milvus Create User conformance") and "Certified run" in run.summary
     assert (reports / "summary.md").read_text(encoding="utf-8") in run.summary
     upload = run.step("Upload the reports")
-    assert upload.with_ == {"name": "conformance-a", "path": "milvus-conformance-reports",
-                            "if-no-files-found": "warn"}
+    assert upload.with_ == {"name": "conformance-a", "path": "milvus-conformance-reports", "if-no-files-found": "warn"}
     for step in run.steps:
         assert token not in step.stdout, f"{step.name} printed the token"
-    verify = subprocess.run([str(VENV / "bin" / "milvus-conformance"), "verify", run.outputs["bundle"]],
-                            capture_output=True, text=True)
+    verify = subprocess.run(
+        [str(VENV / "bin" / "milvus-conformance"), "verify", run.outputs["bundle"]], capture_output=True, text=True
+    )
     assert verify.returncode == 0, verify.stdout
     assert verify.stdout.startswith("verify: the claim holds: CONFORMS (with known deviations): ")

@@ -1,6 +1,7 @@
 """The CI examples in examples/: the GitHub fan-out/fan-in workflow's fan-in steps run in bash over
 results files as the jobs' artifacts leave them (runs/<artifact>/results.json); its actions are
 pinned to commits; the GitLab job keeps junit.xml as its test report and the reports as artifacts."""
+
 from __future__ import annotations
 
 import os
@@ -23,10 +24,19 @@ def _workflow() -> dict:
 
 def _run_step(step: dict, workspace, summary) -> subprocess.CompletedProcess:
     assert "${{" not in step["run"]
-    env = {**{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CONFORMANCE_"))},
-           "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}", "GITHUB_STEP_SUMMARY": str(summary)}
-    return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
-                          cwd=workspace, env=env, capture_output=True, text=True, timeout=120)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("GITHUB_", "CONFORMANCE_"))},
+        "PATH": f"{BIN}{os.pathsep}{os.environ['PATH']}",
+        "GITHUB_STEP_SUMMARY": str(summary),
+    }
+    return subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", step["run"]],
+        cwd=workspace,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
 
 
 def _artifacts(workspace, tool_versions=("0.1.0", "0.1.0")):
@@ -78,5 +88,5 @@ def test_gitlab_job_keeps_junit_and_reports():
     assert job["artifacts"]["reports"]["junit"] == f"{reports}/junit.xml"
     assert job["artifacts"]["paths"] == [f"{reports}/"]
     assert any("pytest tests" in line for line in job["script"])
-    assert "CONFORMANCE_TOKEN" not in job["variables"]          # a masked CI/CD variable, never in the file
+    assert "CONFORMANCE_TOKEN" not in job["variables"]  # a masked CI/CD variable, never in the file
     assert re.fullmatch(r"[0-9a-f]{40}", job["variables"]["SUITE_COMMIT"])

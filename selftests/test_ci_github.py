@@ -1,6 +1,7 @@
 """ci/github.py, what action.yml's report step runs: annotations (at most 10, one per failing
 requirement, worst first), the verdict notice, outputs, and the job summary within 1 MiB. Runs are
 built in code with the results model (every requirement of the catalogue)."""
+
 from __future__ import annotations
 
 import io
@@ -22,7 +23,7 @@ def _failing_run():
     by_req = {c.requirements[0]: c for c in run.cases}
     ids = sorted(by_req)
     plan = {ids[0]: Status.UNEXPECTED_PASS, ids[1]: Status.ERROR}
-    plan.update({req: Status.FAIL for req in ids[2:14]})        # 12 failing requirements
+    plan.update({req: Status.FAIL for req in ids[2:14]})  # 12 failing requirements
     for req, status in plan.items():
         by_req[req].status = status
         by_req[req].message = "expected refusal, got success\nline two 100% sure"
@@ -47,10 +48,10 @@ def test_at_most_ten_errors_worst_first_then_one_notice(tmp_path):
     assert [f.status for f in failing_requirements(run)][:2] == [Status.ERROR, Status.FAIL]
     assert order[-1] == next(r for r, s in plan.items() if s is Status.UNEXPECTED_PASS)
     levels = [f.level for f in failing_requirements(run) if f.status is Status.FAIL]
-    assert levels == sorted(levels, key=lambda ln: 0 if ln.startswith("MUST") else 1)   # MUST first
+    assert levels == sorted(levels, key=lambda ln: 0 if ln.startswith("MUST") else 1)  # MUST first
     for line, req in zip(errors, order):
         assert line.startswith(f"::error title=milvus-conformance%3A {req}::{req} (")
-        assert "%0A" not in line and "100%25 sure" in line      # one line, % escaped
+        assert "%0A" not in line and "100%25 sure" in line  # one line, % escaped
     assert "4 more failing requirement(s) in the job summary" in notices[0]
     assert "verdict=no-verdict\n" in outputs and "exit-status=3\n" in outputs
     assert f"failed-requirements={','.join(order)}\n" in outputs
@@ -60,14 +61,15 @@ def test_at_most_ten_errors_worst_first_then_one_notice(tmp_path):
 def test_a_conforming_run_has_only_the_notice(tmp_path):
     lines, outputs, _ = _report(tmp_path, make_run(), 0)
     assert len(lines) == 1 and lines[0].startswith(
-        "::notice title=milvus-conformance verdict::CONFORMS (with known deviations) (exit status 0): ")
+        "::notice title=milvus-conformance verdict::CONFORMS (with known deviations) (exit status 0): "
+    )
     assert "verdict=conforms\n" in outputs and "conforms=true\n" in outputs and "failed-requirements=\n" in outputs
 
 
 def test_the_summary_stays_within_one_mebibyte(tmp_path):
     path = tmp_path / "summary"
-    path.write_text("x" * 1000 + "\n")                      # an earlier write in the same step
-    big = "".join(f"| row {n} | {'é' * 50} |\n" for n in range(20000))   # about 2 MB, multibyte
+    path.write_text("x" * 1000 + "\n")  # an earlier write in the same step
+    big = "".join(f"| row {n} | {'é' * 50} |\n" for n in range(20000))  # about 2 MB, multibyte
     append_summary(path, big)
     data = path.read_bytes()
     assert len(data) <= SUMMARY_LIMIT

@@ -5,6 +5,7 @@ What is on the server is read from the server itself (not through the proxy, not
 
 "The same address": a relay on a fixed local port, in front of the fault proxy for the first run and
 of the server itself for the second (the journal belongs to the target's address)."""
+
 from __future__ import annotations
 
 import json
@@ -27,6 +28,7 @@ from milvus_conformance.harness.ledger import read_journal, run_prefix
 @dataclass(frozen=True)
 class BrokenDrop:
     """One surface's scenario: the fault, the option that points the suite at the proxy, the cases."""
+
     surface: str
     fault: str
     option: str
@@ -42,16 +44,33 @@ class BrokenDrop:
 
 
 SCENARIOS = [
-    BrokenDrop("rest", "drop-noop", "--base-url", (
-        "tests/test_state.py::test_lifecycle[rest]", "tests/test_rest_envelope.py::test_drop_envelope",
-        "tests/test_create_name.py::test_user_name[plain-rest]",
-        "tests/test_create_name.py::test_user_name[one-character-rest]")),       # an exact name too
-    BrokenDrop("sdk", "sdk-drop-noop", "--grpc-uri", (
-        "tests/test_state.py::test_lifecycle[sdk-utility]", "tests/test_state.py::test_lifecycle[sdk-client]",
-        "tests/test_create_name.py::test_user_name[plain-sdk-utility]")),
+    BrokenDrop(
+        "rest",
+        "drop-noop",
+        "--base-url",
+        (
+            "tests/test_state.py::test_lifecycle[rest]",
+            "tests/test_rest_envelope.py::test_drop_envelope",
+            "tests/test_create_name.py::test_user_name[plain-rest]",
+            "tests/test_create_name.py::test_user_name[one-character-rest]",
+        ),
+    ),  # an exact name too
+    BrokenDrop(
+        "sdk",
+        "sdk-drop-noop",
+        "--grpc-uri",
+        (
+            "tests/test_state.py::test_lifecycle[sdk-utility]",
+            "tests/test_state.py::test_lifecycle[sdk-client]",
+            "tests/test_create_name.py::test_user_name[plain-sdk-utility]",
+        ),
+    ),
 ]
-LEFT = re.compile(r"^warning: (\d+) users created by this run are still on the target after drop answered "
-                  r"success", re.M)
+LEFT = re.compile(
+    r"^warning: (\d+) users created by this run are still on the target after drop answered "
+    r"success",
+    re.M,
+)
 
 
 class Relay:
@@ -71,7 +90,7 @@ class Relay:
                 server = socket.create_connection(self.upstream, timeout=10)
             except OSError:
                 if self.sock.fileno() < 0:
-                    return            # closed
+                    return  # closed
                 continue
             server.settimeout(None)
             for src, dst in ((client, server), (server, client)):
@@ -104,12 +123,30 @@ def run_suite(option: str, url: str, cases: list[str], work, name: str):
     """One suite run in a subprocess against `url` (--base-url or --grpc-uri only, so the suite's own
     drops and listings take the same path as the cases'). Returns (status, output, results.json)."""
     reports = work / f"reports-{name}"
-    cmd = [sys.executable, "-m", "pytest", *cases, "-q", "--assert=plain", "-p", "no:cacheprovider",
-           option, url, "--token", "root:Milvus", "--profile", "embedded",
-           "--state-dir", str(work / "state"), "--reports-dir", str(reports)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *cases,
+        "-q",
+        "--assert=plain",
+        "-p",
+        "no:cacheprovider",
+        option,
+        url,
+        "--token",
+        "root:Milvus",
+        "--profile",
+        "embedded",
+        "--state-dir",
+        str(work / "state"),
+        "--reports-dir",
+        str(reports),
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_") and k != "PYTEST_ADDOPTS"}
-    out = subprocess.run(cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600,
-                         stdin=subprocess.DEVNULL)
+    out = subprocess.run(
+        cmd, cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=600, stdin=subprocess.DEVNULL
+    )
     results = reports / "results.json"
     data = json.loads(results.read_text()) if results.exists() else None
     return out.returncode, out.stdout + out.stderr, data
@@ -139,8 +176,7 @@ def server(embedded_endpoints):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.fault)
-def test_users_a_broken_drop_left_are_reported_kept_and_swept_next_time(
-        scenario, embedded_endpoints, server, tmp_path):
+def test_users_a_broken_drop_left_are_reported_kept_and_swept_next_time(scenario, embedded_endpoints, server, tmp_path):
     before = server.names()
     proxy, proxy_url, direct = scenario.start(embedded_endpoints)
     relay = Relay(host_port(proxy_url))
@@ -151,7 +187,7 @@ def test_users_a_broken_drop_left_are_reported_kept_and_swept_next_time(
         left = server.names() - before
         assert status == 1, f"exit {status}, expected 1 (drop does not drop)\n{output[-3000:]}"
         failed = {c["case_id"] for c in results["cases"] if c["status"] == "fail"}
-        assert scenario.cases[0] in failed                     # the lifecycle case: still listed
+        assert scenario.cases[0] in failed  # the lifecycle case: still listed
         assert len(left) == len(scenario.cases), sorted(left)  # each case's one user, none dropped
         prefix = run_prefix(results["run_id"])
         assert all(n.startswith(prefix) or len(n) == 1 for n in left), sorted(left)
@@ -161,17 +197,17 @@ def test_users_a_broken_drop_left_are_reported_kept_and_swept_next_time(
         assert [w for w in results["harness_warnings"] if w.startswith(warning)]
         assert warning in (tmp_path / "reports-broken" / "summary.md").read_text()
         journal = read_journal(tmp_path / "state" / "runs" / results["run_id"])
-        assert journal.leftovers == left                       # kept, so the next run may drop them
+        assert journal.leftovers == left  # kept, so the next run may drop them
 
-        relay.upstream = host_port(direct)                     # the same address, the fault gone
+        relay.upstream = host_port(direct)  # the same address, the fault gone
         status, output, results = run_suite(scenario.option, url, scenario.cases[:1], tmp_path, "fixed")
         assert status == 0, f"exit {status}\n{output[-3000:]}"
         found = f"found {len(left)} user(s) left by earlier runs against this target; removed {len(left)}"
         assert found in output, output[-3000:]
         assert results["harness_warnings"] == [] and not LEFT.search(output)
-        assert server.names() == before, sorted(server.names() - before)   # none of the suite's users
-        assert list((tmp_path / "state" / "runs").iterdir()) == []         # and no journal left
+        assert server.names() == before, sorted(server.names() - before)  # none of the suite's users
+        assert list((tmp_path / "state" / "runs").iterdir()) == []  # and no journal left
     finally:
         relay.close()
         proxy.stop()
-        server.drop(server.names() - before)    # never leave users on the shared selftest server
+        server.drop(server.names() - before)  # never leave users on the shared selftest server

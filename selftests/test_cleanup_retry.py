@@ -1,6 +1,7 @@
 """Issue 26: connection failures during clean-up are retried with backoff (a new connection each time
 where one can be made), what the target answered never is, and the ledger drops its users through a
 connection that fails twice (a GOAWAY, then a failed reconnect)."""
+
 from __future__ import annotations
 
 import json
@@ -74,13 +75,18 @@ def test_what_the_target_answered_is_never_retried():
 
 def test_the_ledger_drops_its_users_through_a_dropped_connection(tmp_path):
     flaky = FlakyAdmin(0, [])
-    ledger = UserLedger("abc123", Journal(tmp_path, "abc123"), PatientAdmin.around(flaky, sleep=lambda s: None),
-                        5, protected=frozenset({"root"}))
+    ledger = UserLedger(
+        "abc123",
+        Journal(tmp_path, "abc123"),
+        PatientAdmin.around(flaky, sleep=lambda s: None),
+        5,
+        protected=frozenset({"root"}),
+    )
     for name in ("cfabc123_a", "cfabc123_b"):
         ledger.will_create(name)
         flaky.names.add(name)
         ledger.created(name)
-    flaky.failures = flaky.calls + 2          # the next two calls fail: a GOAWAY, a failed reconnect
+    flaky.failures = flaky.calls + 2  # the next two calls fail: a GOAWAY, a failed reconnect
     assert ledger.release_all() == ["cfabc123_a", "cfabc123_b"]
     assert flaky.names == set() and not ledger.stuck
 
@@ -142,8 +148,7 @@ def _pipe(src, dst) -> None:
 
 
 def _events(state: Path, event: str) -> int:
-    return sum(p.read_text(errors="replace").count(f'"event": "{event}"')
-               for p in state.glob("runs/*/users-*.jsonl"))
+    return sum(p.read_text(errors="replace").count(f'"event": "{event}"') for p in state.glob("runs/*/users-*.jsonl"))
 
 
 def test_a_cleanup_that_must_reconnect_keeps_the_verdict(embedded_endpoints, tmp_path):
@@ -163,29 +168,54 @@ def test_a_cleanup_that_must_reconnect_keeps_the_verdict(embedded_endpoints, tmp
     def leave_a_user():
         deadline = time.monotonic() + 120
         while _events(state, "created") < 1 and time.monotonic() < deadline:
-            time.sleep(0.01)            # the start-of-run sweep is over: leave a killed run's user
+            time.sleep(0.01)  # the start-of-run sweep is over: leave a killed run's user
         name = run_prefix("dead26") + "x"
         admin.call("utility.create_user", name, "Passw0rd!")
-        dead = state / "runs" / "dead26"     # its pid is dead (not ours: we are alive)
+        dead = state / "runs" / "dead26"  # its pid is dead (not ours: we are alive)
         dead.mkdir(parents=True)
-        (dead / "users-main.jsonl").write_text(json.dumps({"event": "intent", "name": name, "pid": 2**22 + 4321}) + "\n")
+        (dead / "users-main.jsonl").write_text(
+            json.dumps({"event": "intent", "name": name, "pid": 2**22 + 4321}) + "\n"
+        )
         (dead / "owner.json").write_text(json.dumps({"pid": 2**22 + 4321, "target": "?"}))
 
     watcher = threading.Thread(target=leave_a_user, daemon=True)
     watcher.start()
-    cmd = [sys.executable, "-m", "pytest", *cases, "-q", "-n", "2", "--grpc-uri", f"http://127.0.0.1:{relay.port}",
-           "--token", embedded_endpoints.token, "--profile", "embedded", "--state-dir", str(state),
-           "--reports-dir", str(tmp_path / "reports")]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *cases,
+        "-q",
+        "-n",
+        "2",
+        "--grpc-uri",
+        f"http://127.0.0.1:{relay.port}",
+        "--token",
+        embedded_endpoints.token,
+        "--profile",
+        "embedded",
+        "--state-dir",
+        str(state),
+        "--reports-dir",
+        str(tmp_path / "reports"),
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_") and k != "PYTEST_ADDOPTS"}
     env["PYTHONUNBUFFERED"] = "1"
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, bufsize=0)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        bufsize=0,
+    )
     chunks: list[bytes] = []
     try:
         while chunk := os.read(proc.stdout.fileno(), 4096):
             chunks.append(chunk)
             if relay.refuse_until == 0 and b"[100%]" in b"".join(chunks):
-                relay.cut(12)           # every case has its verdict: the workers end, then the sweep
+                relay.cut(12)  # every case has its verdict: the workers end, then the sweep
         proc.wait(timeout=600)
     finally:
         relay.close()

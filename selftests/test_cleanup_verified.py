@@ -3,6 +3,7 @@
 budget, the next run drops them again, the budget is checked before anything is created, and the
 warning reaches results.json and every report. The same against a real server and the fault proxies:
 test_cleanup_on_broken_drop.py."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from milvus_conformance.reports.parity import render_parity_md
 from milvus_conformance.results.io import read_results, write_results
 from milvus_conformance.results.model import RunResult, Target
 
-ROOT_ONLY = frozenset({"root"})   # the protected admin of these tests
+ROOT_ONLY = frozenset({"root"})  # the protected admin of these tests
 
 
 class Admin:
@@ -58,10 +59,10 @@ def test_a_drop_that_removes_nothing_keeps_the_user_journaled_and_counted(tmp_pa
     create(ledger, admin, name)
     ledger.release(name)
     assert name not in ledger.owned and ledger.stuck == {name}
-    assert journal_leftovers(tmp_path / "runs" / "run001") == {name}      # not journaled "dropped"
+    assert journal_leftovers(tmp_path / "runs" / "run001") == {name}  # not journaled "dropped"
     create(ledger, admin, ledger.fresh_name())
     with pytest.raises(HarnessError, match="1 of them still on the target after their drop answered"):
-        ledger.will_create(ledger.fresh_name())                          # 2 alive: 1 owned + 1 stuck
+        ledger.will_create(ledger.fresh_name())  # 2 alive: 1 owned + 1 stuck
 
 
 def test_a_verified_drop_is_journaled_and_frees_the_budget(tmp_path):
@@ -81,7 +82,7 @@ def test_release_all_drops_the_stuck_ones_again(tmp_path):
     for name in names:
         create(ledger, admin, name)
     ledger.release(names[0])
-    admin.drops = True                          # e.g. a transient fault, gone by the end
+    admin.drops = True  # e.g. a transient fault, gone by the end
     assert ledger.release_all() == [names[1]]
     assert admin.drop_calls == [names[0], names[1], names[0]]
     assert ledger.stuck == set() and journal_leftovers(tmp_path / "runs" / "run001") == set()
@@ -91,8 +92,14 @@ def dead_run(tmp_path, run_id, names, target="T"):
     d = tmp_path / "runs" / run_id
     d.mkdir(parents=True)
     (d / "owner.json").write_text(json.dumps({"pid": 2**22 + 4242, "target": target}))
-    events = [e for n in names for e in ({"event": "intent", "name": n, "pid": 2**22 + 4242},
-                                         {"event": "created", "name": n, "pid": 2**22 + 4242})]
+    events = [
+        e
+        for n in names
+        for e in (
+            {"event": "intent", "name": n, "pid": 2**22 + 4242},
+            {"event": "created", "name": n, "pid": 2**22 + 4242},
+        )
+    ]
     (d / "users-main.jsonl").write_text("".join(json.dumps(e) + "\n" for e in events))
     return d
 
@@ -105,9 +112,9 @@ def test_a_sweep_keeps_the_journal_of_users_still_there_and_the_next_one_removes
     assert first.found() == [p + "a", p + "b", p + "c"] and first.dropped() == []
     assert first.remaining("dead07") == [p + "a", p + "b", p + "c"] and run_dir.is_dir()
 
-    admin.names.discard(p + "a")                # gone meanwhile: not "remaining" again
+    admin.names.discard(p + "a")  # gone meanwhile: not "remaining" again
     admin.drops = True
-    second = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)        # same process: its "dropped" records are no writer
+    second = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)  # same process: its "dropped" records are no writer
     assert second.found() == [p + "b", p + "c"] and second.dropped() == [p + "b", p + "c"]
     assert second.remaining() == [] and not run_dir.exists()
     assert admin.names == {"root", "alice"}
@@ -121,14 +128,14 @@ def test_a_partly_failed_sweep_records_what_is_verified_gone(tmp_path):
     swept = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)
     assert swept.dropped() == [p + "a"] and swept.remaining() == [p + "b"]
     assert journal_leftovers(run_dir) == {p + "b"}
-    del admin.drop_user                          # works again; the sweep's own records (this
-    again = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)          # process's pid) do not make the run look alive
+    del admin.drop_user  # works again; the sweep's own records (this
+    again = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)  # process's pid) do not make the run look alive
     assert again.found() == again.dropped() == [p + "b"] and not run_dir.exists()
 
 
 def test_the_budget_before_anything_is_created():
     assert Budget(20, ours_left=0, on_target=1, cap=100).check() == ""
-    assert Budget(20, ours_left=0, on_target=500, cap=None).check() == ""     # cap unknown: not checked
+    assert Budget(20, ours_left=0, on_target=500, cap=None).check() == ""  # cap unknown: not checked
     note = Budget(20, ours_left=5, on_target=6, cap=100).check()
     assert "at most 15 users" in note and "5 users of earlier runs" in note
     assert "at most 10 users" in Budget(20, ours_left=0, on_target=90, cap=100).check()
@@ -141,9 +148,19 @@ def test_the_budget_before_anything_is_created():
 
 
 def context(tmp_path, **values):
-    ctx = RunContext(config=from_values({"base_url": "http://127.0.0.1:9", "token": "root:Milvus",
-                                         "profile": "milvus-2.5", "state_dir": str(tmp_path),
-                                         **values}, env={}), run_id="now001")
+    ctx = RunContext(
+        config=from_values(
+            {
+                "base_url": "http://127.0.0.1:9",
+                "token": "root:Milvus",
+                "profile": "milvus-2.5",
+                "state_dir": str(tmp_path),
+                **values,
+            },
+            env={},
+        ),
+        run_id="now001",
+    )
     ctx.base_url, ctx.started = ctx.config.base_url, True
     return ctx
 
@@ -156,11 +173,15 @@ def test_start_of_run_drops_earlier_leftovers_again_and_shrinks_the_budget(tmp_p
     dead_run(tmp_path, "dead09", [p + "a", p + "b", p + "c"], target=ctx.fingerprint)
     said = []
     warnings = start_of_run(ctx, admin, 1, said.append)
-    assert said[0] == ("found 3 user(s) left by earlier runs against this target; removed 1; 2 still on "
-                       "the target after drop answered success")
+    assert said[0] == (
+        "found 3 user(s) left by earlier runs against this target; removed 1; 2 still on "
+        "the target after drop answered success"
+    )
     assert "at most 18 users alive at once (not 20)" in said[1] and ctx.config.max_users == 18
-    assert warnings == ["2 users left by earlier runs are still on the target after drop answered "
-                        "success; they stay in their journals and count against --max-users"]
+    assert warnings == [
+        "2 users left by earlier runs are still on the target after drop answered "
+        "success; they stay in their journals and count against --max-users"
+    ]
 
 
 def test_start_of_run_refuses_when_leftovers_fill_the_budget(tmp_path):
@@ -185,8 +206,9 @@ def test_end_of_run_warns_with_the_count_of_this_runs_users_only(tmp_path):
         journal.write("created", name)
     warnings = end_of_run(ctx, admin)
     assert len(warnings) == 1
-    assert warnings[0].startswith("2 users created by this run are still on the target after drop "
-                                  "answered success; kept in the journal")
+    assert warnings[0].startswith(
+        "2 users created by this run are still on the target after drop answered success; kept in the journal"
+    )
     assert journal_leftovers(tmp_path / "runs" / ctx.run_id) == {p + "a", p + "b"}
     admin.drops = True
     assert end_of_run(ctx, admin) == [] and not (tmp_path / "runs" / ctx.run_id).exists()
@@ -196,16 +218,23 @@ WARNING = "3 users created by this run are still on the target after drop answer
 
 
 def run_with_warning() -> RunResult:
-    return RunResult(run_id="r1", target=Target("http://h:1", "", "embedded", False), tool_version="t",
-                     spec_version="s", started_at="2026-12-01T00:00:00+00:00",
-                     finished_at="2026-12-01T00:00:01+00:00", requirements=[], cases=[],
-                     harness_warnings=[WARNING + " <b>"])
+    return RunResult(
+        run_id="r1",
+        target=Target("http://h:1", "", "embedded", False),
+        tool_version="t",
+        spec_version="s",
+        started_at="2026-12-01T00:00:00+00:00",
+        finished_at="2026-12-01T00:00:01+00:00",
+        requirements=[],
+        cases=[],
+        harness_warnings=[WARNING + " <b>"],
+    )
 
 
 def test_the_warning_is_in_results_json_and_every_view(tmp_path):
     run = run_with_warning()
     path = write_results(run, tmp_path / "results.json")
-    assert read_results(path).harness_warnings == [WARNING + " <b>"]      # schema-valid, round trip
+    assert read_results(path).harness_warnings == [WARNING + " <b>"]  # schema-valid, round trip
     assert WARNING in render_summary_md(run) and WARNING in render_parity_md(run)
     html = render_html(run)
     assert WARNING + " &lt;b&gt;" in html and "Harness warnings (1)" in html
@@ -213,7 +242,7 @@ def test_the_warning_is_in_results_json_and_every_view(tmp_path):
     skipped = root.find(".//testcase[@name='harness warning 1']/skipped")
     assert skipped is not None and skipped.get("message").startswith(WARNING)
     assert root.get("errors") == "0" and root.get("failures") == "0"
-    assert run.overall().value == "skip"                                  # a warning is no verdict
+    assert run.overall().value == "skip"  # a warning is no verdict
 
 
 def test_a_results_file_without_warnings_still_reads(tmp_path):

@@ -1,6 +1,7 @@
 """The client faults (faults/client_faults.py) on a pymilvus whose create_user is a stub: each patch
 changes exactly what it says - the return value, the alias, the deadline, the keyword - and the
 client plugin applies the fault named in its environment variable only."""
+
 from __future__ import annotations
 
 import pytest
@@ -14,15 +15,21 @@ from milvus_conformance.faults.catalogue import by_name
 def calls(monkeypatch):
     """Stub pymilvus's create_user (both styles) first; the fault then wraps the stubs."""
     seen = []
-    monkeypatch.setattr(utility, "create_user", lambda user, password, using="default", timeout=None:
-                        seen.append(("utility", user, using, timeout)))
-    monkeypatch.setattr(MilvusClient, "create_user", lambda self, user_name, password, timeout=None, **kw:
-                        seen.append(("client", user_name, None, timeout)))
+    monkeypatch.setattr(
+        utility,
+        "create_user",
+        lambda user, password, using="default", timeout=None: seen.append(("utility", user, using, timeout)),
+    )
+    monkeypatch.setattr(
+        MilvusClient,
+        "create_user",
+        lambda self, user_name, password, timeout=None, **kw: seen.append(("client", user_name, None, timeout)),
+    )
     return seen
 
 
 def _client() -> MilvusClient:
-    return MilvusClient.__new__(MilvusClient)      # no connection: create_user is stubbed
+    return MilvusClient.__new__(MilvusClient)  # no connection: create_user is stubbed
 
 
 def test_returns_a_value(calls, monkeypatch):
@@ -61,6 +68,7 @@ def test_plugin_applies_only_the_named_client_fault(calls, monkeypatch):
 
         def add_cleanup(self, fn):
             self.cleanups.append(fn)
+
     config = Config()
     monkeypatch.delenv(client_plugin.CLIENT_FAULT_ENV, raising=False)
     client_plugin.pytest_configure(config)

@@ -1,4 +1,5 @@
 """Self-tests of the multi-run views (compare, matrix) and of the CLI exit codes."""
+
 from __future__ import annotations
 
 import copy
@@ -21,8 +22,7 @@ from milvus_conformance.results.model import Status  # noqa: E402
 
 
 def two_case_run(first: Status, second: Status, run_id: str = "run"):
-    return make_run([make_case("t::a", first, ["USR-001"]), make_case("t::b", second, ["USR-002"])],
-                    run_id=run_id)
+    return make_run([make_case("t::a", first, ["USR-001"]), make_case("t::b", second, ["USR-002"])], run_id=run_id)
 
 
 def ids(changes):
@@ -34,8 +34,7 @@ def test_one_pass_to_fail_is_exactly_one_regression():
     c = compare(two_case_run(Status.PASS, Status.PASS), two_case_run(Status.FAIL, Status.PASS))
     assert c.has_regressions
     assert ids(c.new_failures) == ["t::a"] and not c.new_errors
-    assert [(r.req_id, r.before, r.after) for r in c.requirement_changes] == \
-        [("USR-001", Status.PASS, Status.FAIL)]
+    assert [(r.req_id, r.before, r.after) for r in c.requirement_changes] == [("USR-001", Status.PASS, Status.FAIL)]
     text = render_comparison_md(c)
     assert "1 regression" in text and "## New failures (1)" in text
     assert "<script>" not in text
@@ -50,25 +49,29 @@ def test_still_failing_is_not_a_regression():
 
 
 def test_categories():
-    base = make_run([
-        make_case("t::fixed", Status.FAIL, ["USR-001"]),
-        make_case("t::err", Status.PASS, ["USR-002"]),
-        make_case("t::skip", Status.PASS, ["USR-003"]),
-        make_case("t::dev", Status.KNOWN_DEVIATION, ["USR-004"], source="p.yaml#L1"),
-        make_case("t::dev-gone", Status.KNOWN_DEVIATION, ["USR-004"], source="p.yaml#L2"),
-        make_case("t::removed", Status.FAIL, ["USR-005"]),
-        make_case("t::kd-up", Status.KNOWN_DEVIATION, ["USR-006"], source="p.yaml#L3"),
-    ])
-    cur = make_run([
-        make_case("t::fixed", Status.PASS, ["USR-001"]),
-        make_case("t::err", Status.ERROR, ["USR-002"]),
-        make_case("t::skip", Status.SKIP, ["USR-003"]),
-        make_case("t::dev", Status.KNOWN_DEVIATION, ["USR-004"], source="p.yaml#L9"),
-        make_case("t::dev-gone", Status.PASS, ["USR-004"]),
-        make_case("t::kd-up", Status.UNEXPECTED_PASS, ["USR-006"], source="p.yaml#L3"),
-        make_case("t::new-fail", Status.FAIL, ["USR-006"]),
-        make_case("t::new-pass", Status.PASS, ["USR-006"]),
-    ])
+    base = make_run(
+        [
+            make_case("t::fixed", Status.FAIL, ["USR-001"]),
+            make_case("t::err", Status.PASS, ["USR-002"]),
+            make_case("t::skip", Status.PASS, ["USR-003"]),
+            make_case("t::dev", Status.KNOWN_DEVIATION, ["USR-004"], source="p.yaml#L1"),
+            make_case("t::dev-gone", Status.KNOWN_DEVIATION, ["USR-004"], source="p.yaml#L2"),
+            make_case("t::removed", Status.FAIL, ["USR-005"]),
+            make_case("t::kd-up", Status.KNOWN_DEVIATION, ["USR-006"], source="p.yaml#L3"),
+        ]
+    )
+    cur = make_run(
+        [
+            make_case("t::fixed", Status.PASS, ["USR-001"]),
+            make_case("t::err", Status.ERROR, ["USR-002"]),
+            make_case("t::skip", Status.SKIP, ["USR-003"]),
+            make_case("t::dev", Status.KNOWN_DEVIATION, ["USR-004"], source="p.yaml#L9"),
+            make_case("t::dev-gone", Status.PASS, ["USR-004"]),
+            make_case("t::kd-up", Status.UNEXPECTED_PASS, ["USR-006"], source="p.yaml#L3"),
+            make_case("t::new-fail", Status.FAIL, ["USR-006"]),
+            make_case("t::new-pass", Status.PASS, ["USR-006"]),
+        ]
+    )
     c = compare(base, cur)
     assert ids(c.fixed) == ["t::fixed"]
     assert ids(c.new_errors) == ["t::err"]
@@ -93,8 +96,10 @@ def test_new_harness_error_is_a_regression():
 
 # ---- matrix ---------------------------------------------------------------------------------
 def test_matrix_one_column_per_run():
-    runs = [all_status_run(), make_run([make_case("t::pass", Status.PASS, ["USR-001", "USR-099"])],
-                                       run_id="run-2", profile="vendor-x")]
+    runs = [
+        all_status_run(),
+        make_run([make_case("t::pass", Status.PASS, ["USR-001", "USR-099"])], run_id="run-2", profile="vendor-x"),
+    ]
     md = render_matrix_md(runs)
     header = next(line for line in md.splitlines() if line.startswith("| Requirement"))
     assert header.strip("|").count("|") == 1 + len(runs)
@@ -153,8 +158,13 @@ def test_cli_report_and_matrix(tmp_path, capsys):
     results = _write(tmp_path, "in/results.json", all_status_run())
     out = tmp_path / "out"
     assert main(["report", results, "--out", str(out)]) == 0
-    assert sorted(p.name for p in out.iterdir()) == ["junit.xml", "parity.md", "report.html",
-                                                     "results.json", "summary.md"]
+    assert sorted(p.name for p in out.iterdir()) == [
+        "junit.xml",
+        "parity.md",
+        "report.html",
+        "results.json",
+        "summary.md",
+    ]
     capsys.readouterr()
     assert HOSTILE not in (out / "report.html").read_text(encoding="utf-8")
     html_file, md_file = tmp_path / "m.html", tmp_path / "m.md"
@@ -171,5 +181,5 @@ def test_cli_report_and_matrix(tmp_path, capsys):
 
 
 def test_cli_usage_error_does_not_raise(capsys):
-    assert main([]) == 4                              # a bad command line: ExitStatus.CONFIGURATION
+    assert main([]) == 4  # a bad command line: ExitStatus.CONFIGURATION
     assert main(["compare", "only-one.json"]) == 4

@@ -1,4 +1,5 @@
 """Bad configuration is a clear error before any request is sent."""
+
 import pytest
 
 from milvus_conformance.errors import ConfigError, ExitStatus
@@ -17,23 +18,33 @@ def test_given_target_defaults_to_documented_profile():
 
 
 def test_environment_variables_are_read():
-    c = from_values({}, env={"CONFORMANCE_GRPC_URI": "h:19530", "CONFORMANCE_TOKEN": "u:p",
-                             "CONFORMANCE_PROFILE": "milvus-2.5", "CONFORMANCE_READ_ONLY": "1"})
+    c = from_values(
+        {},
+        env={
+            "CONFORMANCE_GRPC_URI": "h:19530",
+            "CONFORMANCE_TOKEN": "u:p",
+            "CONFORMANCE_PROFILE": "milvus-2.5",
+            "CONFORMANCE_READ_ONLY": "1",
+        },
+    )
     assert c.grpc_uri == "http://h:19530" and c.profile == "milvus-2.5" and c.read_only
 
 
-@pytest.mark.parametrize("values,match", [
-    ({"base_url": "ftp://h", "token": "u:p"}, "malformed --base-url"),
-    ({"base_url": "http://", "token": "u:p"}, "malformed --base-url"),
-    ({"base_url": "http://u:p@h:1", "token": "u:p"}, "must not carry credentials"),
-    ({"grpc_uri": "h", "token": "u:p"}, "needs a port"),
-    ({"base_url": "http://h:1"}, "needs a token"),
-    ({"profile": "nope"}, "unknown profile"),
-    ({"tier": "weekly"}, "unknown tier"),
-    ({"max_users": "500"}, "--max-users"),
-    ({"max_users": "many"}, "--max-users"),
-    ({"max_users": "1"}, "--max-users must be at least 2"),   # issue 26: refused up front
-])
+@pytest.mark.parametrize(
+    "values,match",
+    [
+        ({"base_url": "ftp://h", "token": "u:p"}, "malformed --base-url"),
+        ({"base_url": "http://", "token": "u:p"}, "malformed --base-url"),
+        ({"base_url": "http://u:p@h:1", "token": "u:p"}, "must not carry credentials"),
+        ({"grpc_uri": "h", "token": "u:p"}, "needs a port"),
+        ({"base_url": "http://h:1"}, "needs a token"),
+        ({"profile": "nope"}, "unknown profile"),
+        ({"tier": "weekly"}, "unknown tier"),
+        ({"max_users": "500"}, "--max-users"),
+        ({"max_users": "many"}, "--max-users"),
+        ({"max_users": "1"}, "--max-users must be at least 2"),  # issue 26: refused up front
+    ],
+)
 def test_bad_configuration(values, match):
     with pytest.raises(ConfigError, match=match) as info:
         from_values(values, env={})

@@ -1,6 +1,7 @@
 """The pieces of issue 20's checks that need no server: the password-byte table and its near misses,
 what a Bearer header can carry, the credential book the credential faults keep, and the parity
 view's fact lines."""
+
 import unicodedata
 
 import pytest
@@ -29,7 +30,7 @@ def test_every_password_has_distinct_near_misses_that_are_not_itself(row):
 
 
 def test_near_misses_include_what_careless_servers_make_of_a_password():
-    names = lambda p: {m.name: m.text for m in byte_near_misses(p, "bytes")}   # noqa: E731
+    names = lambda p: {m.name: m.text for m in byte_near_misses(p, "bytes")}  # noqa: E731
     assert names(" Aa1!bcdefg ")["trimmed"] == "Aa1!bcdefg"
     assert names("Aa1!bc\x00defg")["cut-at-first-control"] == "Aa1!bc"
     assert names("Aa1!bc\ufb01defg")["unicode-NFKC"] == "Aa1!bcfidefg"
@@ -44,9 +45,17 @@ def test_the_longest_row_is_exactly_the_maximum_and_holds_every_kind_of_byte():
     assert {" ", "\t", "\x00", "!", "\u00e9"} <= set(longest)
 
 
-@pytest.mark.parametrize("password, carried", [("Aa1!bcdefg", True), (" Aa1!bcdefg", True),
-                                               ("Aa1!bcdefg ", False), ("Aa1!bc\x00defg", False),
-                                               ("Aa1!bc\tdefg", False), ("Aa1!bcd\u00e9fg", True)])
+@pytest.mark.parametrize(
+    "password, carried",
+    [
+        ("Aa1!bcdefg", True),
+        (" Aa1!bcdefg", True),
+        ("Aa1!bcdefg ", False),
+        ("Aa1!bc\x00defg", False),
+        ("Aa1!bc\tdefg", False),
+        ("Aa1!bcd\u00e9fg", True),
+    ],
+)
 def test_what_a_bearer_header_can_carry(password, carried):
     assert bearer_carries(password) is carried
 
@@ -76,15 +85,28 @@ def test_credentials_are_read_from_bearer_basic_and_grpc_metadata():
     assert cb.cut_at_control("ab\ncd") == "ab" and cb.cut_at_nul("ab\x00cd") == "ab"
 
 
-OBSERVED = {Surface.REST: {"status": 200, "body": {"code": 0}, "accepted": True},   # accepted on both
-            Surface.SDK: {"raised": None, "code": None, "returned": "None", "accepted": True}}
+OBSERVED = {
+    Surface.REST: {"status": 200, "body": {"code": 0}, "accepted": True},  # accepted on both
+    Surface.SDK: {"raised": None, "code": None, "returned": "None", "accepted": True},
+}
 
 
 def test_a_fact_is_shown_once_in_the_parity_view_and_is_not_a_disagreement():
     fact = "a user whose password ends in whitespace can never log in with a Bearer token"
-    cases = [CaseResult(f"t.py::f[{c}]", "f", ["USER-PASSWORD-BYTES"], c.surface, "users/create", Status.PASS,
-                        observed={**OBSERVED[c.surface], "facts": [fact]}, style=c.style,
-                        scenario="t.py::f") for c in (Channel.REST, Channel.SDK_CLIENT)]
+    cases = [
+        CaseResult(
+            f"t.py::f[{c}]",
+            "f",
+            ["USER-PASSWORD-BYTES"],
+            c.surface,
+            "users/create",
+            Status.PASS,
+            observed={**OBSERVED[c.surface], "facts": [fact]},
+            style=c.style,
+            scenario="t.py::f",
+        )
+        for c in (Channel.REST, Channel.SDK_CLIENT)
+    ]
     run = RunResult("r", Target("u", "g", "embedded", True), "0", "1", "t0", "t1", [], cases)
     assert transport_facts(run) == [fact]
     text = render_parity_md(run)

@@ -3,6 +3,7 @@ discovered profile equals profiles/embedded.yaml on every key both cover, the ga
 it, it stays within its budget and leaves no user behind; through the fault proxy, each fault that
 changes an observable value changes the discovered value of that key. Without a server: the
 searches, the writer and the diff."""
+
 from __future__ import annotations
 
 import os
@@ -25,7 +26,7 @@ from milvus_conformance.discover.search import highest_true, lowest_true
 from milvus_conformance.discover.writer import render
 from milvus_conformance.harness.config import from_values
 
-MAX_REQUESTS = 400     # the issue's budget against the embedded target (its 30 s: `make bench`, line 5)
+MAX_REQUESTS = 400  # the issue's budget against the embedded target (its 30 s: `make bench`, line 5)
 # fault (faults/catalogue.py) -> the profile key whose discovered value it must change
 FAULT_KEYS = {
     "name-over-max-accepted": "user_name.max_length",
@@ -43,31 +44,47 @@ FAULT_KEYS = {
 
 
 def _own_server() -> bool:
-    return not os.environ.get("MILVUS_GRPC_ADDRESS")     # only a server of our own may be filled
+    return not os.environ.get("MILVUS_GRPC_ADDRESS")  # only a server of our own may be filled
 
 
 def _discover(base_url, ep, state_dir, fill: bool):
     from milvus_conformance.discover.run import discover
 
-    config = from_values({"base_url": base_url, "grpc_uri": ep.grpc_uri, "token": ep.token,
-                          "state_dir": str(state_dir), "fill_server": fill}, env={})
+    config = from_values(
+        {
+            "base_url": base_url,
+            "grpc_uri": ep.grpc_uri,
+            "token": ep.token,
+            "state_dir": str(state_dir),
+            "fill_server": fill,
+        },
+        env={},
+    )
     return discover(config, "selftest", report=lambda line: None)
 
 
 @pytest.fixture(scope="module")
 def clean(embedded_endpoints, tmp_path_factory):
-    return _discover(embedded_endpoints.base_url, embedded_endpoints, tmp_path_factory.mktemp("d"),
-                     fill=_own_server())
+    return _discover(embedded_endpoints.base_url, embedded_endpoints, tmp_path_factory.mktemp("d"), fill=_own_server())
 
 
 # ---- against the real embedded target ----------------------------------------------------------
 def test_discovered_profile_equals_embedded_profile(clean):
     embedded = load_profile("embedded")
     # sdk.outcome.timeout is a race (CF section 5; test_sdk_specifics samples it): not compared
-    both = [i for i in clean.items if i.value is not None and i.key in embedded.keys()
-            and embedded[i.key] is not None and i.key != "sdk.outcome.timeout"]
-    mismatches = [f"{i.key}: discovered {i.value!r} ({i.how}) | embedded.yaml {embedded[i.key]!r} "
-                  f"({embedded.get(i.key).source})" for i in both if i.value != embedded[i.key]]
+    both = [
+        i
+        for i in clean.items
+        if i.value is not None
+        and i.key in embedded.keys()
+        and embedded[i.key] is not None
+        and i.key != "sdk.outcome.timeout"
+    ]
+    mismatches = [
+        f"{i.key}: discovered {i.value!r} ({i.how}) | embedded.yaml {embedded[i.key]!r} ({embedded.get(i.key).source})"
+        for i in both
+        if i.value != embedded[i.key]
+    ]
     assert not mismatches, "discover and profiles/embedded.yaml disagree:\n" + "\n".join(mismatches)
     assert len(both) >= 30, f"only {len(both)} keys covered by both: {[i.key for i in both]}"
 
@@ -77,9 +94,15 @@ def test_every_key_written_with_a_source(clean):
     assert set(load_profile("documented").keys()) <= keys
     assert all(i.how for i in clean.items)
     nulls = {i.key for i in clean.items if i.value is None}
-    assert nulls <= {"rest.outcome.drop_root", "sdk.outcome.drop_root", "users.max_count",
-                     "rest.request_timeout.shared", "users.protected",
-                     "rest.outcome.user_cap", "sdk.outcome.user_cap"}, nulls
+    assert nulls <= {
+        "rest.outcome.drop_root",
+        "sdk.outcome.drop_root",
+        "users.max_count",
+        "rest.request_timeout.shared",
+        "users.protected",
+        "rest.outcome.user_cap",
+        "sdk.outcome.user_cap",
+    }, nulls
 
 
 def test_no_secret_in_the_profile(clean, embedded_endpoints):
@@ -111,14 +134,12 @@ def test_gate_tier_passes_with_the_discovered_profile(clean, embedded_endpoints,
     from milvus_conformance.faults import killrate_runner
 
     name = f"selftest-discovered-{secrets.token_hex(4)}"
-    path = tmp_path / f"{name}.yaml"          # used by path: --profile ./file.yaml
+    path = tmp_path / f"{name}.yaml"  # used by path: --profile ./file.yaml
     path.write_text(render(name, clean.items, clean.target, clean.when, "selftest"), encoding="utf-8")
-    ep = killrate_runner.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri,
-                                   embedded_endpoints.token)
+    ep = killrate_runner.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri, embedded_endpoints.token)
     status, results, _ = killrate_runner.run_suite(ep, tmp_path / "run", str(path), 1, fill=_own_server())
     assert results is not None, f"no results (exit {status}); log: {tmp_path / 'pytest.log'}"
-    bad = [(c["case_id"], c["status"]) for c in results["cases"]
-           if c["status"] in ("fail", "unexpected_pass", "error")]
+    bad = [(c["case_id"], c["status"]) for c in results["cases"] if c["status"] in ("fail", "unexpected_pass", "error")]
     assert status == 0 and not bad, f"exit {status}; {bad[:10]}"
     assert sum(c["status"] == "pass" for c in results["cases"]) > 100
 
@@ -134,21 +155,36 @@ def test_fault_changes_its_key(fault, clean, embedded_endpoints, tmp_path):
     finally:
         proxy.stop()
     assert faulty.value(key) != clean.value(key), (
-        f"{fault}: {key} discovered as {clean.value(key)!r} both without and with the fault")
+        f"{fault}: {key} discovered as {clean.value(key)!r} both without and with the fault"
+    )
 
 
 def _start_discover(ep, state_dir, out):
     """A discover in its own process; returns it and its run prefix once it is probing."""
-    cmd = [sys.executable, "-m", "milvus_conformance.cli", "discover", "--name", "killed", "--out",
-           str(out), "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", ep.token,
-           "--state-dir", str(state_dir)] + (["--fill-server"] if _own_server() else [])
+    cmd = [
+        sys.executable,
+        "-m",
+        "milvus_conformance.cli",
+        "discover",
+        "--name",
+        "killed",
+        "--out",
+        str(out),
+        "--base-url",
+        ep.base_url,
+        "--grpc-uri",
+        ep.grpc_uri,
+        "--token",
+        ep.token,
+        "--state-dir",
+        str(state_dir),
+    ] + (["--fill-server"] if _own_server() else [])
     proc = subprocess.Popen(cmd, cwd=REPO_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     for line in proc.stdout:
         found = re.search(r"users prefixed (cf\w+_)", line)
-        if found:   # then as soon as one of its users exists: inside the probes, however fast
+        if found:  # then as soon as one of its users exists: inside the probes, however fast
             deadline = time.monotonic() + 30
-            while not _users_with(ep, found.group(1)) and proc.poll() is None \
-                    and time.monotonic() < deadline:
+            while not _users_with(ep, found.group(1)) and proc.poll() is None and time.monotonic() < deadline:
                 time.sleep(0.005)
             return proc, found.group(1)
     proc.wait()
@@ -182,8 +218,7 @@ def test_killed_discover_is_swept_by_the_next(embedded_endpoints, tmp_path):
         pytest.skip("needs the user-cap probe (a server of our own)")
     proc, prefix = _start_discover(embedded_endpoints, tmp_path, tmp_path / "p.yaml")
     deadline = time.monotonic() + 60
-    while len(_users_with(embedded_endpoints, prefix)) < 5 and proc.poll() is None \
-            and time.monotonic() < deadline:
+    while len(_users_with(embedded_endpoints, prefix)) < 5 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     proc.kill()
     proc.wait(timeout=30)
@@ -199,8 +234,9 @@ def test_login_probe_notices_a_password_the_server_changed(clean, embedded_endpo
 
     how = next(i.how for i in clean.items if i.key == "password.max_length")
     assert "logs in with it, not with its first 71 bytes" in how, how
-    proxy = start_fault_proxy(embedded_endpoints.base_url, "created-other-password",
-                              embedded_endpoints.token, "embedded")
+    proxy = start_fault_proxy(
+        embedded_endpoints.base_url, "created-other-password", embedded_endpoints.token, "embedded"
+    )
     try:
         faulty = _discover(proxy.base_url, embedded_endpoints, tmp_path, fill=False)
     finally:
@@ -215,7 +251,7 @@ def test_highest_true_finds_the_edge(edge_at):
     sent = []
     edge = highest_true(lambda n: sent.append(n) or n <= edge_at, 16, 1024)
     assert (edge.held, edge.failed) == (edge_at, edge_at + 1) and edge.pinned
-    assert len(sent) == len(set(sent)) <= 2 * 10       # 2 log2(1024): exponential, then binary
+    assert len(sent) == len(set(sent)) <= 2 * 10  # 2 log2(1024): exponential, then binary
 
 
 def test_highest_true_without_an_edge():
@@ -230,10 +266,15 @@ def test_lowest_true_finds_the_edge(edge_at):
 
 
 def test_writer_round_trips_odd_values_and_loads_as_a_profile(tmp_path):
-    items = [Finding("user_name.extra_chars", "-.:'\"é", "sent: a name with -"),
-             Finding("rest.outcome.invalid_value", {"status": 200, "code": 1100, "content_type": "json"},
-                     "a name starting with '1' -> HTTP 200 code 1100"),
-             Finding("users.max_count", None, "not probed: needs --fill-server", observed=False)]
+    items = [
+        Finding("user_name.extra_chars", "-.:'\"é", "sent: a name with -"),
+        Finding(
+            "rest.outcome.invalid_value",
+            {"status": 200, "code": 1100, "content_type": "json"},
+            "a name starting with '1' -> HTTP 200 code 1100",
+        ),
+        Finding("users.max_count", None, "not probed: needs --fill-server", observed=False),
+    ]
     text = render("t", items, "t v1.0", "2026-01-01T00:00:00Z", "3 requests")
     raw = yaml.safe_load(text)
     assert raw["extends"] == "documented"
@@ -242,7 +283,7 @@ def test_writer_round_trips_odd_values_and_loads_as_a_profile(tmp_path):
     profile = open_profile(str(path))
     assert profile["user_name.extra_chars"] == "-.:'\"é"
     assert profile.get("users.max_count").source.startswith("not observed on t v1.0")
-    assert profile["password.min_length"] == 8          # inherited from documented
+    assert profile["password.min_length"] == 8  # inherited from documented
 
 
 def test_profile_diff_lists_contradictions_first():
@@ -250,9 +291,9 @@ def test_profile_diff_lists_contradictions_first():
     order = [RELATIONS.index(r.relation) for r in diff.rows]
     assert order == sorted(order) and {r.relation for r in diff.rows} >= {"differs", "narrows", "same"}
     relation = {r.key: r.relation for r in diff.rows}
-    assert relation["password.min_length"] == "differs"                # 8 vs 6
-    assert relation["rest.outcome.duplicate"] == "narrows"             # any non-zero code vs 65535
-    assert relation["user_name.max_length"] == "narrows"               # null vs 32
+    assert relation["password.min_length"] == "differs"  # 8 vs 6
+    assert relation["rest.outcome.duplicate"] == "narrows"  # any non-zero code vs 65535
+    assert relation["user_name.max_length"] == "narrows"  # null vs 32
     assert relation["user_name.extra_chars"] == "same"
     back = {r.key: r.relation for r in diff_profiles(load_profile("milvus-2.5"), load_profile("documented")).rows}
     assert back["rest.outcome.duplicate"] == "widens"
@@ -267,13 +308,15 @@ def test_profile_diff_command(tmp_path, capsys):
     assert main(["profile-diff", "documented", str(tmp_path / "missing.yaml")]) == 4
 
 
-@pytest.mark.parametrize("argv, says", [
-    (["--name", "bad/name"], "--name"),
-    (["--name", "x", "--base-url", "http://127.0.0.1:9"], "token"),
-    (["--name", "x", "--base-url", "nonsense", "--token", "a:b"], "malformed"),
-    (["--name", "x", "--base-url", "http://127.0.0.1:9", "--token", "a:b", "--max-users", "2"],
-     "--max-users"),
-])
+@pytest.mark.parametrize(
+    "argv, says",
+    [
+        (["--name", "bad/name"], "--name"),
+        (["--name", "x", "--base-url", "http://127.0.0.1:9"], "token"),
+        (["--name", "x", "--base-url", "nonsense", "--token", "a:b"], "malformed"),
+        (["--name", "x", "--base-url", "http://127.0.0.1:9", "--token", "a:b", "--max-users", "2"], "--max-users"),
+    ],
+)
 def test_discover_bad_configuration_is_one_line_and_exit_4(argv, says, capsys, tmp_path):
     assert main(["discover", *argv, "--out", str(tmp_path / "x.yaml")]) == 4
     err = capsys.readouterr().err.strip()
@@ -283,13 +326,31 @@ def test_discover_bad_configuration_is_one_line_and_exit_4(argv, says, capsys, t
 def test_discover_refuses_to_overwrite(tmp_path, capsys):
     existing = tmp_path / "x.yaml"
     existing.write_text("keep me")
-    assert main(["discover", "--name", "x", "--out", str(existing), "--base-url",
-                 "http://127.0.0.1:9", "--token", "a:b"]) == 4
+    assert (
+        main(["discover", "--name", "x", "--out", str(existing), "--base-url", "http://127.0.0.1:9", "--token", "a:b"])
+        == 4
+    )
     assert existing.read_text() == "keep me"
 
 
 def test_discover_unreachable_target_is_exit_3(tmp_path, capsys):
-    assert main(["discover", "--name", "x", "--out", str(tmp_path / "x.yaml"), "--base-url",
-                 "http://127.0.0.1:9", "--token", "a:b", "--state-dir", str(tmp_path)]) == 3
+    assert (
+        main(
+            [
+                "discover",
+                "--name",
+                "x",
+                "--out",
+                str(tmp_path / "x.yaml"),
+                "--base-url",
+                "http://127.0.0.1:9",
+                "--token",
+                "a:b",
+                "--state-dir",
+                str(tmp_path),
+            ]
+        )
+        == 3
+    )
     assert capsys.readouterr().err.startswith("conformance: ")
     assert not (tmp_path / "x.yaml").exists()

@@ -1,6 +1,7 @@
 """Issue 22, parts 3 and 4: REST errors with standard HTTP statuses (Milvus PR #53092) - one profile
 switch derives them, the embedded gateway serves either convention, discover tells them apart - and
 a target's rate limit, which is neither a pass nor a fail."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,10 +16,20 @@ from milvus_conformance.target.gateway.error_status import error_status
 
 
 # ---- the switch --------------------------------------------------------------------------------------
-@pytest.mark.parametrize("kind,status", [("invalid_value", 400), ("missing_field", 400),
-                                         ("malformed_body", 400), ("auth_failed", 401),
-                                         ("permission_denied", 403), ("duplicate", None),
-                                         ("bcrypt_error", None), ("user_cap", None), ("drop_root", None)])
+@pytest.mark.parametrize(
+    "kind,status",
+    [
+        ("invalid_value", 400),
+        ("missing_field", 400),
+        ("malformed_body", 400),
+        ("auth_failed", 401),
+        ("permission_denied", 403),
+        ("duplicate", None),
+        ("bcrypt_error", None),
+        ("user_cap", None),
+        ("drop_root", None),
+    ],
+)
 def test_the_switch_derives_each_error_status(kind, status):
     standard, envelope = load_profile("embedded-standard-errors"), load_profile("embedded")
     derived = expect(standard, kind, Surface.REST)
@@ -29,8 +40,10 @@ def test_the_switch_derives_each_error_status(kind, status):
 
 @pytest.mark.parametrize("kind", ["ok", "timeout", "unknown_route"])
 def test_the_switch_leaves_success_and_router_answers_alone(kind):
-    assert expect(load_profile("embedded-standard-errors"), kind, Surface.REST).spec == \
-        expect(load_profile("embedded"), kind, Surface.REST).spec
+    assert (
+        expect(load_profile("embedded-standard-errors"), kind, Surface.REST).spec
+        == expect(load_profile("embedded"), kind, Surface.REST).spec
+    )
 
 
 @pytest.mark.parametrize("name", available_profiles())
@@ -46,13 +59,24 @@ def test_discover_and_system_errors_read_the_convention():
     assert (convention_of(200), convention_of(400), convention_of(500)) == (False, True, None)
     standard, envelope = load_profile("embedded-standard-errors"), load_profile("embedded")
     assert classified_system_error(standard, 500, {"code": 65535, "message": "x"})
-    assert not classified_system_error(standard, 500, None)          # a crash: no envelope
+    assert not classified_system_error(standard, 500, None)  # a crash: no envelope
     assert not classified_system_error(envelope, 500, {"code": 65535})
 
 
-@pytest.mark.parametrize("code,standard,status", [(1100, True, 400), (1802, True, 400), (1800, True, 401),
-                                                  (8, True, 429), (9, True, 429), (2, True, 503),
-                                                  (65535, True, 500), (1100, False, 200), (65535, False, 200)])
+@pytest.mark.parametrize(
+    "code,standard,status",
+    [
+        (1100, True, 400),
+        (1802, True, 400),
+        (1800, True, 401),
+        (8, True, 429),
+        (9, True, 429),
+        (2, True, 503),
+        (65535, True, 500),
+        (1100, False, 200),
+        (65535, False, 200),
+    ],
+)
 def test_gateway_status_by_code(code, standard, status):
     assert error_status(code, standard) == status
 
@@ -86,8 +110,15 @@ def test_discover_tells_the_conventions_apart_for_real(embedded_endpoints, tmp_p
 
     gateway = start_gateway(milvus_address=embedded_endpoints.grpc_address, standard_error_status=True)
     try:
-        config = from_values({"base_url": gateway.base_url, "grpc_uri": embedded_endpoints.grpc_uri,
-                              "token": embedded_endpoints.token, "state_dir": str(tmp_path)}, env={})
+        config = from_values(
+            {
+                "base_url": gateway.base_url,
+                "grpc_uri": embedded_endpoints.grpc_uri,
+                "token": embedded_endpoints.token,
+                "state_dir": str(tmp_path),
+            },
+            env={},
+        )
         found = discover(config, "standard", report=lambda line: None)
     finally:
         gateway.stop()
@@ -107,11 +138,19 @@ def test_discover_reads_the_convention_from_an_input_error():
 
 
 # ---- rate limits -------------------------------------------------------------------------------------
-@pytest.mark.parametrize("status,body,named", [
-    (429, None, "HTTP 429"), (429, {"message": "slow down"}, "HTTP 429"), (200, {"code": 8, "message": "rate limit exceeded"}, "code 8"),
-    (429, {"code": 8}, "HTTP 429, code 8"), (200, {"code": 49}, "code 49"),
-    (429, {"code": 9, "message": "quota exceeded"}, None),        # a quota outcome (the user cap): judged
-    (200, {"code": 1100}, None), (400, {"code": 1100}, None)])
+@pytest.mark.parametrize(
+    "status,body,named",
+    [
+        (429, None, "HTTP 429"),
+        (429, {"message": "slow down"}, "HTTP 429"),
+        (200, {"code": 8, "message": "rate limit exceeded"}, "code 8"),
+        (429, {"code": 8}, "HTTP 429, code 8"),
+        (200, {"code": 49}, "code 49"),
+        (429, {"code": 9, "message": "quota exceeded"}, None),  # a quota outcome (the user cap): judged
+        (200, {"code": 1100}, None),
+        (400, {"code": 1100}, None),
+    ],
+)
 def test_what_is_a_rate_limit(status, body, named):
     found = rest_limit(status, body)
     assert (found is None) if named is None else found.startswith(named)
@@ -140,6 +179,7 @@ def _limiter(every_path: set[str], times: int):
             seen[req.path] = seen.get(req.path, 0) + 1
             return Resp(429, [("Content-Type", "text/plain"), ("Retry-After", "0")], b"Too Many Requests")
         return req
+
     return Fault("rate-limiter", "USER-CREATE-SEMANTICS", "429 first", request_transform=request), seen
 
 
@@ -174,7 +214,10 @@ def test_a_rate_limited_run_is_a_harness_error_naming_the_limit(embedded_endpoin
     try:
         status, results, _ = killrate_runner.run_suite(
             killrate_runner.Endpoints(proxy.base_url, embedded_endpoints.grpc_uri, embedded_endpoints.token),
-            tmp_path, "embedded", nodes=["tests/test_state.py::test_lifecycle[rest]"])
+            tmp_path,
+            "embedded",
+            nodes=["tests/test_state.py::test_lifecycle[rest]"],
+        )
     finally:
         proxy.stop()
     assert status == 3 and results is not None
@@ -183,8 +226,12 @@ def test_a_rate_limited_run_is_a_harness_error_naming_the_limit(embedded_endpoin
 
 
 # ---- the suite against the standard gateway, for real ------------------------------------------------
-REST_FILES = ("tests/test_create_password.py", "tests/test_rest_malformed.py",
-              "tests/test_rest_envelope.py", "tests/test_rest_auth.py")
+REST_FILES = (
+    "tests/test_create_password.py",
+    "tests/test_rest_malformed.py",
+    "tests/test_rest_envelope.py",
+    "tests/test_rest_auth.py",
+)
 
 
 @pytest.fixture(scope="module")
@@ -211,13 +258,16 @@ def test_rest_cases_conform_with_the_switch_and_fail_without_it(standard_gateway
 
     nodes = _rest_nodes(standard_gateway, tmp_path)
     assert len(nodes) > 20
-    status, results, _ = killrate_runner.run_suite(standard_gateway, tmp_path / "switch",
-                                                   "embedded-standard-errors", nodes=nodes)
-    bad = [(c["case_id"], c["message"][:200]) for c in (results or {}).get("cases", [])
-           if c["status"] in ("fail", "unexpected_pass", "error")]
+    status, results, _ = killrate_runner.run_suite(
+        standard_gateway, tmp_path / "switch", "embedded-standard-errors", nodes=nodes
+    )
+    bad = [
+        (c["case_id"], c["message"][:200])
+        for c in (results or {}).get("cases", [])
+        if c["status"] in ("fail", "unexpected_pass", "error")
+    ]
     assert status == 0 and not bad, bad[:5]
-    status, results, _ = killrate_runner.run_suite(standard_gateway, tmp_path / "envelope", "embedded",
-                                                   nodes=nodes)
+    status, results, _ = killrate_runner.run_suite(standard_gateway, tmp_path / "envelope", "embedded", nodes=nodes)
     failed = [c for c in results["cases"] if c["status"] == "fail"]
     assert status == 1 and failed
     assert any("HTTP status 400, expected 200" in c["message"] for c in failed)

@@ -1,6 +1,7 @@
 """Unit tests of the fault catalogue, without a Milvus server: the catalogue as data (every fault
 names one known requirement in full, every requirement but the ones said why has a fault), and each
 REST transformation on hand-made requests and answers."""
+
 from __future__ import annotations
 
 import base64
@@ -49,9 +50,14 @@ def test_every_requirement_has_a_fault_or_says_why():
 def test_every_surface_of_a_requirement_has_a_fault():
     """A requirement of both surfaces gets a REST fault and an SDK fault (SURFACE-PARITY excepted:
     a disagreement needs one side only)."""
-    missing = [(rid, surface) for rid, r in load_requirements().items() for surface in r.surfaces
-               if rid not in WITHOUT_FAULT and rid != "SURFACE-PARITY"
-               and not any(f.requirement == rid and f.surface == surface for f in all_faults())]
+    missing = [
+        (rid, surface)
+        for rid, r in load_requirements().items()
+        for surface in r.surfaces
+        if rid not in WITHOUT_FAULT
+        and rid != "SURFACE-PARITY"
+        and not any(f.requirement == rid and f.surface == surface for f in all_faults())
+    ]
     assert not missing
 
 
@@ -59,9 +65,16 @@ def test_requirement_ids_are_written_out_in_the_catalogue():
     """grep finds every fault citing a requirement: no ID is built from parts."""
     from milvus_conformance import REPO_ROOT
 
-    text = "".join((REPO_ROOT / "milvus_conformance" / "faults" / name).read_text()
-                   for name in ("rest_faults.py", "sdk_faults.py", "client_faults.py",
-                                    "credential_faults.py"))
+    text = "".join(
+        (REPO_ROOT / "milvus_conformance" / "faults" / name).read_text()
+        for name in (
+            "rest_faults.py",
+            "rest_rule_faults.py",
+            "sdk_faults.py",
+            "client_faults.py",
+            "credential_faults.py",
+        )
+    )
     for f in all_faults():
         assert f'"{f.requirement}"' in text, f.name
 
@@ -88,7 +101,8 @@ class FakeContext(Context):
 
 def create(name="alice", password="Aa1!bcdefg", **headers) -> Req:
     return Req("POST", CREATE, [("Authorization", "Bearer u:p"), *headers.items()]).with_json(
-        {"userName": name, "password": password})
+        {"userName": name, "password": password}
+    )
 
 
 def through(fault_name, req, upstream=None, profile="embedded"):
@@ -96,21 +110,26 @@ def through(fault_name, req, upstream=None, profile="embedded"):
     return apply_fault(by_name(fault_name), req, ctx), ctx
 
 
-@pytest.mark.parametrize("name,body", [("success-code-string", {"code": "0", "data": {}}),
-                                       ("success-code-200", {"code": 200, "data": {}}),
-                                       ("success-data-dropped", {"code": 0}),
-                                       ("success-data-list", {"code": 0, "data": []})])
+@pytest.mark.parametrize(
+    "name,body",
+    [
+        ("success-code-string", {"code": "0", "data": {}}),
+        ("success-code-200", {"code": 200, "data": {}}),
+        ("success-data-dropped", {"code": 0}),
+        ("success-data-list", {"code": 0, "data": []}),
+    ],
+)
 def test_success_envelope_faults(name, body):
     resp, _ = through(name, create())
     assert resp.json() == body
-    error = lambda r: Resp.of_json(200, {"code": 1100, "message": "bad"})   # noqa: E731
+    error = lambda r: Resp.of_json(200, {"code": 1100, "message": "bad"})  # noqa: E731
     assert through(name, create(), error)[0].json() == {"code": 1100, "message": "bad"}
     other = Req("POST", "/v2/vectordb/users/list", []).with_json({})
-    assert through(name, other)[0].json() == OK        # only the create's answers change
+    assert through(name, other)[0].json() == OK  # only the create's answers change
 
 
 def test_error_envelope_and_code_faults():
-    err = lambda code: (lambda r: Resp.of_json(200, {"code": code, "message": "m"}))   # noqa: E731
+    err = lambda code: lambda r: Resp.of_json(200, {"code": code, "message": "m"})  # noqa: E731
     assert through("error-message-missing", create(), err(1100))[0].json() == {"code": 1100}
     assert through("error-message-not-string", create(), err(1100))[0].json()["message"] == ["m"]
     assert through("error-code-string", create(), err(1801))[0].json()["code"] == "1801"
@@ -121,8 +140,11 @@ def test_error_envelope_and_code_faults():
 
 
 def test_status_faults():
-    for name, old, new in [("auth-401-to-200", 401, 200), ("permission-403-to-200", 403, 200),
-                           ("timeout-408-to-200", 408, 200)]:
+    for name, old, new in [
+        ("auth-401-to-200", 401, 200),
+        ("permission-403-to-200", 403, 200),
+        ("timeout-408-to-200", 408, 200),
+    ]:
         resp, _ = through(name, create(), lambda r, old=old: Resp.of_json(old, {"code": 1, "message": "x"}))
         assert resp.status == new and resp.code == 1
     unknown = Req("POST", "/v2/vectordb/nothing", [])
@@ -131,7 +153,7 @@ def test_status_faults():
 
 
 def test_duplicate_faults():
-    dup = lambda r: Resp.of_json(200, {"code": 65535, "message": "user already exists: alice"})   # noqa: E731
+    dup = lambda r: Resp.of_json(200, {"code": 65535, "message": "user already exists: alice"})  # noqa: E731
     assert through("duplicate-code-0", create(), dup)[0].json() == OK
     assert through("duplicate-code-1100", create(), dup)[0].code == 1100
     calls = []
@@ -139,6 +161,7 @@ def test_duplicate_faults():
     def upstream(req):
         calls.append((req.path, req.json()))
         return dup(req) if len(calls) == 1 else Resp.of_json(200, OK)
+
     resp, _ = through("duplicate-overwrites", create(), upstream)
     assert resp.json() == OK and [c[0] for c in calls] == [CREATE, DROP, CREATE]
 
@@ -147,10 +170,11 @@ def test_bypass_faults_resend_with_the_admin_token():
     def upstream(req):
         admin = req.header("Authorization") == "Bearer root:Milvus"
         return Resp.of_json(200, OK) if admin else Resp.of_json(401, {"code": 1800, "message": "no"})
+
     resp, ctx = through("auth-bypass", create(), upstream)
     assert resp.json() == OK and [r.header("Authorization") for r in ctx.sent] == ["Bearer u:p", "Bearer root:Milvus"]
     resp, _ = through("permission-bypass", create(), lambda r: Resp.of_json(403, {"code": 65535, "message": "deny"}))
-    assert resp.status == 403       # the admin was refused too: nothing to bypass with
+    assert resp.status == 403  # the admin was refused too: nothing to bypass with
 
 
 def test_auth_format_faults():
@@ -159,22 +183,25 @@ def test_auth_format_faults():
     assert resp.code == 1800 and not ctx.sent
     resp, ctx = through("token-split-last-colon", create().with_header("Authorization", "Bearer u:p:q"))
     assert resp.status == 401 and not ctx.sent
-    assert through("token-split-last-colon", create())[1].sent       # one colon: forwarded
+    assert through("token-split-last-colon", create())[1].sent  # one colon: forwarded
 
 
-@pytest.mark.parametrize("fault,field,given,sent", [
-    ("name-over-max-accepted", "userName", "a" * 33, "a" * 32),
-    ("name-over-max-accepted", "userName", "a" * 32, "a" * 32),
-    ("password-over-max-accepted", "password", "A" * 73, "A" * 72),
-    ("password-over-max-accepted", "password", "A" * 72, "A" * 72),
-    ("password-under-min-accepted", "password", "Aa1!b", "Aa1!ba"),
-    ("password-under-min-accepted", "password", "", ""),
-    ("name-first-char-accepted", "userName", "9abc", "Aabc"),
-    ("name-charset-accepted", "userName", "ab-c d", "abcd"),
-    ("name-case-folded", "userName", "AbC", "abc"),
-    ("created-other-name", "userName", "alice", "alicex"),
-    ("created-other-password", "password", "Aa1!bcdefg", "Aa1!bcdefgx"),
-])
+@pytest.mark.parametrize(
+    "fault,field,given,sent",
+    [
+        ("name-over-max-accepted", "userName", "a" * 33, "a" * 32),
+        ("name-over-max-accepted", "userName", "a" * 32, "a" * 32),
+        ("password-over-max-accepted", "password", "A" * 73, "A" * 72),
+        ("password-over-max-accepted", "password", "A" * 72, "A" * 72),
+        ("password-under-min-accepted", "password", "Aa1!b", "Aa1!ba"),
+        ("password-under-min-accepted", "password", "", ""),
+        ("name-first-char-accepted", "userName", "9abc", "Aabc"),
+        ("name-charset-accepted", "userName", "ab-c d", "abcd"),
+        ("name-case-folded", "userName", "AbC", "abc"),
+        ("created-other-name", "userName", "alice", "alicex"),
+        ("created-other-password", "password", "Aa1!bcdefg", "Aa1!bcdefgx"),
+    ],
+)
 def test_request_rewrites(fault, field, given, sent):
     req = create(**{"name" if field == "userName" else "password": given})
     _, ctx = through(fault, req)
@@ -198,7 +225,7 @@ def test_state_faults():
     drop_root = Req("POST", DROP, []).with_json({"userName": "root"})
     resp, ctx = through("drop-root-accepted", drop_root)
     assert resp.json() == OK and not ctx.sent
-    listing = lambda r: Resp.of_json(200, {"code": 0, "data": ["root"]})   # noqa: E731
+    listing = lambda r: Resp.of_json(200, {"code": 0, "data": ["root"]})  # noqa: E731
     resp, ctx = through("drop-unknown-refused", Req("POST", DROP, []).with_json({"userName": "ghost"}), listing)
     assert resp.code == 65535 and len(ctx.sent) == 1
 
@@ -221,8 +248,6 @@ def test_header_method_route_faults():
     assert resp.code == 1801
     cap = lambda r: Resp.of_json(200, {"code": 65535, "message": "the number of users has reached the limit"})  # noqa
     assert through("user-cap-ignored", create(), cap)[0].json() == OK
-
-
 
 
 # ---- the faults added for every requirement and every limit ----------------------------------------------
@@ -251,24 +276,28 @@ def test_password_prefix_compared_cuts_every_password_it_sees():
     basic = Req("POST", "/v2/vectordb/users/list", [("Authorization", _basic("bob", "p:q-long-password"))])
     assert through("password-prefix-compared", basic)[1].sent[0].header("Authorization") == _basic("bob", "p:q-long")
     update = Req("POST", "/v2/vectordb/users/update_password", []).with_json(
-        {"userName": "bob", "oldPassword": "123456789", "newPassword": "abcdefghi"})
+        {"userName": "bob", "oldPassword": "123456789", "newPassword": "abcdefghi"}
+    )
     sent = through("password-prefix-compared", update)[1].sent[0].json()
     assert (sent["oldPassword"], sent["newPassword"]) == ("12345678", "abcdefgh")
     short = create(password="Aa1!bc").with_header("Authorization", "Bearer root:Milvus")
-    assert through("password-prefix-compared", short)[1].sent[0] == short      # 8 bytes or fewer: as is
+    assert through("password-prefix-compared", short)[1].sent[0] == short  # 8 bytes or fewer: as is
 
 
-@pytest.mark.parametrize("fault,password,refused", [
-    ("password-min-in-characters", "ééé", True),         # 3 characters, 6 bytes: the minimum is 6 bytes
-    ("password-min-in-characters", "éééééé", False),     # 6 characters
-    ("password-min-in-characters", "abcde", False),      # 5 bytes: the server refuses it itself
-    ("password-validation-max-in-characters", "é" * 129, True),     # 258 bytes, 129 characters
-    ("password-validation-max-in-characters", "a" * 257, False),    # over in both units
-    ("password-at-min-refused", "abcdef", True),
-    ("password-at-min-refused", "abcdefg", False),
-    ("password-at-max-refused", "a" * 72, True),
-    ("password-at-max-refused", "a" * 71, False),
-])
+@pytest.mark.parametrize(
+    "fault,password,refused",
+    [
+        ("password-min-in-characters", "ééé", True),  # 3 characters, 6 bytes: the minimum is 6 bytes
+        ("password-min-in-characters", "éééééé", False),  # 6 characters
+        ("password-min-in-characters", "abcde", False),  # 5 bytes: the server refuses it itself
+        ("password-validation-max-in-characters", "é" * 129, True),  # 258 bytes, 129 characters
+        ("password-validation-max-in-characters", "a" * 257, False),  # over in both units
+        ("password-at-min-refused", "abcdef", True),
+        ("password-at-min-refused", "abcdefg", False),
+        ("password-at-max-refused", "a" * 72, True),
+        ("password-at-max-refused", "a" * 71, False),
+    ],
+)
 def test_password_limit_refusals(fault, password, refused):
     resp, ctx = through(fault, create(password=password))
     assert (not ctx.sent) == refused
@@ -283,11 +312,11 @@ def test_name_at_max_refused():
 
 
 def test_password_max_in_characters_stores_and_compares_the_cut():
-    long = "é" * 40                                       # 80 bytes, 40 characters: within 72 characters
+    long = "é" * 40  # 80 bytes, 40 characters: within 72 characters
     req = create(password=long).with_header("Authorization", f"Bearer bob:{long}")
     sent = through("password-max-in-characters", req)[1].sent[0]
     assert sent.json()["password"] == "é" * 36 and sent.header("Authorization") == "Bearer bob:" + "é" * 36
-    ascii_over = create(password="a" * 73)                # over in characters too: the server refuses it
+    ascii_over = create(password="a" * 73)  # over in characters too: the server refuses it
     assert through("password-max-in-characters", ascii_over)[1].sent[0].json()["password"] == "a" * 73
     assert not by_name("password-max-in-characters").applies_to(load_profile("documented"))
 
@@ -296,20 +325,21 @@ def test_concurrent_duplicates_succeed_only_when_they_overlap():
     dup = Resp.of_json(200, {"code": 65535, "message": "user already exists: alice"})
     fault = by_name("concurrent-duplicates-succeed")
     ctx = FakeContext(lambda r: dup)
-    assert apply_fault(fault, create(), ctx).code == 65535      # alone: the duplicate stands
+    assert apply_fault(fault, create(), ctx).code == 65535  # alone: the duplicate stands
     inner = []
 
-    def send(req):      # a second create of the same name arrives while the first is in flight
+    def send(req):  # a second create of the same name arrives while the first is in flight
         if not inner:
             inner.append(fault.around(req, ctx, lambda r: dup))
         return dup
+
     assert fault.around(create(), ctx, send).json() == OK and inner[0].json() == OK
     other = fault.around(create(name="bob"), ctx, lambda r: dup)
     assert other.code == 65535
 
 
 def test_list_omits_new_users():
-    listing = lambda r: Resp.of_json(200, {"code": 0, "data": ["root", "alice"]})   # noqa: E731
+    listing = lambda r: Resp.of_json(200, {"code": 0, "data": ["root", "alice"]})  # noqa: E731
     ctx = FakeContext(listing)
     ctx.created.add("alice")
     resp = apply_fault(by_name("list-omits-new-users"), Req("POST", "/v2/vectordb/users/list", []), ctx)

@@ -1,5 +1,6 @@
 """The two fault proxies end to end, without a Milvus server: the REST proxy against a stub HTTP
 upstream (everything not faulted passes unchanged), the gRPC proxy against a stub gRPC upstream."""
+
 from __future__ import annotations
 
 import base64
@@ -38,8 +39,14 @@ class _Echo(BaseHTTPRequestHandler):
         if self.path.startswith(CREATE):
             out, ctype = json.dumps(OK).encode(), "application/json; charset=utf-8"
         else:
-            out = json.dumps({"method": self.command, "path": self.path, "body": body.decode("latin-1"),
-                              "headers": {k.lower(): v for k, v in self.headers.items()}}).encode()
+            out = json.dumps(
+                {
+                    "method": self.command,
+                    "path": self.path,
+                    "body": body.decode("latin-1"),
+                    "headers": {k.lower(): v for k, v in self.headers.items()},
+                }
+            ).encode()
             ctype = "application/x-echo"
         self.send_response_only(200 if self.path.startswith(CREATE) else 299)
         self.send_header("Content-Type", ctype)
@@ -61,8 +68,12 @@ def upstream():
 def test_proxy_forwards_everything_unchanged(upstream):
     proxy = start_fault_proxy(upstream, None)
     try:
-        r = httpx.request("PATCH", proxy.base_url + "/v2/a%2Fb/x?q=1&r=%20", content=b"\x00raw\xff",
-                          headers={"Authorization": "Bearer u:p:q", "Request-Timeout": "7", "X-Any": "v"})
+        r = httpx.request(
+            "PATCH",
+            proxy.base_url + "/v2/a%2Fb/x?q=1&r=%20",
+            content=b"\x00raw\xff",
+            headers={"Authorization": "Bearer u:p:q", "Request-Timeout": "7", "X-Any": "v"},
+        )
         echo = r.json()
         assert r.status_code == 299 and r.headers["x-upstream"] == "yes"
         assert r.headers["content-type"] == "application/x-echo"
@@ -80,7 +91,7 @@ def test_proxy_applies_one_fault_and_records_creates(upstream):
     try:
         r = httpx.post(proxy.base_url + CREATE, json={"userName": "bob", "password": "Aa1!bcdefg"})
         assert r.json() == {"code": "0", "data": {}}
-        assert proxy.created == {"bob"}          # the upstream said code 0
+        assert proxy.created == {"bob"}  # the upstream said code 0
         assert httpx.post(proxy.base_url + "/other", json={}).json()["path"] == "/other"
     finally:
         proxy.stop()
@@ -104,7 +115,8 @@ class _StubMilvus(grpc.GenericRpcHandler):
                 if self.answer == "deny":
                     context.abort(grpc.StatusCode.PERMISSION_DENIED, "permission deny")
                 return self.answer.SerializeToString()
-            return raw        # anything else: echo the bytes
+            return raw  # anything else: echo the bytes
+
         return grpc.unary_unary_rpc_method_handler(handle)
 
 
@@ -124,15 +136,24 @@ def _create_via(uri, name="carol", password="Aa1!bcdefg"):
     call = channel.unary_unary("/milvus.proto.milvus.MilvusService/CreateCredential")
     req = milvus_pb2.CreateCredentialRequest(username=name, password=base64.b64encode(password.encode()))
     try:
-        return common_pb2.Status.FromString(call(req.SerializeToString(), metadata=[("authorization", "dTpw")],
-                                                 timeout=5))
+        return common_pb2.Status.FromString(
+            call(req.SerializeToString(), metadata=[("authorization", "dTpw")], timeout=5)
+        )
     finally:
         channel.close()
 
 
-@pytest.mark.parametrize("fault", [None, "sdk-password-altered", "sdk-duplicate-accepted",
-                                   "sdk-permission-swallowed", "sdk-code-1100-to-65535",
-                                   "sdk-error-as-rpc-error"])
+@pytest.mark.parametrize(
+    "fault",
+    [
+        None,
+        "sdk-password-altered",
+        "sdk-duplicate-accepted",
+        "sdk-permission-swallowed",
+        "sdk-code-1100-to-65535",
+        "sdk-error-as-rpc-error",
+    ],
+)
 def test_grpc_proxy(stub_milvus, fault):
     stub, address = stub_milvus
     if fault == "sdk-duplicate-accepted":
@@ -163,15 +184,14 @@ def test_grpc_proxy(stub_milvus, fault):
         proxy.stop()
 
 
-
-
 def _call_via(uri, method, request, response_type, token="u:p"):
     channel = grpc.insecure_channel(uri.split("://")[-1])
     call = channel.unary_unary(f"/milvus.proto.milvus.MilvusService/{method}")
     auth = base64.b64encode(token.encode()).decode()
     try:
-        return response_type.FromString(call(request.SerializeToString(), metadata=[("authorization", auth)],
-                                             timeout=5))
+        return response_type.FromString(
+            call(request.SerializeToString(), metadata=[("authorization", auth)], timeout=5)
+        )
     finally:
         channel.close()
 
@@ -184,8 +204,13 @@ def test_grpc_metadata_faults(stub_milvus):
     stub, address = stub_milvus
     proxy = start_grpc_fault_proxy(address, "sdk-auth-not-enforced", admin_token="root:Milvus")
     try:
-        _call_via(proxy.uri, "ListCredUsers", milvus_pb2.ListCredUsersRequest(), milvus_pb2.ListCredUsersRequest,
-                  token="nobody:wrong")
+        _call_via(
+            proxy.uri,
+            "ListCredUsers",
+            milvus_pb2.ListCredUsersRequest(),
+            milvus_pb2.ListCredUsersRequest,
+            token="nobody:wrong",
+        )
         assert _seen_credentials(stub) == "root:Milvus"
     finally:
         proxy.stop()
@@ -193,21 +218,29 @@ def test_grpc_metadata_faults(stub_milvus):
     try:
         _create_via(proxy.uri, password="Aa1!bcdefghij")
         assert base64.b64decode(stub.seen[-1].password).decode() == "Aa1!bcde"
-        _call_via(proxy.uri, "ListCredUsers", milvus_pb2.ListCredUsersRequest(), milvus_pb2.ListCredUsersRequest,
-                  token="bob:0123456789")
+        _call_via(
+            proxy.uri,
+            "ListCredUsers",
+            milvus_pb2.ListCredUsersRequest(),
+            milvus_pb2.ListCredUsersRequest,
+            token="bob:0123456789",
+        )
         assert _seen_credentials(stub) == "bob:01234567"
     finally:
         proxy.stop()
 
 
-@pytest.mark.parametrize("fault,name,password,code", [
-    ("sdk-password-min-in-characters", "carol", "ééé", 1100),
-    ("sdk-password-at-min-refused", "carol", "abcdef", 1100),
-    ("sdk-password-at-max-refused", "carol", "a" * 72, 65535),
-    ("sdk-password-validation-max-in-characters", "carol", "é" * 129, 65535),
-    ("sdk-name-at-max-refused", "a" * 32, "Aa1!bcdefg", 1100),
-    ("sdk-class-rule-imposed", "carol", "abcdefghij", 1100),
-])
+@pytest.mark.parametrize(
+    "fault,name,password,code",
+    [
+        ("sdk-password-min-in-characters", "carol", "ééé", 1100),
+        ("sdk-password-at-min-refused", "carol", "abcdef", 1100),
+        ("sdk-password-at-max-refused", "carol", "a" * 72, 65535),
+        ("sdk-password-validation-max-in-characters", "carol", "é" * 129, 65535),
+        ("sdk-name-at-max-refused", "a" * 32, "Aa1!bcdefg", 1100),
+        ("sdk-class-rule-imposed", "carol", "abcdefghij", 1100),
+    ],
+)
 def test_grpc_refusals_are_answered_by_the_proxy(stub_milvus, fault, name, password, code):
     stub, address = stub_milvus
     proxy = start_grpc_fault_proxy(address, fault)
@@ -221,9 +254,11 @@ def test_grpc_refusals_are_answered_by_the_proxy(stub_milvus, fault, name, passw
 
 def test_grpc_rewrites(stub_milvus):
     stub, address = stub_milvus
-    for fault, name, password, seen in [("sdk-name-first-char-accepted", "9abc", "Aa1!bcdefg", ("Aabc", None)),
-                                        ("sdk-name-case-folded", "AbC", "Aa1!bcdefg", ("abc", None)),
-                                        ("sdk-missing-password-defaulted", "abc", "", ("abc", "Aa1!faultpw"))]:
+    for fault, name, password, seen in [
+        ("sdk-name-first-char-accepted", "9abc", "Aa1!bcdefg", ("Aabc", None)),
+        ("sdk-name-case-folded", "AbC", "Aa1!bcdefg", ("abc", None)),
+        ("sdk-missing-password-defaulted", "abc", "", ("abc", "Aa1!faultpw")),
+    ]:
         proxy = start_grpc_fault_proxy(address, fault)
         try:
             _create_via(proxy.uri, name=name, password=password)
@@ -238,12 +273,17 @@ def test_grpc_answers_without_forwarding(stub_milvus):
     stub, address = stub_milvus
     proxy = start_grpc_fault_proxy(address, "sdk-drop-root-accepted")
     try:
-        status = _call_via(proxy.uri, "DeleteCredential", milvus_pb2.DeleteCredentialRequest(username="root"),
-                           common_pb2.Status)
-        assert status.code == 0 and not stub.metadata      # answered by the proxy
-        _call_via(proxy.uri, "DeleteCredential", milvus_pb2.DeleteCredentialRequest(username="bob"),
-                  milvus_pb2.DeleteCredentialRequest)
-        assert stub.metadata                                # anyone else: forwarded
+        status = _call_via(
+            proxy.uri, "DeleteCredential", milvus_pb2.DeleteCredentialRequest(username="root"), common_pb2.Status
+        )
+        assert status.code == 0 and not stub.metadata  # answered by the proxy
+        _call_via(
+            proxy.uri,
+            "DeleteCredential",
+            milvus_pb2.DeleteCredentialRequest(username="bob"),
+            milvus_pb2.DeleteCredentialRequest,
+        )
+        assert stub.metadata  # anyone else: forwarded
     finally:
         proxy.stop()
 
@@ -254,7 +294,7 @@ def test_grpc_concurrent_duplicates(stub_milvus):
     stub.answer = common_pb2.Status(code=65535, reason="user already exists: carol")
     proxy = start_grpc_fault_proxy(address, "sdk-concurrent-duplicates-succeed")
     try:
-        assert _create_via(proxy.uri).code == 65535                     # alone
+        assert _create_via(proxy.uri).code == 65535  # alone
         stub.delay = 0.5
         with futures.ThreadPoolExecutor(4) as pool:
             codes = [s.code for s in pool.map(lambda _: _create_via(proxy.uri), range(4))]

@@ -2,6 +2,7 @@
 name the right cause (REST and gRPC URLs swapped, a token without ':', a REST URL on a gRPC-only
 port); every error line starts `conformance: `. The preflight cases run against the REAL embedded
 target (selftests/conftest.py) and a real gRPC-only port (a grpcio server with no services)."""
+
 from __future__ import annotations
 
 import http.server
@@ -62,14 +63,34 @@ def test_profile_show_of_a_misspelled_key_is_one_line_and_status_4(typo_profile,
 
 def test_the_suite_with_a_misspelled_key_exits_4_with_one_conformance_line(typo_profile, tmp_path):
     """Before any server starts: the profile is read while the options are checked."""
-    done = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
-                           "--profile", str(typo_profile), "--state-dir", str(tmp_path / "s"),
-                           "--reports-dir", str(tmp_path / "r")],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--profile",
+            str(typo_profile),
+            "--state-dir",
+            str(tmp_path / "s"),
+            "--reports-dir",
+            str(tmp_path / "r"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
     assert done.returncode == ExitStatus.CONFIGURATION, lines
-    assert len(lines) == 1 and lines[0].startswith("conformance: profile ") and \
-        "did you mean 'password.max_length'?" in lines[0], lines
+    assert (
+        len(lines) == 1
+        and lines[0].startswith("conformance: profile ")
+        and "did you mean 'password.max_length'?" in lines[0]
+    ), lines
 
 
 # ---- protocol sniffing (no Milvus) -------------------------------------------------------------
@@ -119,8 +140,7 @@ def _preflight_error(values: dict, state_dir) -> HarnessError:
 
 def test_swapped_urls_name_the_grpc_port(embedded_endpoints, tmp_path):
     ep = embedded_endpoints
-    error = str(_preflight_error({"base_url": ep.grpc_uri, "grpc_uri": ep.base_url, "token": ep.token},
-                                 tmp_path))
+    error = str(_preflight_error({"base_url": ep.grpc_uri, "grpc_uri": ep.base_url, "token": ep.token}, tmp_path))
     assert "has no Milvus REST v2 API (HTTP 404" in error and "This port speaks gRPC" in error, error
     assert "--grpc-uri" in error and "own token" not in error, error
 
@@ -132,15 +152,13 @@ def test_a_rest_port_given_as_grpc_uri_is_named(embedded_endpoints, tmp_path):
 
 
 def test_a_rest_url_on_a_grpc_only_port_says_so(grpc_only_port, tmp_path):
-    error = str(_preflight_error({"base_url": f"http://127.0.0.1:{grpc_only_port}", "token": "a:b"},
-                                 tmp_path))
+    error = str(_preflight_error({"base_url": f"http://127.0.0.1:{grpc_only_port}", "token": "a:b"}, tmp_path))
     assert "this port speaks gRPC: pass it as --grpc-uri" in error, error
     assert "illegal" not in error, error
 
 
 @pytest.mark.parametrize("surface", ["base_url", "grpc_uri"])
-def test_a_token_without_a_colon_is_said_to_be_taken_as_an_api_key(embedded_endpoints, tmp_path,
-                                                                   surface):
+def test_a_token_without_a_colon_is_said_to_be_taken_as_an_api_key(embedded_endpoints, tmp_path, surface):
     url = embedded_endpoints.base_url if surface == "base_url" else embedded_endpoints.grpc_uri
     error = str(_preflight_error({surface: url, "token": "rootMilvus"}, tmp_path))
     assert "the token has no ':', so it is taken as an API key" in error, error

@@ -1,6 +1,7 @@
 """`--fuzz-seed` replays the nightly tier's stateful phase (issue 27): two runs with the same seed
 generate the same stateful scenarios, step by step, and the summary prints the seed it used. Against
 the REAL embedded target (selftests/conftest.py), the stateful case only, few scenarios."""
+
 from __future__ import annotations
 
 import json
@@ -16,11 +17,39 @@ SEED, SCENARIOS = 4242, 6
 def _stateful(ep, tmp_path, name: str, *seed: str) -> tuple[dict, str]:
     reports = tmp_path / name
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider", "-k",
-         "test_stateful_user_lifecycle", "--tier", "nightly", "--fuzz-scenarios", str(SCENARIOS),
-         *seed, "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", ep.token,
-         "--profile", "embedded", "--reports-dir", str(reports), "--state-dir", str(tmp_path / "state")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "-k",
+            "test_stateful_user_lifecycle",
+            "--tier",
+            "nightly",
+            "--fuzz-scenarios",
+            str(SCENARIOS),
+            *seed,
+            "--base-url",
+            ep.base_url,
+            "--grpc-uri",
+            ep.grpc_uri,
+            "--token",
+            ep.token,
+            "--profile",
+            "embedded",
+            "--reports-dir",
+            str(reports),
+            "--state-dir",
+            str(tmp_path / "state"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert done.returncode == 0, (done.stdout + done.stderr)[-3000:]
     results = json.loads((reports / "results.json").read_text())
     case = next(c for c in results["cases"] if c["name"].startswith("test_stateful_user_lifecycle"))

@@ -3,6 +3,7 @@ default 127.0.0.1:19530, authorization enabled, admin token MILVUS_ROOT_TOKEN or
 
 Every user a test creates is named gwt_<random>, registered before the request that may create it,
 and dropped afterwards through gRPC (pass or fail). root and other users are never touched."""
+
 from __future__ import annotations
 
 import base64
@@ -59,6 +60,7 @@ def users(milvus):
         assert name not in ("root",)
         created.append(name)
         return name
+
     yield new
     for name in created:
         milvus.DeleteCredential(milvus_pb2.DeleteCredentialRequest(username=name), metadata=_md(ROOT_TOKEN), timeout=10)
@@ -96,6 +98,7 @@ def create(client, name, password=PW, token=ROOT_TOKEN):
 
 # ---------------------------------------------------------------- success shapes and lifecycle
 
+
 def test_create_success_shape(client, users):
     r = create(client, users())
     assert r.status_code == 200 and r.content == b'{"code":0,"data":{}}'
@@ -115,7 +118,9 @@ def test_list_shape(client, users, body):
 def test_list_with_empty_body_is_1801_as_in_milvus(client):
     r = call(client, "list", b"")
     assert r.status_code == 200 and ok_json(r) == {
-        "code": 1801, "message": "can only accept json format request, the request body should be nil, however {} is valid"}
+        "code": 1801,
+        "message": "can only accept json format request, the request body should be nil, however {} is valid",
+    }
 
 
 def test_describe_grant_revoke_shapes(client, users):
@@ -146,7 +151,9 @@ def test_lifecycle(client, users, milvus):
     assert ok_json(create(client, name))["code"] == 0
     assert name in ok_json(call(client, "list"))["data"]
     assert ok_json(call(client, "describe", {"userName": name})) == {"code": 0, "data": []}
-    wrong = ok_json(call(client, "update_password", {"userName": name, "password": "nope123", "newPassword": "N3wPass!"}))
+    wrong = ok_json(
+        call(client, "update_password", {"userName": name, "password": "nope123", "newPassword": "N3wPass!"})
+    )
     assert wrong["code"] != 0
     upd = call(client, "update_password", {"userName": name, "password": PW, "newPassword": "N3wPass!"})
     assert ok_json(upd) == {"code": 0, "data": {}}
@@ -158,11 +165,22 @@ def test_lifecycle(client, users, milvus):
 
 # ---------------------------------------------------------------- authentication and authorization
 
-@pytest.mark.parametrize("authorization", [
-    None, "", "Bearer", "Bearer root:wrong-password", "Bearer gwt_nobody_here:whatever1",
-    "Bearer sk-not-an-api-key", "Bearer :Milvus", "Bearer root:",
-    "Basic " + base64.b64encode(b"root:wrong-password").decode(), "Basic %%%",
-])
+
+@pytest.mark.parametrize(
+    "authorization",
+    [
+        None,
+        "",
+        "Bearer",
+        "Bearer root:wrong-password",
+        "Bearer gwt_nobody_here:whatever1",
+        "Bearer sk-not-an-api-key",
+        "Bearer :Milvus",
+        "Bearer root:",
+        "Basic " + base64.b64encode(b"root:wrong-password").decode(),
+        "Basic %%%",
+    ],
+)
 def test_401(client, authorization):
     headers = {} if authorization is None else {"Authorization": authorization}
     r = call(client, "list", token=None, headers=headers)
@@ -195,11 +213,21 @@ def test_non_admin_cannot_create(client, users, milvus):
 
 # ---------------------------------------------------------------- routing
 
-@pytest.mark.parametrize("method, path", [
-    ("POST", "/v2/vectordb/users/nope"), ("POST", "/v2/vectordb/users"), ("POST", "/v1/vector/collections"),
-    ("GET", U + "create"), ("PUT", U + "create"), ("DELETE", U + "list"), ("PATCH", U + "drop"),
-    ("POST", "/V2/vectordb/users/create"), ("GET", U + "create/"),
-])
+
+@pytest.mark.parametrize(
+    "method, path",
+    [
+        ("POST", "/v2/vectordb/users/nope"),
+        ("POST", "/v2/vectordb/users"),
+        ("POST", "/v1/vector/collections"),
+        ("GET", U + "create"),
+        ("PUT", U + "create"),
+        ("DELETE", U + "list"),
+        ("PATCH", U + "drop"),
+        ("POST", "/V2/vectordb/users/create"),
+        ("GET", U + "create/"),
+    ],
+)
 def test_404(client, method, path):
     r = call(client, "", method=method, path=path)
     assert r.status_code == 404 and r.content == b"404 page not found" and r.headers["content-type"] == "text/plain"
@@ -226,8 +254,11 @@ def test_options_and_head(client):
 def _raw(gateway, target: str, headers: str = "") -> bytes:
     host, port = gateway.base_url.rsplit("/", 1)[1].split(":")
     with socket.create_connection((host, int(port)), timeout=30) as s:
-        s.sendall(("POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n%s\r\n{}"
-                   % (target, headers)).encode())
+        s.sendall(
+            (
+                "POST %s HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nConnection: close\r\n%s\r\n{}" % (target, headers)
+            ).encode()
+        )
         data = b""
         while chunk := s.recv(65536):
             data += chunk
@@ -247,24 +278,47 @@ FMT = "can only accept json format request"
 REQ = "missing required parameters, error: "
 
 
-@pytest.mark.parametrize("template, code, prefix", [
-    ("", 1801, FMT + ", the request body should be nil"),
-    ("not json", 1801, FMT + ", error: invalid character 'o' in literal null"),
-    ('{"userName": "%s", "password": "%s"', 1801, FMT + ", error: unexpected EOF"),
-    ('["%s", "%s"]', 1801, FMT + ", error: json: cannot unmarshal array into Go value of type httpserver.PasswordReq"),
-    ('"%s%s"', 1801, FMT + ", error: json: cannot unmarshal string into Go value"),
-    ("12", 1801, FMT + ", error: json: cannot unmarshal number into Go value"),
-    ("true", 1801, FMT + ", error: json: cannot unmarshal bool into Go value"),
-    ('{"userName": 1, "password": "%s%s"}', 1801, FMT + ", error: json: cannot unmarshal number into Go struct field PasswordReq.userName of type string"),
-    ('{"userName": ["%s"], "password": "%s"}', 1801, FMT + ", error: json: cannot unmarshal array into Go struct field"),
-    ('{"userName": {"a": "%s"}, "password": "%s"}', 1801, FMT + ", error: json: cannot unmarshal object into Go struct field"),
-    ('{"userName": "%s", "password": false}', 1801, FMT + ", error: json: cannot unmarshal bool into Go struct field PasswordReq.password"),
-    ("null", 1802, REQ + "Key: 'PasswordReq.UserName'"),
-    ("{}", 1802, REQ + "Key: 'PasswordReq.UserName'"),
-    ('{"userName": "%s"}', 1802, REQ + "Key: 'PasswordReq.Password'"),
-    ('{"userName": "%s", "password": ""}', 1802, REQ + "Key: 'PasswordReq.Password'"),
-    ('{"userName": "%s", "password": null}', 1802, REQ + "Key: 'PasswordReq.Password'"),
-])
+@pytest.mark.parametrize(
+    "template, code, prefix",
+    [
+        ("", 1801, FMT + ", the request body should be nil"),
+        ("not json", 1801, FMT + ", error: invalid character 'o' in literal null"),
+        ('{"userName": "%s", "password": "%s"', 1801, FMT + ", error: unexpected EOF"),
+        (
+            '["%s", "%s"]',
+            1801,
+            FMT + ", error: json: cannot unmarshal array into Go value of type httpserver.PasswordReq",
+        ),
+        ('"%s%s"', 1801, FMT + ", error: json: cannot unmarshal string into Go value"),
+        ("12", 1801, FMT + ", error: json: cannot unmarshal number into Go value"),
+        ("true", 1801, FMT + ", error: json: cannot unmarshal bool into Go value"),
+        (
+            '{"userName": 1, "password": "%s%s"}',
+            1801,
+            FMT + ", error: json: cannot unmarshal number into Go struct field PasswordReq.userName of type string",
+        ),
+        (
+            '{"userName": ["%s"], "password": "%s"}',
+            1801,
+            FMT + ", error: json: cannot unmarshal array into Go struct field",
+        ),
+        (
+            '{"userName": {"a": "%s"}, "password": "%s"}',
+            1801,
+            FMT + ", error: json: cannot unmarshal object into Go struct field",
+        ),
+        (
+            '{"userName": "%s", "password": false}',
+            1801,
+            FMT + ", error: json: cannot unmarshal bool into Go struct field PasswordReq.password",
+        ),
+        ("null", 1802, REQ + "Key: 'PasswordReq.UserName'"),
+        ("{}", 1802, REQ + "Key: 'PasswordReq.UserName'"),
+        ('{"userName": "%s"}', 1802, REQ + "Key: 'PasswordReq.Password'"),
+        ('{"userName": "%s", "password": ""}', 1802, REQ + "Key: 'PasswordReq.Password'"),
+        ('{"userName": "%s", "password": null}', 1802, REQ + "Key: 'PasswordReq.Password'"),
+    ],
+)
 def test_create_binding_errors(client, users, milvus, template, code, prefix):
     name = users()
     body = template % ((name, PW)[: template.count("%s")])
@@ -274,12 +328,15 @@ def test_create_binding_errors(client, users, milvus, template, code, prefix):
     assert name not in _list_users(milvus)
 
 
-@pytest.mark.parametrize("template", [
-    '{"userName": "%s", "password": "%s", "unknown": [1, {"x": null}]}',
-    '{"USERNAME": "%s", "PassWord": "%s"}',
-    '{"userName": "%s", "password": "%s"} trailing {garbage',
-    '{"userName": "DECOY", "userName": "%s", "password": "%s"}',
-])
+@pytest.mark.parametrize(
+    "template",
+    [
+        '{"userName": "%s", "password": "%s", "unknown": [1, {"x": null}]}',
+        '{"USERNAME": "%s", "PassWord": "%s"}',
+        '{"userName": "%s", "password": "%s"} trailing {garbage',
+        '{"userName": "DECOY", "userName": "%s", "password": "%s"}',
+    ],
+)
 def test_create_binding_accepts(client, users, milvus, template):
     name, decoy = users(), users()
     body = (template % (name, PW)).replace("DECOY", decoy).encode()
@@ -289,6 +346,7 @@ def test_create_binding_accepts(client, users, milvus, template):
 
 
 # ---------------------------------------------------------------- Request-Timeout
+
 
 @pytest.mark.parametrize("value", ["10", "abc", "", "1.5", "+20"])
 def test_request_timeout_usable_or_ignored(client, users, value):
@@ -305,6 +363,7 @@ def test_request_timeout_expired_is_408_and_nothing_done(client, users, milvus, 
 
 
 # ---------------------------------------------------------------- server-core results passed through
+
 
 def test_duplicate(client, users):
     name = users()
@@ -331,6 +390,7 @@ def test_concurrent_creates_of_one_name(gateway, users):
     def one(_):
         with httpx.Client(base_url=gateway.base_url, timeout=60) as c:
             return ok_json(create(c, name))["code"]
+
     with ThreadPoolExecutor(16) as pool:
         codes = list(pool.map(one, range(16)))
     assert sorted(codes) == [0] + [65535] * 15

@@ -1,4 +1,5 @@
 """The gateway as a process: authorization off, Milvus down, a handler crash, stop, the CLI."""
+
 from __future__ import annotations
 
 import re
@@ -17,6 +18,7 @@ U = "/v2/vectordb/users/"
 
 
 # ---------------------------------------------------------------- gateway lifecycle and edge conditions
+
 
 def test_authorization_disabled_needs_no_header(milvus_grpc_address):
     with start_gateway(milvus_address=milvus_grpc_address, authorization_enabled=False) as gw:
@@ -62,8 +64,20 @@ def test_stop_is_idempotent():
 def test_cli(sig):
     root = Path(__file__).resolve().parents[1]
     proc = subprocess.Popen(
-        [sys.executable, "-m", "milvus_conformance.target.gateway", "--milvus", "127.0.0.1:%d" % _closed_port(), "--port", "0"],
-        cwd=root, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-m",
+            "milvus_conformance.target.gateway",
+            "--milvus",
+            "127.0.0.1:%d" % _closed_port(),
+            "--port",
+            "0",
+        ],
+        cwd=root,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         line = proc.stdout.readline()
         m = re.fullmatch(r"gateway listening on (http://127\.0\.0\.1:\d+)\n", line)

@@ -3,6 +3,7 @@ Milvus 2.3.5 (a given target, so the server outlives each run and is listed afte
 server itself, not taken from the suite's word), the suite is interrupted with SIGINT at several
 moments; every time: exit 2, no traceback or INTERNALERROR, one "conformance: interrupted" line,
 reports marked interrupted with the counts of what ran, and no user of the run on the server."""
+
 from __future__ import annotations
 
 import json
@@ -28,7 +29,7 @@ class Interrupted:
     status: int
     output: str
     results: dict | None
-    sent_after: float          # seconds after launch
+    sent_after: float  # seconds after launch
 
 
 def journal_has_exact_intent(state: Path) -> bool:
@@ -39,21 +40,41 @@ def journal_has_exact_intent(state: Path) -> bool:
     return False
 
 
-def run_and_interrupt(args: list[str], work: Path, when: Callable[[str, Path, float, int], bool],
-                      signals: int = 1, timeout: float = 300) -> Interrupted:
+def run_and_interrupt(
+    args: list[str], work: Path, when: Callable[[str, Path, float, int], bool], signals: int = 1, timeout: float = 300
+) -> Interrupted:
     """The suite in a subprocess against the shared server; SIGINT to its whole process group (as a
     terminal's Ctrl-C reaches the xdist workers too) as soon as `when(output so far, state dir,
     seconds since launch, pid)` is true."""
     state, reports = work / "state", work / "reports"
-    cmd = [sys.executable, "-m", "pytest", *args, "-q", "--assert=plain", "--state-dir", str(state),
-           "--reports-dir", str(reports)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "pytest",
+        *args,
+        "-q",
+        "--assert=plain",
+        "--state-dir",
+        str(state),
+        "--reports-dir",
+        str(reports),
+    ]
     env = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_") and k != "PYTEST_ADDOPTS"}
     env["PYTHONUNBUFFERED"] = "1"
-    proc = subprocess.Popen(cmd, cwd=REPO_ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            stdin=subprocess.DEVNULL, bufsize=0, process_group=0)
+    proc = subprocess.Popen(
+        cmd,
+        cwd=REPO_ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+        bufsize=0,
+        process_group=0,
+    )
     chunks: list[bytes] = []
-    reader = threading.Thread(target=lambda: chunks.extend(iter(lambda: os.read(proc.stdout.fileno(), 4096), b"")),
-                              daemon=True)
+    reader = threading.Thread(
+        target=lambda: chunks.extend(iter(lambda: os.read(proc.stdout.fileno(), 4096), b"")), daemon=True
+    )
     reader.start()
     started, sent_after = time.monotonic(), -1.0
     while proc.poll() is None and time.monotonic() - started < timeout:
@@ -67,8 +88,12 @@ def run_and_interrupt(args: list[str], work: Path, when: Callable[[str, Path, fl
     proc.wait(timeout=timeout)
     reader.join(timeout=10)
     results = reports / "results.json"
-    return Interrupted(proc.returncode, b"".join(chunks).decode(errors="replace"),
-                       json.loads(results.read_text()) if results.exists() else None, sent_after)
+    return Interrupted(
+        proc.returncode,
+        b"".join(chunks).decode(errors="replace"),
+        json.loads(results.read_text()) if results.exists() else None,
+        sent_after,
+    )
 
 
 def catches_sigterm(output, state, elapsed, pid) -> bool:
@@ -84,9 +109,11 @@ def catches_sigterm(output, state, elapsed, pid) -> bool:
 
 def cases_done(count: int):
     """After `count` progress characters (one per case) of pytest -q."""
+
     def when(output, state, elapsed, pid) -> bool:
         body = output.split("GetVersion)", 1)[-1]
         return sum(body.count(c) for c in ".xsFE") >= count
+
     return when
 
 
@@ -104,7 +131,7 @@ class Moment:
     args: tuple[str, ...]
     when: Callable
     signals: int = 1
-    reports: bool = True        # False: may end before the run started (one line, no reports)
+    reports: bool = True  # False: may end before the run started (one line, no reports)
 
 
 MOMENTS = [
@@ -113,8 +140,7 @@ MOMENTS = [
     Moment("during-cases", ("tests/test_create_name.py", "tests/test_state.py"), cases_done(20)),
     Moment("during-generated-cases", ("tests/test_fuzz_rest.py",), generated_in_flight),
     Moment("twice-during-generated-cases", ("tests/test_fuzz_rest.py",), generated_in_flight, signals=2),
-    Moment("during-cases-xdist", ("tests/test_create_name.py", "tests/test_state.py", "-n", "2"),
-           cases_done(20)),
+    Moment("during-cases-xdist", ("tests/test_create_name.py", "tests/test_state.py", "-n", "2"), cases_done(20)),
     # the last case is done: the workers' teardown (their users dropped), the final sweep, reports
     Moment("during-the-clean-up-xdist", ("tests/test_state.py", "-n", "2"), finished_cases),
 ]
@@ -132,8 +158,16 @@ def server_users(embedded_endpoints):
 @pytest.mark.parametrize("moment", MOMENTS, ids=lambda m: m.name)
 def test_an_interrupt_at_any_moment(moment, embedded_endpoints, server_users, tmp_path):
     before = server_users()
-    target = ["--base-url", embedded_endpoints.base_url, "--grpc-uri", embedded_endpoints.grpc_uri,
-              "--token", embedded_endpoints.token, "--profile", "embedded"]
+    target = [
+        "--base-url",
+        embedded_endpoints.base_url,
+        "--grpc-uri",
+        embedded_endpoints.grpc_uri,
+        "--token",
+        embedded_endpoints.token,
+        "--profile",
+        "embedded",
+    ]
     run = run_and_interrupt([*moment.args, *target], tmp_path, moment.when, moment.signals)
     tail = run.output[-4000:]
     assert run.sent_after >= 0, f"the moment never came (the run ended first)\n{tail}"

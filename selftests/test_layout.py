@@ -1,6 +1,7 @@
 """The package's shape: no import circle between its modules or between its sub-packages (imports
 inside functions count: a lazy import that closes a circle is still a circle), and no module over
 400 lines. Static (ast), so nothing is imported to check it."""
+
 from __future__ import annotations
 
 import ast
@@ -29,7 +30,7 @@ def _imports(name: str, path: Path, known: dict[str, Path]) -> set[str]:
             base = node.module or ""
             if node.level:
                 parts = name.split(".") if path.name == "__init__.py" else name.split(".")[:-1]
-                parts = parts[:len(parts) - (node.level - 1)]
+                parts = parts[: len(parts) - (node.level - 1)]
                 base = ".".join(parts + ([base] if base else []))
             found.update([base] + [f"{base}.{a.name}" for a in node.names])
     # a package's children importing the package face itself is not a circle
@@ -78,7 +79,7 @@ def test_no_import_circle_between_modules():
 
 
 def test_no_import_circle_between_subpackages():
-    top = lambda m: ".".join(m.split(".")[:2])                                        # noqa: E731
+    top = lambda m: ".".join(m.split(".")[:2])  # noqa: E731
     packages: dict[str, set[str]] = {}
     for name, targets in _graph().items():
         packages.setdefault(top(name), set()).update(top(t) for t in targets if top(t) != top(name))
@@ -94,6 +95,9 @@ def test_the_checker_sees_a_lazy_circle(tmp_path):
 
 
 def test_no_module_over_400_lines():
-    big = {name: n for name, path in _modules().items()
-           if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES}
+    big = {
+        name: n
+        for name, path in _modules().items()
+        if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    }
     assert not big

@@ -1,4 +1,5 @@
 """The suite only ever drops users it created; leftovers of dead runs are swept, nobody else's."""
+
 import json
 
 import pytest
@@ -6,7 +7,7 @@ import pytest
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.ledger import Journal, UserLedger, journal_leftovers, run_prefix, sweep
 
-ROOT_ONLY = frozenset({"root"})   # the protected admin of these tests
+ROOT_ONLY = frozenset({"root"})  # the protected admin of these tests
 
 
 class FakeAdmin:
@@ -60,15 +61,22 @@ def dead_run(tmp_path, run_id, target, events):
 
 def test_sweep_drops_only_a_dead_runs_own_users(tmp_path):
     p = run_prefix("dead01")
-    others = ["root", "alice", "cfzzzzzz_lookalike", p.upper() + "x"]   # prefix pattern, no marker
+    others = ["root", "alice", "cfzzzzzz_lookalike", p.upper() + "x"]  # prefix pattern, no marker
     admin = FakeAdmin(others + [p + "a", p + "b", "Q", "R", "9" + p + "c"])
-    dead_run(tmp_path, "dead01", "T", [
-        {"event": "intent", "name": p + "a"},                       # killed mid-create
-        {"event": "intent", "name": p + "b"}, {"event": "created", "name": p + "b"},
-        {"event": "intent", "name": "Q", "exact": True}, {"event": "created", "name": "Q", "exact": True},
-        {"event": "intent", "name": "R", "exact": True},            # never confirmed: maybe not ours
-        {"event": "intent", "name": "9" + p + "c"},
-    ])
+    dead_run(
+        tmp_path,
+        "dead01",
+        "T",
+        [
+            {"event": "intent", "name": p + "a"},  # killed mid-create
+            {"event": "intent", "name": p + "b"},
+            {"event": "created", "name": p + "b"},
+            {"event": "intent", "name": "Q", "exact": True},
+            {"event": "created", "name": "Q", "exact": True},
+            {"event": "intent", "name": "R", "exact": True},  # never confirmed: maybe not ours
+            {"event": "intent", "name": "9" + p + "c"},
+        ],
+    )
     dropped = sweep(tmp_path, "T", admin, protected=ROOT_ONLY).dropped()
     assert sorted(dropped) == sorted([p + "a", p + "b", "Q", "9" + p + "c"])
     assert set(others) | {"R"} <= admin.names
@@ -81,10 +89,18 @@ def test_sweep_finds_a_dead_runs_users_through_another_address(tmp_path):
     surrounding spaces kept); once one is listed, the server is proven, and its exact names go too."""
     p = run_prefix("other1")
     admin = FakeAdmin(["root", "alice", "Q", p + "a", "Ab_9" + p + "b", f" {p}c "])
-    dead_run(tmp_path, "other1", "ANOTHER-ADDRESS", [
-        {"event": "intent", "name": p + "a"}, {"event": "intent", "name": "Ab_9" + p + "b"},
-        {"event": "intent", "name": f" {p}c "}, {"event": "intent", "name": "Q", "exact": True},
-        {"event": "created", "name": "Q", "exact": True}])
+    dead_run(
+        tmp_path,
+        "other1",
+        "ANOTHER-ADDRESS",
+        [
+            {"event": "intent", "name": p + "a"},
+            {"event": "intent", "name": "Ab_9" + p + "b"},
+            {"event": "intent", "name": f" {p}c "},
+            {"event": "intent", "name": "Q", "exact": True},
+            {"event": "created", "name": "Q", "exact": True},
+        ],
+    )
     dropped = sweep(tmp_path, "T", admin, protected=ROOT_ONLY).dropped()
     assert sorted(dropped) == sorted([p + "a", "Ab_9" + p + "b", f" {p}c ", "Q"])
     assert admin.names == {"root", "alice"}
@@ -95,18 +111,32 @@ def test_sweep_keeps_another_servers_journal_and_its_exact_names(tmp_path):
     """Nothing of that run listed here: maybe another server; its exact names are left alone (they
     may be somebody else's here) and its journal stays for the server it belongs to."""
     admin = FakeAdmin(["root", "Q"])
-    dead_run(tmp_path, "other2", "ANOTHER-SERVER", [
-        {"event": "intent", "name": run_prefix("other2") + "a"},
-        {"event": "intent", "name": "Q", "exact": True}, {"event": "created", "name": "Q", "exact": True}])
+    dead_run(
+        tmp_path,
+        "other2",
+        "ANOTHER-SERVER",
+        [
+            {"event": "intent", "name": run_prefix("other2") + "a"},
+            {"event": "intent", "name": "Q", "exact": True},
+            {"event": "created", "name": "Q", "exact": True},
+        ],
+    )
     assert sweep(tmp_path, "T", admin, protected=ROOT_ONLY).found() == []
     assert admin.names == {"root", "Q"} and (tmp_path / "runs" / "other2").exists()
 
 
 def test_dropped_users_are_not_leftovers(tmp_path):
     p = run_prefix("run002")
-    dead_run(tmp_path, "run002", "T", [{"event": "intent", "name": p + "a"},
-                                       {"event": "created", "name": p + "a"},
-                                       {"event": "dropped", "name": p + "a"}])
+    dead_run(
+        tmp_path,
+        "run002",
+        "T",
+        [
+            {"event": "intent", "name": p + "a"},
+            {"event": "created", "name": p + "a"},
+            {"event": "dropped", "name": p + "a"},
+        ],
+    )
     assert journal_leftovers(tmp_path / "runs" / "run002") == set()
 
 
@@ -130,8 +160,15 @@ def test_unconfirmed_exact_names_are_reported_not_dropped(tmp_path):
 def test_a_duplicate_attempt_on_an_owned_exact_name_keeps_it_ours(tmp_path):
     """create Q (confirmed), then a duplicate create of Q (intent only): still ours, dropped."""
     admin = FakeAdmin(["Q"])
-    dead_run(tmp_path, "dead03", "T", [{"event": "intent", "name": "Q", "exact": True},
-                                       {"event": "created", "name": "Q", "exact": True},
-                                       {"event": "intent", "name": "Q", "exact": True}])
+    dead_run(
+        tmp_path,
+        "dead03",
+        "T",
+        [
+            {"event": "intent", "name": "Q", "exact": True},
+            {"event": "created", "name": "Q", "exact": True},
+            {"event": "intent", "name": "Q", "exact": True},
+        ],
+    )
     swept = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)
     assert swept.dropped() == ["Q"] and swept.suspects == set()

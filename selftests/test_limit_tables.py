@@ -4,6 +4,7 @@ unit; each end's three rows pin the limit (the predicted outcome changes between
 beyond it, and only there); each multibyte trio tells the units apart (counted in the other unit,
 some row lands on the other side of the limit, and counted in UTF-16 code units for the 4-byte
 input); and every near miss differs from the password."""
+
 import pytest
 
 from milvus_conformance.contract.profiles import available_profiles, load_profile
@@ -14,12 +15,12 @@ from tests.tables.near_misses import ACCEPTED_PASSWORD_ROWS, near_misses
 
 OTHER_UNIT = {"bytes": "characters", "characters": "bytes"}
 PROFILES = available_profiles()
-LIMIT_KEYS = ("user_name.max_length", "password.min_length", "password.max_length",
-              "password.validation_max")
+LIMIT_KEYS = ("user_name.max_length", "password.min_length", "password.max_length", "password.validation_max")
 
 
 class _Names:
     """The part of UserScope a name builder uses."""
+
     def name(self, length=None, tag=""):
         base = "cfabcdef_" + tag
         return base + "x" * (length - len(base)) if length else base + "12345678"
@@ -77,16 +78,20 @@ def test_each_multibyte_trio_tells_the_units_apart(name):
     profile = load_profile(name)
     for (key, pad), texts in _trios(PASSWORD_LIMIT_ROWS, profile).items():
         unit, limit = limit_unit(profile, key), profile[key]
-        flips = [o for o, t in texts.items()
-                 if _within(key, length_in(unit, t), limit)
-                 != _within(key, length_in(OTHER_UNIT[unit], t), limit)]
+        flips = [
+            o
+            for o, t in texts.items()
+            if _within(key, length_in(unit, t), limit) != _within(key, length_in(OTHER_UNIT[unit], t), limit)
+        ]
         if pad == "ascii":
             assert not flips, (key, "ASCII counts the same in either unit")
         else:
             assert flips, f"{name}: {key} with {pad} input counts the same in bytes and characters"
-        if unit == "characters" and pad == "4-byte":   # a server counting UTF-16 code units
-            assert any(_within(key, len(t.encode("utf-16-le")) // 2, limit)
-                       != _within(key, len(t), limit) for t in texts.values()), (name, key)
+        if unit == "characters" and pad == "4-byte":  # a server counting UTF-16 code units
+            assert any(
+                _within(key, len(t.encode("utf-16-le")) // 2, limit) != _within(key, len(t), limit)
+                for t in texts.values()
+            ), (name, key)
 
 
 @pytest.mark.parametrize("name", PROFILES)
@@ -94,8 +99,7 @@ def test_every_near_miss_differs_and_every_password_is_accepted(name):
     profile = load_profile(name)
     unit = profile["password.length_unit"]
     built = _built(ACCEPTED_PASSWORD_ROWS, profile)
-    if any(profile[key] is None for key in ("password.length_unit", "password.min_length",
-                                            "password.max_length")):
+    if any(profile[key] is None for key in ("password.length_unit", "password.min_length", "password.max_length")):
         pytest.skip(f"{name} does not state the password's length limits")
     assert len(built) == len(ACCEPTED_PASSWORD_ROWS), f"{name}: an accepted-password row is not covered"
     for row, password in built:

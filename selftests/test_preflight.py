@@ -1,4 +1,5 @@
 """Preflight tells infrastructure problems apart from conformance: stub servers, no Milvus needed."""
+
 import json
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,14 +39,14 @@ def serve():
         s = stub(answer)
         servers.append(s)
         return f"http://127.0.0.1:{s.server_address[1]}"
+
     yield start
     for s in servers:
         s.shutdown()
 
 
 def context(url, **flags):
-    return RunContext(config=from_values({"base_url": url, "token": "root:Milvus", **flags}, env={}),
-                      run_id="t00000")
+    return RunContext(config=from_values({"base_url": url, "token": "root:Milvus", **flags}, env={}), run_id="t00000")
 
 
 def everyone_welcome(auth):
@@ -80,11 +81,14 @@ def test_a_conforming_target_passes_preflight(serve):
     assert ctx.auth_enabled is True
 
 
-@pytest.mark.parametrize("answer", [
-    lambda auth: (200, "<html>hello</html>", "text/html"),          # not Milvus at all
-    lambda auth: (401, '{"code":1800,"message":"no"}', "application/json"),   # our token refused
-    lambda auth: (502, "bad gateway", "text/plain"),
-])
+@pytest.mark.parametrize(
+    "answer",
+    [
+        lambda auth: (200, "<html>hello</html>", "text/html"),  # not Milvus at all
+        lambda auth: (401, '{"code":1800,"message":"no"}', "application/json"),  # our token refused
+        lambda auth: (502, "bad gateway", "text/plain"),
+    ],
+)
 def test_garbage_or_refusal_is_a_one_line_harness_error(serve, answer):
     ctx = context(serve(answer))
     ctx.start(report=lambda line: None)

@@ -1,5 +1,6 @@
 """`--profile auto`, `--server-version` and the user-given vs server-reported version conflict; the
 choice travels to xdist workers; `profile show`."""
+
 import json
 
 import pytest
@@ -11,28 +12,34 @@ from milvus_conformance.harness.config import from_values
 from milvus_conformance.harness.run_context import RunContext
 
 
-@pytest.mark.parametrize("reported,chosen", [
-    ("v2.4.1", "milvus-2.4"),
-    ("v2.4.23", "milvus-2.4"),
-    ("v2.5.3", "milvus-2.5"),
-    ("v2.5.12", "milvus-2.5"),
-    ("v2.6.0-rc1", "milvus-2.6"),
-    ("v2.6.18", "milvus-2.6"),
-    ("v3.0.0-beta", "milvus-3.0-dev"),
-])
+@pytest.mark.parametrize(
+    "reported,chosen",
+    [
+        ("v2.4.1", "milvus-2.4"),
+        ("v2.4.23", "milvus-2.4"),
+        ("v2.5.3", "milvus-2.5"),
+        ("v2.5.12", "milvus-2.5"),
+        ("v2.6.0-rc1", "milvus-2.6"),
+        ("v2.6.18", "milvus-2.6"),
+        ("v3.0.0-beta", "milvus-3.0-dev"),
+    ],
+)
 def test_auto_chooses_the_family_of_the_reported_version(reported, chosen):
     choice = choose_profile("auto", embedded=False, reported_version=reported)
     assert (choice.name, choice.version_source, choice.warnings) == (chosen, "GetVersion", ())
     assert choice.reason == f"profile auto -> {chosen} (server {reported}, from GetVersion)"
 
 
-@pytest.mark.parametrize("reported,warning", [
-    ("", "server version is unknown"),
-    ("garbage", "unparsable version"),
-    ("v2.3.5", "no profile is for v2.3.5"),
-    ("v3.0.0", "no profile is for v3.0.0"),        # auto knows 3.0 pre-releases only
-    ("v2.7.0", "no profile is for v2.7.0"),
-])
+@pytest.mark.parametrize(
+    "reported,warning",
+    [
+        ("", "server version is unknown"),
+        ("garbage", "unparsable version"),
+        ("v2.3.5", "no profile is for v2.3.5"),
+        ("v3.0.0", "no profile is for v3.0.0"),  # auto knows 3.0 pre-releases only
+        ("v2.7.0", "no profile is for v2.7.0"),
+    ],
+)
 def test_auto_without_a_known_family_is_documented_with_a_warning(reported, warning):
     choice = choose_profile("auto", embedded=False, reported_version=reported)
     assert choice.name == "documented"
@@ -76,8 +83,11 @@ def test_a_named_profile_without_a_version_lists_the_open_keys():
 
 
 def test_the_choice_travels_to_workers_and_resolves_the_same_entries():
-    ctx = RunContext(config=from_values({"profile": "auto", "base_url": "http://h:1", "token": "u:p"}, env={}),
-                     run_id="r1", server_version="v2.5.3")
+    ctx = RunContext(
+        config=from_values({"profile": "auto", "base_url": "http://h:1", "token": "u:p"}, env={}),
+        run_id="r1",
+        server_version="v2.5.3",
+    )
     ctx.choose_profile()
     worker = RunContext.from_dict(json.loads(json.dumps(ctx.to_dict())))
     mine, theirs = ctx.profile(), worker.profile()
@@ -95,11 +105,14 @@ def test_config_accepts_auto_a_path_and_a_server_version(tmp_path):
     assert c.server_version == "2.5.4"
 
 
-@pytest.mark.parametrize("values,match", [
-    ({"server_version": "2.5"}, "--server-version must be a version X.Y.Z"),
-    ({"server_version": "latest"}, "--server-version"),
-    ({"profile": "./nope.yaml"}, "not found"),
-])
+@pytest.mark.parametrize(
+    "values,match",
+    [
+        ({"server_version": "2.5"}, "--server-version must be a version X.Y.Z"),
+        ({"server_version": "latest"}, "--server-version"),
+        ({"profile": "./nope.yaml"}, "not found"),
+    ],
+)
 def test_bad_version_or_profile_file_is_a_config_error(values, match):
     with pytest.raises(ConfigError, match=match):
         from_values(values, env={})
@@ -126,8 +139,7 @@ def test_profile_show_json(capsys):
     assert data["values"]["rest.success_code"]["until"] == "2.4.2"
 
 
-@pytest.mark.parametrize("argv", [["profile", "show", "nope"],
-                                  ["profile", "show", "auto", "--server-version", "two"]])
+@pytest.mark.parametrize("argv", [["profile", "show", "nope"], ["profile", "show", "auto", "--server-version", "two"]])
 def test_profile_show_bad_input_is_one_line_and_status_4(argv, capsys):
     assert main(argv) == ExitStatus.CONFIGURATION
     err = capsys.readouterr().err
@@ -138,13 +150,27 @@ def test_profile_show_bad_input_is_one_line_and_status_4(argv, capsys):
 def _run_with_choice():
     from milvus_conformance.results.model import RunResult, Target
 
-    target = Target(base_url="http://h:1", grpc_uri="", profile="documented", embedded=False,
-                    server_version="", profile_requested="auto",
-                    profile_reason="profile auto -> documented (server version unknown)",
-                    version_source="", profile_warnings=["profile auto: the server version is unknown"])
-    return RunResult(run_id="r", target=target, tool_version="0", spec_version="s",
-                     started_at="2026-01-01T00:00:00+00:00", finished_at="2026-01-01T00:00:01+00:00",
-                     requirements=[], cases=[])
+    target = Target(
+        base_url="http://h:1",
+        grpc_uri="",
+        profile="documented",
+        embedded=False,
+        server_version="",
+        profile_requested="auto",
+        profile_reason="profile auto -> documented (server version unknown)",
+        version_source="",
+        profile_warnings=["profile auto: the server version is unknown"],
+    )
+    return RunResult(
+        run_id="r",
+        target=target,
+        tool_version="0",
+        spec_version="s",
+        started_at="2026-01-01T00:00:00+00:00",
+        finished_at="2026-01-01T00:00:01+00:00",
+        requirements=[],
+        cases=[],
+    )
 
 
 def test_results_json_carries_the_choice_and_old_files_still_read(tmp_path):
@@ -156,7 +182,7 @@ def test_results_json_carries_the_choice_and_old_files_still_read(tmp_path):
     assert back.target.profile_warnings == ["profile auto: the server version is unknown"]
     data = json.loads(path.read_text())
     for key in ("profile_requested", "profile_reason", "version_source", "profile_warnings"):
-        del data["target"][key]          # a results.json written before this change
+        del data["target"][key]  # a results.json written before this change
     path.write_text(json.dumps(data))
     assert read_results(path).target.profile_reason == ""
 

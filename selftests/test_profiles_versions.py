@@ -1,5 +1,6 @@
 """Version-ranged profile values: parsing, every boundary named in issue #12, resolution without a
 version, and profile files given by path (a new patch range is YAML only)."""
+
 import textwrap
 
 import pytest
@@ -12,15 +13,18 @@ from milvus_conformance.errors import ConfigError, ExitStatus
 V = parse_version
 
 
-@pytest.mark.parametrize("text,release,prerelease", [
-    ("v2.5.12", "2.5.12", False),
-    ("2.5.3", "2.5.3", False),
-    ("v2.3.5-lite", "2.3.5", False),            # a build flavour, not a pre-release
-    ("v2.5.4-12-gdeadbeef", "2.5.4", False),    # git describe after the tag
-    ("v3.0.0-beta", "3.0.0-beta", True),
-    ("v3.0-beta", "3.0.0-beta", True),
-    ("v2.6.0-rc1", "2.6.0-rc1", True),
-])
+@pytest.mark.parametrize(
+    "text,release,prerelease",
+    [
+        ("v2.5.12", "2.5.12", False),
+        ("2.5.3", "2.5.3", False),
+        ("v2.3.5-lite", "2.3.5", False),  # a build flavour, not a pre-release
+        ("v2.5.4-12-gdeadbeef", "2.5.4", False),  # git describe after the tag
+        ("v3.0.0-beta", "3.0.0-beta", True),
+        ("v3.0-beta", "3.0.0-beta", True),
+        ("v2.6.0-rc1", "2.6.0-rc1", True),
+    ],
+)
 def test_parse_version(text, release, prerelease):
     version = V(text)
     assert str(version) == release and version.is_prerelease is prerelease
@@ -45,27 +49,30 @@ def test_ranges_are_inclusive():
 
 
 # ---- the boundaries of the new facts (CF sections 3, 4, 7) ---------------------------------------
-@pytest.mark.parametrize("profile,version,key,value", [
-    ("milvus-2.5", "2.5.3", "rest.outcome.timeout", {"status": 408, "code": None, "content_type": "text"}),
-    ("milvus-2.5", "2.5.4", "rest.outcome.timeout", {"status": 408, "code": 10001, "content_type": "json"}),
-    ("milvus-2.6", "2.6.3", "rest.outcome.timeout", {"status": 408, "code": 10001, "content_type": "json"}),
-    ("milvus-2.4", "2.4.9", "rest.outcome.timeout", {"status": 408, "code": None, "content_type": "text"}),
-    ("milvus-2.4", "2.4.0", "rest.success_code", 200),
-    ("milvus-2.4", "2.4.2", "rest.success_code", 200),
-    ("milvus-2.4", "2.4.3", "rest.success_code", 0),
-    ("milvus-2.4", "2.4.17", "password.over_max_kind", "bcrypt_error"),
-    ("milvus-2.4", "2.4.18", "password.over_max_kind", "invalid_value"),
-    ("milvus-2.4", "2.4.17", "password.validation_max", 256),
-    ("milvus-2.4", "2.4.18", "password.validation_max", None),
-    ("milvus-2.6", "2.6.17", "user_name.extra_chars", None),     # first release UNCONFIRMED
-    ("milvus-2.6", "2.6.18", "user_name.extra_chars", ".-"),
-    ("milvus-3.0-dev", "3.0.0-beta", "user_name.extra_chars", ".-"),
-    ("milvus-3.0-dev", "3.0.0-beta", "user.description", "stored"),
-    ("milvus-2.6", "2.6.18", "user.description", "ignored"),
-    ("milvus-2.4", "2.4.23", "rest.request_timeout.shared", True),
-    ("milvus-2.5", "2.5.8", "rest.request_timeout.shared", True),
-    ("milvus-2.5", "2.5.9", "rest.request_timeout.shared", False),
-])
+@pytest.mark.parametrize(
+    "profile,version,key,value",
+    [
+        ("milvus-2.5", "2.5.3", "rest.outcome.timeout", {"status": 408, "code": None, "content_type": "text"}),
+        ("milvus-2.5", "2.5.4", "rest.outcome.timeout", {"status": 408, "code": 10001, "content_type": "json"}),
+        ("milvus-2.6", "2.6.3", "rest.outcome.timeout", {"status": 408, "code": 10001, "content_type": "json"}),
+        ("milvus-2.4", "2.4.9", "rest.outcome.timeout", {"status": 408, "code": None, "content_type": "text"}),
+        ("milvus-2.4", "2.4.0", "rest.success_code", 200),
+        ("milvus-2.4", "2.4.2", "rest.success_code", 200),
+        ("milvus-2.4", "2.4.3", "rest.success_code", 0),
+        ("milvus-2.4", "2.4.17", "password.over_max_kind", "bcrypt_error"),
+        ("milvus-2.4", "2.4.18", "password.over_max_kind", "invalid_value"),
+        ("milvus-2.4", "2.4.17", "password.validation_max", 256),
+        ("milvus-2.4", "2.4.18", "password.validation_max", None),
+        ("milvus-2.6", "2.6.17", "user_name.extra_chars", None),  # first release UNCONFIRMED
+        ("milvus-2.6", "2.6.18", "user_name.extra_chars", ".-"),
+        ("milvus-3.0-dev", "3.0.0-beta", "user_name.extra_chars", ".-"),
+        ("milvus-3.0-dev", "3.0.0-beta", "user.description", "stored"),
+        ("milvus-2.6", "2.6.18", "user.description", "ignored"),
+        ("milvus-2.4", "2.4.23", "rest.request_timeout.shared", True),
+        ("milvus-2.5", "2.5.8", "rest.request_timeout.shared", True),
+        ("milvus-2.5", "2.5.9", "rest.request_timeout.shared", False),
+    ],
+)
 def test_boundaries(profile, version, key, value):
     assert load_profile(profile, V(version))[key] == value
 
@@ -91,8 +98,10 @@ def test_without_a_version_disagreeing_entries_are_not_covered():
 def test_entries_outside_the_profiles_series_do_not_make_it_version_dependent():
     """The 2.4.0-2.4.2 success code is no reason to leave a 2.5 run's success code open."""
     assert load_profile("milvus-2.5")["rest.success_code"] == 0
-    assert load_profile("milvus-2.5").version_dependent_keys() == ["rest.outcome.timeout",
-                                                                   "rest.request_timeout.shared"]
+    assert load_profile("milvus-2.5").version_dependent_keys() == [
+        "rest.outcome.timeout",
+        "rest.request_timeout.shared",
+    ]
 
 
 def test_a_version_no_entry_covers_is_not_covered():
@@ -131,7 +140,10 @@ def _write(tmp_path, name, text):
 
 
 def test_a_profile_file_path_extending_a_builtin_with_a_new_range(tmp_path):
-    path = _write(tmp_path, "mine.yaml", """\
+    path = _write(
+        tmp_path,
+        "mine.yaml",
+        """\
         name: mine
         extends: milvus-2.5
         values:
@@ -139,11 +151,12 @@ def test_a_profile_file_path_extending_a_builtin_with_a_new_range(tmp_path):
             - {until: 2.5.3, value: {status: 408, code: null, content_type: text}, source: "CF 7"}
             - {since: 2.5.4, until: 2.5.9, value: {status: 408, code: 10001, content_type: json}, source: "CF 7"}
             - {since: 2.5.10, value: {status: 408, code: 10002, content_type: json}, source: "a new patch row"}
-        """)
+        """,
+    )
     assert load_profile(str(path), V("2.5.9"))["rest.outcome.timeout"]["code"] == 10001
     assert load_profile(str(path), V("2.5.10"))["rest.outcome.timeout"]["code"] == 10002
     assert load_profile(str(path)).name == "mine"
-    assert load_profile(str(path))["user_name.max_length"] == 32          # from milvus-2.4
+    assert load_profile(str(path))["user_name.max_length"] == 32  # from milvus-2.4
 
 
 def test_extends_by_relative_path(tmp_path):
@@ -152,14 +165,17 @@ def test_extends_by_relative_path(tmp_path):
     assert load_profile(str(child))["users.max_count"] == 7
 
 
-@pytest.mark.parametrize("values,match", [
-    ("users.max_count: [{since: 2.5.0, value: 1, source: s}, {since: 2.5.3, value: 2, source: s}]", "overlapping"),
-    ("users.max_count: [{since: 2.5.4, until: 2.5.3, value: 1, source: s}]", "before"),
-    ("users.max_count: [{since: 2.5, value: 1, source: s}]", "not a version"),
-    ("users.max_count: [{since: 2.5.0, value: 1}]", "needs both"),
-    ("users.max_count: [{from: 2.5.0, value: 1, source: s}]", "unknown fields"),
-    ("users.max_count: []", "empty"),
-])
+@pytest.mark.parametrize(
+    "values,match",
+    [
+        ("users.max_count: [{since: 2.5.0, value: 1, source: s}, {since: 2.5.3, value: 2, source: s}]", "overlapping"),
+        ("users.max_count: [{since: 2.5.4, until: 2.5.3, value: 1, source: s}]", "before"),
+        ("users.max_count: [{since: 2.5, value: 1, source: s}]", "not a version"),
+        ("users.max_count: [{since: 2.5.0, value: 1}]", "needs both"),
+        ("users.max_count: [{from: 2.5.0, value: 1, source: s}]", "unknown fields"),
+        ("users.max_count: []", "empty"),
+    ],
+)
 def test_malformed_entries_are_config_errors(tmp_path, values, match):
     path = _write(tmp_path, "bad.yaml", f"values:\n  {values}\n")
     with pytest.raises(ConfigError, match=match) as info:
@@ -176,10 +192,17 @@ def test_extends_in_a_circle_and_missing_files_are_config_errors(tmp_path):
         load_profile(str(tmp_path / "missing.yaml"))
 
 
-@pytest.mark.parametrize("profile,version,sent", [
-    ("milvus-2.4", "2.4.23", False), ("milvus-2.5", "2.5.8", False), ("milvus-2.5", None, False),
-    ("milvus-2.5", "2.5.9", True), ("embedded", None, True), ("documented", None, True),
-])
+@pytest.mark.parametrize(
+    "profile,version,sent",
+    [
+        ("milvus-2.4", "2.4.23", False),
+        ("milvus-2.5", "2.5.8", False),
+        ("milvus-2.5", None, False),
+        ("milvus-2.5", "2.5.9", True),
+        ("embedded", None, True),
+        ("documented", None, True),
+    ],
+)
 def test_generated_cases_send_request_timeout_only_where_it_is_per_request(profile, version, sent):
     """Up to about 2.5.8 the header changes the timeout of every client's requests on the route
     (CF section 7): a generated 0 would make a production cluster's creates time out."""
@@ -218,12 +241,15 @@ def test_an_open_success_code_is_not_covered():
     assert not exp.covered and "depends on the server version" in exp.sources[-1]
 
 
-@pytest.mark.parametrize("profile,version,stored", [
-    ("milvus-2.6", "2.6.18", ("abc",)),                 # CF section 7: stored trimmed
-    ("embedded", None, (" abc ",)),                     # observed on 2.3.5: listed as given
-    ("milvus-2.5", "2.5.4", (" abc ", "abc")),          # not said: either is accepted
-    ("documented", None, (" abc ",)),                   # not trimmed at all (refused)
-])
+@pytest.mark.parametrize(
+    "profile,version,stored",
+    [
+        ("milvus-2.6", "2.6.18", ("abc",)),  # CF section 7: stored trimmed
+        ("embedded", None, (" abc ",)),  # observed on 2.3.5: listed as given
+        ("milvus-2.5", "2.5.4", (" abc ", "abc")),  # not said: either is accepted
+        ("documented", None, (" abc ",)),  # not trimmed at all (refused)
+    ],
+)
 def test_the_name_a_trimmed_create_is_listed_under(profile, version, stored):
     from milvus_conformance.contract.rules import stored_names
 

@@ -12,6 +12,7 @@ and what README shows is compared with their output:
 Figures that need a quiet machine (timings, full-run counts) are stated in README with their date
 and machine instead.
 """
+
 from __future__ import annotations
 
 import re
@@ -32,20 +33,19 @@ import readme_figures  # noqa: E402
 
 README = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
 # the subset of the gate tier whose summary shows every kind of line README's block shows
-SUMMARY_SUBSET = ("test_create_name or (test_generated_examples_and_coverage and createUser) "
-                  "or test_stateful")
+SUMMARY_SUBSET = "test_create_name or (test_generated_examples_and_coverage and createUser) or test_stateful"
 
 
 def _fenced_after(marker: str) -> list[str]:
     """The lines of the first ``` block after `marker`."""
-    rest = README[README.index(marker):]
-    block = rest[rest.index("```\n") + 4:]
-    return block[:block.index("```")].splitlines()
+    rest = README[README.index(marker) :]
+    block = rest[rest.index("```\n") + 4 :]
+    return block[: block.index("```")].splitlines()
 
 
 def _indented_after(marker: str) -> list[str]:
     """The 4-space-indented block after `marker`."""
-    lines = README[README.index(marker):].splitlines()
+    lines = README[README.index(marker) :].splitlines()
     start = next(i for i, ln in enumerate(lines) if ln.startswith("    "))
     block = []
     for line in lines[start:]:
@@ -61,27 +61,42 @@ def test_marked_figures_are_what_their_commands_compute():
     assert set(shown) <= set(readme_figures.FIGURES), sorted(set(shown) - set(readme_figures.FIGURES))
     for name, values in shown.items():
         computed = readme_figures.FIGURES[name]()
-        assert values == [computed] * len(values), f"README shows {name} = {values}, computed " \
-            f"{computed!r}: run python selftests/readme_figures.py"
+        assert values == [computed] * len(values), (
+            f"README shows {name} = {values}, computed {computed!r}: run python selftests/readme_figures.py"
+        )
 
 
 def test_the_error_line_readme_shows_is_the_one_printed(tmp_path):
     shown = re.search(r"`(conformance: target unreachable: http://127\.0\.0\.1:9\s+\([^`]*\))`", README)
     assert shown, "README shows no unreachable-target line"
-    done = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
-                           "--base-url", "http://127.0.0.1:9", "--state-dir", str(tmp_path)],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--base-url",
+            "http://127.0.0.1:9",
+            "--state-dir",
+            str(tmp_path),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
     assert done.returncode == 3 and lines == [" ".join(shown[1].split())], lines
 
 
 def test_every_option_in_the_readme_tables_is_an_option_of_the_suite():
-    rows = re.findall(r"^\| `(--[a-z-]+)[^`]*`(?: `(--[a-z-]+)[^`]*`)? \| `(CONFORMANCE_[A-Z_]+)`",
-                      README, re.M)
+    rows = re.findall(r"^\| `(--[a-z-]+)[^`]*`(?: `(--[a-z-]+)[^`]*`)? \| `(CONFORMANCE_[A-Z_]+)`", README, re.M)
     assert len(rows) >= 15, rows
-    known = {f"--{name.replace('_', '-')}": spec[0]
-             for name, spec in {**cfg.OPTIONS, **cfg.FLAGS}.items()}
-    known.update([jobs_plugin.OPTION])          # --jobs: xdist's -n, registered by its own plugin
+    known = {f"--{name.replace('_', '-')}": spec[0] for name, spec in {**cfg.OPTIONS, **cfg.FLAGS}.items()}
+    known.update([jobs_plugin.OPTION])  # --jobs: xdist's -n, registered by its own plugin
     for first, second, variable in rows:
         assert first in known, f"README lists {first}, which the suite does not take"
         if not second:
@@ -89,9 +104,9 @@ def test_every_option_in_the_readme_tables_is_an_option_of_the_suite():
 
 
 def _line_pattern(shown: str) -> re.Pattern:
-    if shown.startswith("cases: "):     # the kinds README shows, in order; a run may show more kinds
+    if shown.startswith("cases: "):  # the kinds README shows, in order; a run may show more kinds
         other = r"(?:\d+ [a-z ]+?, )*"
-        kinds = [re.escape(k).replace(re.escape("<n>"), r"\d+") for k in shown[len("cases: "):].split(", ")]
+        kinds = [re.escape(k).replace(re.escape("<n>"), r"\d+") for k in shown[len("cases: ") :].split(", ")]
         return re.compile("cases: " + other + (", " + other).join(kinds) + r"(?:, \d+ [a-z ]+)*$")
     text = re.escape(shown)
     text = text.replace(re.escape("<n>"), r"\d+")
@@ -110,10 +125,13 @@ def summary_run(tmp_path_factory):
     if shutil.which("unshare") is None:
         pytest.fail("the summary check needs `unshare -n` (util-linux): one Milvus per namespace")
     work = tmp_path_factory.mktemp("readme")
-    command = (f"ip link set lo up && exec {sys.executable} -m pytest tests -q -p no:cacheprovider "
-               f"-k '{SUMMARY_SUBSET}' --reports-dir {work / 'reports'} --state-dir {work / 'state'}")
-    done = subprocess.run(["unshare", "-n", "sh", "-c", command], cwd=REPO_ROOT, capture_output=True,
-                          text=True, timeout=900)
+    command = (
+        f"ip link set lo up && exec {sys.executable} -m pytest tests -q -p no:cacheprovider "
+        f"-k '{SUMMARY_SUBSET}' --reports-dir {work / 'reports'} --state-dir {work / 'state'}"
+    )
+    done = subprocess.run(
+        ["unshare", "-n", "sh", "-c", command], cwd=REPO_ROOT, capture_output=True, text=True, timeout=900
+    )
     return done
 
 
@@ -123,11 +141,12 @@ def test_the_summary_block_is_what_a_run_prints(summary_run):
     shown = [ln for ln in _fenced_after("prints a short summary") if ln.strip() and ln != "..."]
     assert len(shown) >= 6, shown
     position = 0
-    for line in shown:          # in README's order, each line matched by one printed line
+    for line in shown:  # in README's order, each line matched by one printed line
         pattern = _line_pattern(line)
         found = next((i for i in range(position, len(out)) if pattern.match(out[i].strip())), None)
-        assert found is not None, f"README shows {line!r}; the run printed no such line after line " \
-                                  f"{position}:\n" + "\n".join(out[-25:])
+        assert found is not None, (
+            f"README shows {line!r}; the run printed no such line after line {position}:\n" + "\n".join(out[-25:])
+        )
         position = found + 1
 
 
@@ -140,10 +159,17 @@ def test_the_discover_excerpt_is_what_discover_finds(embedded_endpoints, tmp_pat
     rows = {ln.split()[0]: ln for ln in excerpt[1:] if not ln.startswith("discover:")}
     total = re.search(r"discover: (\d+) of (\d+) keys observed", excerpt[-1])
     assert rows and total, excerpt
-    fill = not __import__("os").environ.get("MILVUS_GRPC_ADDRESS")     # only our own server is filled
-    config = from_values({"base_url": embedded_endpoints.base_url, "grpc_uri": embedded_endpoints.grpc_uri,
-                          "token": embedded_endpoints.token, "state_dir": str(tmp_path),
-                          "fill_server": fill}, env={})
+    fill = not __import__("os").environ.get("MILVUS_GRPC_ADDRESS")  # only our own server is filled
+    config = from_values(
+        {
+            "base_url": embedded_endpoints.base_url,
+            "grpc_uri": embedded_endpoints.grpc_uri,
+            "token": embedded_endpoints.token,
+            "state_dir": str(tmp_path),
+            "fill_server": fill,
+        },
+        env={},
+    )
     found = discover(config, "my-cluster", report=lambda line: None)
     printed = {ln.split()[0]: ln for ln in render_table(found.items).splitlines()[1:]}
     for key, line in rows.items():

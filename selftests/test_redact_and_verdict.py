@@ -1,4 +1,5 @@
 """Secrets never reach reports; verdicts tell pass, known deviation, unexpected pass and fail apart."""
+
 import json
 
 from milvus_conformance.checks.expectations import expect
@@ -33,14 +34,18 @@ def test_pass_when_as_profile_and_docs_say():
 
 
 def test_known_deviation_when_as_profile_but_not_as_docs():
-    v = judge(reply(200, {"code": 0, "data": {}}), expect(EMB, "ok", "rest", ["password.min_classes=0"]),
-              expect(DOC, "invalid_value", "rest"))
+    v = judge(
+        reply(200, {"code": 0, "data": {}}),
+        expect(EMB, "ok", "rest", ["password.min_classes=0"]),
+        expect(DOC, "invalid_value", "rest"),
+    )
     assert v.status is Status.KNOWN_DEVIATION and "min_classes" in v.deviation_source
 
 
 def test_unexpected_pass_when_as_docs_but_not_as_profile():
-    v = judge(reply(200, {"code": 1100, "message": "x"}), expect(EMB, "ok", "rest"),
-              expect(DOC, "invalid_value", "rest"))
+    v = judge(
+        reply(200, {"code": 1100, "message": "x"}), expect(EMB, "ok", "rest"), expect(DOC, "invalid_value", "rest")
+    )
     assert v.status is Status.UNEXPECTED_PASS
 
 

@@ -1,5 +1,6 @@
 """Choosing the embedded target's release, its profile, the unpack cache and matrix-run's exit status
 (no server: the unpack cache is exercised on a package directory made here)."""
+
 import hashlib
 import lzma
 from argparse import Namespace
@@ -31,11 +32,14 @@ def test_a_served_release_without_a_profile_of_its_own_falls_back_to_embedded():
     assert releases.release_profile("2.3.1") == "embedded"
 
 
-@pytest.mark.parametrize("values,match", [
-    ({"embedded_version": "2.4.0"}, "unknown embedded release '2.4.0'"),
-    ({"embedded_version": "latest"}, "malformed --embedded-version"),
-    ({"embedded_version": "2.2.16", "base_url": "http://h:1", "token": "u:p"}, "embedded target only"),
-])
+@pytest.mark.parametrize(
+    "values,match",
+    [
+        ({"embedded_version": "2.4.0"}, "unknown embedded release '2.4.0'"),
+        ({"embedded_version": "latest"}, "malformed --embedded-version"),
+        ({"embedded_version": "2.2.16", "base_url": "http://h:1", "token": "u:p"}, "embedded target only"),
+    ],
+)
 def test_bad_release_is_one_line_exit_4(values, match):
     with pytest.raises(ConfigError, match=match) as info:
         from_values(values, env={})
@@ -91,14 +95,17 @@ def test_smoke_and_given_paths_replace_the_whole_suite():
     assert "tests/test_sdk_create_user.py" in _pytest_command("2.2.16", args, Path("r"))
 
 
-@pytest.mark.parametrize("statuses,overall", [
-    ((0, 0), ExitStatus.CONFORMS),
-    ((0, 1), ExitStatus.NONCONFORMANT),
-    ((1, 3), ExitStatus.INFRASTRUCTURE),
-    ((0, 4), ExitStatus.CONFIGURATION),
-    ((0, 5), ExitStatus.CONFIGURATION),     # pytest: the selection matched no case
-    ((1, 2), ExitStatus.INTERRUPTED),
-])
+@pytest.mark.parametrize(
+    "statuses,overall",
+    [
+        ((0, 0), ExitStatus.CONFORMS),
+        ((0, 1), ExitStatus.NONCONFORMANT),
+        ((1, 3), ExitStatus.INFRASTRUCTURE),
+        ((0, 4), ExitStatus.CONFIGURATION),
+        ((0, 5), ExitStatus.CONFIGURATION),  # pytest: the selection matched no case
+        ((1, 2), ExitStatus.INTERRUPTED),
+    ],
+)
 def test_matrix_exit_status(statuses, overall):
     runs = [ReleaseRun(f"2.2.{n}", s, Path("x")) for n, s in enumerate(statuses)]
     assert overall_status(runs) == overall

@@ -2,6 +2,7 @@
 
 Runs are built in code: every status, and exchanges carrying `<script>` to prove escaping.
 """
+
 from __future__ import annotations
 
 import json
@@ -28,42 +29,75 @@ HOSTILE = '<script>alert("x")</script>'
 BASE_URL = "http://127.0.0.1:19530"
 
 
-def make_case(case_id: str, status: Status, reqs: list[str], surface: str = "rest",
-              operation: str = "users/create", source: str = "", message: str = "") -> CaseResult:
+def make_case(
+    case_id: str,
+    status: Status,
+    reqs: list[str],
+    surface: str = "rest",
+    operation: str = "users/create",
+    source: str = "",
+    message: str = "",
+) -> CaseResult:
     exchange = Exchange(
         surface="sdk" if surface == "sdk" else "rest",
-        request={"method": "POST", "url": f"{BASE_URL}/v2/vectordb/users/create",
-                 "headers": {"Authorization": "Bearer <redacted>"},
-                 "body": {"userName": HOSTILE, "password": "***"}},
+        request={
+            "method": "POST",
+            "url": f"{BASE_URL}/v2/vectordb/users/create",
+            "headers": {"Authorization": "Bearer <redacted>"},
+            "body": {"userName": HOSTILE, "password": "***"},
+        },
         response={"status": 200, "body": {"code": 1100, "message": f"invalid user name {HOSTILE}"}},
         reproduction=f"curl -X POST '{BASE_URL}/v2/vectordb/users/create' -d '{{\"userName\": \"{HOSTILE}\"}}'",
     )
     return CaseResult(
-        case_id=case_id, name=f"create user {case_id.rsplit('::', 1)[-1]}", requirements=reqs,
-        surface=surface, operation=operation, status=status,
+        case_id=case_id,
+        name=f"create user {case_id.rsplit('::', 1)[-1]}",
+        requirements=reqs,
+        surface=surface,
+        operation=operation,
+        status=status,
         message=message or f"{status.value}: server said {HOSTILE}",
-        expected={"code": 1100}, observed={"code": 0, "note": HOSTILE},
-        deviation_source=source, duration_s=0.25, exchanges=[exchange],
+        expected={"code": 1100},
+        observed={"code": 0, "note": HOSTILE},
+        deviation_source=source,
+        duration_s=0.25,
+        exchanges=[exchange],
     )
 
 
 def make_requirements(n: int) -> list[Requirement]:
-    return [Requirement(id=f"USR-{i:03d}", level="MUST" if i % 2 else "SHOULD",
-                        statement=f"Create User rule {i} & <b>not bold</b>",
-                        source="docs/reference/create-user.md#rules", operation="users/create",
-                        surfaces=["rest", "sdk"]) for i in range(1, n + 1)]
+    return [
+        Requirement(
+            id=f"USR-{i:03d}",
+            level="MUST" if i % 2 else "SHOULD",
+            statement=f"Create User rule {i} & <b>not bold</b>",
+            source="docs/reference/create-user.md#rules",
+            operation="users/create",
+            surfaces=["rest", "sdk"],
+        )
+        for i in range(1, n + 1)
+    ]
 
 
-def make_run(cases: list[CaseResult], requirements: list[Requirement] | None = None,
-             run_id: str = "run-1", profile: str = "milvus-2.3", harness_errors=None) -> RunResult:
+def make_run(
+    cases: list[CaseResult],
+    requirements: list[Requirement] | None = None,
+    run_id: str = "run-1",
+    profile: str = "milvus-2.3",
+    harness_errors=None,
+) -> RunResult:
     return RunResult(
         run_id=run_id,
-        target=Target(base_url=BASE_URL, grpc_uri="127.0.0.1:19530", profile=profile,
-                      embedded=True, server_version="2.3.5"),
-        tool_version="0.1.0", spec_version="2024-01", started_at="2024-01-01T00:00:00Z",
+        target=Target(
+            base_url=BASE_URL, grpc_uri="127.0.0.1:19530", profile=profile, embedded=True, server_version="2.3.5"
+        ),
+        tool_version="0.1.0",
+        spec_version="2024-01",
+        started_at="2024-01-01T00:00:00Z",
         finished_at="2024-01-01T00:01:00Z",
         requirements=requirements if requirements is not None else make_requirements(6),
-        cases=cases, harness_errors=list(harness_errors or []),
+        cases=cases,
+        harness_errors=list(harness_errors or []),
     )
 
 
@@ -73,10 +107,12 @@ def all_status_run() -> RunResult:
         make_case("t::pass", Status.PASS, ["USR-001"]),
         make_case("t::dev", Status.KNOWN_DEVIATION, ["USR-002"], source="profiles/milvus-2.3.yaml#L12"),
         make_case("t::skip", Status.SKIP, ["USR-003"], surface="sdk"),
-        make_case("t::upass", Status.UNEXPECTED_PASS, ["USR-004"], surface="sdk",
-                  source="profiles/milvus-2.3.yaml#L20"),
-        make_case("t::fail", Status.FAIL, ["USR-005", "USR-001"],
-                  message="expected code 1100, got 0 \x01 with a control char"),
+        make_case(
+            "t::upass", Status.UNEXPECTED_PASS, ["USR-004"], surface="sdk", source="profiles/milvus-2.3.yaml#L20"
+        ),
+        make_case(
+            "t::fail", Status.FAIL, ["USR-005", "USR-001"], message="expected code 1100, got 0 \x01 with a control char"
+        ),
         make_case("t::error", Status.ERROR, ["USR-006"], surface="both", operation="users/describe"),
     ]
     return make_run(cases)
@@ -132,8 +168,7 @@ def test_junit_counts_and_structure():
     run = all_status_run()
     root = ET.fromstring(render_junit(run).encode("utf-8"))
     assert root.tag == "testsuites"
-    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == \
-        ("6", "2", "1", "2")
+    assert (root.get("tests"), root.get("failures"), root.get("errors"), root.get("skipped")) == ("6", "2", "1", "2")
     assert sorted(s.get("name") for s in root.iter("testsuite")) == ["both", "rest", "sdk"]
     cases = list(root.iter("testcase"))
     assert len(cases) == 6
@@ -152,8 +187,7 @@ def test_junit_counts_and_structure():
 
 
 def test_junit_harness_errors_fail_the_build():
-    run = make_run([make_case("t::pass", Status.PASS, ["USR-001"])],
-                   harness_errors=["preflight: cannot reach server"])
+    run = make_run([make_case("t::pass", Status.PASS, ["USR-001"])], harness_errors=["preflight: cannot reach server"])
     root = ET.fromstring(render_junit(run))
     assert root.get("errors") == "1" and root.get("tests") == "2"
 
@@ -182,11 +216,19 @@ def test_html_self_contained_escaped_and_complete():
 # ---- summary.md -----------------------------------------------------------------------------
 def big_run(n_cases: int = 300, n_reqs: int = 60) -> RunResult:
     statuses = list(Status)
-    cases = [make_case(f"t::c{i}", statuses[i % len(statuses)], [f"USR-{i % n_reqs + 1:03d}"],
-                       surface=("rest", "sdk")[i % 2], operation=f"users/op{i % 4}",
-                       source="profiles/x.yaml" if statuses[i % len(statuses)] in
-                       (Status.KNOWN_DEVIATION, Status.UNEXPECTED_PASS) else "")
-             for i in range(n_cases)]
+    cases = [
+        make_case(
+            f"t::c{i}",
+            statuses[i % len(statuses)],
+            [f"USR-{i % n_reqs + 1:03d}"],
+            surface=("rest", "sdk")[i % 2],
+            operation=f"users/op{i % 4}",
+            source="profiles/x.yaml"
+            if statuses[i % len(statuses)] in (Status.KNOWN_DEVIATION, Status.UNEXPECTED_PASS)
+            else "",
+        )
+        for i in range(n_cases)
+    ]
     return make_run(cases, make_requirements(n_reqs))
 
 
@@ -203,14 +245,14 @@ def test_summary_md_short_and_focused():
     text = render_summary_md(small)
     rows = [line for line in text.splitlines() if line.startswith("| USR-")]
     # fail, unexpected pass, error and known deviation; not pass or skip
-    assert sorted(r.split(" | ")[0][2:] for r in rows) == ["USR-001", "USR-002", "USR-004",
-                                                           "USR-005", "USR-006"]
+    assert sorted(r.split(" | ")[0][2:] for r in rows) == ["USR-001", "USR-002", "USR-004", "USR-005", "USR-006"]
     assert all(r.count(" | ") == 3 for r in rows)  # the control char and pipes did not split cells
 
 
 def test_write_all(tmp_path):
     paths = write_all(all_status_run(), tmp_path / "reports")
     assert sorted(p.name for p in paths.values()) == sorted(
-        ["results.json", "junit.xml", "report.html", "summary.md", "parity.md"])
+        ["results.json", "junit.xml", "report.html", "summary.md", "parity.md"]
+    )
     assert all(p.is_file() and p.stat().st_size > 0 for p in paths.values())
     read_results(paths["results.json"])

@@ -1,6 +1,7 @@
 """Fewer round trips without a weaker promise (issue 23): a drop is verified by the next listing
 anyone of the process makes after it answered, pending drops count against the user budget, and a
 drop the target did not carry out is still found; the worker count follows the round trip."""
+
 import time
 
 from milvus_conformance.harness import jobs
@@ -50,7 +51,7 @@ def test_a_case_listing_verifies_only_drops_made_before_it(tmp_path):
     admin = CountingAdmin()
     ledger = make(tmp_path, admin)
     create(ledger, admin, "a")
-    started = time.monotonic()          # a listing that began before the drop answered
+    started = time.monotonic()  # a listing that began before the drop answered
     ledger.release("a", verify=False)
     ledger.observe(admin.user_names(), started)
     assert "a" in ledger.unverified
@@ -75,22 +76,22 @@ def test_pending_drops_count_against_the_budget_until_a_listing(tmp_path):
         create(ledger, admin, name)
         ledger.release(name, verify=False)
     assert ledger.room == 0
-    ledger.will_create("u2")            # full: lists once, u1 is gone, u0 still there (stuck)
+    ledger.will_create("u2")  # full: lists once, u1 is gone, u0 still there (stuck)
     assert admin.listings == 1 and ledger.stuck == {"u0"} and ledger.room == 2
     admin.names.add("u2")
     ledger.created("u2")
     try:
-        ledger.will_create("u3")        # u0 (stuck) + u2 (owned): the budget of 2 holds
+        ledger.will_create("u3")  # u0 (stuck) + u2 (owned): the budget of 2 holds
         raise AssertionError("the budget did not hold")
-    except Exception as exc:            # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001
         assert "budget" in str(exc)
 
 
 def test_workers_follow_the_round_trip():
-    assert jobs.recommend(None) == 0                    # not measured: serial
-    assert jobs.recommend(0.0005) == 0                  # local: serial
+    assert jobs.recommend(None) == 0  # not measured: serial
+    assert jobs.recommend(0.0005) == 0  # local: serial
     assert jobs.recommend(0.008) == 3
-    assert jobs.recommend(0.020) == 5                   # 7 by the round trip, 5 by --max-users 20
+    assert jobs.recommend(0.020) == 5  # 7 by the round trip, 5 by --max-users 20
     assert jobs.recommend(0.020, max_users=100) == 7
     assert jobs.recommend(0.200, max_users=100) == jobs.MAX_WORKERS
-    assert jobs.recommend(0.020, max_users=4) == 0      # one worker's share only: serial
+    assert jobs.recommend(0.020, max_users=4) == 0  # one worker's share only: serial

@@ -1,6 +1,7 @@
 """Newer pymilvus behaviour handled, not crashed on (CF section 7): `PyMilvusDeprecationWarning` from
 `utility.create_user` is recorded with the call, never a failure; a `MilvusException` whose `.code`
 is not an int (retries ran out) is judged and reported as what it is."""
+
 import json
 import secrets
 
@@ -21,19 +22,22 @@ class _RpcError(grpc.RpcError):
         return self._status
 
 
-@pytest.mark.parametrize("code,plain", [
-    (1100, 1100),
-    (grpc.StatusCode.DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"),            # pymilvus 3.0.1
-    (_RpcError(grpc.StatusCode.PERMISSION_DENIED).code, "PERMISSION_DENIED"),   # 2.5.18: a bound method
-    (object(), None),
-])
+@pytest.mark.parametrize(
+    "code,plain",
+    [
+        (1100, 1100),
+        (grpc.StatusCode.DEADLINE_EXCEEDED, "DEADLINE_EXCEEDED"),  # pymilvus 3.0.1
+        (_RpcError(grpc.StatusCode.PERMISSION_DENIED).code, "PERMISSION_DENIED"),  # 2.5.18: a bound method
+        (object(), None),
+    ],
+)
 def test_error_code_is_plain_data(code, plain):
     got = error_code(MilvusException(code=code, message="m"))
     if plain is None:
         assert isinstance(got, str) and got.startswith("<object")
     else:
         assert got == plain
-    json.dumps(got)   # goes into results.json as it is
+    json.dumps(got)  # goes into results.json as it is
 
 
 def test_a_non_int_code_is_judged_not_crashed():

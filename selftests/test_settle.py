@@ -2,6 +2,7 @@
 and records how long it took; a real slow-settling target (the fault proxies' credential cache that
 lags 0.6-1.0 s) passes under a bound that covers it and fails, citing the time, under one that
 does not."""
+
 from __future__ import annotations
 
 import json
@@ -28,22 +29,25 @@ class FakeClock:
 
 def _answers(clock: FakeClock, flips_at: float, before: bool):
     """An attempt that answers `before` until `flips_at`, then the opposite; each takes 10 ms."""
+
     def attempt() -> bool:
         seen = clock.now
         clock.now += 0.01
         return before if seen < flips_at else not before
+
     return attempt
 
 
 @pytest.mark.parametrize("should", [True, False])
 def test_a_check_settles_once_the_answer_flips(should):
     clock = FakeClock()
-    polled = poll(_answers(clock, 0.3, not should), should, Bound(1.0, "test"), "rest", "u",
-                  clock=clock, sleep=clock.sleep)
+    polled = poll(
+        _answers(clock, 0.3, not should), should, Bound(1.0, "test"), "rest", "u", clock=clock, sleep=clock.sleep
+    )
     assert polled.accepted is should and polled.sample.settled
     assert 0.3 <= polled.sample.seconds < 0.4 and polled.sample.attempts > 1
     assert late(polled.sample, Bound(1.0, "test")) is None
-    assert polled.sample.window is (not should)   # a refusal let in first: the old-password window
+    assert polled.sample.window is (not should)  # a refusal let in first: the old-password window
 
 
 def test_an_immediate_answer_is_zero_seconds_and_one_attempt():
@@ -66,8 +70,7 @@ def test_never_longer_than_the_bound_and_the_failure_cites_the_time():
 
 def test_a_zero_bound_is_one_attempt():
     clock = FakeClock()
-    polled = poll(_answers(clock, 9.0, False), True, Bound(0.0, "one"), "rest", "u", clock=clock,
-                  sleep=clock.sleep)
+    polled = poll(_answers(clock, 9.0, False), True, Bound(0.0, "one"), "rest", "u", clock=clock, sleep=clock.sleep)
     assert polled.sample.attempts == 1 and not polled.sample.settled
 
 
@@ -78,7 +81,7 @@ def test_every_profile_states_a_settle_bound_with_its_source(name):
     assert value.source.strip()
     if name.startswith("milvus-") or name in ("documented", "zilliz-cloud"):
         assert "UNCONFIRMED" in value.source, name
-        assert bound_of(load_profile(name)).seconds >= DEFAULT_BOUND_S, name   # null: the default
+        assert bound_of(load_profile(name)).seconds >= DEFAULT_BOUND_S, name  # null: the default
 
 
 def test_a_null_bound_is_the_conservative_default():
@@ -93,12 +96,20 @@ def test_a_null_bound_is_the_conservative_default():
 
 def test_summary_counts_median_max_per_surface_and_findings():
     samples = [SettleSample("rest", "accept", s, 1 if s == 0 else 3, True, 2.0, "a", "c1") for s in (0.0, 0.2, 0.9)]
-    samples += [SettleSample("sdk", "refuse", 0.4, 5, True, 2.0, "b", "c2"),
-                SettleSample("sdk", "refuse", 2.01, 40, False, 2.0, "c", "c3")]
+    samples += [
+        SettleSample("sdk", "refuse", 0.4, 5, True, 2.0, "b", "c2"),
+        SettleSample("sdk", "refuse", 2.01, 40, False, 2.0, "c", "c3"),
+    ]
     summary = SettleSummary.from_dict(json.loads(json.dumps(SettleSummary(2.0, "src", samples).to_dict())))
     rows = {(r["surface"], r["expect"]): r for r in summary.stats()}
-    assert rows["rest", "accept"] == {"surface": "rest", "expect": "accept", "count": 3, "median_s": 0.2,
-                                      "max_s": 0.9, "not_settled": 0}
+    assert rows["rest", "accept"] == {
+        "surface": "rest",
+        "expect": "accept",
+        "count": 3,
+        "median_s": 0.2,
+        "max_s": 0.9,
+        "not_settled": 0,
+    }
     assert rows["sdk", "refuse"]["not_settled"] == 1 and rows["sdk", "refuse"]["max_s"] == 0.4
     assert len(summary.findings()) == 1 and "'b' was still let in 0.400 s" in summary.findings()[0]
     assert any("1 beyond the bound" in line for line in summary.lines())
@@ -109,25 +120,28 @@ def test_stale_cache_answers_as_before_the_change_for_its_lag(monkeypatch):
     now = [100.0]
     monkeypatch.setattr(settle_faults.time, "monotonic", lambda: now[0])
     cache = StaleCache()
-    cache.changed("u", "pw1")                          # create
-    assert cache.answer("u", "pw1") == REFUSE          # a new user cannot log in yet
+    cache.changed("u", "pw1")  # create
+    assert cache.answer("u", "pw1") == REFUSE  # a new user cannot log in yet
     now[0] += settle_faults.lag_of("u") + 0.001
     assert cache.answer("u", "pw1") == AS_IS
-    cache.changed("u", "pw2")                          # update_password
+    cache.changed("u", "pw2")  # update_password
     assert (cache.answer("u", "pw1"), cache.answer("u", "pw2")) == (ACCEPT, REFUSE)
     now[0] += 5
-    cache.changed("u", GONE)                           # drop
+    cache.changed("u", GONE)  # drop
     assert (cache.answer("u", "pw2"), cache.answer("u", "x")) == (ACCEPT, REFUSE)
     assert cache.answer("other", "pw") == AS_IS
     assert all(0.6 <= settle_faults.lag_of(n) <= 1.0 for n in ("a", "bb", "ccc", "u"))
 
 
 # ---- against the real embedded target, through both proxies ----------------------------------------
-NODES = ["tests/test_state.py::test_lifecycle[rest]", "tests/test_state.py::test_lifecycle[sdk-client]",
-         "tests/test_sdk_siblings.py::test_sdk_update_password_changes_the_password[utility]",
-         "tests/test_rest_envelope.py::test_update_password_envelope_and_effect",
-         "tests/test_rest_auth.py::test_rest_create_without_privilege",
-         "tests/test_rest_auth.py::test_sdk_create_without_privilege[client]"]
+NODES = [
+    "tests/test_state.py::test_lifecycle[rest]",
+    "tests/test_state.py::test_lifecycle[sdk-client]",
+    "tests/test_sdk_siblings.py::test_sdk_update_password_changes_the_password[utility]",
+    "tests/test_rest_envelope.py::test_update_password_envelope_and_effect",
+    "tests/test_rest_auth.py::test_rest_create_without_privilege",
+    "tests/test_rest_auth.py::test_sdk_create_without_privilege[client]",
+]
 
 
 def _through_slow_caches(embedded_endpoints, tmp_path, profile: str):
@@ -139,22 +153,28 @@ def _through_slow_caches(embedded_endpoints, tmp_path, profile: str):
     rest = start_fault_proxy(ep.base_url, "slow-credential-cache", ep.token, "embedded")
     grpc = start_grpc_fault_proxy(ep.grpc_uri, "sdk-slow-credential-cache", ep.token, "embedded")
     try:
-        return killrate_runner.run_suite(killrate_runner.Endpoints(rest.base_url, grpc.uri, ep.token),
-                                         tmp_path, profile, nodes=NODES)
+        return killrate_runner.run_suite(
+            killrate_runner.Endpoints(rest.base_url, grpc.uri, ep.token), tmp_path, profile, nodes=NODES
+        )
     finally:
         rest.stop()
         grpc.stop()
-        killrate_runner.cleanup(rest.created | grpc.created, killrate_runner.Endpoints(
-            ep.base_url, ep.grpc_uri, ep.token))
+        killrate_runner.cleanup(
+            rest.created | grpc.created, killrate_runner.Endpoints(ep.base_url, ep.grpc_uri, ep.token)
+        )
 
 
 def test_a_slow_settling_target_passes_under_a_bound_that_covers_it(embedded_endpoints, tmp_path):
     covering = tmp_path / "covering.yaml"
-    covering.write_text("name: covering\nextends: embedded\nvalues:\n  users.settle_s: {value: 2.0, "
-                        "source: \"selftest: covers the proxies' 0.6-1.0 s\"}\n")
+    covering.write_text(
+        "name: covering\nextends: embedded\nvalues:\n  users.settle_s: {value: 2.0, "
+        'source: "selftest: covers the proxies\' 0.6-1.0 s"}\n'
+    )
     status, results, _ = _through_slow_caches(embedded_endpoints, tmp_path / "run", str(covering))
     assert results is not None
-    bad = [(c["case_id"], c["message"][:300]) for c in results["cases"] if c["status"] not in ("pass", "known_deviation")]
+    bad = [
+        (c["case_id"], c["message"][:300]) for c in results["cases"] if c["status"] not in ("pass", "known_deviation")
+    ]
     assert status == 0 and not bad, bad
     settle = results["settle"]
     assert settle["bound_s"] == 2.0 and len(settle["samples"]) >= 10

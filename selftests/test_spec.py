@@ -189,8 +189,14 @@ def test_create_request_schema_shape() -> None:
 
 @pytest.mark.parametrize(
     ("status", "media_type"),
-    [("200", "application/json"), ("401", "application/json"), ("403", "application/json"),
-     ("404", "text/plain"), ("408", "application/json"), ("408", "text/plain")],
+    [
+        ("200", "application/json"),
+        ("401", "application/json"),
+        ("403", "application/json"),
+        ("404", "text/plain"),
+        ("408", "application/json"),
+        ("408", "text/plain"),
+    ],
 )
 @pytest.mark.parametrize("operation_id", sorted(REQUIREMENTS))
 def test_documented_responses(operation_id: str, status: str, media_type: str) -> None:
@@ -237,8 +243,9 @@ def test_envelope_validator_unknown_name() -> None:
 
 
 def test_to_json_schema_handles_openapi_keywords() -> None:
-    converted = to_json_schema({"type": "string", "nullable": True, "example": "x",
-                                "properties": {"example": {"type": "integer"}}})
+    converted = to_json_schema(
+        {"type": "string", "nullable": True, "example": "x", "properties": {"example": {"type": "integer"}}}
+    )
     validator = jsonschema.Draft4Validator(converted)
     assert validator.is_valid(None) and validator.is_valid("x") and not validator.is_valid(1)
     assert converted["anyOf"][0]["properties"] == {"example": {"type": "integer"}}
@@ -254,8 +261,9 @@ def response_examples() -> Iterator[tuple[str, dict[str, Any], Any]]:
                     yield f"{label} {status} {media_type} {name}", media["schema"], value
 
 
-@pytest.mark.parametrize(("schema", "value"), [(s, v) for _, s, v in response_examples()],
-                         ids=[i for i, _, _ in response_examples()])
+@pytest.mark.parametrize(
+    ("schema", "value"), [(s, v) for _, s, v in response_examples()], ids=[i for i, _, _ in response_examples()]
+)
 def test_response_examples_match_their_schema(schema: dict[str, Any], value: Any) -> None:
     if "$ref" in schema:
         envelope_validator(schema["$ref"].rsplit("/", 1)[-1]).validate(value)
@@ -296,8 +304,13 @@ def test_create_example_matches_schema(name: str) -> None:
 
 @pytest.mark.parametrize(
     ("name", "length"),
-    [("valid_minimal", 8), ("valid_password_8_chars", 8), ("valid_password_64_chars", 64),
-     ("invalid_password_7_chars", 7), ("invalid_password_65_chars", 65)],
+    [
+        ("valid_minimal", 8),
+        ("valid_password_8_chars", 8),
+        ("valid_password_64_chars", 64),
+        ("invalid_password_7_chars", 7),
+        ("invalid_password_65_chars", 65),
+    ],
 )
 def test_password_length_boundaries(name: str, length: int) -> None:
     password = CREATE_EXAMPLES[name]["value"]["password"]
@@ -317,8 +330,12 @@ def all_links() -> Iterator[tuple[str, str, dict[str, Any]]]:
 def test_links_reference_existing_operations_and_fields() -> None:
     ids = {op["operationId"] for _, op in operations()}
     edges = {(source, link["operationId"]) for source, _, link in all_links()}
-    assert edges == {("createUser", "describeUser"), ("createUser", "dropUser"),
-                     ("createUser", "updatePassword"), ("dropUser", "describeUser")}
+    assert edges == {
+        ("createUser", "describeUser"),
+        ("createUser", "dropUser"),
+        ("createUser", "updatePassword"),
+        ("dropUser", "describeUser"),
+    }
     for source, name, link in all_links():
         assert link["operationId"] in ids, name
         source_body = deref(op_by_id(source)["requestBody"]["content"]["application/json"]["schema"])
@@ -326,7 +343,7 @@ def test_links_reference_existing_operations_and_fields() -> None:
         for field, expression in link["requestBody"].items():
             assert field in target_body["properties"], f"{name}: {field} not in target body"
             prefix = "$request.body#/"
-            assert expression.startswith(prefix) and expression[len(prefix):] in source_body["properties"]
+            assert expression.startswith(prefix) and expression[len(prefix) :] in source_body["properties"]
     update = next(link for _, name, link in all_links() if link["operationId"] == "updatePassword")
     assert update["requestBody"]["password"] == "$request.body#/password"
 

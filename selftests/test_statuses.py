@@ -1,5 +1,6 @@
 """The statuses added for targets that lack operations and the kinds of skip (issue 21): the lattice,
 the words of every view, results.json round trip and schema, and the capability lines."""
+
 import json
 
 import jsonschema
@@ -14,13 +15,11 @@ from milvus_conformance.results.model import Status, worst
 from selftests.test_reports import make_case, make_run
 
 NEW = (Status.NOT_IMPLEMENTED, Status.SKIPPED_BY_CHOICE, Status.NOT_APPLICABLE)
-LACKS = {"sdk": {"users/create": "UNIMPLEMENTED", "users/drop": "UNIMPLEMENTED"},
-         "rest": {"users/list": "HTTP 404"}}
+LACKS = {"sdk": {"users/create": "UNIMPLEMENTED", "users/drop": "UNIMPLEMENTED"}, "rest": {"users/list": "HTTP 404"}}
 
 
 def test_existing_values_unchanged_and_every_status_worded():
-    assert [s.value for s in Status][:6] == ["pass", "known_deviation", "skip", "unexpected_pass",
-                                             "fail", "error"]
+    assert [s.value for s in Status][:6] == ["pass", "known_deviation", "skip", "unexpected_pass", "fail", "error"]
     assert set(WORDING) == set(Status)
     assert len({WORDING[s].word for s in Status}) == len(Status), "every view tells them apart"
 
@@ -37,10 +36,19 @@ def test_lattice():
 
 
 def _run():
-    run = make_run([make_case("t::ni", Status.NOT_IMPLEMENTED, ["USR-001"], surface="sdk",
-                              message="users/create is not implemented on the SDK surface (UNIMPLEMENTED)"),
-                    make_case("t::choice", Status.SKIPPED_BY_CHOICE, ["USR-002"]),
-                    make_case("t::na", Status.NOT_APPLICABLE, ["USR-003"])])
+    run = make_run(
+        [
+            make_case(
+                "t::ni",
+                Status.NOT_IMPLEMENTED,
+                ["USR-001"],
+                surface="sdk",
+                message="users/create is not implemented on the SDK surface (UNIMPLEMENTED)",
+            ),
+            make_case("t::choice", Status.SKIPPED_BY_CHOICE, ["USR-002"]),
+            make_case("t::na", Status.NOT_APPLICABLE, ["USR-003"]),
+        ]
+    )
     run.missing_operations = LACKS
     return run
 
@@ -69,16 +77,20 @@ def test_views_say_what_is_missing_and_tell_the_skips_apart(tmp_path):
 def test_missing_lines_group_by_surface_and_reason():
     assert missing_lines(LACKS) == [
         "users/create, users/drop are not implemented on the SDK surface (UNIMPLEMENTED)",
-        "users/list is not implemented on the REST surface (HTTP 404)"]
+        "users/list is not implemented on the REST surface (HTTP 404)",
+    ]
 
 
 def test_auto_says_why_the_version_is_unknown():
     silent = choose_profile("auto", embedded=False, version_error="GetVersion: UNIMPLEMENTED")
     assert silent.profile == "documented"
-    assert any("did not say its version (GetVersion: UNIMPLEMENTED), so it fell back to documented"
-               in w for w in silent.warnings)
+    assert any(
+        "did not say its version (GetVersion: UNIMPLEMENTED), so it fell back to documented" in w
+        for w in silent.warnings
+    )
     odd = choose_profile("auto", embedded=False, reported_version="milvus_lite-3.2.2")
     assert [w for w in odd.warnings if "unparsable" in w] == [
         "profile auto: the server reports an unparsable version 'milvus_lite-3.2.2', so it fell back "
-        "to documented (the vendor docs); give --server-version X.Y.Z to choose by version"]
+        "to documented (the vendor docs); give --server-version X.Y.Z to choose by version"
+    ]
     assert not any("--grpc-uri" in w for w in silent.warnings + odd.warnings)

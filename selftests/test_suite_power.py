@@ -6,6 +6,7 @@ Cost: one session fixture runs the clean runs and then only the selected faults,
 each running only the cases that cite its requirement (see faults/killrate_runner.py). The kill-rate
 views are written to .conformance/reports-power/ (killrate.md, killrate.json).
 """
+
 from __future__ import annotations
 
 import os
@@ -27,18 +28,19 @@ JOBS = int(os.environ.get("CONFORMANCE_POWER_JOBS", "3"))
 
 
 def _selected_faults(session) -> list:
-    wanted = {item.callspec.params["fault"] for item in session.items
-              if item.module.__name__ == __name__ and hasattr(item, "callspec")
-              and "fault" in item.callspec.params}
+    wanted = {
+        item.callspec.params["fault"]
+        for item in session.items
+        if item.module.__name__ == __name__ and hasattr(item, "callspec") and "fault" in item.callspec.params
+    }
     return [f for f in FAULTS if f.name in wanted]
 
 
 @pytest.fixture(scope="session")
 def power(embedded_endpoints, request, tmp_path_factory):
     """The clean runs, then every selected fault once: {fault name: FaultOutcome}."""
-    ep = killrate_runner.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri,
-                                   embedded_endpoints.token)
-    own = not os.environ.get("MILVUS_GRPC_ADDRESS")     # a server of our own may be filled to its cap
+    ep = killrate_runner.Endpoints(embedded_endpoints.base_url, embedded_endpoints.grpc_uri, embedded_endpoints.token)
+    own = not os.environ.get("MILVUS_GRPC_ADDRESS")  # a server of our own may be filled to its cap
     kr = killrate_runner.KillRate(ep, fill=own, work=tmp_path_factory.mktemp("killrate"))
     faults, started = _selected_faults(request.session), time.monotonic()
     kr.prepare(killrate_runner.grpc_requirements(faults))
@@ -59,7 +61,8 @@ def test_clean_run_conforms(power):
     clean = kr.clean
     assert clean.exit_status == 0, (
         f"the gate tier through the fault proxy (no fault) exited {clean.exit_status}; not passing: "
-        f"{clean.not_passing}\n{_tail(clean.log)}")
+        f"{clean.not_passing}\n{_tail(clean.log)}"
+    )
 
 
 def _param(name: str):
@@ -78,5 +81,6 @@ def test_fault_is_killed(power, fault):
         pytest.skip(r.note)
     assert r.status == "killed", (
         f"{fault} ({r.description}) survived: no case citing {r.requirement} failed "
-        f"({r.selected} cases ran; failing requirements: {r.failed_requirements or 'none'}; {r.note})")
+        f"({r.selected} cases ran; failing requirements: {r.failed_requirements or 'none'}; {r.note})"
+    )
     assert r.killed_by and all("::" in case for case in r.killed_by)

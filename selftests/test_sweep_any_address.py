@@ -2,10 +2,11 @@
 (its drop answers success and drops nothing) leaves its users journaled; the next run reaches the
 same server at another address (the server itself, not the proxy) and must drop them all. What is on
 the server is read from the server itself."""
+
 from __future__ import annotations
 
 import pytest
-from test_cleanup_on_broken_drop import SCENARIOS, ServerUsers, run_suite   # selftests/ is on sys.path
+from test_cleanup_on_broken_drop import SCENARIOS, ServerUsers, run_suite  # selftests/ is on sys.path
 
 from milvus_conformance.harness.ledger import read_journal
 
@@ -18,8 +19,7 @@ def server(embedded_endpoints):
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS, ids=lambda s: s.fault)
-def test_a_broken_drops_users_are_swept_through_another_address(scenario, embedded_endpoints, server,
-                                                                 tmp_path):
+def test_a_broken_drops_users_are_swept_through_another_address(scenario, embedded_endpoints, server, tmp_path):
     before = server.names()
     proxy, proxy_url, direct = scenario.start(embedded_endpoints)
     assert proxy_url != direct
@@ -33,5 +33,5 @@ def test_a_broken_drops_users_are_swept_through_another_address(scenario, embedd
     status, output, results = run_suite(scenario.option, direct, scenario.cases[:1], tmp_path, "other")
     assert status == 0, f"exit {status}\n{output[-3000:]}"
     assert f"found {len(left)} user(s) left by earlier runs against this target; removed {len(left)}" in output
-    assert server.names() == before, sorted(server.names() - before)   # exact names too ('a')
+    assert server.names() == before, sorted(server.names() - before)  # exact names too ('a')
     assert list((tmp_path / "state" / "runs").iterdir()) == []

@@ -6,6 +6,7 @@ plain clients are refused, and no report holds a certificate, a key or the token
 The scenarios run once, in a private network namespace of their own (tls_scenarios.py): the
 selftests' shared plain Milvus may be running in this one, and only one Milvus fits in a namespace.
 """
+
 import json
 import shutil
 import subprocess
@@ -19,10 +20,9 @@ from milvus_conformance.errors import ExitStatus
 
 HERE = Path(__file__).resolve().parent
 TIME_BOUND_S = 15.0
-FAILURES = {   # failure mode -> what its one line must say (cause and the option that fixes it)
+FAILURES = {  # failure mode -> what its one line must say (cause and the option that fixes it)
     "untrusted": ("is not trusted", "--ca-cert"),
-    "name-mismatch": ("is not valid for 'wrong.example': it names localhost, 127.0.0.1",
-                      "--tls-server-name"),
+    "name-mismatch": ("is not valid for 'wrong.example': it names localhost, 127.0.0.1", "--tls-server-name"),
     "client-cert-missing": ("requires a client certificate", "--client-cert and --client-key"),
     "client-cert-refused": ("refused the client certificate", "--client-cert/--client-key"),
     "http-against-tls": ("serves TLS, not plain http", "use https://"),
@@ -38,8 +38,7 @@ def scenarios(tmp_path_factory) -> dict:
     work = tmp_path_factory.mktemp("tls")
     out = work / "scenarios.json"
     command = f"ip link set lo up && exec {sys.executable} {HERE / 'tls_scenarios.py'} {out} {work}"
-    done = subprocess.run(["unshare", "-n", "sh", "-c", command], capture_output=True, text=True,
-                          timeout=900)
+    done = subprocess.run(["unshare", "-n", "sh", "-c", command], capture_output=True, text=True, timeout=900)
     assert done.returncode == 0 and out.exists(), done.stdout[-3000:] + done.stderr[-3000:]
     return json.loads(out.read_text())
 
@@ -63,9 +62,10 @@ def test_failure_as_the_whole_suite_exits_3_with_that_line(scenarios, name):
     cause, fix = FAILURES[name.split("/")[0]]
     assert run["rc"] == ExitStatus.INFRASTRUCTURE, run["lines"][-20:]
     # pytest shows the exit message twice (its "Exit:" line and the session banner): one message
-    assert run["lines"] and all("conformance: TLS: " in line and cause in line and fix in line
-                                for line in run["lines"]), run["lines"]
-    assert len({line[line.index("conformance: "):].rstrip(" !") for line in run["lines"]}) == 1
+    assert run["lines"] and all(
+        "conformance: TLS: " in line and cause in line and fix in line for line in run["lines"]
+    ), run["lines"]
+    assert len({line[line.index("conformance: ") :].rstrip(" !") for line in run["lines"]}) == 1
 
 
 @pytest.mark.parametrize("name", ["smoke/mutual", "smoke/one-way"])
@@ -99,7 +99,7 @@ def test_insecure_tls_reaches_the_rest_target_without_a_ca(scenarios):
 
 def test_tls_is_real_plain_clients_are_refused(scenarios):
     plain = scenarios["plain_clients"]
-    assert plain["http_status"] == 400 and "HTTPS server" in plain["http_body"], plain   # as Go's net/http
+    assert plain["http_status"] == 400 and "HTTPS server" in plain["http_body"], plain  # as Go's net/http
     assert plain["grpc"] == "UNAVAILABLE", plain
 
 
@@ -113,7 +113,7 @@ def test_no_report_holds_a_certificate_a_key_or_the_token(scenarios):
             checked += 1
             for needle in needles:
                 assert needle not in text, f"{path} holds {needle[:12]!r}..."
-    assert checked >= 10   # the smoke runs wrote their five reports each
+    assert checked >= 10  # the smoke runs wrote their five reports each
 
 
 @pytest.mark.parametrize("name", ["mutual-rest", "mutual-both", "one-way-both"])
@@ -125,13 +125,16 @@ def test_discover_reaches_a_tls_target_with_the_suites_options(scenarios, name):
     values = yaml.safe_load(Path(run["profile"]).read_text())["values"]
     assert values["password.min_length"]["value"] == 6, values["password.min_length"]
     assert values["user_name.max_length"]["value"] == 32, values["user_name.max_length"]
-    assert run["journals"] == [], run["journals"]       # every user swept, its journal removed
+    assert run["journals"] == [], run["journals"]  # every user swept, its journal removed
 
 
 def test_discover_that_cannot_reach_a_tls_target_leaves_no_journal(scenarios):
     run = scenarios["discover"]["untrusted"]
     assert run["rc"] == ExitStatus.INFRASTRUCTURE, run["lines"]
-    assert run["lines"] == [line for line in run["lines"] if line.startswith("conformance: TLS: ")
-                            or line.startswith("starting") or line.startswith("discover")], run["lines"]
+    assert run["lines"] == [
+        line
+        for line in run["lines"]
+        if line.startswith("conformance: TLS: ") or line.startswith("starting") or line.startswith("discover")
+    ], run["lines"]
     assert any("--ca-cert" in line for line in run["lines"]), run["lines"]
     assert run["journals"] == [], run["journals"]

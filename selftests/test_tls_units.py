@@ -1,6 +1,7 @@
 """TLS without a server: the options' validation (bad input: one line, exit 4), the throw-away
 certificates, how each client library is handed the settings, what the reports record, and the
 protected admins."""
+
 import ipaddress
 import subprocess
 import sys
@@ -45,7 +46,7 @@ def test_two_sets_share_no_ca(tmp_path):
     a, b = write_cert_set(tmp_path), write_cert_set(tmp_path, prefix="other-")
     assert a.ca_cert.read_bytes() != b.ca_cert.read_bytes()
     client = x509.load_pem_x509_certificate(b.client_cert.read_bytes())
-    with pytest.raises((ValueError, InvalidSignature)):   # another issuer, or not its signature
+    with pytest.raises((ValueError, InvalidSignature)):  # another issuer, or not its signature
         client.verify_directly_issued_by(x509.load_pem_x509_certificate(a.ca_cert.read_bytes()))
 
 
@@ -53,8 +54,14 @@ def test_milvus_flags_per_mode(certs):
     assert EmbeddedTls("one-way", certs).milvus_flags()[:2] == ["--tls-mode", "1"]
     flags = EmbeddedTls("mutual", certs).milvus_flags()
     assert flags[:2] == ["--tls-mode", "2"]
-    assert flags[2:] == ["--server-pem-path", str(certs.server_cert), "--server-key-path",
-                         str(certs.server_key), "--ca-pem-path", str(certs.ca_cert)]
+    assert flags[2:] == [
+        "--server-pem-path",
+        str(certs.server_cert),
+        "--server-key-path",
+        str(certs.server_key),
+        "--ca-pem-path",
+        str(certs.ca_cert),
+    ]
     assert not EmbeddedTls("one-way", certs).client().mutual and EmbeddedTls("mutual", certs).client().mutual
 
 
@@ -63,10 +70,14 @@ def test_pymilvus_kwargs(certs):
     one_way = TlsSettings(ca_cert=str(certs.ca_cert), server_name="milvus.internal")
     assert one_way.pymilvus_kwargs("http://h:1") == {}
     assert one_way.pymilvus_kwargs("https://h:1") == {
-        "secure": True, "server_pem_path": str(certs.ca_cert), "server_name": "milvus.internal"}
+        "secure": True,
+        "server_pem_path": str(certs.ca_cert),
+        "server_name": "milvus.internal",
+    }
     # pymilvus ignores the client certificate whenever server_pem_path is set: the CA goes as ca_pem_path
-    mutual = TlsSettings(ca_cert=str(certs.ca_cert), client_cert=str(certs.client_cert),
-                         client_key=str(certs.client_key))
+    mutual = TlsSettings(
+        ca_cert=str(certs.ca_cert), client_cert=str(certs.client_cert), client_key=str(certs.client_key)
+    )
     kwargs = mutual.pymilvus_kwargs("https://h:1")
     assert "server_pem_path" not in kwargs and kwargs["ca_pem_path"] == str(certs.ca_cert)
     assert kwargs["client_pem_path"] == str(certs.client_cert)
@@ -90,40 +101,60 @@ def _config(**values):
 
 
 def test_given_target_options(certs):
-    c = _config(base_url="https://h:1", grpc_uri="https://h:2", token="u:p", ca_cert=str(certs.ca_cert),
-                client_cert=str(certs.client_cert), client_key=str(certs.client_key),
-                tls_server_name="milvus.internal")
+    c = _config(
+        base_url="https://h:1",
+        grpc_uri="https://h:2",
+        token="u:p",
+        ca_cert=str(certs.ca_cert),
+        client_cert=str(certs.client_cert),
+        client_key=str(certs.client_key),
+        tls_server_name="milvus.internal",
+    )
     assert c.tls.mutual and c.tls.server_name == "milvus.internal" and c.embedded_tls is None
     assert _config(embedded_tls="mutual").embedded_tls == "mutual"
 
 
 def test_environment_variables(certs):
-    c = from_values({}, env={"CONFORMANCE_BASE_URL": "https://h:1", "CONFORMANCE_TOKEN": "u:p",
-                             "CONFORMANCE_CA_CERT": str(certs.ca_cert),
-                             "CONFORMANCE_CLIENT_CERT": str(certs.client_cert),
-                             "CONFORMANCE_CLIENT_KEY": str(certs.client_key),
-                             "CONFORMANCE_INSECURE_TLS": "1"})
+    c = from_values(
+        {},
+        env={
+            "CONFORMANCE_BASE_URL": "https://h:1",
+            "CONFORMANCE_TOKEN": "u:p",
+            "CONFORMANCE_CA_CERT": str(certs.ca_cert),
+            "CONFORMANCE_CLIENT_CERT": str(certs.client_cert),
+            "CONFORMANCE_CLIENT_KEY": str(certs.client_key),
+            "CONFORMANCE_INSECURE_TLS": "1",
+        },
+    )
     assert c.tls.ca_cert == str(certs.ca_cert) and c.tls.mutual and c.tls.insecure
 
 
 BAD = {
     "unknown-mode": ({"embedded_tls": "two-way"}, "--embedded-tls must be one-way or mutual"),
     "ca-for-embedded": ({"ca_cert": "CA"}, "embedded target makes its own certificates"),
-    "embedded-tls-given": ({"base_url": "https://h:1", "token": "u:p", "embedded_tls": "one-way"},
-                           "embedded target only"),
-    "cert-without-key": ({"base_url": "https://h:1", "token": "u:p", "client_cert": "CERT"},
-                         "both --client-cert and --client-key"),
-    "missing-file": ({"base_url": "https://h:1", "token": "u:p", "ca_cert": "/nonexistent/ca.pem"},
-                     "cannot read it"),
-    "not-pem": ({"base_url": "https://h:1", "token": "u:p", "ca_cert": str(REPO_ROOT / "README.md")},
-                "not a PEM file"),
-    "key-of-another-cert": ({"base_url": "https://h:1", "token": "u:p", "client_cert": "CERT",
-                             "client_key": "CAKEY"}, "OpenSSL cannot load it (key_values_mismatch)"),
+    "embedded-tls-given": (
+        {"base_url": "https://h:1", "token": "u:p", "embedded_tls": "one-way"},
+        "embedded target only",
+    ),
+    "cert-without-key": (
+        {"base_url": "https://h:1", "token": "u:p", "client_cert": "CERT"},
+        "both --client-cert and --client-key",
+    ),
+    "missing-file": ({"base_url": "https://h:1", "token": "u:p", "ca_cert": "/nonexistent/ca.pem"}, "cannot read it"),
+    "not-pem": ({"base_url": "https://h:1", "token": "u:p", "ca_cert": str(REPO_ROOT / "README.md")}, "not a PEM file"),
+    "key-of-another-cert": (
+        {"base_url": "https://h:1", "token": "u:p", "client_cert": "CERT", "client_key": "CAKEY"},
+        "OpenSSL cannot load it (key_values_mismatch)",
+    ),
     "key-as-ca": ({"base_url": "https://h:1", "token": "u:p", "ca_cert": "KEY"}, "--ca-cert: OpenSSL cannot load it"),
-    "insecure-grpc": ({"grpc_uri": "https://h:2", "token": "u:p", "insecure_tls": True},
-                      "cannot skip certificate verification"),
-    "tls-without-https": ({"base_url": "http://h:1", "token": "u:p", "ca_cert": "CA"},
-                          "neither --base-url nor --grpc-uri is https://"),
+    "insecure-grpc": (
+        {"grpc_uri": "https://h:2", "token": "u:p", "insecure_tls": True},
+        "cannot skip certificate verification",
+    ),
+    "tls-without-https": (
+        {"base_url": "http://h:1", "token": "u:p", "ca_cert": "CA"},
+        "neither --base-url nor --grpc-uri is https://",
+    ),
 }
 
 
@@ -139,9 +170,26 @@ def test_bad_tls_options_are_one_line_config_errors(case, certs):
 
 def test_insecure_tls_on_grpc_exits_4_with_one_line():
     started = time.monotonic()
-    done = subprocess.run([sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
-                           "--grpc-uri", "https://127.0.0.1:9", "--token", "u:p", "--insecure-tls"],
-                          cwd=REPO_ROOT, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--grpc-uri",
+            "https://127.0.0.1:9",
+            "--token",
+            "u:p",
+            "--insecure-tls",
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     lines = [ln for ln in (done.stdout + done.stderr).splitlines() if ln.strip()]
     assert done.returncode == ExitStatus.CONFIGURATION, lines
     assert lines and all("cannot skip certificate verification" in ln for ln in lines), lines
@@ -154,23 +202,37 @@ def test_tls_note():
     assert Target("", "", "p", False).tls_note == ""
     insecure = Target("https://h", "", "p", False, tls=TlsSettings(insecure=True).describe())
     assert insecure.tls_note.startswith(INSECURE_NOTE)
-    mutual = Target("https://h", "", "p", False,
-                    tls=TlsSettings(ca_cert="/x/ca.pem", client_cert="/x/c.pem", client_key="/x/c.key").describe())
+    mutual = Target(
+        "https://h",
+        "",
+        "p",
+        False,
+        tls=TlsSettings(ca_cert="/x/ca.pem", client_cert="/x/c.pem", client_key="/x/c.key").describe(),
+    )
     assert mutual.tls_note == "TLS (mutual, CA /x/ca.pem, client certificate /x/c.pem)"
-    assert "c.key" not in str(mutual.tls)   # the key's path is not even shown
+    assert "c.key" not in str(mutual.tls)  # the key's path is not even shown
 
 
 def test_every_report_records_disabled_verification(tmp_path):
     from milvus_conformance.reports import REPORT_FILES, write_all
     from milvus_conformance.results.model import RunResult
 
-    run = RunResult("r1", Target("https://h:1", "", "embedded", False, tls=TlsSettings(insecure=True).describe()),
-                    "0", "0", "2026-01-01T00:00:00Z", "2026-01-01T00:00:01Z", [], [],
-                    harness_errors=["a run-level error, so that junit.xml has a suite"])
+    run = RunResult(
+        "r1",
+        Target("https://h:1", "", "embedded", False, tls=TlsSettings(insecure=True).describe()),
+        "0",
+        "0",
+        "2026-01-01T00:00:00Z",
+        "2026-01-01T00:00:01Z",
+        [],
+        [],
+        harness_errors=["a run-level error, so that junit.xml has a suite"],
+    )
     write_all(run, tmp_path)
     for name in REPORT_FILES:
         assert "verification" in (tmp_path / name).read_text() and (
-            INSECURE_NOTE in (tmp_path / name).read_text() or name == "results.json"), name
+            INSECURE_NOTE in (tmp_path / name).read_text() or name == "results.json"
+        ), name
     assert '"verification": "disabled"' in (tmp_path / "results.json").read_text()
 
 
@@ -202,13 +264,16 @@ def _ssl_error(reason: str, cls=None):
     return exc
 
 
-@pytest.mark.parametrize("reason, mutual, says", [
-    ("TLSV13_ALERT_CERTIFICATE_REQUIRED", False, "requires a client certificate"),
-    ("SSLV3_ALERT_BAD_CERTIFICATE", True, "refused the client certificate"),
-    ("SSLV3_ALERT_HANDSHAKE_FAILURE", False, "may require a client certificate (--client-cert"),
-    ("WRONG_VERSION_NUMBER", False, "does not serve TLS"),
-    ("SOMETHING_ELSE", False, "handshake with h:1 failed (something_else)"),
-])
+@pytest.mark.parametrize(
+    "reason, mutual, says",
+    [
+        ("TLSV13_ALERT_CERTIFICATE_REQUIRED", False, "requires a client certificate"),
+        ("SSLV3_ALERT_BAD_CERTIFICATE", True, "refused the client certificate"),
+        ("SSLV3_ALERT_HANDSHAKE_FAILURE", False, "may require a client certificate (--client-cert"),
+        ("WRONG_VERSION_NUMBER", False, "does not serve TLS"),
+        ("SOMETHING_ELSE", False, "handshake with h:1 failed (something_else)"),
+    ],
+)
 def test_alert_lines(reason, mutual, says):
     from milvus_conformance.clients.tls_probe import _alert_line
 

@@ -2,6 +2,7 @@
 never read back as one), a check's requirement travels in the `Problem` it returns, and "accepted" is
 decided once, by the active profile, and shown as such by every report view (Milvus 2.4.0-2.4.2
 answered success with code 200)."""
+
 from types import SimpleNamespace
 
 import pytest
@@ -30,8 +31,13 @@ class FakeItem:
 
 
 def _report(when="call", outcome="passed", longrepr=None, wasxfail=None):
-    report = SimpleNamespace(when=when, passed=outcome == "passed", failed=outcome == "failed",
-                             skipped=outcome == "skipped", longrepr=longrepr)
+    report = SimpleNamespace(
+        when=when,
+        passed=outcome == "passed",
+        failed=outcome == "failed",
+        skipped=outcome == "skipped",
+        longrepr=longrepr,
+    )
     if wasxfail is not None:
         report.wasxfail = wasxfail
     return report
@@ -45,16 +51,19 @@ def _ended(verdict):
     recorder = CaseRecorder(FakeItem())
     try:
         recorder.conclude(verdict)
-    except BaseException as exc:   # noqa: BLE001 - pytest's outcome exceptions are BaseExceptions
+    except BaseException as exc:  # noqa: BLE001 - pytest's outcome exceptions are BaseExceptions
         return recorder, exc
     return recorder, None
 
 
-@pytest.mark.parametrize("verdict,outcome", [
-    (passed("as expected"), "passed"),
-    (known_deviation(Expectation("ok", Surface.SDK, {}), "ok", ["seen"], "a source"), "skipped"),
-    (failed("wrong"), "failed"),
-])
+@pytest.mark.parametrize(
+    "verdict,outcome",
+    [
+        (passed("as expected"), "passed"),
+        (known_deviation(Expectation("ok", Surface.SDK, {}), "ok", ["seen"], "a source"), "skipped"),
+        (failed("wrong"), "failed"),
+    ],
+)
 def test_the_recorded_verdict_is_the_status(verdict, outcome):
     recorder, exc = _ended(verdict)
     status, message = status_of(_report(outcome=outcome, wasxfail="ignored"), _call(exc), recorder)
@@ -66,7 +75,7 @@ def test_an_xfail_without_a_verdict_is_no_known_deviation():
     recorder = CaseRecorder(FakeItem())
     try:
         pytest.xfail("somebody's xfail")
-    except BaseException as exc:   # noqa: BLE001
+    except BaseException as exc:  # noqa: BLE001
         status, _ = status_of(_report(outcome="skipped", wasxfail="x"), _call(exc), recorder)
     assert status is Status.ERROR
 
@@ -82,8 +91,9 @@ def test_an_exception_after_the_verdict_is_not_hidden_by_it():
 def _rest_reply(status, body):
     import json
 
-    return SimpleNamespace(status=status, json=body, text=json.dumps(body), code=body.get("code"),
-                           content_type="application/json")
+    return SimpleNamespace(
+        status=status, json=body, text=json.dumps(body), code=body.get("code"), content_type="application/json"
+    )
 
 
 def test_accepted_follows_the_profiles_success_code():
@@ -97,12 +107,22 @@ def test_accepted_follows_the_profiles_success_code():
 
 
 def test_the_parity_view_shows_a_code_200_success_as_accepted():
-    rest = Observation(Surface.REST, True, status=200, content_type="application/json",
-                       body={"code": 200, "data": {}})
+    rest = Observation(Surface.REST, True, status=200, content_type="application/json", body={"code": 200, "data": {}})
     sdk = Observation(Surface.SDK, True)
-    cases = [CaseResult(f"s:{c}", "s", ["SURFACE-PARITY"], c.surface, "users/create", Status.PASS,
-                        observed=o.to_dict(), style=c.style, scenario="s")
-             for c, o in ((Channel.REST, rest), (Channel.SDK_UTILITY, sdk))]
+    cases = [
+        CaseResult(
+            f"s:{c}",
+            "s",
+            ["SURFACE-PARITY"],
+            c.surface,
+            "users/create",
+            Status.PASS,
+            observed=o.to_dict(),
+            style=c.style,
+            scenario="s",
+        )
+        for c, o in ((Channel.REST, rest), (Channel.SDK_UTILITY, sdk))
+    ]
     rows = parity_rows(RunResult("r", Target("u", "g", "milvus-2.4", False), "0", "1", "t0", "t1", [], cases))
     assert [s.accepted for s in rows[0].sides] == [True, True] and not rows[0].disagreement
 

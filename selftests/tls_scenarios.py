@@ -5,6 +5,7 @@ seconds, so the tests can assert on them one by one.
 
     python selftests/tls_scenarios.py OUT.json [WORK_DIR]
 """
+
 from __future__ import annotations
 
 import json
@@ -30,8 +31,10 @@ from milvus_conformance.target.embedded.target import EmbeddedTarget  # noqa: E4
 
 # The gate tier's REST and SDK smoke: envelopes, the SDK's create in both styles, authentication,
 # REST/SDK parity, and schemathesis over the same TLS session (listUsers).
-SMOKE = ("test_rest_envelope or test_sdk_create_user or test_authorization_enabled or "
-         "(test_generated_examples_and_coverage and listUsers)")
+SMOKE = (
+    "test_rest_envelope or test_sdk_create_user or test_authorization_enabled or "
+    "(test_generated_examples_and_coverage and listUsers)"
+)
 TOKEN = "root:Milvus"
 
 
@@ -39,12 +42,32 @@ def suite(*args: str, work: Path, name: str) -> dict:
     reports = work / f"reports-{name}"
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "pytest", "tests", "-q", "-p", "no:cacheprovider",
-         "--reports-dir", str(reports), "--state-dir", str(work / f"state-{name}"), *args],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "tests",
+            "-q",
+            "-p",
+            "no:cacheprovider",
+            "--reports-dir",
+            str(reports),
+            "--state-dir",
+            str(work / f"state-{name}"),
+            *args,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     lines = [ln for ln in (done.stdout + "\n" + done.stderr).splitlines() if ln.strip()]
-    return {"rc": done.returncode, "seconds": round(time.monotonic() - started, 2), "lines": lines,
-            "reports": str(reports)}
+    return {
+        "rc": done.returncode,
+        "seconds": round(time.monotonic() - started, 2),
+        "lines": lines,
+        "reports": str(reports),
+    }
 
 
 def preflight(values: dict) -> dict:
@@ -65,16 +88,36 @@ def discover(*args: str, work: Path, name: str) -> dict:
     state = work / f"state-discover-{name}"
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "milvus_conformance.cli", "discover", "--name", f"tls-{name}",
-         "--out", str(work / f"discovered-{name}.yaml"), "--state-dir", str(state), *args],
-        cwd=REPO, capture_output=True, text=True, timeout=600)
+        [
+            sys.executable,
+            "-m",
+            "milvus_conformance.cli",
+            "discover",
+            "--name",
+            f"tls-{name}",
+            "--out",
+            str(work / f"discovered-{name}.yaml"),
+            "--state-dir",
+            str(state),
+            *args,
+        ],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     lines = [ln for ln in (done.stdout + "\n" + done.stderr).splitlines() if ln.strip()]
     journals = sorted(str(p.relative_to(state)) for p in (state / "runs").rglob("*") if p.is_file())
-    return {"rc": done.returncode, "seconds": round(time.monotonic() - started, 2), "lines": lines,
-            "journals": journals, "profile": str(work / f"discovered-{name}.yaml")}
+    return {
+        "rc": done.returncode,
+        "seconds": round(time.monotonic() - started, 2),
+        "lines": lines,
+        "journals": journals,
+        "profile": str(work / f"discovered-{name}.yaml"),
+    }
 
 
-OTHER_ADDRESS = "127.0.0.2"    # local too, but in no certificate: only --tls-server-name makes it pass
+OTHER_ADDRESS = "127.0.0.2"  # local too, but in no certificate: only --tls-server-name makes it pass
 
 
 def relay(target_port: int) -> int:
@@ -110,8 +153,12 @@ def plain_clients_fail(rest_url: str, grpc_uri: str) -> dict:
     import httpx
     from pymilvus.grpc_gen import milvus_pb2, milvus_pb2_grpc
 
-    http = httpx.post(rest_url.replace("https://", "http://") + "/v2/vectordb/users/list",
-                      content=b"{}", headers={"Authorization": f"Bearer {TOKEN}"}, timeout=5)
+    http = httpx.post(
+        rest_url.replace("https://", "http://") + "/v2/vectordb/users/list",
+        content=b"{}",
+        headers={"Authorization": f"Bearer {TOKEN}"},
+        timeout=5,
+    )
     channel = grpc.insecure_channel(grpc_uri.split("://", 1)[1])
     try:
         milvus_pb2_grpc.MilvusServiceStub(channel).GetVersion(milvus_pb2.GetVersionRequest(), timeout=3)
@@ -131,21 +178,25 @@ def main(out: Path, work: Path) -> None:
     ep = target.start()
     try:
         rest, grpc_uri, tls = ep.base_url, ep.grpc_uri, ep.tls
-        plain_rest = "https://127.0.0.1:9091"          # Milvus's own plain HTTP (metrics) server
+        plain_rest = "https://127.0.0.1:9091"  # Milvus's own plain HTTP (metrics) server
         plain_grpc = f"https://127.0.0.1:{plain_grpc_port(target.server.info.data_dir)}"
         mutual = {"ca_cert": tls.ca_cert, "client_cert": tls.client_cert, "client_key": tls.client_key}
-        failures = {   # failure mode -> the TLS option values that provoke it (URLs below)
+        failures = {  # failure mode -> the TLS option values that provoke it (URLs below)
             "untrusted": {},
             "name-mismatch": {**mutual, "tls_server_name": "wrong.example"},
             "client-cert-missing": {"ca_cert": tls.ca_cert},
-            "client-cert-refused": {"ca_cert": tls.ca_cert, "client_cert": str(foreign.client_cert),
-                                    "client_key": str(foreign.client_key)},
+            "client-cert-refused": {
+                "ca_cert": tls.ca_cert,
+                "client_cert": str(foreign.client_cert),
+                "client_key": str(foreign.client_key),
+            },
             "http-against-tls": {},
             "https-against-plain": {},
         }
-        urls = {"rest": {"https-against-plain": plain_rest, "http-against-tls": rest.replace("https", "http")},
-                "grpc": {"https-against-plain": plain_grpc,
-                         "http-against-tls": grpc_uri.replace("https", "http")}}
+        urls = {
+            "rest": {"https-against-plain": plain_rest, "http-against-tls": rest.replace("https", "http")},
+            "grpc": {"https-against-plain": plain_grpc, "http-against-tls": grpc_uri.replace("https", "http")},
+        }
         given = {}
         for mode, values in failures.items():
             for surface, option in (("rest", "base_url"), ("grpc", "grpc_uri")):
@@ -159,11 +210,16 @@ def main(out: Path, work: Path) -> None:
         other_rest = f"https://{OTHER_ADDRESS}:{relay(int(rest.rsplit(':', 1)[1]))}"
         other_grpc = grpc_uri.replace("127.0.0.1", OTHER_ADDRESS)
         for surface, option, url in (("rest", "base_url", other_rest), ("grpc", "grpc_uri", other_grpc)):
-            result["preflight"][f"other-address/{surface}"] = preflight(
-                {option: url, "token": TOKEN, **mutual})
+            result["preflight"][f"other-address/{surface}"] = preflight({option: url, "token": TOKEN, **mutual})
         result["preflight"]["insecure/rest"] = preflight(
-            {"base_url": rest, "token": TOKEN, "insecure_tls": True, "client_cert": tls.client_cert,
-             "client_key": tls.client_key})
+            {
+                "base_url": rest,
+                "token": TOKEN,
+                "insecure_tls": True,
+                "client_cert": tls.client_cert,
+                "client_key": tls.client_key,
+            }
+        )
         jobs = {}
         with ThreadPoolExecutor(3) as pool:
             for name, values in given.items():
@@ -171,34 +227,74 @@ def main(out: Path, work: Path) -> None:
                     args = [a for k, v in values.items() for a in (f"--{k.replace('_', '-')}", v)]
                     jobs[name] = pool.submit(suite, *args, work=work, name=name.replace("/", "-"))
             jobs["smoke/mutual"] = pool.submit(
-                suite, "--base-url", other_rest, "--grpc-uri", other_grpc, "--token", TOKEN,
-                "--profile", "embedded", "--ca-cert", tls.ca_cert, "--client-cert", tls.client_cert,
-                "--client-key", tls.client_key, "--tls-server-name", "localhost",
-                "-k", SMOKE, work=work, name="smoke-mutual")
+                suite,
+                "--base-url",
+                other_rest,
+                "--grpc-uri",
+                other_grpc,
+                "--token",
+                TOKEN,
+                "--profile",
+                "embedded",
+                "--ca-cert",
+                tls.ca_cert,
+                "--client-cert",
+                tls.client_cert,
+                "--client-key",
+                tls.client_key,
+                "--tls-server-name",
+                "localhost",
+                "-k",
+                SMOKE,
+                work=work,
+                name="smoke-mutual",
+            )
             result["runs"] = {name: future.result() for name, future in jobs.items()}
         # discover takes the same target options: mutual TLS over REST only, and both surfaces;
         # one without the CA must fail in preflight and leave no journal behind
-        mutual_args = ["--token", TOKEN, "--ca-cert", tls.ca_cert, "--client-cert", tls.client_cert,
-                       "--client-key", tls.client_key]
+        mutual_args = [
+            "--token",
+            TOKEN,
+            "--ca-cert",
+            tls.ca_cert,
+            "--client-cert",
+            tls.client_cert,
+            "--client-key",
+            tls.client_key,
+        ]
         result["discover"] = {
             "mutual-rest": discover("--base-url", rest, *mutual_args, work=work, name="mutual-rest"),
-            "mutual-both": discover("--base-url", rest, "--grpc-uri", grpc_uri, *mutual_args, work=work,
-                                    name="mutual-both"),
-            "untrusted": discover("--base-url", rest, "--token", TOKEN, work=work, name="untrusted")}
+            "mutual-both": discover(
+                "--base-url", rest, "--grpc-uri", grpc_uri, *mutual_args, work=work, name="mutual-both"
+            ),
+            "untrusted": discover("--base-url", rest, "--token", TOKEN, work=work, name="untrusted"),
+        }
         result["plain_clients"] = plain_clients_fail(rest, grpc_uri)
         # throw-away keys: one base64 line of each, to look for in the reports
-        result["secrets"] = {"token": TOKEN, "key_lines": [
-            Path(path).read_text().splitlines()[1] for path in (tls.client_key, target.tls.certs.server_key)]}
+        result["secrets"] = {
+            "token": TOKEN,
+            "key_lines": [
+                Path(path).read_text().splitlines()[1] for path in (tls.client_key, target.tls.certs.server_key)
+            ],
+        }
     finally:
         target.stop()
-    result["runs"]["smoke/one-way"] = suite("--embedded-tls", "one-way", "-k", SMOKE, work=work,
-                                            name="smoke-one-way")
-    one_way = EmbeddedTarget(work / "state-one-way", tls_mode="one-way")     # as `make serve TLS=one-way`
+    result["runs"]["smoke/one-way"] = suite("--embedded-tls", "one-way", "-k", SMOKE, work=work, name="smoke-one-way")
+    one_way = EmbeddedTarget(work / "state-one-way", tls_mode="one-way")  # as `make serve TLS=one-way`
     ep = one_way.start()
     try:
         result["discover"]["one-way-both"] = discover(
-            "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", TOKEN, "--ca-cert",
-            ep.tls.ca_cert, work=work, name="one-way-both")
+            "--base-url",
+            ep.base_url,
+            "--grpc-uri",
+            ep.grpc_uri,
+            "--token",
+            TOKEN,
+            "--ca-cert",
+            ep.tls.ca_cert,
+            work=work,
+            name="one-way-both",
+        )
     finally:
         one_way.stop()
     out.write_text(json.dumps(result, indent=1))

@@ -5,6 +5,7 @@ and an SDK client holding another user's token. Verdicts are decided in milvus_c
 
 Nothing here knows a code, a status or a limit: every expectation is an `Expectation` the caller got
 from the active profile (`runner.expectations` / `runner.predicted`)."""
+
 from __future__ import annotations
 
 from contextlib import contextmanager
@@ -18,7 +19,7 @@ from milvus_conformance.harness.settle_plugin import note
 from milvus_conformance.results.model import Status
 from milvus_conformance.results.surfaces import Channel, Surface
 
-PASSWORD = "Aa1!bcdefg"        # valid under every profile (10 characters, 4 classes)
+PASSWORD = "Aa1!bcdefg"  # valid under every profile (10 characters, 4 classes)
 OTHER_PASSWORD = "Bb2@hijklmn"  # valid under every profile, different from PASSWORD
 
 
@@ -43,8 +44,9 @@ def rest_login(rest, user: str, password: str, basic: bool = False):
     return RestChannel(rest).login(user, password, basic=basic)
 
 
-def _until(runner, surface: Surface, user: str, attempt: Callable[[], bool], want: bool,
-           settle: bool) -> tuple[bool, Verdict | None]:
+def _until(
+    runner, surface: Surface, user: str, attempt: Callable[[], bool], want: bool, settle: bool
+) -> tuple[bool, Verdict | None]:
     """attempt() until it gives `want`, for at most the settle bound (once without `settle`); the
     sample is recorded on the case. Returns the last answer and the failure citing the time when
     the bound was not enough."""
@@ -55,8 +57,9 @@ def _until(runner, surface: Surface, user: str, attempt: Callable[[], bool], wan
     return polled.accepted, late(polled.sample, bound) if settle else None
 
 
-def rest_authenticates(runner, rest, user: str, password: str, should: bool,
-                       settle: bool = True, basic: bool = False) -> Verdict:
+def rest_authenticates(
+    runner, rest, user: str, password: str, should: bool, settle: bool = True, basic: bool = False
+) -> Verdict:
     """REST: whether `user:password` authenticates as `should` says (checks/authentication.py),
     polled while the credentials settle (see above); `basic`: see rest_login."""
     auth_failed = runner.expectations(Channel.REST, "auth_failed", "auth_failed")
@@ -65,21 +68,22 @@ def rest_authenticates(runner, rest, user: str, password: str, should: bool,
     def accepted() -> bool:
         replies.append(rest_login(rest, user, password, basic))
         return not refused_as_auth_failed(auth_failed[0], replies[-1])
+
     _, too_late = _until(runner, Surface.REST, user, accepted, should, settle)
     let_in = runner.succeeded(Surface.REST, replies[-1])
     return combine(judge_rest_login(user, replies[-1], should, auth_failed, let_in), too_late)
 
 
-def authenticates(runner, channel: Channel, user: str, password: str, should: bool,
-                  settle: bool = True, basic: bool = False) -> Verdict:
+def authenticates(
+    runner, channel: Channel, user: str, password: str, should: bool, settle: bool = True, basic: bool = False
+) -> Verdict:
     """Whether `user:password` authenticates (REST: the answer is not auth_failed; SDK: a connection
     opens), as `should` says, polled while the credentials settle (see above). `basic`: REST only,
     HTTP Basic credentials instead of a Bearer token."""
     if Channel(channel) is Channel.REST:
         return rest_authenticates(runner, runner.client(channel), user, password, should, settle, basic)
     sdk = runner.on(channel)
-    connects, too_late = _until(runner, Surface.SDK, user,
-                                lambda: sdk.authenticates(user, password), should, settle)
+    connects, too_late = _until(runner, Surface.SDK, user, lambda: sdk.authenticates(user, password), should, settle)
     return combine(judge_sdk_login(user, connects, should), too_late)
 
 

@@ -1,5 +1,6 @@
 """USER-CREATE-AUTHORIZATION-ENABLED: preflight refuses to run against a target with authorization
 disabled unless --allow-auth-disabled is given; then this case reports it as the failure it is."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import failed, passed
@@ -11,5 +12,4 @@ def test_target_enforces_authentication(run_context, record):
     if run_context.auth_enabled:
         record.conclude(passed("a request with an unknown user's token was refused"))
     else:
-        record.conclude(failed("the target accepted a request with an unknown user's token: "
-                               "authorization is disabled"))
+        record.conclude(failed("the target accepted a request with an unknown user's token: authorization is disabled"))

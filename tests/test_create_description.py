@@ -1,6 +1,7 @@
 """A create that carries a `description` (profile key `user.description`): accepted everywhere the
 profile covers it; on Milvus 3.0 it is stored and describe answers it back (CF section 7), earlier
 releases ignore it as an unknown field (CF section 3). Not in the vendor docs: no deviation here."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, passed
@@ -26,14 +27,19 @@ def test_rest_create_with_a_description(runner, profile, users, rest, record):
     name = users.name()
     body = {"userName": name, "password": PASSWORD, "description": DESCRIPTION}
     expected = runner.expectations(Channel.REST, "ok", None, [profile.get(KEY).cite()])
-    outcome = runner.attempt(Channel.REST, name, PASSWORD, expected=expected,
-                            send=lambda: rest.request(f"{USERS}/create", body))
+    outcome = runner.attempt(
+        Channel.REST, name, PASSWORD, expected=expected, send=lambda: rest.request(f"{USERS}/create", body)
+    )
     verdict = outcome.verdict
     if mode == "stored" and outcome.succeeded:
         described = rest.describe_user(name)
         got = described.json.get("description") if isinstance(described.json, dict) else None
-        verdict = combine(verdict, passed("describe answers the description back") if got == DESCRIPTION
-                          else failed(f"describe answers description {got!r}, expected {DESCRIPTION!r}"))
+        verdict = combine(
+            verdict,
+            passed("describe answers the description back")
+            if got == DESCRIPTION
+            else failed(f"describe answers description {got!r}, expected {DESCRIPTION!r}"),
+        )
     runner.end(verdict, expected[0], outcome.reply)
 
 

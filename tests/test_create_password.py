@@ -1,4 +1,5 @@
 """password rules (S000/S001 'password'; CF section 4), on REST and both SDK styles."""
+
 import pytest
 
 from milvus_conformance.harness.scenarios import params

@@ -7,13 +7,14 @@ change - and
 every earlier one is refused. Each password is used to log in before it is changed, so a credential
 cache holds it when the change comes. Refusals right after a change are polled within the target's
 settle bound (tests/support.py); a cache that keeps an old password longer fails."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import Verdict, combine, failed, judge, labelled, passed
 from milvus_conformance.results.surfaces import CHANNELS, Channel, SdkStyle
 from tests.support import authenticates, sdk_as
 
-FIRST, SECOND, THIRD = "Aa1!first1", "Bb2@second2", "Cc3#third33"     # valid under every profile
+FIRST, SECOND, THIRD = "Aa1!first1", "Bb2@second2", "Cc3#third33"  # valid under every profile
 DROP = {Channel.SDK_UTILITY: "utility.delete_user", Channel.SDK_CLIENT: "client.drop_user"}
 UPDATE = {SdkStyle.UTILITY: "utility.reset_password", SdkStyle.CLIENT: "client.update_password"}
 
@@ -27,20 +28,27 @@ def _surfaces(run_context, changed_on: Channel) -> list[Channel]:
     return [changed_on] + ([other] if reachable else [])
 
 
-def _exactly(runner, surfaces, name: str, current: str | None, earlier: list[str], when: str
-             ) -> list[Verdict]:
+def _exactly(runner, surfaces, name: str, current: str | None, earlier: list[str], when: str) -> list[Verdict]:
     """`current` authenticates (None: no password does) and every one of `earlier` is refused, on
     each surface, each polled within the settle bound (a new user may reach another proxy late).
     Refusals first: a login with the current password must not refresh a cache that then answers for
     an old one."""
     out = []
     for channel in surfaces:
-        out += [labelled(f"{when}, {channel}, an earlier password",
-                         authenticates(runner, channel, name, old, should=False, settle=True))
-                for old in earlier]
+        out += [
+            labelled(
+                f"{when}, {channel}, an earlier password",
+                authenticates(runner, channel, name, old, should=False, settle=True),
+            )
+            for old in earlier
+        ]
         if current is not None:
-            out.append(labelled(f"{when}, {channel}, the current password",
-                                authenticates(runner, channel, name, current, should=True, settle=True)))
+            out.append(
+                labelled(
+                    f"{when}, {channel}, the current password",
+                    authenticates(runner, channel, name, current, should=True, settle=True),
+                )
+            )
     return out
 
 
@@ -72,8 +80,7 @@ def _created(runner, channel, name, password, record):
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.operation("users/update_password")
 @pytest.mark.requirement("USER-CREDENTIAL-FRESHNESS")
-def test_only_the_current_password_through_update_and_drop(channel, runner, run_context, users,
-                                                           request, record):
+def test_only_the_current_password_through_update_and_drop(channel, runner, run_context, users, request, record):
     surfaces, name = _surfaces(run_context, channel), users.name()
     ok, created = _created(runner, channel, name, FIRST, record)
     if not created.succeeded:

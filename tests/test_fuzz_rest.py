@@ -13,14 +13,21 @@ Tiers (`--tier`):
 
 Each case prints "<operation>: N generated cases (by phase)" and keeps it as its verdict message.
 """
+
 import pytest
 
 from milvus_conformance.fuzz.schema import operations
 
 # Requirements the checks can cite beyond an operation's `x-requirements`.
 EXTRA = {
-    "createUser": ("USER-CREATE-BODY-FIELDS", "USER-CREATE-MALFORMED-BODY", "USER-CREATE-NAME-LENGTH",
-                   "USER-CREATE-SEMANTICS", "USER-CREATE-UNKNOWN-ROUTE", "USER-CREATE-CONTENT-TYPE"),
+    "createUser": (
+        "USER-CREATE-BODY-FIELDS",
+        "USER-CREATE-MALFORMED-BODY",
+        "USER-CREATE-NAME-LENGTH",
+        "USER-CREATE-SEMANTICS",
+        "USER-CREATE-UNKNOWN-ROUTE",
+        "USER-CREATE-CONTENT-TYPE",
+    ),
     "dropUser": ("USER-DROP-SEMANTICS", "USER-CREATE-AUTH-REQUIRED"),
     "listUsers": ("USER-CREATE-AUTH-REQUIRED",),
     "describeUser": ("USER-CREATE-AUTH-REQUIRED",),
@@ -29,9 +36,17 @@ EXTRA = {
 
 
 def _per_operation():
-    return [pytest.param(op.operation_id, id=op.operation_id, marks=[
-        pytest.mark.requirement(*op.requirements, *EXTRA.get(op.operation_id, ())),
-        pytest.mark.operation(op.name)]) for op in operations()]
+    return [
+        pytest.param(
+            op.operation_id,
+            id=op.operation_id,
+            marks=[
+                pytest.mark.requirement(*op.requirements, *EXTRA.get(op.operation_id, ())),
+                pytest.mark.operation(op.name),
+            ],
+        )
+        for op in operations()
+    ]
 
 
 @pytest.mark.surface("rest")

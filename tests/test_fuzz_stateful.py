@@ -11,6 +11,7 @@ the scenario does not own that exists is not sent (`hypothesis.reject()`). Scena
 (Hypothesis) from the run's fuzz seed, printed in the summary: `--fuzz-seed N` replays the same
 scenarios. Every failure carries the failing request as a curl command.
 """
+
 from collections import Counter
 
 import hypothesis
@@ -19,7 +20,7 @@ import pytest
 from milvus_conformance.fuzz import run_collecting
 from milvus_conformance.fuzz.schema import STATEFUL_STEPS
 
-MAX_ALIVE = 3          # users one scenario keeps alive at most (the run's user budget is small)
+MAX_ALIVE = 3  # users one scenario keeps alive at most (the run's user budget is small)
 
 
 def lifecycle_machine(target, counts: Counter):
@@ -52,8 +53,9 @@ def lifecycle_machine(target, counts: Counter):
 
         def validate_response(self, response, case, additional_checks=None, **kwargs):
             kwargs.pop("session", None)
-            case.validate_response(response, checks=target.checks.all, transport_kwargs=kwargs or None,
-                                   recorder=self.recorder)
+            case.validate_response(
+                response, checks=target.checks.all, transport_kwargs=kwargs or None, recorder=self.recorder
+            )
 
         def teardown(self):
             with target.hygiene.locked():
@@ -66,17 +68,30 @@ def lifecycle_machine(target, counts: Counter):
 @pytest.mark.nightly
 @pytest.mark.surface("rest")
 @pytest.mark.operation("users/create")
-@pytest.mark.requirement("USER-CREATE-SEMANTICS", "USER-DROP-SEMANTICS", "USER-CREATE-SUCCESS-ENVELOPE",
-                         "USER-CREATE-ERROR-ENVELOPE", "USER-CREATE-DUPLICATE", "USER-LIST-ENVELOPE",
-                         "USER-DESCRIBE-ENVELOPE", "USER-DROP-ENVELOPE", "USER-UPDATE-PASSWORD-ENVELOPE",
-                         "USER-CREATE-AUTH-REQUIRED")
+@pytest.mark.requirement(
+    "USER-CREATE-SEMANTICS",
+    "USER-DROP-SEMANTICS",
+    "USER-CREATE-SUCCESS-ENVELOPE",
+    "USER-CREATE-ERROR-ENVELOPE",
+    "USER-CREATE-DUPLICATE",
+    "USER-LIST-ENVELOPE",
+    "USER-DESCRIBE-ENVELOPE",
+    "USER-DROP-ENVELOPE",
+    "USER-UPDATE-PASSWORD-ENVELOPE",
+    "USER-CREATE-AUTH-REQUIRED",
+)
 def test_stateful_user_lifecycle(fuzz, record):
     counts: Counter = Counter()
     loaded, machine = lifecycle_machine(fuzz, counts)
-    machine = hypothesis.seed(fuzz.settings.seed)(machine)     # --fuzz-seed replays the scenarios
+    machine = hypothesis.seed(fuzz.settings.seed)(machine)  # --fuzz-seed replays the scenarios
     settings = hypothesis.settings(
         loaded.config.get_hypothesis_settings(phase="stateful"),
-        max_examples=fuzz.settings.scenarios, stateful_step_count=STATEFUL_STEPS, derandomize=False,
-        database=None, deadline=None, suppress_health_check=list(hypothesis.HealthCheck))
+        max_examples=fuzz.settings.scenarios,
+        stateful_step_count=STATEFUL_STEPS,
+        derandomize=False,
+        database=None,
+        deadline=None,
+        suppress_health_check=list(hypothesis.HealthCheck),
+    )
     failures = run_collecting(lambda: machine.run(settings=settings))
     fuzz.conclude(record, "stateful", counts, failures)

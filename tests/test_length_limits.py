@@ -2,6 +2,7 @@
 input (tests/tables/limits.py; S000 'Request Body' password and userName, CF section 4), on REST and
 both SDK styles. The Runner predicts each outcome from the active and the documented profile and
 checks that an accepted create is listed and a refused one created nothing."""
+
 import pytest
 
 from milvus_conformance.harness.scenarios import params

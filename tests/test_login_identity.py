@@ -5,6 +5,7 @@ both SDK styles: with the right password, a name that differs from the user's on
 nobody, is refused; so is the user's own name once the user is dropped and the name belongs to
 nobody. REST sends the name as HTTP Basic credentials where a Bearer header cannot carry it (a
 trailing tab or newline, CF section 8)."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, labelled, passed
@@ -21,8 +22,10 @@ DROP = {Channel.SDK_UTILITY: "utility.delete_user", Channel.SDK_CLIENT: "client.
 @pytest.mark.parametrize("row", params(LOGIN_NAME_ROWS))
 def test_a_login_names_exactly_one_user(row, channel, runner, profile, users, record):
     if row.data.needs_case_sensitive and profile["user_name.case_sensitive"] is not True:
-        pytest.skip(f"profile {profile.name} does not say names are case-sensitive "
-                    f"({profile.get('user_name.case_sensitive').cite()})")
+        pytest.skip(
+            f"profile {profile.name} does not say names are case-sensitive "
+            f"({profile.get('user_name.case_sensitive').cite()})"
+        )
     name = users.name(tag="IdCase")
     ok = runner.expectations(channel, "ok", None)
     created = runner.attempt(channel, name, PASSWORD, expected=ok)
@@ -31,13 +34,17 @@ def test_a_login_names_exactly_one_user(row, channel, runner, profile, users, re
         return
     variant = row.data.variant(name)
     listed = runner.client(channel).user_names()
-    if variant in listed:       # it names a user after all: not this row's question
+    if variant in listed:  # it names a user after all: not this row's question
         pytest.skip(f"{variant!r} exists on the target")
     basic = channel is Channel.REST and not bearer_carries(variant + ":" + PASSWORD)
-    checks = [created.verdict,
-              labelled(f"{row.name} of the user's name", authenticates(
-                  runner, channel, variant, PASSWORD, should=False, basic=basic)),
-              labelled("the user's own name", authenticates(runner, channel, name, PASSWORD, should=True))]
+    checks = [
+        created.verdict,
+        labelled(
+            f"{row.name} of the user's name",
+            authenticates(runner, channel, variant, PASSWORD, should=False, basic=basic),
+        ),
+        labelled("the user's own name", authenticates(runner, channel, name, PASSWORD, should=True)),
+    ]
     runner.end(combine(*checks), ok[0], created.reply)
 
 
@@ -57,7 +64,10 @@ def test_a_dropped_users_name_logs_in_as_nobody(channel, runner, users, record):
         checks.append(failed(f"{name!r} is still listed after the drop"))
     else:
         users.dropped(name)
-        checks += [passed("no longer listed"),
-                   labelled("the dropped user's name", authenticates(
-                       runner, channel, name, PASSWORD, should=False, settle=True))]
+        checks += [
+            passed("no longer listed"),
+            labelled(
+                "the dropped user's name", authenticates(runner, channel, name, PASSWORD, should=False, settle=True)
+            ),
+        ]
     runner.end(combine(*checks), ok[0], reply)

@@ -9,6 +9,7 @@ trimmed, case-folded, normalised or stripped of its forbidden characters) was li
 Whether a row is accepted is the name cases' question (tests/test_create_name.py); here only what
 the listing shows is judged. New names that are not derived from a name sent in the batch (another
 worker's users) are ignored."""
+
 import unicodedata
 
 import pytest
@@ -20,16 +21,22 @@ from milvus_conformance.results.surfaces import CHANNELS
 from tests.support import PASSWORD
 from tests.tables.names import NAME_ROWS
 
-MIN_FRAGMENT = 3     # a new name this short is not taken as a part of a name sent
+MIN_FRAGMENT = 3  # a new name this short is not taken as a part of a name sent
 
 
 def _derived(sent: str) -> set[str]:
     """What a server that does not store names exactly could have made of `sent`."""
     cut = next((i for i, c in enumerate(sent) if unicodedata.category(c) == "Cc"), None)
-    forms = {sent.strip(), sent.lower(), sent.upper(), sent.casefold(),
-             "".join(c for c in sent if c in NAME_BODY), "".join(c for c in sent if not c.isspace()),
-             "".join(c for c in sent if unicodedata.category(c) != "Cc"),
-             *(unicodedata.normalize(f, sent) for f in ("NFC", "NFKC"))}
+    forms = {
+        sent.strip(),
+        sent.lower(),
+        sent.upper(),
+        sent.casefold(),
+        "".join(c for c in sent if c in NAME_BODY),
+        "".join(c for c in sent if not c.isspace()),
+        "".join(c for c in sent if unicodedata.category(c) != "Cc"),
+        *(unicodedata.normalize(f, sent) for f in ("NFC", "NFKC")),
+    }
     if cut is not None:
         forms.add(sent[:cut])
     return {f for f in forms if f and f != sent}
@@ -44,8 +51,9 @@ def _judge(sent: str, accepted: bool, stored: tuple[str, ...], new: set[str], ta
     parts = sorted(n for n in new - taken if _part_of(n, sent))
     label = f"{sent!r} ({'accepted' if accepted else 'refused'})"
     if accepted and not any(s in new for s in stored):
-        return failed(f"{label}: not listed as sent ({' or '.join(map(repr, stored))}); new names "
-                      f"derived from it: {parts}")
+        return failed(
+            f"{label}: not listed as sent ({' or '.join(map(repr, stored))}); new names derived from it: {parts}"
+        )
     if not accepted and sent in new:
         return failed(f"{label}: the refused name is listed")
     if parts:
@@ -75,7 +83,7 @@ def test_names_are_stored_exactly_or_refused_whole(channel, runner, profile, use
     inputs, checks, last = _inputs(profile, users), [], None
     batch = max(1, users.ledger.room - 1)
     for start in range(0, len(inputs), batch):
-        chunk = inputs[start:start + batch]
+        chunk = inputs[start : start + batch]
         before = set(runner.client(channel).user_names())
         done = []
         for name, exact in chunk:
@@ -85,9 +93,10 @@ def test_names_are_stored_exactly_or_refused_whole(channel, runner, profile, use
         accepted = {s for name, ok in done if ok for s in stored_names(profile, name)}
         for name, ok in done:
             checks.append(_judge(name, ok, stored_names(profile, name), new, accepted))
-        for extra in sorted(n for n in new - accepted
-                            if n.startswith(users.ledger.prefix) and any(_part_of(n, s) for s, _ in done)):
-            users.before_create(extra)             # made by a create of ours: ours to drop
+        for extra in sorted(
+            n for n in new - accepted if n.startswith(users.ledger.prefix) and any(_part_of(n, s) for s, _ in done)
+        ):
+            users.before_create(extra)  # made by a create of ours: ours to drop
             users.after_create(extra, True)
         users.cleanup()
     runner.end(combine(*checks), runner.expectations(channel, "ok", None)[0], last)

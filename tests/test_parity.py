@@ -3,6 +3,7 @@ surfaces or refused on both, and where both refuse with a code, with the same co
 MilvusException.code). A difference the active profile predicts (from each surface's expectation)
 is a known deviation; any other difference fails (checks/parity.py). Both exchanges of every row are
 recorded."""
+
 import pytest
 
 from milvus_conformance.checks.parity import Side, judge_parity
@@ -27,10 +28,12 @@ def test_same_outcome_on_rest_and_sdk(row, runner, profile, users, record):
             expected = runner.expectations(channel, "duplicate", "duplicate")
         else:
             expected = runner.predicted(channel, name, password, row.depends_on)
-        outcome = runner.attempt(channel, name, password, expected=expected,
-                                 check_state=not row.data.existing)
+        outcome = runner.attempt(channel, name, password, expected=expected, check_state=not row.data.existing)
         seen.append(Side.seen(outcome.succeeded, outcome.reply.code))
         expectations[channel], replies[channel] = expected[0], outcome.reply
     verdict = judge_parity(tuple(seen), tuple(expectations.values()))
-    runner.end(verdict, expected={c: expectation_data(e) for c, e in expectations.items()},
-               observed={c: runner.observe(r) for c, r in replies.items()})
+    runner.end(
+        verdict,
+        expected={c: expectation_data(e) for c, e in expectations.items()},
+        observed={c: runner.observe(r) for c, r in replies.items()},
+    )

@@ -8,6 +8,7 @@ REST logins carry the password as HTTP Basic credentials, which carry any byte; 
 also tried as a Bearer token where a header can carry it. Where it cannot (a password ending in
 whitespace or holding a control character: CF section 8), that is recorded as a fact of the case
 (shown in parity.md): such a user can never log in over REST with a Bearer token - not a failure."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine, labelled
@@ -16,9 +17,11 @@ from milvus_conformance.results.surfaces import CHANNELS, Channel
 from tests.support import authenticates
 from tests.tables.password_bytes import PASSWORD_BYTE_ROWS, bearer_carries, byte_near_misses
 
-BEARER_FACT = ("a user whose password {what} can log in over REST only with HTTP Basic credentials "
-               "(and over the SDK), never with a Bearer token: an HTTP header value cannot carry it "
-               "(CF section 8)")
+BEARER_FACT = (
+    "a user whose password {what} can log in over REST only with HTTP Basic credentials "
+    "(and over the SDK), never with a Bearer token: an HTTP header value cannot carry it "
+    "(CF section 8)"
+)
 
 
 def _what(password: str) -> str:
@@ -47,15 +50,25 @@ def test_every_password_byte_counts(row, channel, runner, profile, users, record
         # utility.create_user stored exactly what it was given.
         unit = profile["password.length_unit"]
         misses = byte_near_misses(password, unit) if channel is not Channel.SDK_UTILITY else []
-        checks += [labelled(f"near miss {miss.name}",
-                            authenticates(runner, channel, name, miss.text, should=False, basic=basic))
-                   for miss in misses]
-        checks.append(labelled("the exact password", authenticates(runner, channel, name, password,
-                                                                   should=True, basic=basic)))
+        checks += [
+            labelled(
+                f"near miss {miss.name}", authenticates(runner, channel, name, miss.text, should=False, basic=basic)
+            )
+            for miss in misses
+        ]
+        checks.append(
+            labelled("the exact password", authenticates(runner, channel, name, password, should=True, basic=basic))
+        )
         if basic and bearer_carries(password):
-            checks.append(labelled("the exact password as a Bearer token",
-                                   authenticates(runner, channel, name, password, should=True)))
+            checks.append(
+                labelled(
+                    "the exact password as a Bearer token", authenticates(runner, channel, name, password, should=True)
+                )
+            )
         elif basic:
             facts.append(BEARER_FACT.format(what=_what(password)))
-    runner.end(combine(*checks), active,
-               observed={**runner.observe(created.reply).to_dict(), **({"facts": facts} if facts else {})})
+    runner.end(
+        combine(*checks),
+        active,
+        observed={**runner.observe(created.reply).to_dict(), **({"facts": facts} if facts else {})},
+    )

@@ -5,6 +5,7 @@ minimum, middle and maximum length (ASCII and multibyte; tests/tables/near_misse
 password authenticates and none of its near misses does. Each login opens its own connection
 (REST: a request with the user's token; SDK: a dedicated MilvusClient), so no cached session
 answers for the server's comparison."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine, labelled
@@ -33,9 +34,14 @@ def test_every_password_character_counts(row, channel, runner, profile, users, r
         # and a server locking the user after failed logins then fails the exact password (seen)
         # instead of refusing the near misses for the lock (a pass that proves nothing).
         size = f"{length_in(unit, password)} {unit}"
-        checks += [labelled(f"near miss {miss.name} of a {size} password",
-                             authenticates(runner, channel, name, miss.text, should=False))
-                   for miss in near_misses(password, unit)]
-        checks.append(labelled(f"the exact password ({size})",
-                                authenticates(runner, channel, name, password, should=True)))
+        checks += [
+            labelled(
+                f"near miss {miss.name} of a {size} password",
+                authenticates(runner, channel, name, miss.text, should=False),
+            )
+            for miss in near_misses(password, unit)
+        ]
+        checks.append(
+            labelled(f"the exact password ({size})", authenticates(runner, channel, name, password, should=True))
+        )
     runner.end(combine(*checks), active, created.reply)

@@ -3,6 +3,7 @@
 the token split at the first colon, authentication before routing; CF section 5: permission denied
 raises grpc.RpcError in pymilvus). Skipped when the target has authorization disabled. Every refused
 create is checked to have created nothing (the runner's state check)."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine
@@ -14,7 +15,7 @@ from tests.support import PASSWORD, rest_authenticates, sdk_as, usable
 from tests.tables.tokens import TOKEN_ROWS
 
 pytestmark = pytest.mark.usefixtures("auth_enabled")
-COLON_PASSWORD = "Aa1!b:cd:efg"   # valid under every profile; two colons
+COLON_PASSWORD = "Aa1!b:cd:efg"  # valid under every profile; two colons
 # Proposed profile key (not in profiles/ yet): whether the auth middleware runs before routing, so
 # that an unknown path without credentials gets auth_failed rather than unknown_route.
 AUTH_FIRST = "rest.auth_before_routing"
@@ -41,9 +42,10 @@ def test_password_with_colons_authenticates(runner, users, rest, record):
     """A user whose password holds colons authenticates as `user:pa:ss` (split at the first colon);
     the part before the second colon alone is a wrong password."""
     name = _created(runner, users, password=COLON_PASSWORD)
-    verdict = combine(rest_authenticates(runner, rest, name, COLON_PASSWORD, should=True),
-                      rest_authenticates(runner, rest, name, COLON_PASSWORD.split(":")[0] + ":cd",
-                                         should=False))
+    verdict = combine(
+        rest_authenticates(runner, rest, name, COLON_PASSWORD, should=True),
+        rest_authenticates(runner, rest, name, COLON_PASSWORD.split(":")[0] + ":cd", should=False),
+    )
     active, _ = runner.expectations(Channel.REST, "ok", None)
     runner.end(verdict, active)
 
@@ -68,8 +70,9 @@ def test_sdk_create_without_privilege(style, runner, users, sdk, record):
     expected = runner.expectations(channel, "permission_denied", "permission_denied")
     name = users.name()
     with sdk_as(sdk, owner, PASSWORD, runner, channel) as as_owner:
-        runner.create(channel, name, PASSWORD, expected=expected,
-                      send=lambda: as_owner.create_user(style, name, PASSWORD))
+        runner.create(
+            channel, name, PASSWORD, expected=expected, send=lambda: as_owner.create_user(style, name, PASSWORD)
+        )
 
 
 def _auth_first(profile):
@@ -86,5 +89,10 @@ def test_authentication_before_routing(path, runner, profile, users, rest, recor
     kind = "auth_failed" if _auth_first(profile) else "unknown_route"
     expected = runner.expectations(Channel.REST, kind, None)
     name = users.name()
-    runner.create(Channel.REST, name, PASSWORD, expected=expected,
-                  send=lambda: rest.request(path, {"userName": name, "password": PASSWORD}, token=None))
+    runner.create(
+        Channel.REST,
+        name,
+        PASSWORD,
+        expected=expected,
+        send=lambda: rest.request(path, {"userName": name, "password": PASSWORD}, token=None),
+    )

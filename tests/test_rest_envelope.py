@@ -1,6 +1,7 @@
 """REST envelopes (S000 'Response Body' / 'Error Response'; CF sections 1 and 3): the create's success
 envelope exactly as documented, JSON answers' Content-Type, and the envelopes of the sibling routes a
 create test relies on (list, describe, drop, update_password)."""
+
 import pytest
 
 from milvus_conformance.checks.envelopes import judge_schema
@@ -55,8 +56,11 @@ def test_list_envelope(runner, users, rest, record):
     reply = rest.list_users()
     verdict = judge_schema(reply, active, docs, "ListUsersSuccess")
     data = reply.json.get("data") if isinstance(reply.json, dict) else None
-    listed = passed("the new user is listed") if isinstance(data, list) and name in data \
+    listed = (
+        passed("the new user is listed")
+        if isinstance(data, list) and name in data
         else failed(f"{name!r} is not in users/list data")
+    )
     runner.end(combine(verdict, listed), active, reply)
 
 
@@ -112,11 +116,13 @@ def test_drop_root_is_refused(runner, rest, record, profile):
     verdict = judge(reply, active, docs)
     try:
         still = admin in rest.user_names()
-    except Exception as exc:   # the suite's own token may have been the admin's
+    except Exception as exc:  # the suite's own token may have been the admin's
         still, verdict = False, combine(verdict, failed(f"listing users failed after the drop: {exc}"))
     if not still:
-        verdict = combine(verdict, failed(f"{admin!r} is no longer listed: the target dropped its "
-                                          f"protected admin ({protected.cite()})"))
+        verdict = combine(
+            verdict,
+            failed(f"{admin!r} is no longer listed: the target dropped its protected admin ({protected.cite()})"),
+        )
     runner.end(verdict, active, reply)
 
 

@@ -2,6 +2,7 @@
 object, missing or empty fields, fields of the wrong type, unknown fields, trailing data, the
 request's Content-Type, case-variant keys and a very large body. Every body that holds a usable name
 holds a fresh one, recorded before the request and checked afterwards (created exactly when accepted)."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed
@@ -31,13 +32,16 @@ def _kinds(row, profile):
 def test_raw_body(row, runner, profile, users, rest, record):
     kind, doc = _kinds(row, profile)
     expected = runner.expectations(Channel.REST, kind, doc)
-    REDACTOR.add(PASSWORD)   # a raw body is recorded as text: no "password" key to redact it by
+    REDACTOR.add(PASSWORD)  # a raw body is recorded as text: no "password" key to redact it by
     content, name = row.make(profile, users)
-    outcome = runner.attempt(Channel.REST, name, PASSWORD, expected=expected,
-                            send=lambda: rest.request(f"{USERS}/create", content=content,
-                                                      headers=row.data.headers))
+    outcome = runner.attempt(
+        Channel.REST,
+        name,
+        PASSWORD,
+        expected=expected,
+        send=lambda: rest.request(f"{USERS}/create", content=content, headers=row.data.headers),
+    )
     verdict = outcome.verdict
-    if outcome.reply.status >= 500:   # USER-CREATE-UNKNOWN-FIELDS: never a server error
+    if outcome.reply.status >= 500:  # USER-CREATE-UNKNOWN-FIELDS: never a server error
         verdict = combine(verdict, failed(f"server error HTTP {outcome.reply.status}"))
     runner.end(verdict, expected[0], outcome.reply)
-

@@ -1,6 +1,7 @@
 """The create route and nothing else (S000: POST /v2/vectordb/users/create; CF section 3): a wrong
 method or an unknown path is refused with the profile's outcome and creates no user; a trailing slash
 answers the profile's status, and the redirect itself creates nothing (redirects are not followed)."""
+
 import pytest
 
 from milvus_conformance.checks.expectations import Expectation
@@ -18,8 +19,13 @@ def _send(runner, users, rest, row, kind):
     expected = runner.expectations(Channel.REST, kind, kind)
     name = users.name()
     body = {"userName": name, "password": PASSWORD}
-    runner.create(Channel.REST, name, PASSWORD, expected=expected,
-                  send=lambda: rest.request(row.data.path, body, method=row.data.method))
+    runner.create(
+        Channel.REST,
+        name,
+        PASSWORD,
+        expected=expected,
+        send=lambda: rest.request(row.data.path, body, method=row.data.method),
+    )
 
 
 @pytest.mark.parametrize("row", params(WRONG_METHOD_ROWS))
@@ -37,12 +43,17 @@ def test_trailing_slash(runner, profile, documented_profile, users, rest):
     status = profile.get(SLASH)
     if status.value is None:
         pytest.skip(f"profile {profile.name} does not cover {SLASH}")
-    active = Expectation("trailing_slash", Surface.REST, {"status": status.value, "code": None,
-                                                    "content_type": None}, [status.cite()])
+    active = Expectation(
+        "trailing_slash", Surface.REST, {"status": status.value, "code": None, "content_type": None}, [status.cite()]
+    )
     docs_value = documented_profile[SLASH]
-    docs = None if docs_value is None else Expectation(
-        "trailing_slash", Surface.REST, {"status": docs_value, "code": None, "content_type": None})
+    docs = (
+        None
+        if docs_value is None
+        else Expectation("trailing_slash", Surface.REST, {"status": docs_value, "code": None, "content_type": None})
+    )
     name = users.name()
     body = {"userName": name, "password": PASSWORD}
-    runner.create(Channel.REST, name, PASSWORD, expected=(active, docs),
-                  send=lambda: rest.request(f"{USERS}/create/", body))
+    runner.create(
+        Channel.REST, name, PASSWORD, expected=(active, docs), send=lambda: rest.request(f"{USERS}/create/", body)
+    )

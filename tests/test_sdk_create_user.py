@@ -1,5 +1,6 @@
 """The SDK as documented (S001): utility.create_user and MilvusClient.create_user create a user that
 is listed, described, and can connect with its password; errors raise MilvusException."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, passed
@@ -24,8 +25,13 @@ def _listed_and_described(sdk, name) -> list[str]:
 
 
 @pytest.mark.surface("sdk")
-@pytest.mark.requirement("SDK-CREATE-USER-SIGNATURE", "SDK-CREATE-USER-RETURNS-NONE",
-                         "USER-CREATE-SEMANTICS", "USER-LIST-ENVELOPE", "USER-DESCRIBE-ENVELOPE")
+@pytest.mark.requirement(
+    "SDK-CREATE-USER-SIGNATURE",
+    "SDK-CREATE-USER-RETURNS-NONE",
+    "USER-CREATE-SEMANTICS",
+    "USER-LIST-ENVELOPE",
+    "USER-DESCRIBE-ENVELOPE",
+)
 @pytest.mark.parametrize("style", SDK_STYLES)
 def test_create_user_is_listed_described_and_can_connect(style, runner, users, sdk):
     channel = Channel.sdk(style)
@@ -36,11 +42,22 @@ def test_create_user_is_listed_described_and_can_connect(style, runner, users, s
     if created.succeeded:
         problems = _listed_and_described(sdk, name)
         # polled while the credentials settle (users.settle_s), like every login check
-        problems += [p for check in (authenticates(runner, channel, name, PASSWORD, should=True),
-                                     authenticates(runner, channel, name, PASSWORD + "x", should=False))
-                     for p in check.problems]
-    runner.end(combine(created.verdict, failed("; ".join(problems), problems) if problems
-                       else passed("created, listed, described, connects")), expected[0], created.reply)
+        problems += [
+            p
+            for check in (
+                authenticates(runner, channel, name, PASSWORD, should=True),
+                authenticates(runner, channel, name, PASSWORD + "x", should=False),
+            )
+            for p in check.problems
+        ]
+    runner.end(
+        combine(
+            created.verdict,
+            failed("; ".join(problems), problems) if problems else passed("created, listed, described, connects"),
+        ),
+        expected[0],
+        created.reply,
+    )
 
 
 @pytest.mark.surface("sdk")

@@ -1,6 +1,7 @@
 """The siblings of create over the SDK, as over REST (tests/test_rest_envelope.py): the protected
 admin cannot be dropped (S001 'EXCEPTIONS'; CF section 4: 1401), and update_password changes the
 password (the old one stops authenticating, the new one starts), in both pymilvus styles."""
+
 import pytest
 
 from milvus_conformance.checks.verdict import combine, failed, judge
@@ -8,6 +9,7 @@ from milvus_conformance.harness.protected import KEY as PROTECTED_KEY
 from milvus_conformance.clients.channel import on
 from milvus_conformance.results.surfaces import SDK_STYLES, Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates, sdk_as
+
 
 @pytest.mark.operation("users/drop")
 @pytest.mark.requirement("USER-DROP-ENVELOPE")
@@ -25,8 +27,10 @@ def test_sdk_drop_of_the_protected_admin_is_refused(style, runner, sdk, profile,
     reply = runner.on(channel).drop(admin)
     verdict = judge(reply, active, docs)
     if admin not in sdk.user_names():
-        verdict = combine(verdict, failed(f"{admin!r} is no longer listed: the target dropped its "
-                                          f"protected admin ({protected.cite()})"))
+        verdict = combine(
+            verdict,
+            failed(f"{admin!r} is no longer listed: the target dropped its protected admin ({protected.cite()})"),
+        )
     runner.end(verdict, active, reply)
 
 

@@ -2,6 +2,7 @@
 connection alias, a generous and an impossible timeout (after which the run goes on), and the
 exception raised for every error kind - MilvusException (or a subclass) as documented, or the type the
 profile declares instead (permission denied and deadlines surface as grpc.RpcError in pymilvus)."""
+
 from dataclasses import replace
 
 import pytest
@@ -18,7 +19,7 @@ from tests.tables.sdk_errors import SDK_ERROR_ROWS
 pytestmark = pytest.mark.surface("sdk")
 GENEROUS_S = 30
 IMPOSSIBLE_S = 0.0001
-INPUT_KINDS = ("invalid_value", "bcrypt_error", "missing_field")   # kinds the input alone decides
+INPUT_KINDS = ("invalid_value", "bcrypt_error", "missing_field")  # kinds the input alone decides
 
 
 @pytest.mark.parametrize("style", SDK_STYLES)
@@ -27,7 +28,7 @@ def test_generous_timeout(style, runner, users):
     runner.create(Channel.sdk(style), users.name(), PASSWORD, timeout=GENEROUS_S)
 
 
-ATTEMPTS = 12   # the race goes the documented way in roughly 1 of 5 calls: 12 keep the verdict stable
+ATTEMPTS = 12  # the race goes the documented way in roughly 1 of 5 calls: 12 keep the verdict stable
 
 
 @pytest.mark.parametrize("style", SDK_STYLES)
@@ -55,7 +56,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, sdk_
             # either way (dropping a user that does not exist succeeds).
             users.after_create(name, True)
         if reply.exception is None:
-            continue                       # the create won the race: nothing to judge
+            continue  # the create won the race: nothing to judge
         seen.append(judge(reply, *expected))
         if seen[-1].status is Status.FAIL:
             break
@@ -67,29 +68,36 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, sdk_
     again = sdk_admin.create_user(style, name, PASSWORD, timeout=GENEROUS_S)
     kind = "ok" if again.exception is None else "duplicate"
     checks.append(labelled("the create right after", judge(again, *runner.expectations(channel, kind, kind))))
-    checks.append(passed("listed after the retry") if runner.listed(channel, name)
-                  else failed(f"{name!r} is not listed after the retry"))
+    checks.append(
+        passed("listed after the retry")
+        if runner.listed(channel, name)
+        else failed(f"{name!r} is not listed after the retry")
+    )
     runner.end(combine(*checks), expected[0], reply)
 
 
 def _timeout_verdict(seen: list, attempts: int, declared: str):
     """One verdict for the judged attempts of the impossible-timeout case (see there)."""
     if not seen:
-        return failed(f"no call of {attempts} with an impossible timeout raised: every create "
-                      "completed within 0.1 ms")
+        return failed(f"no call of {attempts} with an impossible timeout raised: every create completed within 0.1 ms")
     for status in (Status.FAIL, Status.ERROR):
         worst = [v for v in seen if v.status is status]
         if worst:
             return worst[0]
     documented = sum(v.status is Status.UNEXPECTED_PASS for v in seen)
-    if documented == len(seen):            # a deviation that depends on a race cannot be stale
-        return passed(f"behaved as documented in {documented} of {len(seen)} attempts; the declared "
-                      f"deviation ({declared}) depends on a race")
+    if documented == len(seen):  # a deviation that depends on a race cannot be stale
+        return passed(
+            f"behaved as documented in {documented} of {len(seen)} attempts; the declared "
+            f"deviation ({declared}) depends on a race"
+        )
     deviation = next(v for v in seen if v.status is not Status.UNEXPECTED_PASS)
     if documented:
-        return replace(deviation, message=f"{deviation.message} (in {len(seen) - documented} of {len(seen)} "
-                                          f"attempts; the others behaved as documented: the declared "
-                                          f"deviation ({declared}) depends on a race)")
+        return replace(
+            deviation,
+            message=f"{deviation.message} (in {len(seen) - documented} of {len(seen)} "
+            f"attempts; the others behaved as documented: the declared "
+            f"deviation ({declared}) depends on a race)",
+        )
     return deviation
 
 
@@ -110,12 +118,17 @@ def test_error_raises_declared_exception(row, style, runner, profile, users, rec
         _, ok = runner.raw_create(channel, name, PASSWORD)
         assert ok, f"setup: creating {name!r} failed"
     if not row.data.as_user:
-        runner.create(channel, name, password, expected=expected, check_state=not row.data.existing,
-                      **row.data.kw)
+        runner.create(channel, name, password, expected=expected, check_state=not row.data.existing, **row.data.kw)
         return
     owner = users.name()
     _, ok = runner.raw_create(channel, owner, PASSWORD)
     assert ok, f"setup: creating {owner!r} failed"
     with sdk_as(runner.client(channel), owner, PASSWORD, runner, channel) as as_owner:
-        runner.create(channel, name, password, expected=expected, check_state=not row.data.existing,
-                      send=lambda: as_owner.create_user(style, name, password))
+        runner.create(
+            channel,
+            name,
+            password,
+            expected=expected,
+            check_state=not row.data.existing,
+            send=lambda: as_owner.create_user(style, name, password),
+        )

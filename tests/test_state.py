@@ -2,6 +2,7 @@
 password"; CF sections 4 and 5): the lifecycle (listed, authenticates with exactly its password,
 dropped, gone), duplicates (refused, the first password unchanged), names differing only in case
 (as the profile says), and concurrent creates of one name (exactly one wins)."""
+
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -27,19 +28,36 @@ def _client_for(runner, run_context, record, channel, connections):
     if channel is not Channel.REST:
         yield runner.client(channel)
         return
-    http = http_client(run_context.base_url, run_context.config.request_timeout, run_context.tls,
-                       limits=httpx.Limits(max_connections=connections,
-                                            max_keepalive_connections=connections))
+    http = http_client(
+        run_context.base_url,
+        run_context.config.request_timeout,
+        run_context.tls,
+        limits=httpx.Limits(max_connections=connections, max_keepalive_connections=connections),
+    )
     try:
-        with ExitStack() as held:   # all open at once (bodies unread), then read: all kept alive
-            opened = [held.enter_context(http.stream(
-                "POST", f"{USERS}/list", content=b"{}",
-                headers={"Authorization": f"Bearer {run_context.token}"},
-                extensions=run_context.tls.httpx_extensions())) for _ in range(connections)]
+        with ExitStack() as held:  # all open at once (bodies unread), then read: all kept alive
+            opened = [
+                held.enter_context(
+                    http.stream(
+                        "POST",
+                        f"{USERS}/list",
+                        content=b"{}",
+                        headers={"Authorization": f"Bearer {run_context.token}"},
+                        extensions=run_context.tls.httpx_extensions(),
+                    )
+                )
+                for _ in range(connections)
+            ]
             for response in opened:
                 response.read()
-        yield RestClient(run_context.base_url, run_context.token, recorder=record, http=http,
-                         throttle=runner.client(channel).throttle, tls=run_context.tls)
+        yield RestClient(
+            run_context.base_url,
+            run_context.token,
+            recorder=record,
+            http=http,
+            throttle=runner.client(channel).throttle,
+            tls=run_context.tls,
+        )
     finally:
         http.close()
 
@@ -52,9 +70,11 @@ def test_lifecycle(channel, runner, users, record):
     if not created.succeeded:
         runner.end(created.verdict, runner.expectations(channel, "ok", None)[0], created.reply)
         return
-    checks = [created.verdict,
-              authenticates(runner, channel, name, PASSWORD, should=True),
-              authenticates(runner, channel, name, OTHER_PASSWORD, should=False)]
+    checks = [
+        created.verdict,
+        authenticates(runner, channel, name, PASSWORD, should=True),
+        authenticates(runner, channel, name, OTHER_PASSWORD, should=False),
+    ]
     ok = runner.expectations(channel, "ok", "ok")
     dropped = runner.on(channel).drop(name)
     checks.append(judge(dropped, *ok))
@@ -75,9 +95,11 @@ def test_duplicate_keeps_first_password(channel, runner, users, record):
     assert ok, f"setup: the first create of {name!r} failed"
     expected = runner.expectations(channel, "duplicate", "duplicate")
     second = runner.attempt(channel, name, OTHER_PASSWORD, expected=expected, check_state=False)
-    verdict = combine(second.verdict,
-                      authenticates(runner, channel, name, PASSWORD, should=True),
-                      authenticates(runner, channel, name, OTHER_PASSWORD, should=False))
+    verdict = combine(
+        second.verdict,
+        authenticates(runner, channel, name, PASSWORD, should=True),
+        authenticates(runner, channel, name, OTHER_PASSWORD, should=False),
+    )
     runner.end(verdict, expected[0], second.reply)
 
 
@@ -88,7 +110,7 @@ def test_name_differing_only_in_case(channel, runner, profile, users, record):
     if sensitive is None:
         pytest.skip(f"profile {profile.name} does not cover user_name.case_sensitive")
     name = users.name(tag="Case")
-    variant = name.replace("Case", "cASE")     # the run prefix stays as it is: still ours
+    variant = name.replace("Case", "cASE")  # the run prefix stays as it is: still ours
     first, ok = runner.raw_create(channel, name, PASSWORD)
     assert ok, f"setup: the first create of {name!r} failed"
     kind = "ok" if sensitive else "duplicate"
@@ -96,8 +118,10 @@ def test_name_differing_only_in_case(channel, runner, profile, users, record):
     second = runner.attempt(channel, variant, OTHER_PASSWORD, expected=expected)
     checks = [second.verdict, authenticates(runner, channel, name, PASSWORD, should=True)]
     if sensitive and second.succeeded:
-        checks += [authenticates(runner, channel, variant, OTHER_PASSWORD, should=True),
-                   authenticates(runner, channel, name, OTHER_PASSWORD, should=False)]
+        checks += [
+            authenticates(runner, channel, variant, OTHER_PASSWORD, should=True),
+            authenticates(runner, channel, name, OTHER_PASSWORD, should=False),
+        ]
         if not runner.listed(channel, name):
             checks.append(failed(f"{name!r} is no longer listed after creating {variant!r}"))
     runner.end(combine(*checks), expected[0], second.reply)
@@ -114,9 +138,11 @@ def test_concurrent_creates_of_one_name(channel, runner, run_context, users, rec
     users.before_create(name)
     try:
         with _client_for(runner, run_context, record, channel, PARALLEL) as client:
+
             def one(_):
                 start.wait(timeout=30)
                 return on(channel, rest=client, sdk=client).create(name, PASSWORD)
+
             with ThreadPoolExecutor(PARALLEL) as pool:
                 replies = list(pool.map(one, range(PARALLEL)))
     finally:

@@ -4,6 +4,7 @@ the next create is refused with the user_cap outcome over REST and the SDK (and 
 that dropping one makes room again, and drops everything it created. Opt-in (--fill-server): it holds
 the fill lock exclusively, so no other case of the run has users alive meanwhile. Bookkeeping goes
 through the ledger directly: the `users` fixture holds the same lock shared."""
+
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
@@ -16,12 +17,15 @@ from milvus_conformance.results.surfaces import SdkStyle, Surface
 from tests.support import PASSWORD
 
 CAPPED_SURFACES = (Surface.REST, Surface.SDK)
-FILLERS = 8   # parallel creates while filling (each create hashes a password on the server)
+FILLERS = 8  # parallel creates while filling (each create hashes a password on the server)
 
 
 def _send(surface, client, name):
-    return client.create_user(name, PASSWORD) if surface is Surface.REST \
+    return (
+        client.create_user(name, PASSWORD)
+        if surface is Surface.REST
         else client.create_user(SdkStyle.UTILITY, name, PASSWORD)
+    )
 
 
 def _create(ledger, surface, client, name):
@@ -82,25 +86,27 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
         def fresh(tag):
             tracked.append(ledger.fresh_name(tag=tag))
             return tracked[-1]
+
         try:
             room = cap - len(sdk.user_names())
             if room < 1:
                 pytest.skip(f"the target already has {cap - room} users (cap {cap}): none of ours to drop")
             _fill(ledger, sdk, [fresh("cap") for _ in range(room)])
             at_cap = len(sdk.user_names())
-            checks = [passed(f"{at_cap} users at the cap of {cap}") if at_cap >= cap
-                      else failed(f"filling stopped at {at_cap} users, under the cap of {cap}")]
+            checks = [
+                passed(f"{at_cap} users at the cap of {cap}")
+                if at_cap >= cap
+                else failed(f"filling stopped at {at_cap} users, under the cap of {cap}")
+            ]
             for surface in CAPPED_SURFACES:
                 name = fresh("over")
                 checks.append(judge(_create(ledger, surface, clients[surface], name), caps[surface], None))
                 if name in ledger.owned:
                     checks.append(failed(f"{name!r} was created past the cap over {surface}"))
             for surface in CAPPED_SURFACES:
-                checks.append(_after_making_room(ledger, clients[surface], surface, tracked, fresh,
-                                                 oks[surface], cap))
+                checks.append(_after_making_room(ledger, clients[surface], surface, tracked, fresh, oks[surface], cap))
             record.conclude(combine(*checks), expected=expectation_data(caps[Surface.REST]))
-        finally:   # drops side by side, then one listing verifies them all
+        finally:  # drops side by side, then one listing verifies them all
             with ThreadPoolExecutor(FILLERS) as pool:
-                list(pool.map(lambda n: ledger.release(n, verify=False),
-                              [n for n in tracked if n in ledger.owned]))
+                list(pool.map(lambda n: ledger.release(n, verify=False), [n for n in tracked if n in ledger.owned]))
             ledger.verify_drops()

@@ -1,6 +1,7 @@
 """reports/bundle.tar.gz: a certified run's reports, the profile it used and manifest.json (the
 SHA-256 of every other file, and the environment). One writer, one reader, shared by `--certify`
 and `verify` so that both agree on the layout."""
+
 from __future__ import annotations
 
 import io
@@ -18,7 +19,7 @@ MANIFEST = "manifest.json"
 REPORTS = ("results.json", "junit.xml", "report.html", "summary.md")
 OPTIONAL_REPORTS = ("parity.md",)
 PROFILE_DIR = "profile"
-MAX_MEMBER_BYTES = 64 * 1024 * 1024      # a bundle is reports and YAML: anything bigger is not one
+MAX_MEMBER_BYTES = 64 * 1024 * 1024  # a bundle is reports and YAML: anything bigger is not one
 MAX_MEMBERS = 64
 MAX_TOTAL_BYTES = 256 * 1024 * 1024
 
@@ -30,7 +31,7 @@ class NotABundle(ValueError):
 @dataclass
 class Bundle:
     manifest: dict[str, Any]
-    files: dict[str, bytes]              # member name -> content, the manifest excluded
+    files: dict[str, bytes]  # member name -> content, the manifest excluded
 
     def text(self, name: str) -> str:
         return self.files[name].decode("utf-8", errors="replace")
@@ -39,8 +40,7 @@ class Bundle:
 def profile_names(chain: list[Path]) -> list[str]:
     """profile/<file name>, numbered when two files of the chain share a name."""
     names = [path.name for path in chain]
-    return [f"{PROFILE_DIR}/{name if names.count(name) == 1 else f'{n}-{name}'}"
-            for n, name in enumerate(names)]
+    return [f"{PROFILE_DIR}/{name if names.count(name) == 1 else f'{n}-{name}'}" for n, name in enumerate(names)]
 
 
 def profile_members(chain: list[Path]) -> dict[str, bytes]:
@@ -49,10 +49,17 @@ def profile_members(chain: list[Path]) -> dict[str, bytes]:
 
 def profile_record(choice, chain: list[Path]) -> dict[str, Any]:
     files = [(name, sha256_bytes(path.read_bytes())) for name, path in zip(profile_names(chain), chain)]
-    return {"name": choice.name, "requested": choice.requested, "resolved_for": choice.version,
-            "version_source": choice.version_source, "sha256": chain_digest(files),
-            "files": [{"name": name, "sha256": digest, "role": "active" if n == 0 else "extended"}
-                      for n, (name, digest) in enumerate(files)]}
+    return {
+        "name": choice.name,
+        "requested": choice.requested,
+        "resolved_for": choice.version,
+        "version_source": choice.version_source,
+        "sha256": chain_digest(files),
+        "files": [
+            {"name": name, "sha256": digest, "role": "active" if n == 0 else "extended"}
+            for n, (name, digest) in enumerate(files)
+        ],
+    }
 
 
 def build_manifest(files: dict[str, bytes], **sections: Any) -> dict[str, Any]:

@@ -6,6 +6,7 @@ the catalogue no case of the run cites (a run narrowed by -k or a path), a profi
 while the run used it. A run that does not conform still gets its bundle: the claim it backs is
 "does not conform", and `verify` says so.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -38,8 +39,8 @@ MAX_LISTED = 5
 class CertifyInput:
     run: RunResult
     reports_dir: Path
-    choice: object                       # contract.selection.ProfileChoice
-    profile_files: list[Path]            # profile_chain(choice.profile), read when the run started
+    choice: object  # contract.selection.ProfileChoice
+    profile_files: list[Path]  # profile_chain(choice.profile), read when the run started
     profile_sums_at_start: list[str]
     tier: str
     command: list[str]
@@ -51,7 +52,7 @@ class CertifyInput:
 class CertifyOutcome:
     refusals: list[str]
     bundle: Path | None
-    lines: list[str]                     # what to print, one line each
+    lines: list[str]  # what to print, one line each
 
 
 def refusals(inp: CertifyInput) -> list[str]:
@@ -60,18 +61,18 @@ def refusals(inp: CertifyInput) -> list[str]:
         out.append(f"the run has no verdict (exit status {inp.exit_status}): nothing to certify")
     bad = skips.unexplained(run.cases, inp.tier)
     if bad:
-        shown = "; ".join(f"{j.case.case_id} ({' '.join(j.case.message.split())[:120]})"
-                          for j in bad[:MAX_LISTED])
+        shown = "; ".join(f"{j.case.case_id} ({' '.join(j.case.message.split())[:120]})" for j in bad[:MAX_LISTED])
         more = f"; and {len(bad) - MAX_LISTED} more" if len(bad) > MAX_LISTED else ""
         out.append(f"{len(bad)} skipped case(s) the profile does not explain: {shown}{more}")
     missing = skips.uncovered_requirements(run.requirements, run.cases)
     if missing:
-        out.append(f"{len(missing)} requirement(s) of the catalogue have no case in this run "
-                   f"(a narrowed run cannot be certified): {', '.join(missing[:10])}")
+        out.append(
+            f"{len(missing)} requirement(s) of the catalogue have no case in this run "
+            f"(a narrowed run cannot be certified): {', '.join(missing[:10])}"
+        )
     now = [_sum(p) for p in inp.profile_files]
     if now != inp.profile_sums_at_start:
-        out.append("the profile file changed while the run used it: "
-                   + ", ".join(str(p) for p in inp.profile_files))
+        out.append("the profile file changed while the run used it: " + ", ".join(str(p) for p in inp.profile_files))
     return out
 
 
@@ -84,8 +85,9 @@ def _sum(path: Path) -> str:
 
 def bundle_files(inp: CertifyInput) -> dict[str, bytes]:
     files = {name: (inp.reports_dir / name).read_bytes() for name in REPORTS}
-    files.update({name: (inp.reports_dir / name).read_bytes() for name in OPTIONAL_REPORTS
-                  if (inp.reports_dir / name).is_file()})
+    files.update(
+        {name: (inp.reports_dir / name).read_bytes() for name in OPTIONAL_REPORTS if (inp.reports_dir / name).is_file()}
+    )
     files.update(profile_members(inp.profile_files))
     return files
 
@@ -97,18 +99,33 @@ def manifest_sections(inp: CertifyInput) -> dict:
         "suite": suite_record(),
         "runtime": runtime_record(),
         "profile": profile_record(inp.choice, inp.profile_files),
-        "target": {"base_url": t.base_url, "grpc_uri": t.grpc_uri, "embedded": t.embedded,
-                   "server_version": t.server_version, "version_source": t.version_source,
-                   "tls": t.tls_note or "none"},
-        "run": {"run_id": run.run_id, "started_at": run.started_at, "finished_at": run.finished_at,
-                "tier": inp.tier, "overall": run.overall().value, "exit_status": inp.exit_status,
-                "counts": run.counts(), "command": redact_command(inp.command, inp.secrets),
-                "environment": conformance_env(inp.secrets)},
-        "certification": {"tier": inp.tier,
-                          "skips": dict(sorted(Counter(j.category for j in judged).items())),
-                          "skipped_cases": [{"case_id": j.case.case_id, "kept_as": j.category,
-                                             "reason": " ".join(j.case.message.split())}
-                                            for j in judged]},
+        "target": {
+            "base_url": t.base_url,
+            "grpc_uri": t.grpc_uri,
+            "embedded": t.embedded,
+            "server_version": t.server_version,
+            "version_source": t.version_source,
+            "tls": t.tls_note or "none",
+        },
+        "run": {
+            "run_id": run.run_id,
+            "started_at": run.started_at,
+            "finished_at": run.finished_at,
+            "tier": inp.tier,
+            "overall": run.overall().value,
+            "exit_status": inp.exit_status,
+            "counts": run.counts(),
+            "command": redact_command(inp.command, inp.secrets),
+            "environment": conformance_env(inp.secrets),
+        },
+        "certification": {
+            "tier": inp.tier,
+            "skips": dict(sorted(Counter(j.category for j in judged).items())),
+            "skipped_cases": [
+                {"case_id": j.case.case_id, "kept_as": j.category, "reason": " ".join(j.case.message.split())}
+                for j in judged
+            ],
+        },
     }
 
 
@@ -116,14 +133,20 @@ def certify(inp: CertifyInput) -> CertifyOutcome:
     (inp.reports_dir / BUNDLE_NAME).unlink(missing_ok=True)
     refused = refusals(inp)
     if refused:
-        return CertifyOutcome(refused, None, [f"certify: refused: {r}" for r in refused]
-                              + ["certify: no bundle written"])
+        return CertifyOutcome(
+            refused, None, [f"certify: refused: {r}" for r in refused] + ["certify: no bundle written"]
+        )
     files = bundle_files(inp)
     manifest = build_manifest(files, **manifest_sections(inp))
     path = write_bundle(inp.reports_dir / BUNDLE_NAME, files, manifest)
     kept = manifest["certification"]["skips"]
     why = ", ".join(f"{n} {category}" for category, n in kept.items()) or "none"
-    return CertifyOutcome([], path, [
-        f"certify: profile {inp.choice.name} sha256 {manifest['profile']['sha256']}",
-        f"certify: skips kept, each with its reason: {why}",
-        f"certify: bundle {path} (check it: milvus-conformance verify {path})"])
+    return CertifyOutcome(
+        [],
+        path,
+        [
+            f"certify: profile {inp.choice.name} sha256 {manifest['profile']['sha256']}",
+            f"certify: skips kept, each with its reason: {why}",
+            f"certify: bundle {path} (check it: milvus-conformance verify {path})",
+        ],
+    )

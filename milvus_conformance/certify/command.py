@@ -1,5 +1,6 @@
 """`milvus-conformance verify BUNDLE`: one line per finding; exit 0 when the claim holds, 1 when it
 does not, 4 when the file is not a bundle."""
+
 from __future__ import annotations
 
 import argparse
@@ -36,7 +37,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _done(args: argparse.Namespace, status: int, findings: list[str], claimed: str) -> int:
     if args.json:
-        outcome = {"bundle": str(args.bundle), "exit_status": status, "holds": status == EXIT_HOLDS,
-                   "is_bundle": status != EXIT_NOT_A_BUNDLE, "claim": claimed, "findings": findings}
+        outcome = {
+            "bundle": str(args.bundle),
+            "exit_status": status,
+            "holds": status == EXIT_HOLDS,
+            "is_bundle": status != EXIT_NOT_A_BUNDLE,
+            "claim": claimed,
+            "findings": findings,
+        }
         Path(args.json).write_text(json.dumps(outcome, indent=2) + "\n", encoding="utf-8")
     return status

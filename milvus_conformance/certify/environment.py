@@ -1,6 +1,7 @@
 """What a certified run records about where it ran: the suite (version, commit), the contract it
 judged by (hashes of the spec, the requirement catalogue and the profile), the client library, the
 times and the command line with every secret taken out."""
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ from milvus_conformance.contract.profiles import profile_path
 
 SPEC_FILE = REPO_ROOT / "specs" / "openapi.yaml"
 CATALOGUE_FILE = REPO_ROOT / "specs" / "requirements.yaml"
-COMMIT_ENV = "CONFORMANCE_SUITE_COMMIT"      # set by action.yml: an installed copy has no .git
+COMMIT_ENV = "CONFORMANCE_SUITE_COMMIT"  # set by action.yml: an installed copy has no .git
 REDACTED = "***"
 # options whose value is a secret, in whichever spelling (--token X, --token=X)
 SECRET_OPTIONS = ("--token",)
@@ -57,10 +58,16 @@ def suite_commit() -> dict[str, str]:
     """The git commit of the suite's own checkout (with `+dirty` for local changes), else what the
     caller says (CONFORMANCE_SUITE_COMMIT), else unknown."""
     try:
-        head = subprocess.run(["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True,
-                              text=True, timeout=10, check=True).stdout.strip()
-        dirty = subprocess.run(["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10, check=True).stdout.strip()
+        head = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "rev-parse", "HEAD"], capture_output=True, text=True, timeout=10, check=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "-C", str(REPO_ROOT), "status", "--porcelain", "--untracked-files=no"],
+            capture_output=True,
+            text=True,
+            timeout=10,
+            check=True,
+        ).stdout.strip()
         return {"commit": head + ("+dirty" if dirty else ""), "commit_source": "git"}
     except (OSError, subprocess.SubprocessError):
         given = os.environ.get(COMMIT_ENV, "").strip()
@@ -104,11 +111,21 @@ def conformance_env(secrets: list[str]) -> dict[str, str]:
 
 
 def suite_record() -> dict[str, str]:
-    return {"name": "milvus-conformance", "version": __version__, **suite_commit(),
-            "spec_sha256": sha256_file(SPEC_FILE), "catalogue_sha256": sha256_file(CATALOGUE_FILE)}
+    return {
+        "name": "milvus-conformance",
+        "version": __version__,
+        **suite_commit(),
+        "spec_sha256": sha256_file(SPEC_FILE),
+        "catalogue_sha256": sha256_file(CATALOGUE_FILE),
+    }
 
 
 def runtime_record() -> dict[str, str]:
-    return {"pymilvus": package_version("pymilvus"), "pytest": package_version("pytest"),
-            "schemathesis": package_version("schemathesis"), "python": platform.python_version(),
-            "platform": platform.platform(), "executable": Path(sys.executable).name}
+    return {
+        "pymilvus": package_version("pymilvus"),
+        "pytest": package_version("pytest"),
+        "schemathesis": package_version("schemathesis"),
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "executable": Path(sys.executable).name,
+    }

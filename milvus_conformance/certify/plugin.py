@@ -1,5 +1,6 @@
 """The pytest side of `--certify` (registered by harness/plugin.py): the option, the profile's sums
 when the run starts, and the bundle after the run's reports are written (certify/certify.py)."""
+
 from __future__ import annotations
 
 import os
@@ -19,16 +20,21 @@ LINES = pytest.StashKey[list]()
 
 def pytest_addoption(parser):
     parser.getgroup("conformance").addoption(
-        "--certify", dest="conformance_certify", action="store_true", default=False,
+        "--certify",
+        dest="conformance_certify",
+        action="store_true",
+        default=False,
         help="a certified run: refuse skips the profile does not explain, pin the profile by its "
-             f"SHA-256, write reports/bundle.tar.gz for `milvus-conformance verify` [env {ENV}]")
+        f"SHA-256, write reports/bundle.tar.gz for `milvus-conformance verify` [env {ENV}]",
+    )
 
 
 def _wanted(config) -> bool:
     if hasattr(config, "workerinput") or CONTEXT not in config.stash:
         return False
-    return config.getoption("conformance_certify") or (os.environ.get(ENV, "").strip().lower()
-                                                         in ("1", "true", "yes", "on"))
+    return config.getoption("conformance_certify") or (
+        os.environ.get(ENV, "").strip().lower() in ("1", "true", "yes", "on")
+    )
 
 
 @pytest.hookimpl(trylast=True)
@@ -38,7 +44,7 @@ def pytest_configure(config):
     target = config.stash[CONTEXT].config
     if target.read_only:
         raise pytest.UsageError("--certify with --read-only: a read-only run cannot back a claim")
-    (target.reports_dir / "bundle.tar.gz").unlink(missing_ok=True)   # never a stale bundle
+    (target.reports_dir / "bundle.tar.gz").unlink(missing_ok=True)  # never a stale bundle
 
 
 @pytest.hookimpl(trylast=True)
@@ -60,16 +66,23 @@ def pytest_sessionfinish(session, exitstatus):
         return
     ctx = config.stash[CONTEXT]
     if STARTED not in config.stash:
-        config.stash[LINES] = ["certify: refused: the run ended before its profile was chosen; "
-                               "no bundle written"]
+        config.stash[LINES] = ["certify: refused: the run ended before its profile was chosen; no bundle written"]
         _say(config)
         return
     chain, sums = config.stash[STARTED]
-    outcome = certify(CertifyInput(
-        run=config.stash[RUN_RESULT], reports_dir=ctx.config.reports_dir, choice=ctx.profile_choice,
-        profile_files=chain, profile_sums_at_start=sums, tier=ctx.config.tier,
-        command=[os.path.basename(sys.argv[0]), *config.invocation_params.args],
-        exit_status=int(session.exitstatus), secrets=[s for s in (ctx.config.token, ctx.token) if s]))
+    outcome = certify(
+        CertifyInput(
+            run=config.stash[RUN_RESULT],
+            reports_dir=ctx.config.reports_dir,
+            choice=ctx.profile_choice,
+            profile_files=chain,
+            profile_sums_at_start=sums,
+            tier=ctx.config.tier,
+            command=[os.path.basename(sys.argv[0]), *config.invocation_params.args],
+            exit_status=int(session.exitstatus),
+            secrets=[s for s in (ctx.config.token, ctx.token) if s],
+        )
+    )
     config.stash[LINES] = outcome.lines
     if outcome.refusals and session.exitstatus == ExitStatus.CONFORMS:
         session.exitstatus = ExitStatus.NONCONFORMANT

@@ -10,6 +10,7 @@ Every status that is neither a verdict on the target (pass, known deviation, fai
 nor a harness error is treated as a skip here, so statuses added to the results model later are
 judged by their reason until they get a rule of their own.
 """
+
 from __future__ import annotations
 
 import re
@@ -35,7 +36,7 @@ EXPLAINED: tuple[tuple[str, re.Pattern[str]], ...] = (
 @dataclass(frozen=True)
 class SkipJudgement:
     case: CaseResult
-    category: str          # one of the categories above, or "" when nothing explains it
+    category: str  # one of the categories above, or "" when nothing explains it
 
     @property
     def explained(self) -> bool:
@@ -52,7 +53,7 @@ def judge(case: CaseResult, tier: str) -> SkipJudgement:
     for category, pattern in EXPLAINED:
         if pattern.search(reason):
             if category == TIER and tier == "nightly":
-                return SkipJudgement(case, "")   # a nightly claim cannot leave out nightly cases
+                return SkipJudgement(case, "")  # a nightly claim cannot leave out nightly cases
             return SkipJudgement(case, category)
     return SkipJudgement(case, "")
 

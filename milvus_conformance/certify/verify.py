@@ -7,6 +7,7 @@ statuses, counts); the profile files match the pinned hash and the run's profile
 failed; every skip is explained; the suite is this one or a named recent release; no file carries a
 secret.
 """
+
 from __future__ import annotations
 
 import json
@@ -26,7 +27,7 @@ from milvus_conformance.results.model import RunResult, Status
 
 # Earlier releases of this suite whose bundles this verifier still accepts (newest first).
 RECENT_RELEASES: tuple[str, ...] = ()
-MAX_PER_CHECK = 20       # a bundle with 300 failures says so in 20 lines and a count
+MAX_PER_CHECK = 20  # a bundle with 300 failures says so in 20 lines and a count
 
 
 def load_run(bundle: Bundle) -> tuple[RunResult | None, list[str]]:
@@ -60,8 +61,10 @@ def check_sums(bundle: Bundle, run: RunResult | None) -> list[str]:
         if data is None:
             out.append(f"{name}: listed in the manifest, missing from the bundle")
         elif not isinstance(entry, dict) or sha256_bytes(data) != entry.get("sha256"):
-            out.append(f"{name}: SHA-256 {sha256_bytes(data)} does not match the manifest's "
-                       f"{entry.get('sha256') if isinstance(entry, dict) else entry!r}")
+            out.append(
+                f"{name}: SHA-256 {sha256_bytes(data)} does not match the manifest's "
+                f"{entry.get('sha256') if isinstance(entry, dict) else entry!r}"
+            )
     for name in sorted(set(bundle.files) - set(listed)):
         out.append(f"{name}: in the bundle but not in the manifest")
     return out
@@ -74,8 +77,12 @@ def _cases(root: ET.Element) -> dict[str, dict[str, Any]]:
         props = {p.get("name"): p.get("value") for p in tc.iter("property")}
         key = props.get("case_id") or f"{tc.get('classname')}::{tc.get('name')}#{n}"
         kinds = sorted(child.tag for child in tc if child.tag in ("failure", "error", "skipped"))
-        out[key] = {"name": tc.get("name"), "classname": tc.get("classname"),
-                    "outcome": "+".join(kinds) or "passed", "status": props.get("status")}
+        out[key] = {
+            "name": tc.get("name"),
+            "classname": tc.get("classname"),
+            "outcome": "+".join(kinds) or "passed",
+            "status": props.get("status"),
+        }
     return out
 
 
@@ -104,8 +111,10 @@ def check_junit(bundle: Bundle, run: RunResult) -> list[str]:
     for case_id in sorted(set(mine) & set(theirs)):
         for field in ("name", "classname", "outcome", "status"):
             if mine[case_id][field] != theirs[case_id][field]:
-                out.append(f"junit.xml: case {case_id} has {field} {mine[case_id][field]!r}, "
-                           f"results.json {theirs[case_id][field]!r}")
+                out.append(
+                    f"junit.xml: case {case_id} has {field} {mine[case_id][field]!r}, "
+                    f"results.json {theirs[case_id][field]!r}"
+                )
     return out
 
 
@@ -124,12 +133,12 @@ def check_profile(bundle: Bundle, run: RunResult) -> list[str]:
             out.append(f"{entry['name']}: SHA-256 does not match the pinned profile")
         pairs.append((entry["name"], sha256_bytes(data)))
     if not out and chain_digest(pairs) != profile.get("sha256"):
-        out.append(f"profile: hash {chain_digest(pairs)} of the bundled files is not the pinned "
-                   f"{profile.get('sha256')}")
+        out.append(
+            f"profile: hash {chain_digest(pairs)} of the bundled files is not the pinned {profile.get('sha256')}"
+        )
     out += _builtin_profile_changed(bundle, files)
     if profile.get("name") != run.target.profile:
-        out.append(f"profile: the manifest names {profile.get('name')!r}, results.json "
-                   f"{run.target.profile!r}")
+        out.append(f"profile: the manifest names {profile.get('name')!r}, results.json {run.target.profile!r}")
     return out
 
 
@@ -143,9 +152,11 @@ def _builtin_profile_changed(bundle: Bundle, files: list[dict]) -> list[str]:
     for entry in files:
         shipped = PROFILES_DIR / entry.get("name", "").rsplit("/", 1)[-1]
         if shipped.is_file() and entry.get("sha256") != sha256_file(shipped):
-            out.append(f"{entry['name']}: differs from the built-in profile {shipped.stem!r} of suite "
-                       f"{__version__} (a modified built-in profile; a profile of your own needs a name "
-                       f"of its own)")
+            out.append(
+                f"{entry['name']}: differs from the built-in profile {shipped.stem!r} of suite "
+                f"{__version__} (a modified built-in profile; a profile of your own needs a name "
+                f"of its own)"
+            )
     return out
 
 
@@ -155,8 +166,10 @@ def check_verdict(bundle: Bundle, run: RunResult) -> list[str]:
         status = run.requirement_status(req.id)
         if status.is_conformance_problem or status is Status.ERROR:
             bad = [c.case_id for c in run.cases if req.id in c.requirements and c.status is status]
-            out.append(f"requirement {req.id} ({req.level}): {WORDING[status].word} in {len(bad)} "
-                       f"case(s), e.g. {bad[0] if bad else '-'}")
+            out.append(
+                f"requirement {req.id} ({req.level}): {WORDING[status].word} in {len(bad)} "
+                f"case(s), e.g. {bad[0] if bad else '-'}"
+            )
     tier = (bundle.manifest.get("run") or {}).get("tier", "gate")
     for j in skips.unexplained(run.cases, tier):
         out.append(f"unexplained skip: {j.case.case_id}: {' '.join(j.case.message.split())[:160]}")
@@ -168,12 +181,19 @@ def check_verdict(bundle: Bundle, run: RunResult) -> list[str]:
 def check_run_record(bundle: Bundle, run: RunResult) -> list[str]:
     """The manifest's account of the run agrees with results.json."""
     rec, target = bundle.manifest.get("run") or {}, bundle.manifest.get("target") or {}
-    pairs = (("run id", rec.get("run_id"), run.run_id), ("start", rec.get("started_at"), run.started_at),
-             ("end", rec.get("finished_at"), run.finished_at),
-             ("overall", rec.get("overall"), run.overall().value), ("counts", rec.get("counts"), run.counts()),
-             ("server version", target.get("server_version"), run.target.server_version))
-    return [f"manifest.json: {what} {mine!r} but results.json says {theirs!r}"
-            for what, mine, theirs in pairs if mine != theirs]
+    pairs = (
+        ("run id", rec.get("run_id"), run.run_id),
+        ("start", rec.get("started_at"), run.started_at),
+        ("end", rec.get("finished_at"), run.finished_at),
+        ("overall", rec.get("overall"), run.overall().value),
+        ("counts", rec.get("counts"), run.counts()),
+        ("server version", target.get("server_version"), run.target.server_version),
+    )
+    return [
+        f"manifest.json: {what} {mine!r} but results.json says {theirs!r}"
+        for what, mine, theirs in pairs
+        if mine != theirs
+    ]
 
 
 def check_suite(bundle: Bundle, run: RunResult) -> list[str]:
@@ -181,17 +201,23 @@ def check_suite(bundle: Bundle, run: RunResult) -> list[str]:
     version, out = suite.get("version"), []
     accepted = (__version__, *RECENT_RELEASES)
     if version not in accepted:
-        out.append(f"suite: version {version!r} is neither this one ({__version__}) nor a recent "
-                   f"release this verifier accepts ({', '.join(RECENT_RELEASES) or 'none'})")
+        out.append(
+            f"suite: version {version!r} is neither this one ({__version__}) nor a recent "
+            f"release this verifier accepts ({', '.join(RECENT_RELEASES) or 'none'})"
+        )
     if run.tool_version != version:
         out.append(f"suite: results.json was written by {run.tool_version!r}, the manifest says {version!r}")
     if version == __version__:
-        for what, key, path in (("spec", "spec_sha256", SPEC_FILE), ("requirement catalogue",
-                                                                      "catalogue_sha256", CATALOGUE_FILE)):
+        for what, key, path in (
+            ("spec", "spec_sha256", SPEC_FILE),
+            ("requirement catalogue", "catalogue_sha256", CATALOGUE_FILE),
+        ):
             if suite.get(key) != sha256_file(path):
-                out.append(f"suite: the {what} the run used ({str(suite.get(key))[:12]}…) is not this "
-                           f"suite's ({sha256_file(path)[:12]}…): a modified or different build of "
-                           f"{version} (commit {suite.get('commit', 'unknown')})")
+                out.append(
+                    f"suite: the {what} the run used ({str(suite.get(key))[:12]}…) is not this "
+                    f"suite's ({sha256_file(path)[:12]}…): a modified or different build of "
+                    f"{version} (commit {suite.get('commit', 'unknown')})"
+                )
     return out
 
 
@@ -202,7 +228,12 @@ def check_secrets(bundle: Bundle, run: RunResult | None) -> list[str]:
 
 
 CHECKS: tuple[Callable[[Bundle, RunResult], list[str]], ...] = (
-    check_junit, check_profile, check_run_record, check_suite, check_verdict)
+    check_junit,
+    check_profile,
+    check_run_record,
+    check_suite,
+    check_verdict,
+)
 
 
 def _guarded(check, bundle: Bundle, run: RunResult | None) -> list[str]:
@@ -239,6 +270,8 @@ def _claim(m: dict) -> str:
     where = "embedded target" if target.get("embedded") else (target.get("base_url") or target.get("grpc_uri"))
     overall = run.get("overall", "")
     verdict = next((w.verdict for s, w in WORDING.items() if s.value == overall), overall)
-    return (f"{verdict}: {where}, server {target.get('server_version') or 'unknown'}, profile "
-            f"{profile.get('name')} (sha256 {str(profile.get('sha256'))[:16]}…), tier {run.get('tier')}, "
-            f"suite {m.get('suite', {}).get('version')}; {counts}")
+    return (
+        f"{verdict}: {where}, server {target.get('server_version') or 'unknown'}, profile "
+        f"{profile.get('name')} (sha256 {str(profile.get('sha256'))[:16]}…), tier {run.get('tier')}, "
+        f"suite {m.get('suite', {}).get('version')}; {counts}"
+    )

@@ -1,6 +1,7 @@
 """Successes of the sibling routes (users/list, users/describe), whose `data` is not the create's
 `{}`: judged against their own schema in specs/openapi.yaml instead of the SuccessEnvelope.
 Refusals are judged exactly as `verdict.judge` judges them."""
+
 from __future__ import annotations
 
 from milvus_conformance.checks import rest_checks
@@ -14,9 +15,14 @@ from milvus_conformance.results.surfaces import Surface
 def _problems(exp: Expectation, reply, schema: str) -> list[str]:
     if exp.kind != "ok" or exp.surface is not Surface.REST:
         return problems(exp, reply)
-    out = texts([rest_checks.check_status(exp, reply), rest_checks.check_content_type(exp, reply),
-                  rest_checks.check_code(exp, reply)])
-    if exp.spec.get("content_type") == "json" and exp.spec.get("code") == 0:   # the schemas say 0
+    out = texts(
+        [
+            rest_checks.check_status(exp, reply),
+            rest_checks.check_content_type(exp, reply),
+            rest_checks.check_code(exp, reply),
+        ]
+    )
+    if exp.spec.get("content_type") == "json" and exp.spec.get("code") == 0:  # the schemas say 0
         errors = list(envelope_validator(schema).iter_errors(reply.json))
         if errors:
             where = "/".join(str(p) for p in errors[0].absolute_path) or "body"

@@ -1,4 +1,5 @@
 """What a profile expects of one outcome kind on one surface, with the sources it rests on."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,9 +12,9 @@ from milvus_conformance.results.surfaces import Surface
 
 @dataclass
 class Expectation:
-    kind: str                               # outcome kind ("ok", "invalid_value", ...)
-    surface: Surface                        # REST or SDK
-    spec: dict[str, Any] | None             # None: the profile does not cover it
+    kind: str  # outcome kind ("ok", "invalid_value", ...)
+    surface: Surface  # REST or SDK
+    spec: dict[str, Any] | None  # None: the profile does not cover it
     sources: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -30,13 +31,12 @@ class Expectation:
         return f"{self.kind} ({details})" if details else self.kind
 
 
-def expect(profile: Profile, kind: str, surface: Surface,
-           sources: list[str] | None = None) -> Expectation:
+def expect(profile: Profile, kind: str, surface: Surface, sources: list[str] | None = None) -> Expectation:
     surface, sources = Surface(surface), list(sources or [])
     if kind == "ok":
         if surface is Surface.REST:
             code, status = profile.get("rest.success_code"), profile.get("rest.success_status")
-            if not code.covered:      # e.g. 200 or 0 by patch release, and the version is unknown
+            if not code.covered:  # e.g. 200 or 0 by patch release, and the version is unknown
                 return Expectation(kind, surface, None, [*sources, code.cite()])
             spec = {"status": status.value, "code": code.value, "content_type": "json"}
         else:
@@ -45,7 +45,7 @@ def expect(profile: Profile, kind: str, surface: Surface,
     value = profile.get(f"{surface}.outcome.{kind}")
     sources.append(value.cite())
     spec = dict(value.value) if value.value is not None else None
-    if surface is Surface.REST:     # one switch may derive the statuses (contract/error_statuses.py)
+    if surface is Surface.REST:  # one switch may derive the statuses (contract/error_statuses.py)
         spec, derived_from = derive(profile, kind, spec)
         sources += [derived_from] if derived_from else []
     return Expectation(kind, surface, spec, sources)

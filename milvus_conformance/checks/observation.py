@@ -5,6 +5,7 @@
 reports/parity.py). REST: the profile's success status and code (`rest.success_code`: 0, or 200 in
 Milvus 2.4.0-2.4.2); the SDK: the call raised nothing.
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -30,7 +31,17 @@ def observe(profile: Profile, reply: Any) -> Observation:
     """What `reply` shows, with `accepted` decided by `profile`."""
     ok = accepted(profile, reply)
     if is_rest(reply):
-        return Observation(Surface.REST, ok, status=reply.status, content_type=reply.content_type,
-                           body=reply.json if reply.json is not None else reply.text[:300])
-    return Observation(Surface.SDK, ok, raised=reply.raised, sdk_code=reply.code,
-                       returned=None if reply.exception else repr(reply.returned))
+        return Observation(
+            Surface.REST,
+            ok,
+            status=reply.status,
+            content_type=reply.content_type,
+            body=reply.json if reply.json is not None else reply.text[:300],
+        )
+    return Observation(
+        Surface.SDK,
+        ok,
+        raised=reply.raised,
+        sdk_code=reply.code,
+        returned=None if reply.exception else repr(reply.returned),
+    )

@@ -1,6 +1,7 @@
 """The parity verdict (SURFACE-PARITY): the same input is accepted on both surfaces or refused on
 both, and where both refuse with a code, with the same code. A difference the active profile predicts
 (from each surface's own expectation) is a known deviation; any other difference fails."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,6 +15,7 @@ _WORD = {True: "accepted", False: "refused"}
 @dataclass(frozen=True)
 class Side:
     """One surface's outcome of a create: accepted, or refused with a code (None: no integer code)."""
+
     accepted: bool
     code: int | None = None
 
@@ -26,8 +28,7 @@ class Side:
         return cls(active.kind == "ok", _int((active.spec or {}).get("code")))
 
     def matches(self, prediction: "Side") -> bool:
-        return self.accepted == prediction.accepted and (
-            prediction.code is None or self.code == prediction.code)
+        return self.accepted == prediction.accepted and (prediction.code is None or self.code == prediction.code)
 
 
 def _int(value) -> int | None:
@@ -51,8 +52,9 @@ def judge_parity(seen: tuple[Side, Side], expected: tuple[Expectation, Expectati
     if not observed_gap and not predicted_gap:
         return passed(f"same outcome on both surfaces: {(seen[0].accepted, seen[0].code)}")
     if not observed_gap:
-        return unexpected_pass(f"the profile predicts {predicted_gap} ({sources})",
-                               "both surfaces agree", [predicted_gap])
+        return unexpected_pass(
+            f"the profile predicts {predicted_gap} ({sources})", "both surfaces agree", [predicted_gap]
+        )
     if observed_gap == predicted_gap and all(s.matches(p) for s, p in zip(seen, predicted)):
         return known_deviation(expected[0], "the same outcome on both surfaces", [observed_gap], sources)
     return failed(f"surfaces disagree: {observed_gap}", [observed_gap])

@@ -1,6 +1,7 @@
 """What a failing check returns: the problem in one line, and the requirement it breaks beyond the
 case's own (e.g. a malformed envelope breaks USER-CREATE-ERROR-ENVELOPE whatever the case is about);
 None when the case's own requirements say it all."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

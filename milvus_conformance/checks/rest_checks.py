@@ -1,5 +1,6 @@
 """Checks of one REST answer against one expectation. One small function per check; each returns
 None when satisfied, or a `Problem`: a line and the requirement it breaks beyond the case's own."""
+
 from __future__ import annotations
 
 from milvus_conformance.checks.expectations import Expectation
@@ -41,14 +42,15 @@ def check_envelope(exp: Expectation, reply) -> Problem | None:
         if exp.spec.get("code") == 0:
             errors = list(envelope_validator("SuccessEnvelope").iter_errors(body))
         else:  # a profile with another success code (Milvus 2.4.0-2.4.2 used 200)
-            errors = [] if isinstance(body, dict) and isinstance(body.get("data"), (dict, list)) \
-                else ["no data object"]
+            errors = [] if isinstance(body, dict) and isinstance(body.get("data"), (dict, list)) else ["no data object"]
         if not errors:
             return None
         # a well-formed refusal where success was expected: the outcome is wrong, not the envelope
         refusal = not any(envelope_validator("ErrorEnvelope").iter_errors(body))
-        return Problem(f"not a success envelope: {_first(errors)}; body {reply.text[:160]!r}",
-                       None if refusal else SUCCESS_ENVELOPE)
+        return Problem(
+            f"not a success envelope: {_first(errors)}; body {reply.text[:160]!r}",
+            None if refusal else SUCCESS_ENVELOPE,
+        )
     errors = list(envelope_validator("ErrorEnvelope").iter_errors(body))
     if errors:
         return Problem(f"not an error envelope: {_first(errors)}; body {reply.text[:160]!r}", ERROR_ENVELOPE)

@@ -1,5 +1,6 @@
 """Checks of one SDK call against one expectation. One small function per check; each returns None
 when satisfied, or a `Problem` (an SDK check breaks no requirement beyond the case's own)."""
+
 from __future__ import annotations
 
 import grpc

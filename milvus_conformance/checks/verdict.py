@@ -1,5 +1,6 @@
 """The verdict of one observation: judged against the active profile and against the documented
 profile, which tells a pass from a known deviation and from an unexpected pass."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -18,7 +19,7 @@ class Verdict:
     message: str
     problems: list[str] = field(default_factory=list)
     deviation_source: str = ""
-    requirements: list[str] = field(default_factory=list)   # broken beyond the case's own
+    requirements: list[str] = field(default_factory=list)  # broken beyond the case's own
 
 
 def findings(exp: Expectation, reply) -> list[Problem]:
@@ -46,19 +47,25 @@ def judge(reply, active: Expectation, documented: Expectation | None) -> Verdict
             return known_deviation(active, documented.describe(), docs)
         return passed(f"as expected: {active.describe()}")
     if docs == [] and _differs(active, documented):
-        return unexpected_pass(f"the profile declares a deviation ({active.describe()}, "
-                               f"{'; '.join(active.sources)})", "the target behaves as documented", mine)
-    return Verdict(Status.FAIL, f"expected {active.describe()}: {'; '.join(mine)}", mine,
-                   requirements=implicated(found))
+        return unexpected_pass(
+            f"the profile declares a deviation ({active.describe()}, {'; '.join(active.sources)})",
+            "the target behaves as documented",
+            mine,
+        )
+    return Verdict(
+        Status.FAIL, f"expected {active.describe()}: {'; '.join(mine)}", mine, requirements=implicated(found)
+    )
 
 
-def known_deviation(active: Expectation, docs_expect: str, seen: list[str],
-                    sources: str = "") -> Verdict:
+def known_deviation(active: Expectation, docs_expect: str, seen: list[str], sources: str = "") -> Verdict:
     """The target behaves as the active profile says, and that differs from the docs."""
     source = sources or "; ".join(active.sources) or f"profile expects {active.describe()}"
-    return Verdict(Status.KNOWN_DEVIATION,
-                   f"known deviation: {source} | the docs expect {docs_expect}, seen: {'; '.join(seen)}",
-                   seen, source)
+    return Verdict(
+        Status.KNOWN_DEVIATION,
+        f"known deviation: {source} | the docs expect {docs_expect}, seen: {'; '.join(seen)}",
+        seen,
+        source,
+    )
 
 
 def unexpected_pass(declared: str, seen: str, problems: list[str]) -> Verdict:
@@ -68,7 +75,8 @@ def unexpected_pass(declared: str, seen: str, problems: list[str]) -> Verdict:
 
 def _differs(active: Expectation, documented: Expectation) -> bool:
     return active.kind != documented.kind or (
-        active.surface is Surface.SDK and active.spec.get("exception") != documented.spec.get("exception"))
+        active.surface is Surface.SDK and active.spec.get("exception") != documented.spec.get("exception")
+    )
 
 
 def passed(message: str) -> Verdict:
@@ -86,15 +94,17 @@ def combine(*verdicts: Verdict | None) -> Verdict:
     found = [v for v in verdicts if v is not None]
     status = worst(v.status for v in found)
     chosen = [v for v in found if v.status is status]
-    return Verdict(status, "; ".join(dict.fromkeys(v.message for v in chosen)),
-                   [p for v in chosen for p in v.problems],
-                   "; ".join(dict.fromkeys(v.deviation_source for v in chosen if v.deviation_source)),
-                   sorted({r for v in chosen for r in v.requirements}))
+    return Verdict(
+        status,
+        "; ".join(dict.fromkeys(v.message for v in chosen)),
+        [p for v in chosen for p in v.problems],
+        "; ".join(dict.fromkeys(v.deviation_source for v in chosen if v.deviation_source)),
+        sorted({r for v in chosen for r in v.requirements}),
+    )
 
 
 def labelled(label: str, verdict: Verdict) -> Verdict:
     """`verdict` with `label` (what the check was about) in front of a non-passing message."""
     if verdict.status is Status.PASS:
         return verdict
-    return replace(verdict, message=f"{label}: {verdict.message}",
-                   problems=[f"{label}: {p}" for p in verdict.problems])
+    return replace(verdict, message=f"{label}: {verdict.message}", problems=[f"{label}: {p}" for p in verdict.problems])

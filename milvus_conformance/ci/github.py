@@ -13,6 +13,7 @@ after the run, with the run's exit status:
   results, bundle.
 Exit status 0 always: the action's last step ends the job with the run's own status.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,15 +28,19 @@ from milvus_conformance.reports.wording import WORDING
 from milvus_conformance.results.io import ResultsFileError, read_results
 from milvus_conformance.results.model import RunResult, Status
 
-SUMMARY_LIMIT = 1024 * 1024          # GitHub: a step's summary may be at most 1 MiB
-MAX_ANNOTATIONS = 10                 # GitHub shows at most 10 error annotations per step
+SUMMARY_LIMIT = 1024 * 1024  # GitHub: a step's summary may be at most 1 MiB
+MAX_ANNOTATIONS = 10  # GitHub shows at most 10 error annotations per step
 MAX_MESSAGE = 600
 TITLE = "milvus-conformance"
 LEVEL_ORDER = {"MUST": 0, "MUST NOT": 0, "SHOULD": 1, "SHOULD NOT": 1, "MAY": 2}
 # exit status -> the `verdict` output (machine-readable; `verdict-text` is the reports' wording)
-VERDICTS = {ExitStatus.CONFORMS: "conforms", ExitStatus.NONCONFORMANT: "does-not-conform",
-            ExitStatus.INTERRUPTED: "interrupted", ExitStatus.INFRASTRUCTURE: "no-verdict",
-            ExitStatus.CONFIGURATION: "bad-configuration"}
+VERDICTS = {
+    ExitStatus.CONFORMS: "conforms",
+    ExitStatus.NONCONFORMANT: "does-not-conform",
+    ExitStatus.INTERRUPTED: "interrupted",
+    ExitStatus.INFRASTRUCTURE: "no-verdict",
+    ExitStatus.CONFIGURATION: "bad-configuration",
+}
 
 
 def escape_data(text: str) -> str:
@@ -60,7 +65,7 @@ class Failing:
     level: str
     status: Status
     cases: int
-    example: str              # the first failing case: its id and message
+    example: str  # the first failing case: its id and message
 
 
 def failing_requirements(run: RunResult) -> list[Failing]:
@@ -80,8 +85,13 @@ def failing_requirements(run: RunResult) -> list[Failing]:
 def annotations(run: RunResult, limit: int = MAX_ANNOTATIONS) -> list[str]:
     lines = [command("error", error, f"{TITLE}: harness error") for error in run.harness_errors]
     for f in failing_requirements(run):
-        lines.append(command("error", f"{f.req_id} ({f.level}): {WORDING[f.status].word} in {f.cases} "
-                                      f"case(s). {f.example}", f"{TITLE}: {f.req_id}"))
+        lines.append(
+            command(
+                "error",
+                f"{f.req_id} ({f.level}): {WORDING[f.status].word} in {f.cases} case(s). {f.example}",
+                f"{TITLE}: {f.req_id}",
+            )
+        )
     return lines[:limit]
 
 
@@ -95,8 +105,10 @@ def notice(run: RunResult | None, exit_status: int, shown: int, problem: str = "
         return command("notice", f"{text}: {problem}" if problem else text, f"{TITLE} verdict")
     counts = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in run.counts().items() if v) or "no cases"
     t = run.target
-    text = (f"{WORDING[run.overall()].verdict} (exit status {exit_status}): {counts}; profile "
-            f"{t.profile}; server {t.server_version or 'unknown'}")
+    text = (
+        f"{WORDING[run.overall()].verdict} (exit status {exit_status}): {counts}; profile "
+        f"{t.profile}; server {t.server_version or 'unknown'}"
+    )
     hidden = len(run.harness_errors) + len(failing_requirements(run)) - shown
     if hidden > 0:
         text += f"; {hidden} more failing requirement(s) in the job summary and report.html"
@@ -129,22 +141,27 @@ def write_outputs(path: Path, outputs: dict[str, str]) -> None:
 
 def outputs(run: RunResult | None, exit_status: int, reports: Path) -> dict[str, str]:
     bundle = reports / "bundle.tar.gz"
-    return {"verdict": verdict_word(exit_status), "exit-status": str(exit_status),
-            "verdict-text": WORDING[run.overall()].verdict if run else verdict_word(exit_status).upper(),
-            "overall": run.overall().value if run else "",
-            "conforms": "true" if exit_status == ExitStatus.CONFORMS else "false",
-            "failed-requirements": ",".join(f.req_id for f in failing_requirements(run)) if run else "",
-            "results": str(reports / "results.json") if run else "",
-            "bundle": str(bundle) if bundle.is_file() else ""}
+    return {
+        "verdict": verdict_word(exit_status),
+        "exit-status": str(exit_status),
+        "verdict-text": WORDING[run.overall()].verdict if run else verdict_word(exit_status).upper(),
+        "overall": run.overall().value if run else "",
+        "conforms": "true" if exit_status == ExitStatus.CONFORMS else "false",
+        "failed-requirements": ",".join(f.req_id for f in failing_requirements(run)) if run else "",
+        "results": str(reports / "results.json") if run else "",
+        "bundle": str(bundle) if bundle.is_file() else "",
+    }
 
 
 def summary_text(run: RunResult | None, reports: Path, exit_status: int, problem: str) -> str:
     if run is None:
-        return (f"# Milvus Create User conformance\n\n**{verdict_word(exit_status).upper()}** (exit status "
-                f"{exit_status}): the run wrote no results.json. {problem}\n")
+        return (
+            f"# Milvus Create User conformance\n\n**{verdict_word(exit_status).upper()}** (exit status "
+            f"{exit_status}): the run wrote no results.json. {problem}\n"
+        )
     try:
         text = (reports / "summary.md").read_text(encoding="utf-8")
-    except OSError:                       # results without their views: render the summary again
+    except OSError:  # results without their views: render the summary again
         text = render_summary_md(run)
     if (reports / "bundle.tar.gz").is_file():
         text += "\nCertified run: `bundle.tar.gz` is in the reports artifact (`milvus-conformance verify`).\n"
@@ -161,15 +178,15 @@ def last_error_line(log: Path | None) -> str:
     return found[-1] if found else ""
 
 
-def report(reports: Path, exit_status: int, env: dict[str, str], log: Path | None = None,
-           out=sys.stdout) -> dict[str, str]:
+def report(
+    reports: Path, exit_status: int, env: dict[str, str], log: Path | None = None, out=sys.stdout
+) -> dict[str, str]:
     try:
         run = read_results(reports / "results.json")
         problem = ""
     except ResultsFileError as exc:
         run, problem = None, last_error_line(log) or str(exc)
-    shown = annotations(run) if run is not None else [command("error", problem or "no results",
-                                                              f"{TITLE}: no verdict")]
+    shown = annotations(run) if run is not None else [command("error", problem or "no results", f"{TITLE}: no verdict")]
     for line in shown:
         print(line, file=out)
     print(notice(run, exit_status, len(shown) if run else 0, problem), file=out)

@@ -7,6 +7,7 @@ channel dispatch out. Every method but `user_names` and `authenticates` returns 
     client.create(name, password); client.drop(name); client.update_password(name, old, new)
     client.list(); client.describe(name); client.user_names(); client.authenticates(user, password)
 """
+
 from __future__ import annotations
 
 from typing import Any
@@ -16,10 +17,18 @@ from milvus_conformance.results.surfaces import Channel, SdkStyle
 
 # style -> operation -> (the pymilvus API, whether the user name is passed as `user_name=`)
 SDK_APIS = {
-    SdkStyle.UTILITY: {"drop": "utility.delete_user", "update_password": "utility.reset_password",
-                       "list": "utility.list_usernames", "describe": "utility.list_user"},
-    SdkStyle.CLIENT: {"drop": "client.drop_user", "update_password": "client.update_password",
-                      "list": "client.list_users", "describe": "client.describe_user"},
+    SdkStyle.UTILITY: {
+        "drop": "utility.delete_user",
+        "update_password": "utility.reset_password",
+        "list": "utility.list_usernames",
+        "describe": "utility.list_user",
+    },
+    SdkStyle.CLIENT: {
+        "drop": "client.drop_user",
+        "update_password": "client.update_password",
+        "list": "client.list_users",
+        "describe": "client.describe_user",
+    },
 }
 
 
@@ -79,7 +88,7 @@ class SdkChannel:
 
     def describe(self, name: str):
         if self.style is SdkStyle.UTILITY:
-            return self.sdk.call(self._apis["describe"], name, False)   # include_role_info
+            return self.sdk.call(self._apis["describe"], name, False)  # include_role_info
         return self.sdk.call(self._apis["describe"], user_name=name)
 
     def user_names(self) -> list[str]:

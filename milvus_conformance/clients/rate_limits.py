@@ -6,6 +6,7 @@ probe); anything else stops the case with a harness error naming the limit (exit
 Codes: Milvus merr `ErrServiceRateLimit` = 8 ("rate limit exceeded", retriable); the legacy
 `commonpb.ErrorCode.RateLimit` = 49 (pymilvus `common_pb2.RateLimit`). HTTP 429 is the standard
 status (and PR #53092's `proxy.http.standardErrorStatus` for rate and quota limits)."""
+
 from __future__ import annotations
 
 import time
@@ -15,8 +16,8 @@ from milvus_conformance.errors import HarnessError
 
 RATE_LIMIT_STATUS = 429
 RATE_LIMIT_CODES = (8, 49)
-READ_ONLY = ("users/list", "users/describe")        # REST operations that change nothing
-BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)               # then give up: a harness error
+READ_ONLY = ("users/list", "users/describe")  # REST operations that change nothing
+BACKOFF_S = (0.5, 1.0, 2.0, 4.0, 8.0)  # then give up: a harness error
 MAX_RETRY_AFTER_S = 30.0
 
 
@@ -51,7 +52,7 @@ def retry_after(headers) -> float | None:
     try:
         return min(float(value), MAX_RETRY_AFTER_S) if value else None
     except ValueError:
-        return None     # an HTTP date: fall back to our own back-off
+        return None  # an HTTP date: fall back to our own back-off
 
 
 class Backoff:
@@ -63,10 +64,14 @@ class Backoff:
     def wait_or_raise(self, limit: str, after: float | None = None) -> None:
         """Sleep before the next try, or raise RateLimited naming the limit."""
         if not self.retriable:
-            raise RateLimited(f"the target rate-limited {self.what} ({limit}): not retried, since it may "
-                              f"have taken effect; no verdict (lower --rate-limit, or raise the target's limit)")
+            raise RateLimited(
+                f"the target rate-limited {self.what} ({limit}): not retried, since it may "
+                f"have taken effect; no verdict (lower --rate-limit, or raise the target's limit)"
+            )
         if self.tries >= len(BACKOFF_S):
-            raise RateLimited(f"the target kept rate-limiting {self.what} ({limit}) through {self.tries} "
-                              f"retries over {sum(BACKOFF_S):g} s; no verdict (lower --rate-limit)")
+            raise RateLimited(
+                f"the target kept rate-limiting {self.what} ({limit}) through {self.tries} "
+                f"retries over {sum(BACKOFF_S):g} s; no verdict (lower --rate-limit)"
+            )
         time.sleep(after if after is not None else BACKOFF_S[self.tries])
         self.tries += 1

@@ -1,4 +1,5 @@
 """REST v2 client (httpx). Every call returns a RestReply carrying a redacted Exchange."""
+
 from __future__ import annotations
 
 import json
@@ -21,7 +22,7 @@ from milvus_conformance.results.surfaces import Surface
 # Answers of a proxy or load balancer in front of the target: no verdict can be drawn from them.
 UNAVAILABLE_STATUSES = (502, 503, 504)
 
-ROOT = "/v2/vectordb/"                 # operations are named by the path under it: "users/create"
+ROOT = "/v2/vectordb/"  # operations are named by the path under it: "users/create"
 USERS = ROOT + "users"
 _UNSET = object()
 
@@ -54,9 +55,16 @@ class RestClient:
     """One per process and token; `recorder` (a CaseRecorder) receives every exchange of a case;
     `throttle` (the process's RateLimit) paces every request."""
 
-    def __init__(self, base_url: str, token: str | None, timeout: float = 15.0, recorder=None,
-                 http: httpx.Client | None = None, throttle: RateLimit | None = None,
-                 tls: TlsSettings | None = None):
+    def __init__(
+        self,
+        base_url: str,
+        token: str | None,
+        timeout: float = 15.0,
+        recorder=None,
+        http: httpx.Client | None = None,
+        throttle: RateLimit | None = None,
+        tls: TlsSettings | None = None,
+    ):
         self.base_url = base_url.rstrip("/")
         self.token = token
         self.recorder = recorder
@@ -66,16 +74,25 @@ class RestClient:
         self._http = http or http_client(self.base_url, timeout, self.tls)
 
     def with_recorder(self, recorder) -> "RestClient":
-        return RestClient(self.base_url, self.token, recorder=recorder, http=self._http,
-                          throttle=self.throttle, tls=self.tls)
+        return RestClient(
+            self.base_url, self.token, recorder=recorder, http=self._http, throttle=self.throttle, tls=self.tls
+        )
 
     def close(self) -> None:
         self._http.close()
 
     # ---- the raw request: everything a malformed-input case needs --------------------------------
-    def request(self, path: str, json_body: Any = _UNSET, *, content: bytes | str | None = None,
-                method: str = "POST", token: Any = _UNSET, headers: dict | None = None,
-                auth: tuple[str, str] | None = None) -> RestReply:
+    def request(
+        self,
+        path: str,
+        json_body: Any = _UNSET,
+        *,
+        content: bytes | str | None = None,
+        method: str = "POST",
+        token: Any = _UNSET,
+        headers: dict | None = None,
+        auth: tuple[str, str] | None = None,
+    ) -> RestReply:
         hdrs = {"Accept": "application/json"}
         token = self.token if token is _UNSET else token
         if token is not None:
@@ -87,7 +104,7 @@ class RestClient:
         hdrs = {k: v for k, v in hdrs.items() if v is not None}
         body = content.encode("utf-8") if isinstance(content, str) else content
         backoff = Backoff(f"{method} {path}", path.split(ROOT, 1)[-1] in READ_ONLY)
-        while True:     # a rate-limit answer is no verdict: back off (clients/rate_limits.py)
+        while True:  # a rate-limit answer is no verdict: back off (clients/rate_limits.py)
             response = self._send(method, path, body, hdrs, auth)
             limit = rest_limit(response.status_code, _json_or_none(response))
             if limit is None:
@@ -109,14 +126,21 @@ class RestClient:
         for attempt in (1, 2):
             self.throttle.wait()
             try:
-                response = self._http.request(method, path, content=body, headers=_wire(headers),
-                                              auth=auth, extensions=self.tls.httpx_extensions())
+                response = self._http.request(
+                    method,
+                    path,
+                    content=body,
+                    headers=_wire(headers),
+                    auth=auth,
+                    extensions=self.tls.httpx_extensions(),
+                )
                 if response.status_code in UNAVAILABLE_STATUSES:
-                    raise TargetUnreachable(f"REST target {self.base_url} answered HTTP "
-                                            f"{response.status_code} (unavailable) on {path}")
+                    raise TargetUnreachable(
+                        f"REST target {self.base_url} answered HTTP {response.status_code} (unavailable) on {path}"
+                    )
                 return response
             except (httpx.ConnectError, httpx.ConnectTimeout) as exc:
-                if _tls_cause(exc) is not None:   # a handshake failure does not go away on retry
+                if _tls_cause(exc) is not None:  # a handshake failure does not go away on retry
                     raise TlsError(f"TLS: REST target {self.base_url}: {_tls_cause(exc)}") from None
                 if attempt == 2:
                     raise TargetUnreachable(f"REST target {self.base_url} unreachable: {exc}") from None
@@ -136,14 +160,16 @@ class RestClient:
         shown_headers = REDACTOR.redact_headers(headers)
         if auth:
             shown_headers["Authorization"] = "Basic ***"
-        request = {"method": method, "url": self.base_url + path, "headers": shown_headers,
-                   "body": shown_body}
+        request = {"method": method, "url": self.base_url + path, "headers": shown_headers, "body": shown_body}
         resp_text = REDACTOR.redact_text(response.text[:4000])
-        reply = {"status": response.status_code,
-                 "headers": {"content-type": response.headers.get("content-type", "")},
-                 "body": resp_text}
-        return Exchange(Surface.REST, request, reply, reproduction=_curl(request, self.tls),
-                        operation=path.split(ROOT, 1)[-1])
+        reply = {
+            "status": response.status_code,
+            "headers": {"content-type": response.headers.get("content-type", "")},
+            "body": resp_text,
+        }
+        return Exchange(
+            Surface.REST, request, reply, reproduction=_curl(request, self.tls), operation=path.split(ROOT, 1)[-1]
+        )
 
     # ---- the user routes ------------------------------------------------------------------------
     def create_user(self, name: Any, password: Any, **kw) -> RestReply:
@@ -167,16 +193,17 @@ class RestClient:
         reply = self.list_users()
         body = reply.json
         if reply.status != 200 or not isinstance(body, dict) or not isinstance(body.get("data"), list):
-            raise HarnessError(f"users/list failed for the suite's own token: HTTP {reply.status} "
-                               f"{REDACTOR.redact_text(reply.text[:200])}")
+            raise HarnessError(
+                f"users/list failed for the suite's own token: HTTP {reply.status} "
+                f"{REDACTOR.redact_text(reply.text[:200])}"
+            )
         return list(body["data"])
 
 
 def _wire(headers: dict) -> dict:
     """A non-ASCII header value (a token with a multibyte password) as its UTF-8 bytes, as curl sends
     it from a UTF-8 terminal and Go's net/http reads it; httpx would refuse the str."""
-    return {k: v.encode("utf-8") if isinstance(v, str) and not v.isascii() else v
-            for k, v in headers.items()}
+    return {k: v.encode("utf-8") if isinstance(v, str) and not v.isascii() else v for k, v in headers.items()}
 
 
 def http_client(base_url: str, timeout: float, tls: TlsSettings, **kwargs) -> httpx.Client:
@@ -204,8 +231,14 @@ def curl_tls_options(tls: TlsSettings) -> list[str]:
 
 
 def _curl(request: dict, tls: TlsSettings) -> str:
-    parts = ["curl", "-sS", *(curl_tls_options(tls) if request["url"].startswith("https://") else []),
-             "-X", request["method"], request["url"]]
+    parts = [
+        "curl",
+        "-sS",
+        *(curl_tls_options(tls) if request["url"].startswith("https://") else []),
+        "-X",
+        request["method"],
+        request["url"],
+    ]
     for k, v in request["headers"].items():
         value = "Bearer $TOKEN" if k.lower() == "authorization" and v.startswith("Bearer") else v
         parts += ["-H", f"{k}: {value}"]

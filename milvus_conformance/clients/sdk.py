@@ -1,5 +1,6 @@
 """Python SDK client (pymilvus), both documented styles: `utility.*` on a connection alias and
 `MilvusClient`. Every call returns an SdkReply carrying a redacted Exchange."""
+
 from __future__ import annotations
 
 import logging
@@ -25,9 +26,16 @@ warnings.filterwarnings("ignore", module="pymilvus")
 warnings.filterwarnings("ignore", message=".*ORM-style PyMilvus API.*")
 
 # The REST operation each SDK call is the counterpart of (results name operations the REST way).
-OPERATIONS = {"create_user": "users/create", "list_users": "users/list", "list_usernames": "users/list",
-              "describe_user": "users/describe", "drop_user": "users/drop", "delete_user": "users/drop",
-              "update_password": "users/update_password", "reset_password": "users/update_password"}
+OPERATIONS = {
+    "create_user": "users/create",
+    "list_users": "users/list",
+    "list_usernames": "users/list",
+    "describe_user": "users/describe",
+    "drop_user": "users/drop",
+    "delete_user": "users/drop",
+    "update_password": "users/update_password",
+    "reset_password": "users/update_password",
+}
 
 
 @dataclass
@@ -35,7 +43,7 @@ class SdkReply:
     returned: Any
     exception: BaseException | None
     exchange: Exchange
-    warnings: tuple[str, ...] = ()      # e.g. PyMilvusDeprecationWarning: recorded, never a failure
+    warnings: tuple[str, ...] = ()  # e.g. PyMilvusDeprecationWarning: recorded, never a failure
 
     @property
     def raised(self) -> str | None:
@@ -66,7 +74,7 @@ def _plain_code(code: Any, depth: int = 0) -> int | str:
     if isinstance(code, grpc.StatusCode):
         return code.name
     if callable(code) and getattr(code, "__name__", "") == "code" and depth == 0:
-        try:                       # RpcError.code, left unbound-called by pymilvus
+        try:  # RpcError.code, left unbound-called by pymilvus
             return _plain_code(code(), depth + 1)
         except Exception:  # noqa: BLE001 - what it is, as text
             pass
@@ -75,7 +83,7 @@ def _plain_code(code: Any, depth: int = 0) -> int | str:
 
 def _is_unreachable(exc: BaseException) -> bool:
     code = error_code(exc)
-    if code == grpc.StatusCode.UNAVAILABLE.name:   # raw, or a MilvusException after the retries
+    if code == grpc.StatusCode.UNAVAILABLE.name:  # raw, or a MilvusException after the retries
         return True
     # pymilvus wraps a dead channel as code 2 "Fail connecting" / ServerUnavailable
     return isinstance(exc, MilvusException) and code == 2 and "connect" in str(exc).lower()
@@ -92,30 +100,40 @@ def _refused_credentials(exc: BaseException) -> bool:
     """pymilvus raises code 2 both for refused credentials and a dead server; the gRPC error it
     wraps tells them apart (UNAUTHENTICATED: the server answered, and said no)."""
     cause = exc.__cause__
-    return isinstance(cause, grpc.RpcError) and callable(getattr(cause, "code", None)) \
+    return (
+        isinstance(cause, grpc.RpcError)
+        and callable(getattr(cause, "code", None))
         and cause.code() == grpc.StatusCode.UNAUTHENTICATED
+    )
 
 
 class _Styles:
     """The two documented styles' connections for one token: a `connections` alias (utility.*) and
     a MilvusClient, each opened on first use, closed together."""
 
-    def __init__(self, uri: str, token: str | None, tls_kwargs: dict, alias: str | None = None,
-                 client: MilvusClient | None = None):
+    def __init__(
+        self,
+        uri: str,
+        token: str | None,
+        tls_kwargs: dict,
+        alias: str | None = None,
+        client: MilvusClient | None = None,
+    ):
         self.uri, self.token, self.tls_kwargs = uri, token or "", tls_kwargs
         self.alias, self.client = alias, client
         self._connected = alias is not None
 
     def _refused(self, exc: MilvusException) -> TargetUnreachable:
-        return TargetUnreachable(f"SDK target {self.uri} refused the suite's connection (code {exc.code}): "
-                                 f"{REDACTOR.redact_text(exc.message)}")
+        return TargetUnreachable(
+            f"SDK target {self.uri} refused the suite's connection (code {exc.code}): "
+            f"{REDACTOR.redact_text(exc.message)}"
+        )
 
     def open_alias(self) -> str:
         if not self._connected:
             self.alias = self.alias or f"conformance-{secrets.token_hex(4)}"
             try:
-                connections.connect(alias=self.alias, uri=self.uri, token=self.token, timeout=10,
-                                    **self.tls_kwargs)
+                connections.connect(alias=self.alias, uri=self.uri, token=self.token, timeout=10, **self.tls_kwargs)
             except MilvusException as exc:
                 raise self._refused(exc) from None
             self._connected = True
@@ -147,9 +165,19 @@ class SdkClient:
     `throttle`: the process's RateLimit; `recorder` receives every exchange of a case; `tls`: the
     run's TLS settings."""
 
-    def __init__(self, uri: str, token: str | None, recorder=None, *, timeout: float = 15.0,
-                 throttle: RateLimit | None = None, tls: TlsSettings | None = None,
-                 _alias=None, _client: MilvusClient | None = None, _lazy: bool = False):
+    def __init__(
+        self,
+        uri: str,
+        token: str | None,
+        recorder=None,
+        *,
+        timeout: float = 15.0,
+        throttle: RateLimit | None = None,
+        tls: TlsSettings | None = None,
+        _alias=None,
+        _client: MilvusClient | None = None,
+        _lazy: bool = False,
+    ):
         self.uri = uri
         self.token = token
         self.recorder = recorder
@@ -161,10 +189,13 @@ class SdkClient:
         self._tls_kwargs = self.tls.pymilvus_kwargs(uri)
         REDACTOR.add(token)
         # one connection per style, opened on first use and shared by with_recorder() copies
-        self._styles = _Styles(uri, token, self._tls_kwargs, _alias, _client) \
-            if _alias is None or isinstance(_alias, str) else _alias
+        self._styles = (
+            _Styles(uri, token, self._tls_kwargs, _alias, _client)
+            if _alias is None or isinstance(_alias, str)
+            else _alias
+        )
         if _alias is None and not _lazy:
-            self._styles.open_client()      # the suite's own connection: refused -> one clear line
+            self._styles.open_client()  # the suite's own connection: refused -> one clear line
 
     @property
     def alias(self) -> str:
@@ -177,15 +208,29 @@ class SdkClient:
         return self._styles.open_client()
 
     def with_recorder(self, recorder) -> "SdkClient":
-        return SdkClient(self.uri, self.token, recorder, timeout=self.timeout, throttle=self.throttle,
-                         tls=self.tls, _alias=self._styles)
+        return SdkClient(
+            self.uri,
+            self.token,
+            recorder,
+            timeout=self.timeout,
+            throttle=self.throttle,
+            tls=self.tls,
+            _alias=self._styles,
+        )
 
     def as_user(self, user: str, password: str) -> "SdkClient":
         """A client holding `user:password` instead of this client's token, with one connection
         per style used (opened on first use); the caller closes it."""
         REDACTOR.add_credentials(user, password)
-        return SdkClient(self.uri, f"{user}:{password}", self.recorder, timeout=self.timeout,
-                         throttle=self.throttle, tls=self.tls, _lazy=True)
+        return SdkClient(
+            self.uri,
+            f"{user}:{password}",
+            self.recorder,
+            timeout=self.timeout,
+            throttle=self.throttle,
+            tls=self.tls,
+            _lazy=True,
+        )
 
     def close(self) -> None:
         self._styles.close()
@@ -214,17 +259,19 @@ class SdkClient:
         if exception is not None:
             if _is_unreachable(exception):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {api}") from None
-            limit = sdk_limit(error_code(exception))     # pymilvus has backed off already
+            limit = sdk_limit(error_code(exception))  # pymilvus has backed off already
             if limit is not None:
-                raise RateLimited(f"the target rate-limited {api} on {self.uri} ({limit}) after "
-                                  f"pymilvus's own retries; no verdict (lower --rate-limit)") from None
+                raise RateLimited(
+                    f"the target rate-limited {api} on {self.uri} ({limit}) after "
+                    f"pymilvus's own retries; no verdict (lower --rate-limit)"
+                ) from None
             if own_deadline and _is_deadline(exception):
-                raise HarnessError(f"SDK target {self.uri} did not answer {api} within the "
-                                   f"suite's {self.timeout:.0f} s") from None
+                raise HarnessError(
+                    f"SDK target {self.uri} did not answer {api} within the suite's {self.timeout:.0f} s"
+                ) from None
         if own_deadline:
             kwargs.pop("timeout")
-        reply = SdkReply(returned, exception, self._exchange(api, args, kwargs, returned, exception, seen),
-                         seen)
+        reply = SdkReply(returned, exception, self._exchange(api, args, kwargs, returned, exception, seen), seen)
         if self.recorder is not None:
             self.recorder.add_exchange(reply.exchange)
         return reply
@@ -247,8 +294,9 @@ class SdkClient:
         except Exception as exc:
             if _is_unreachable(exc) or _is_deadline(exc):
                 raise TargetUnreachable(f"SDK target {self.uri} unreachable during {method}") from None
-            raise HarnessError(f"the suite's own {method} failed on {self.uri}: "
-                               f"{REDACTOR.redact_text(_one_line(exc))[:200]}") from None
+            raise HarnessError(
+                f"the suite's own {method} failed on {self.uri}: {REDACTOR.redact_text(_one_line(exc))[:200]}"
+            ) from None
 
     def can_authenticate(self, user: str, password: str) -> bool:
         """True if `user:password` opens a connection. A refusal counts only if the admin
@@ -257,16 +305,19 @@ class SdkClient:
         try:
             # dedicated: pymilvus otherwise reuses a cached connection per uri+token, so a dropped
             # user would still seem to connect
-            MilvusClient(uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True,
-                         **self._tls_kwargs).close()
+            MilvusClient(
+                uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True, **self._tls_kwargs
+            ).close()
             return True
         except MilvusException as exc:
             limit = sdk_limit(error_code(exc))
-            if limit is not None:       # a rate-limited login is no refusal (clients/rate_limits.py)
-                raise RateLimited(f"the target rate-limited a login on {self.uri} ({limit}) after "
-                                  f"pymilvus's own retries; no verdict (lower --rate-limit)") from None
+            if limit is not None:  # a rate-limited login is no refusal (clients/rate_limits.py)
+                raise RateLimited(
+                    f"the target rate-limited a login on {self.uri} ({limit}) after "
+                    f"pymilvus's own retries; no verdict (lower --rate-limit)"
+                ) from None
             if not _refused_credentials(exc):
-                self.user_names()   # raises if the target itself is gone
+                self.user_names()  # raises if the target itself is gone
             return False
 
     def _exchange(self, api, args, kwargs, returned, exception, seen=()) -> Exchange:
@@ -276,20 +327,30 @@ class SdkClient:
         if exception is None:
             response = {"returned": repr(returned)[:500]}
         else:
-            response = {"raised": f"{type(exception).__module__}.{type(exception).__qualname__}",
-                        "code": error_code(exception),
-                        "message": REDACTOR.redact_text(str(exception))[:1000]}
+            response = {
+                "raised": f"{type(exception).__module__}.{type(exception).__qualname__}",
+                "code": error_code(exception),
+                "message": REDACTOR.redact_text(str(exception))[:1000],
+            }
         if seen:
             response["warnings"] = [REDACTOR.redact_text(w)[:300] for w in seen]
-        return Exchange(Surface.SDK, request, response,
-                        reproduction=_snippet(api, shown_args, self._tls_kwargs),
-                        operation=OPERATIONS.get(api.split(".", 1)[1], api))
+        return Exchange(
+            Surface.SDK,
+            request,
+            response,
+            reproduction=_snippet(api, shown_args, self._tls_kwargs),
+            operation=OPERATIONS.get(api.split(".", 1)[1], api),
+        )
 
 
 def _named_args(api: str, args: tuple, kwargs: dict) -> dict:
-    names = {"create_user": ["user", "password"], "delete_user": ["user"], "drop_user": ["user"],
-             "update_password": ["user", "old_password", "new_password"],
-             "reset_password": ["user", "old_password", "new_password"]}
+    names = {
+        "create_user": ["user", "password"],
+        "delete_user": ["user"],
+        "drop_user": ["user"],
+        "update_password": ["user", "old_password", "new_password"],
+        "reset_password": ["user", "old_password", "new_password"],
+    }
     out = dict(zip(names.get(api.split(".", 1)[1], []), args))
     out.update(kwargs)
     return out
@@ -300,8 +361,5 @@ def _snippet(api: str, shown_args: dict, tls_kwargs: dict) -> str:
     arglist = ", ".join(f"{k}={v!r}" for k, v in shown_args.items())
     connect = "uri=URI, token=TOKEN" + "".join(f", {k}={v!r}" for k, v in tls_kwargs.items())
     if style == "utility":
-        return ("from pymilvus import connections, utility\n"
-                f"connections.connect({connect})\n"
-                f"utility.{name}({arglist})")
-    return ("from pymilvus import MilvusClient\n"
-            f"MilvusClient({connect}).{name}({arglist})")
+        return f"from pymilvus import connections, utility\nconnections.connect({connect})\nutility.{name}({arglist})"
+    return f"from pymilvus import MilvusClient\nMilvusClient({connect}).{name}({arglist})"

@@ -1,5 +1,6 @@
 """A per-process request rate limit (--rate-limit): one instance per process (a session fixture),
 handed to both clients."""
+
 from __future__ import annotations
 
 import threading
@@ -8,7 +9,7 @@ import time
 
 class RateLimit:
     def __init__(self, per_second: float = 0.0) -> None:
-        self.interval = 1.0 / per_second if per_second > 0 else 0.0   # 0: no limit
+        self.interval = 1.0 / per_second if per_second > 0 else 0.0  # 0: no limit
         self._next = 0.0
         self._lock = threading.Lock()
 
@@ -21,4 +22,3 @@ class RateLimit:
             self._next = slot + self.interval
         if slot > now:
             time.sleep(slot - now)
-

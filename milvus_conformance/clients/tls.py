@@ -1,6 +1,7 @@
 """TLS settings of a run, one object for every client: httpx (REST), requests (schemathesis) and
 pymilvus/grpcio (SDK). Only paths are held, never the certificate or key material itself, so a
 settings object can be shown and handed to xdist workers."""
+
 from __future__ import annotations
 
 import ssl
@@ -23,11 +24,11 @@ def grpc_default_roots() -> str:
 
 @dataclass(frozen=True)
 class TlsSettings:
-    ca_cert: str | None = None        # a CA bundle to trust (PEM), instead of the system's
-    client_cert: str | None = None    # mutual TLS: the client's certificate chain (PEM) ...
-    client_key: str | None = None     # ... and its private key (PEM)
-    server_name: str | None = None    # the name to verify when it is not the URL's host
-    insecure: bool = False            # REST only: no certificate verification at all
+    ca_cert: str | None = None  # a CA bundle to trust (PEM), instead of the system's
+    client_cert: str | None = None  # mutual TLS: the client's certificate chain (PEM) ...
+    client_key: str | None = None  # ... and its private key (PEM)
+    server_name: str | None = None  # the name to verify when it is not the URL's host
+    insecure: bool = False  # REST only: no certificate verification at all
 
     @property
     def mutual(self) -> bool:
@@ -42,8 +43,10 @@ class TlsSettings:
 
     # ---- what the reports say (paths only) ------------------------------------------------------
     def describe(self) -> dict:
-        shown = {"mode": "mutual" if self.mutual else "one-way",
-                 "verification": "disabled" if self.insecure else "enabled"}
+        shown = {
+            "mode": "mutual" if self.mutual else "one-way",
+            "verification": "disabled" if self.insecure else "enabled",
+        }
         if self.ca_cert:
             shown["ca_cert"] = self.ca_cert
         if self.client_cert:
@@ -94,8 +97,11 @@ class TlsSettings:
             return {}
         kwargs: dict = {"secure": True}
         if self.client_cert:
-            kwargs.update(client_pem_path=self.client_cert, client_key_path=self.client_key,
-                          ca_pem_path=self.ca_cert or grpc_default_roots())
+            kwargs.update(
+                client_pem_path=self.client_cert,
+                client_key_path=self.client_key,
+                ca_pem_path=self.ca_cert or grpc_default_roots(),
+            )
         elif self.ca_cert:
             kwargs["server_pem_path"] = self.ca_cert
         if self.server_name:

@@ -10,6 +10,7 @@ each REST outcome kind below from the convention (replacing what the per-outcome
 merr's classification, UNCONFIRMED per code (CF section 8): where this project does not know it,
 the derived status is `null` (any status), so no case hard-fails on a guess. The whole mapping is
 UNCONFIRMED until the pull request is released."""
+
 from __future__ import annotations
 
 from typing import Any
@@ -57,5 +58,10 @@ def classified_system_error(profile, status: int, body: Any) -> bool:
     non-zero code is a system error the target classified (not a crash of its handler)."""
     switch = profile.get(KEY) if KEY in profile.keys() else None
     code = body.get("code") if isinstance(body, dict) else None
-    return (switch is not None and switch.value is True and status in SYSTEM_ERROR_STATUSES
-            and type(code) is int and code != 0)
+    return (
+        switch is not None
+        and switch.value is True
+        and status in SYSTEM_ERROR_STATUSES
+        and type(code) is int
+        and code != 0
+    )

@@ -1,5 +1,6 @@
 """Two profiles side by side, key by key: both values and both sources, differences first. A profile
 is named (profiles/NAME.yaml) or given as a file."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +8,7 @@ from typing import Any
 
 from milvus_conformance.contract.profiles import Profile, Value, load_profile
 
-ABSENT = object()          # the key is not in that profile at all
+ABSENT = object()  # the key is not in that profile at all
 
 
 # How B's value relates to A's: a contradiction first, then one leaving open what the other states.

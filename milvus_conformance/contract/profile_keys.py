@@ -3,6 +3,7 @@ holding every key, profiles/README.md) and the few informative keys `discover` w
 A key outside them is a typo until proved otherwise: loading such a file is a configuration error
 (exit 4) that names the closest known key, so `password.max_lenght` cannot silently leave
 `password.max_length` at its inherited value."""
+
 from __future__ import annotations
 
 import difflib
@@ -37,6 +38,8 @@ def check_keys(path: Path, keys) -> None:
     key = unknown[0]
     hint = closest(key)
     more = f" (and {len(unknown) - 1} more unknown keys)" if len(unknown) > 1 else ""
-    raise ConfigError(f"profile {path}: unknown key {key!r}"
-                      + (f": did you mean {hint!r}?" if hint else " (profiles/README.md lists the keys)")
-                      + more)
+    raise ConfigError(
+        f"profile {path}: unknown key {key!r}"
+        + (f": did you mean {hint!r}?" if hint else " (profiles/README.md lists the keys)")
+        + more
+    )

@@ -1,5 +1,6 @@
 """`milvus-conformance profile show NAME [--server-version X.Y.Z]`: what the suite will expect of a
 server before running it - every key's resolved value with its source and version range."""
+
 from __future__ import annotations
 
 import argparse
@@ -17,8 +18,7 @@ def add_arguments(p: argparse.ArgumentParser) -> None:
     actions = p.add_subparsers(dest="profile_action", metavar="ACTION", required=True)
     show = actions.add_parser("show", help=HELP, description=HELP)
     show.add_argument("name", metavar="NAME", help="a profile name, a profile file path, or auto")
-    show.add_argument("--server-version", metavar="X.Y.Z",
-                      help="resolve version-ranged values for this server version")
+    show.add_argument("--server-version", metavar="X.Y.Z", help="resolve version-ranged values for this server version")
     show.add_argument("--json", action="store_true", help="print the values as JSON")
 
 
@@ -49,24 +49,33 @@ def render(profile: Profile) -> list[str]:
         definition = profile.definition(key)
         if not value.unresolved:
             lines.append(f"    {_where(value)}: {value.source}")
-        else:   # not resolved: show what each range would give
+        else:  # not resolved: show what each range would give
             lines.append(f"    {value.source}")
-            lines += [f"    {e.range} -> {_shown(e.value)} ({definition.profile}: {e.source})"
-                      for e in definition.entries]
+            lines += [
+                f"    {e.range} -> {_shown(e.value)} ({definition.profile}: {e.source})" for e in definition.entries
+            ]
     return lines
 
 
 def as_data(profile: Profile) -> dict:
-    return {"profile": profile.name, "path": str(profile.path),
-            "version": str(profile.version) if profile.version else None,
-            "values": {key: _value_data(profile.get(key)) for key in profile.keys()}}
+    return {
+        "profile": profile.name,
+        "path": str(profile.path),
+        "version": str(profile.version) if profile.version else None,
+        "values": {key: _value_data(profile.get(key)) for key in profile.keys()},
+    }
 
 
 def _value_data(value: Value) -> dict:
     r = value.range
-    return {"value": value.value, "source": value.source, "profile": value.profile,
-            "unresolved": value.unresolved,
-            "since": str(r.since) if r.since else None, "until": str(r.until) if r.until else None}
+    return {
+        "value": value.value,
+        "source": value.source,
+        "profile": value.profile,
+        "unresolved": value.unresolved,
+        "since": str(r.since) if r.since else None,
+        "until": str(r.until) if r.until else None,
+    }
 
 
 def _where(value: Value) -> str:

@@ -5,6 +5,7 @@ optional inclusive `since` / `until` patch version. `Profile.at(version)` resolv
 server version; without a version, a key whose entries disagree is not covered (None), never guessed.
 See profiles/README.md for the syntax.
 """
+
 from __future__ import annotations
 
 import re
@@ -37,9 +38,9 @@ class Value:
     key: str
     value: Any
     source: str
-    profile: str          # the profile file the value was written in (after `extends`)
-    range: VersionRange = VersionRange()   # of the entry that applied; unbounded for a flat value
-    unresolved: bool = False   # None because no entry applies to the (unknown or given) version
+    profile: str  # the profile file the value was written in (after `extends`)
+    range: VersionRange = VersionRange()  # of the entry that applied; unbounded for a flat value
+    unresolved: bool = False  # None because no entry applies to the (unknown or given) version
 
     def cite(self) -> str:
         where = f"{self.profile} {self.range}" if self.range.bounded else self.profile
@@ -53,6 +54,7 @@ class Value:
 @dataclass(frozen=True)
 class Definition:
     """A key as a profile file writes it: its entries, and which file that is."""
+
     key: str
     entries: tuple[Entry, ...]
     profile: str
@@ -64,16 +66,24 @@ class Definition:
             for entry in self.entries:
                 if entry.range.contains(version):
                     return Value(self.key, entry.value, entry.source, self.profile, entry.range)
-            return Value(self.key, None, f"no entry for v{version} ({self.history()})", self.profile,
-                         unresolved=True)
+            return Value(self.key, None, f"no entry for v{version} ({self.history()})", self.profile, unresolved=True)
         relevant = self.relevant(scope)
         if self.version_independent(scope):
             first = relevant[0]
-            return Value(self.key, first.value, first.source, self.profile,
-                         first.range if len(self.entries) == 1 else VersionRange())
-        return Value(self.key, None, f"depends on the server version ({self.history()}); give "
-                                     f"--server-version or a --grpc-uri to resolve it", self.profile,
-                     unresolved=True)
+            return Value(
+                self.key,
+                first.value,
+                first.source,
+                self.profile,
+                first.range if len(self.entries) == 1 else VersionRange(),
+            )
+        return Value(
+            self.key,
+            None,
+            f"depends on the server version ({self.history()}); give --server-version or a --grpc-uri to resolve it",
+            self.profile,
+            unresolved=True,
+        )
 
     def relevant(self, scope: VersionRange | None) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if scope is None or e.range.overlaps(scope))
@@ -86,10 +96,8 @@ class Definition:
             return False
         low = scope.since if scope is not None else None
         high = scope.until if scope is not None else None
-        covers_low = any(e.range.since is None or (low is not None and e.range.since <= low)
-                         for e in relevant)
-        covers_high = any(e.range.until is None or (high is not None and high <= e.range.until)
-                          for e in relevant)
+        covers_low = any(e.range.since is None or (low is not None and e.range.since <= low) for e in relevant)
+        covers_high = any(e.range.until is None or (high is not None and high <= e.range.until) for e in relevant)
         return all(e.value == relevant[0].value for e in relevant) and covers_low and covers_high
 
     def history(self) -> str:
@@ -99,7 +107,8 @@ class Definition:
 @dataclass(frozen=True)
 class AutoRule:
     """Which reported versions `--profile auto` maps to this profile (profiles/README.md)."""
-    series: tuple[str, ...] = ()        # "2.5" = every 2.5.x
+
+    series: tuple[str, ...] = ()  # "2.5" = every 2.5.x
     prerelease_only: bool = False
 
     def matches(self, version: Version) -> bool:
@@ -119,9 +128,9 @@ class Profile:
     title: str
     definitions: dict[str, Definition]
     path: Path | None = None
-    auto: AutoRule = field(default_factory=AutoRule)     # its own claim for `--profile auto`
-    version: Version | None = None      # the server version the values are resolved for
-    scope: VersionRange | None = None   # the versions it is for: its own series, else its parent's
+    auto: AutoRule = field(default_factory=AutoRule)  # its own claim for `--profile auto`
+    version: Version | None = None  # the server version the values are resolved for
+    scope: VersionRange | None = None  # the versions it is for: its own series, else its parent's
     _values: dict[str, Value] = field(default_factory=dict, repr=False)
 
     def __post_init__(self):
@@ -175,8 +184,9 @@ def profile_path(ref: str, relative_to: Path | None = None) -> Path:
         return path.resolve()
     path = PROFILES_DIR / f"{ref}.yaml"
     if not path.is_file():
-        raise ConfigError(f"unknown profile {ref!r}; available: {', '.join(available_profiles())} "
-                          f"(or auto, or a profile file path)")
+        raise ConfigError(
+            f"unknown profile {ref!r}; available: {', '.join(available_profiles())} (or auto, or a profile file path)"
+        )
     return path
 
 
@@ -209,8 +219,7 @@ def _load(path_text: str, chain: tuple[str, ...]) -> Profile:
     check_keys(path, raw.get("values") or {})
     for key, written in (raw.get("values") or {}).items():
         definitions[key] = Definition(key, _entries(name, key, written), name)
-    return Profile(name, str(raw.get("title", name)), definitions, path,
-                   _auto_rule(name, raw.get("auto")), scope=scope)
+    return Profile(name, str(raw.get("title", name)), definitions, path, _auto_rule(name, raw.get("auto")), scope=scope)
 
 
 def _entries(profile: str, key: str, written) -> tuple[Entry, ...]:
@@ -219,10 +228,9 @@ def _entries(profile: str, key: str, written) -> tuple[Entry, ...]:
         raise ConfigError(f"profile {profile!r}: {key!r} has an empty entry list")
     entries = tuple(_entry(profile, key, item) for item in items)
     for i, a in enumerate(entries):
-        for b in entries[i + 1:]:
+        for b in entries[i + 1 :]:
             if a.range.overlaps(b.range):
-                raise ConfigError(f"profile {profile!r}: {key!r} has overlapping entries "
-                                  f"({a.range} and {b.range})")
+                raise ConfigError(f"profile {profile!r}: {key!r} has overlapping entries ({a.range} and {b.range})")
     return entries
 
 

@@ -1,4 +1,5 @@
 """The requirement catalogue (specs/requirements.yaml)."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -18,7 +19,12 @@ def load_requirements() -> dict[str, Requirement]:
     for r in raw["requirements"]:
         if r.get("retired"):
             continue
-        out[r["id"]] = Requirement(id=r["id"], level=r["level"], statement=r["statement"],
-                                   source=r["source"], operation=r["operation"],
-                                   surfaces=list(r["surfaces"]))
+        out[r["id"]] = Requirement(
+            id=r["id"],
+            level=r["level"],
+            statement=r["statement"],
+            source=r["source"],
+            operation=r["operation"],
+            surfaces=list(r["surfaces"]),
+        )
     return out

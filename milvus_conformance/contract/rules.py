@@ -4,6 +4,7 @@ userName and password are. Cases, generated (schemathesis) cases and the fault c
 A prediction names an outcome kind ("ok", "invalid_value", ...) and the profile values it relied on,
 so that a deviation can cite its source. `kind=None` means the profile does not cover this input.
 """
+
 from __future__ import annotations
 
 import string
@@ -14,8 +15,10 @@ from milvus_conformance.contract.profiles import Profile, Value
 ASCII_LETTERS = set(string.ascii_letters)
 # Go's strings.TrimSpace (unicode.IsSpace), which Milvus uses; Python's str.strip() also strips
 # \x1c-\x1f, which Go keeps.
-GO_SPACE = "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008" \
-           "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+GO_SPACE = (
+    "\t\n\v\f\r \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
+    "\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 NAME_BODY = set(string.ascii_letters + string.digits + "_")
 
 # Character classes of the documented password rule. The docs do not define "special character";
@@ -30,22 +33,21 @@ CLASSES = {
 
 @dataclass
 class Prediction:
-    kind: str | None                       # outcome kind, or None when not covered
-    reason: str                            # why (one line)
+    kind: str | None  # outcome kind, or None when not covered
+    reason: str  # why (one line)
     values: list[Value] = field(default_factory=list)  # profile values relied on
-    decided_by: str | None = None          # the key of the value that decided a refusal
+    decided_by: str | None = None  # the key of the value that decided a refusal
 
     @property
     def covered(self) -> bool:
         return self.kind is not None
 
-def deviation_citations(profile: Profile, mine: Prediction, docs: Prediction,
-                        documented: Profile) -> list[str]:
+
+def deviation_citations(profile: Profile, mine: Prediction, docs: Prediction, documented: Profile) -> list[str]:
     """The active profile's values that explain why its outcome differs from the docs': the values
     that decided either refusal, where the two profiles disagree."""
     keys = [p.decided_by for p in (docs, mine) if p.kind != "ok" and p.decided_by]
-    return [profile.get(k).cite() for k in dict.fromkeys(keys)
-            if profile.get(k).value != documented.get(k).value]
+    return [profile.get(k).cite() for k in dict.fromkeys(keys) if profile.get(k).value != documented.get(k).value]
 
 
 def character_classes(password: str) -> set[str]:
@@ -80,8 +82,7 @@ def check_name(profile: Profile, name: str, used: list[Value]) -> Prediction | N
         if trims.value:
             name = name.strip(GO_SPACE)
         else:
-            return Prediction("invalid_value", "userName has surrounding spaces", used,
-                              "user_name.trims_spaces")
+            return Prediction("invalid_value", "userName has surrounding spaces", used, "user_name.trims_spaces")
     if name == "":
         return Prediction("invalid_value", "empty userName", used)
     if name[0] not in ASCII_LETTERS:
@@ -89,20 +90,21 @@ def check_name(profile: Profile, name: str, used: list[Value]) -> Prediction | N
     extra_value = profile.get("user_name.extra_chars")
     bad = [c for c in name[1:] if c not in NAME_BODY]
     if bad and extra_value.value is None:
-        return Prediction(None, f"{profile.name} does not say whether {bad[0]!r} is allowed in a "
-                                f"userName ({extra_value.cite()})", [*used, extra_value])
+        return Prediction(
+            None,
+            f"{profile.name} does not say whether {bad[0]!r} is allowed in a userName ({extra_value.cite()})",
+            [*used, extra_value],
+        )
     extra = extra_value.value or ""
     if any(c in extra for c in bad):
         used.append(profile.get("user_name.extra_chars"))
     bad = [c for c in bad if c not in extra]
     if bad:
-        return Prediction("invalid_value", f"userName contains {bad[0]!r}", used,
-                          "user_name.extra_chars")
+        return Prediction("invalid_value", f"userName contains {bad[0]!r}", used, "user_name.extra_chars")
     max_len = profile.get("user_name.max_length")
     if max_len.value is not None and length_in(limit_unit(profile, max_len.key), name) > max_len.value:
         used.append(max_len)
-        return Prediction("invalid_value", f"userName longer than {max_len.value} bytes", used,
-                          "user_name.max_length")
+        return Prediction("invalid_value", f"userName longer than {max_len.value} bytes", used, "user_name.max_length")
     return None
 
 
@@ -123,14 +125,14 @@ def check_password(profile: Profile, password: str, used: list[Value]) -> Predic
     lo = _need(profile, "password.min_length", used).value
     hi = _need(profile, "password.max_length", used).value
     if lo is not None and n < lo:
-        return Prediction("invalid_value", f"password of {n} {unit} is under {lo}", used,
-                          "password.min_length")
+        return Prediction("invalid_value", f"password of {n} {unit} is under {lo}", used, "password.min_length")
     if hi is not None and n > hi:
         hard = profile.get("password.validation_max")
         if hard.value is not None and length_in(limit_unit(profile, hard.key), password) > hard.value:
             used.append(hard)
-            return Prediction("invalid_value", f"password over the server's {hard.value}-byte limit",
-                              used, "password.validation_max")
+            return Prediction(
+                "invalid_value", f"password over the server's {hard.value}-byte limit", used, "password.validation_max"
+            )
         kind = _need(profile, "password.over_max_kind", used).value
         return Prediction(kind, f"password of {n} {unit} is over {hi}", used, "password.max_length")
     need = _need(profile, "password.min_classes", used).value
@@ -139,8 +141,11 @@ def check_password(profile: Profile, password: str, used: list[Value]) -> Predic
     have = character_classes(password)
     if len(have) < need:
         return Prediction(
-            "invalid_value", f"password has {len(have)} character classes, {need} required", used,
-            "password.min_classes")
+            "invalid_value",
+            f"password has {len(have)} character classes, {need} required",
+            used,
+            "password.min_classes",
+        )
     return None
 
 

@@ -5,6 +5,7 @@ The version comes from the server (gRPC GetVersion) when the SDK surface is give
 the version (the embedded target: `embedded`); without a usable version it falls back to
 `documented` with a warning.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -27,12 +28,12 @@ FROM_SERVER, FROM_USER = "GetVersion", "--server-version"
 
 @dataclass(frozen=True)
 class ProfileChoice:
-    requested: str                 # as the user gave it: a name, a file path, or "auto"
-    profile: str                   # what to load: a built-in name or an absolute file path
-    name: str                      # the chosen profile's name
-    version: str = ""              # the version its values are resolved for ("" = unknown)
-    version_source: str = ""       # FROM_SERVER, FROM_USER or ""
-    reason: str = ""               # one line: what was chosen and why
+    requested: str  # as the user gave it: a name, a file path, or "auto"
+    profile: str  # what to load: a built-in name or an absolute file path
+    name: str  # the chosen profile's name
+    version: str = ""  # the version its values are resolved for ("" = unknown)
+    version_source: str = ""  # FROM_SERVER, FROM_USER or ""
+    reason: str = ""  # one line: what was chosen and why
     warnings: tuple[str, ...] = field(default_factory=tuple)
 
     def load(self) -> Profile:
@@ -61,8 +62,10 @@ def target_version(given: str | None, reported: str) -> tuple[Version | None, st
     if reported and server is None:
         warnings.append(f"the server reports an unparsable version {reported!r}")
     if user is not None and server is not None and not user.same_release(server):
-        raise ConfigError(f"--server-version {given} but the server reports {reported} "
-                          f"({FROM_SERVER}): correct the option or leave it out")
+        raise ConfigError(
+            f"--server-version {given} but the server reports {reported} "
+            f"({FROM_SERVER}): correct the option or leave it out"
+        )
     if server is not None:
         return server, FROM_SERVER, warnings
     if user is not None:
@@ -70,9 +73,15 @@ def target_version(given: str | None, reported: str) -> tuple[Version | None, st
     return None, "", warnings
 
 
-def choose_profile(requested: str, *, embedded: bool, given_version: str | None = None,
-                   reported_version: str = "", embedded_profile: str = EMBEDDED,
-                   version_error: str = "") -> ProfileChoice:
+def choose_profile(
+    requested: str,
+    *,
+    embedded: bool,
+    given_version: str | None = None,
+    reported_version: str = "",
+    embedded_profile: str = EMBEDDED,
+    version_error: str = "",
+) -> ProfileChoice:
     """`embedded_profile`: what auto chooses for the embedded target (its release's own profile);
     `version_error`: how the server failed to say its version when asked (e.g. `GetVersion:
     UNIMPLEMENTED`), "" when it was not asked."""
@@ -80,29 +89,41 @@ def choose_profile(requested: str, *, embedded: bool, given_version: str | None 
     shown = _shown(version, source)
     asked = bool(reported_version or version_error)
     if version is None and asked:
-        warnings[:] = [w for w in warnings if "unparsable version" not in w]   # said once, below
-        shown = ("server version unparsable: " + repr(reported_version) if reported_version
-                 else f"server version unknown: {version_error}")
+        warnings[:] = [w for w in warnings if "unparsable version" not in w]  # said once, below
+        shown = (
+            "server version unparsable: " + repr(reported_version)
+            if reported_version
+            else f"server version unknown: {version_error}"
+        )
     if requested == AUTO:
-        ref, why = _auto(embedded_profile if embedded else None, version, shown, warnings,
-                         _unknown_why(reported_version, version_error))
+        ref, why = _auto(
+            embedded_profile if embedded else None,
+            version,
+            shown,
+            warnings,
+            _unknown_why(reported_version, version_error),
+        )
         reason = f"profile auto -> {ref} ({why})"
     else:
         ref = requested
         reason = f"profile {requested} ({shown})"
     profile = load_profile(ref, version)
-    if requested != AUTO and version is not None and profile.auto.series \
-            and not profile.auto.matches(version):
-        warnings.append(f"profile {profile.name} is for {_series_text(profile)}, the server is "
-                        f"v{version} (--profile auto would choose {_auto_name(version) or DOCUMENTED})")
+    if requested != AUTO and version is not None and profile.auto.series and not profile.auto.matches(version):
+        warnings.append(
+            f"profile {profile.name} is for {_series_text(profile)}, the server is "
+            f"v{version} (--profile auto would choose {_auto_name(version) or DOCUMENTED})"
+        )
     if version is None and profile.version_dependent_keys():
         keys = profile.version_dependent_keys()
-        warnings.append(f"profile {profile.name}: {len(keys)} key(s) depend on the server version, "
-                        f"which is unknown, so their cases skip: {', '.join(keys)} (give "
-                        + ("--server-version X.Y.Z)" if asked else "--server-version X.Y.Z or --grpc-uri)"))
+        warnings.append(
+            f"profile {profile.name}: {len(keys)} key(s) depend on the server version, "
+            f"which is unknown, so their cases skip: {', '.join(keys)} (give "
+            + ("--server-version X.Y.Z)" if asked else "--server-version X.Y.Z or --grpc-uri)")
+        )
     target = str(profile_path(ref)) if is_path(ref) else ref
-    return ProfileChoice(requested, target, profile.name, str(version) if version else "", source,
-                         reason, tuple(warnings))
+    return ProfileChoice(
+        requested, target, profile.name, str(version) if version else "", source, reason, tuple(warnings)
+    )
 
 
 def _unknown_why(reported: str, error: str) -> str:
@@ -114,22 +135,28 @@ def _unknown_why(reported: str, error: str) -> str:
     return ""
 
 
-def _auto(embedded: str | None, version: Version | None, shown: str,
-          warnings: list[str], unknown_why: str = "") -> tuple[str, str]:
+def _auto(
+    embedded: str | None, version: Version | None, shown: str, warnings: list[str], unknown_why: str = ""
+) -> tuple[str, str]:
     if embedded:
         return embedded, f"the embedded target; {shown}"
     if version is None and unknown_why:
-        warnings.append(f"profile auto: {unknown_why}, so it fell back to {DOCUMENTED} (the vendor "
-                        f"docs); give --server-version X.Y.Z to choose by version")
+        warnings.append(
+            f"profile auto: {unknown_why}, so it fell back to {DOCUMENTED} (the vendor "
+            f"docs); give --server-version X.Y.Z to choose by version"
+        )
         return DOCUMENTED, shown
     if version is None:
-        warnings.append(f"profile auto: the server version is unknown, so the vendor docs "
-                        f"({DOCUMENTED}) are the reference (give --server-version X.Y.Z or --grpc-uri)")
+        warnings.append(
+            f"profile auto: the server version is unknown, so the vendor docs "
+            f"({DOCUMENTED}) are the reference (give --server-version X.Y.Z or --grpc-uri)"
+        )
         return DOCUMENTED, shown
     name = _auto_name(version)
     if name is None:
-        warnings.append(f"profile auto: no profile is for v{version}, so the vendor docs "
-                        f"({DOCUMENTED}) are the reference")
+        warnings.append(
+            f"profile auto: no profile is for v{version}, so the vendor docs ({DOCUMENTED}) are the reference"
+        )
         return DOCUMENTED, shown
     return name, shown
 

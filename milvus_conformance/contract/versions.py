@@ -5,6 +5,7 @@ A suffix whose first token is a pre-release marker (alpha, beta, rc, dev, pre) m
 which sorts before its release (2.5.4-rc1 < 2.5.4); any other suffix is a build flavour ("lite",
 "gpu", a git-describe "12-gabc") and compares equal to its release.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,8 @@ class Version:
     major: int
     minor: int
     patch: int
-    prerelease: str = ""       # "" for a release
-    text: str = ""             # as given or reported, for display
+    prerelease: str = ""  # "" for a release
+    text: str = ""  # as given or reported, for display
 
     @property
     def series(self) -> str:
@@ -72,6 +73,7 @@ def parse_user_version(text: str, option: str = "--server-version") -> Version:
 @dataclass(frozen=True)
 class VersionRange:
     """Inclusive on both ends; an open end is None."""
+
     since: Version | None = None
     until: Version | None = None
 
@@ -80,8 +82,7 @@ class VersionRange:
         return self.since is not None or self.until is not None
 
     def contains(self, version: Version) -> bool:
-        return (self.since is None or self.since <= version) and \
-               (self.until is None or version <= self.until)
+        return (self.since is None or self.since <= version) and (self.until is None or version <= self.until)
 
     def overlaps(self, other: "VersionRange") -> bool:
         starts_before_other_ends = self.since is None or other.until is None or self.since <= other.until

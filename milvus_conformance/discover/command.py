@@ -3,6 +3,7 @@
 Takes the suite's own target options (harness/config.py: the same names, environment variables and
 validation), so an option added there applies here too. Exit statuses as a run's: 0 written, 2
 interrupted (everything swept), 3 harness or infrastructure error, 4 bad configuration."""
+
 from __future__ import annotations
 
 import re
@@ -16,15 +17,15 @@ from milvus_conformance.harness.config import FLAGS, OPTIONS, from_values
 
 HELP = "probe a target and write a profile of what it does (every value sourced)"
 # Options of a run that mean nothing to a discovery (it writes the profile, creates users, no report)
-NOT_FOR_DISCOVERY = {"profile", "tier", "fuzz_examples", "fuzz_scenarios", "fuzz_seed", "reports_dir",
-                     "read_only"}
-MIN_ALIVE = 3            # a user without privileges, plus the two of the case-sensitivity probe
+NOT_FOR_DISCOVERY = {"profile", "tier", "fuzz_examples", "fuzz_scenarios", "fuzz_seed", "reports_dir", "read_only"}
+MIN_ALIVE = 3  # a user without privileges, plus the two of the case-sensitivity probe
 PROFILE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--name", required=True, help="the target's name, e.g. my-cluster (the "
-                        "profile's name, and in every source)")
+    parser.add_argument(
+        "--name", required=True, help="the target's name, e.g. my-cluster (the profile's name, and in every source)"
+    )
     parser.add_argument("--out", help="profile file to write (default: profiles/NAME.yaml)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing profile file")
     for name, (var, _default, text) in OPTIONS.items():
@@ -32,8 +33,7 @@ def add_arguments(parser) -> None:
             parser.add_argument(f"--{name.replace('_', '-')}", dest=name, help=f"{text} [{var}]")
     for name, (var, text) in FLAGS.items():
         if name not in NOT_FOR_DISCOVERY:
-            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, action="store_true",
-                                help=f"{text} [{var}]")
+            parser.add_argument(f"--{name.replace('_', '-')}", dest=name, action="store_true", help=f"{text} [{var}]")
 
 
 def run(args) -> int:
@@ -47,8 +47,7 @@ def run(args) -> int:
         config, out = _configure(args)
         found = discover(config, args.name, report=lambda line: print(line, flush=True))
         cost = f"{found.requests} requests in {found.seconds:.1f} s"
-        text = render(args.name, found.items, found.target, found.when, cost,
-                      not_implemented.header(found.missing))
+        text = render(args.name, found.items, found.target, found.when, cost, not_implemented.header(found.missing))
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except ConfigError as exc:
@@ -65,10 +64,12 @@ def run(args) -> int:
     observed = sum(item.observed for item in found.items)
     print(render_table(found.items))
     for item in found.items:
-        if "WARNING" in item.how:                  # a finding beyond the profile's keys
+        if "WARNING" in item.how:  # a finding beyond the profile's keys
             print(f"discover: {item.key}: {item.how}")
-    print(f"discover: {observed} of {len(found.items)} keys observed, {len(found.items) - observed} "
-          f"null (with the reason); {cost}; profile written to {out}")
+    print(
+        f"discover: {observed} of {len(found.items)} keys observed, {len(found.items) - observed} "
+        f"null (with the reason); {cost}; profile written to {out}"
+    )
     return ExitStatus.CONFORMS
 
 
@@ -80,8 +81,9 @@ def _configure(args):
     if config.read_only:
         raise ConfigError("discover creates (and drops) users: it cannot run read-only")
     if config.max_users < MIN_ALIVE:
-        raise ConfigError(f"discover keeps up to {MIN_ALIVE} of its users alive at once: "
-                          f"--max-users must be at least {MIN_ALIVE}")
+        raise ConfigError(
+            f"discover keeps up to {MIN_ALIVE} of its users alive at once: --max-users must be at least {MIN_ALIVE}"
+        )
     out = Path(args.out) if args.out else REPO_ROOT / "profiles" / f"{args.name}.yaml"
     if out.exists() and not args.force:
         raise ConfigError(f"{out} exists: pass --force to overwrite it, or --out another file")

@@ -1,4 +1,5 @@
 """What a discovery found: one value per profile key, with what was sent and seen to find it."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -10,8 +11,8 @@ from milvus_conformance.discover.outcome import describe
 @dataclass(frozen=True)
 class Finding:
     key: str
-    value: Any                  # None: not observed (`how` says why)
-    how: str                    # what was sent and what came back, no secret in it
+    value: Any  # None: not observed (`how` says why)
+    how: str  # what was sent and what came back, no secret in it
     observed: bool = True
 
 

@@ -3,6 +3,7 @@
 user operation is not probed (as if it was not given), and every key of it - every key, when no
 surface is left - is null with that reason. The profile says so in its header and is written (exit
 0). Journals of earlier runs against a target that implements no create are closed quietly."""
+
 from __future__ import annotations
 
 from dataclasses import replace

@@ -1,5 +1,6 @@
 """The observable shape of one answer, as a profile writes it: REST `{status, code, content_type}`,
 SDK `{exception, code}`; and which already-observed outcome kind a shape is."""
+
 from __future__ import annotations
 
 from typing import Any

@@ -1,12 +1,13 @@
 """The user cap (`users.max_count`, root included) and its outcome on both surfaces: only with
 --fill-server, because it fills the server to its limit. Every user it creates is dropped after."""
+
 from __future__ import annotations
 
 from milvus_conformance.discover.findings import Findings
 from milvus_conformance.discover.outcome import describe
 from milvus_conformance.discover.session import PASSWORD, Session
 
-FILL_LIMIT = 200           # most users a fill creates before it concludes there is no cap
+FILL_LIMIT = 200  # most users a fill creates before it concludes there is no cap
 KEYS = ("users.max_count", "rest.outcome.user_cap", "sdk.outcome.user_cap")
 
 
@@ -36,11 +37,13 @@ def probe_cap(s: Session, f: Findings, fill: bool) -> None:
 
 def _record(s: Session, f: Findings, existing: int, created: int, refusal) -> None:
     total = existing + created
-    f.found("users.max_count", total, f"{existing} user(s) existed, {created} more created, the next "
-                                      f"create -> {describe(refusal.shape)}")
+    f.found(
+        "users.max_count",
+        total,
+        f"{existing} user(s) existed, {created} more created, the next create -> {describe(refusal.shape)}",
+    )
     surface = "rest" if s.rest is not None else "sdk"
-    f.found(f"{surface}.outcome.user_cap", refusal.shape, f"a create with {total} users -> "
-                                                          f"{describe(refusal.shape)}")
+    f.found(f"{surface}.outcome.user_cap", refusal.shape, f"a create with {total} users -> {describe(refusal.shape)}")
     if surface == "rest" and s.sdk is not None:
         sdk = s.sdk_create(s.name(), PASSWORD)
         if sdk.accepted:

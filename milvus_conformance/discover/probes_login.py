@@ -2,6 +2,7 @@
 password must log in with it, and not with that password one byte short: a server that decodes,
 cuts or pads passwords passes every envelope check and still locks its users out (CF section 7:
 early REST v2 base64-decoded passwords). Adds what it saw to `password.max_length`'s evidence."""
+
 from __future__ import annotations
 
 import time
@@ -12,7 +13,7 @@ from milvus_conformance.discover.probes_password import Limits, password_of
 from milvus_conformance.discover.session import Session
 from milvus_conformance.redact import REDACTOR
 
-SETTLE_S = 2.0          # a proxy's credential cache may lag a create (observed on 2.3.5: ~50 ms)
+SETTLE_S = 2.0  # a proxy's credential cache may lag a create (observed on 2.3.5: ~50 ms)
 
 
 def probe_login(s: Session, f: Findings, limits: Limits) -> None:

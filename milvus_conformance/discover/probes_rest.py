@@ -1,6 +1,7 @@
 """REST only: the success envelope, every outcome kind's `{status, code, content_type}`, the
 Request-Timeout header (unparsable and 0), routes (unknown path, wrong method, trailing slash,
 authentication before routing) and key case in the body."""
+
 from __future__ import annotations
 
 from milvus_conformance.clients.rest import USERS
@@ -9,7 +10,7 @@ from milvus_conformance.discover.outcome import classify, describe
 from milvus_conformance.discover.probes_password import Limits, password_of
 from milvus_conformance.discover.session import PASSWORD, Session
 
-NOBODY = "nobody"                 # a user (with the run prefix) that is never created
+NOBODY = "nobody"  # a user (with the run prefix) that is never created
 OUTCOME = "rest.outcome."
 
 
@@ -22,18 +23,21 @@ def probe_rest(s: Session, f: Findings, limits: Limits, non_admin: tuple[str, st
     _key_case(s, f)
     _description(s, f)
     if f.value("password.over_max_kind") == "bcrypt_error":
-        f.found(OUTCOME + "bcrypt_error", limits.over,
-                f"a password of {limits.high + 1} bytes -> {describe(limits.over)}")
+        f.found(
+            OUTCOME + "bcrypt_error", limits.over, f"a password of {limits.high + 1} bytes -> {describe(limits.over)}"
+        )
     else:
-        f.unknown(OUTCOME + "bcrypt_error", "no separate hashing error: over the maximum is "
-                                            f"{f.value('password.over_max_kind')}")
+        f.unknown(
+            OUTCOME + "bcrypt_error",
+            f"no separate hashing error: over the maximum is {f.value('password.over_max_kind')}",
+        )
 
 
 def known(s: Session, f: Findings) -> dict[str, dict]:
     kinds = {"ok": s.ok}
     for item in f.items():
         if item.key.startswith(OUTCOME) and item.value is not None:
-            kinds[item.key[len(OUTCOME):]] = item.value
+            kinds[item.key[len(OUTCOME) :]] = item.value
     return kinds
 
 
@@ -54,8 +58,12 @@ def _bodies(s: Session, f: Findings) -> None:
     name = s.name()
     missing = s.rest_send([name], lambda: s.rest.request(f"{USERS}/create", {"userName": name}))
     _outcome(f, "missing_field", missing, "a body without password")
-    broken = s.rest_send([], lambda: s.rest.request(
-        f"{USERS}/create", content='{"userName": ', headers={"Content-Type": "application/json"}))
+    broken = s.rest_send(
+        [],
+        lambda: s.rest.request(
+            f"{USERS}/create", content='{"userName": ', headers={"Content-Type": "application/json"}
+        ),
+    )
     _outcome(f, "malformed_body", broken, "a body that is not JSON")
 
 
@@ -64,8 +72,12 @@ def _auth(s: Session, f: Findings, non_admin: tuple[str, str] | None) -> None:
     wrong = s.rest_create(name, PASSWORD, token=f"{s.prefix}{NOBODY}:{password_of(10)}")
     bare = s.rest_create(name, PASSWORD, token=None)
     bare_how = "the same" if wrong.shape == bare.shape else describe(bare.shape)
-    _outcome(f, "auth_failed", wrong, f"a create with the credentials of a user that does not exist "
-                                      f"(without credentials: {bare_how})")
+    _outcome(
+        f,
+        "auth_failed",
+        wrong,
+        f"a create with the credentials of a user that does not exist (without credentials: {bare_how})",
+    )
     if non_admin is None:
         f.unknown(OUTCOME + "permission_denied", "no user without the privilege could be created")
         return
@@ -82,8 +94,7 @@ def _routes(s: Session, f: Findings) -> None:
     wrong = s.rest_send([name], lambda: s.rest.request(f"{USERS}/create", method="GET"))
     _outcome(f, "wrong_method", wrong, "GET users/create")
     bare = s.rest_send([name], lambda: s.rest.request(f"{USERS}/creat", body, token=None))
-    first = classify(bare.shape, {k: v for k, v in known(s, f).items()
-                                  if k in ("auth_failed", "unknown_route")})
+    first = classify(bare.shape, {k: v for k, v in known(s, f).items() if k in ("auth_failed", "unknown_route")})
     key = "rest.auth_before_routing"
     how = f"POST users/creat without credentials -> {describe(bare.shape)}"
     if first is None:
@@ -91,8 +102,11 @@ def _routes(s: Session, f: Findings) -> None:
     else:
         f.found(key, first == "auth_failed", f"{how} ({first})")
     slash = s.rest_send([name], lambda: s.rest.request(f"{USERS}/create/", body))
-    f.found("rest.trailing_slash_status", slash.shape["status"],
-            f"POST users/create/ -> {describe(slash.shape)} (redirects not followed)")
+    f.found(
+        "rest.trailing_slash_status",
+        slash.shape["status"],
+        f"POST users/create/ -> {describe(slash.shape)} (redirects not followed)",
+    )
 
 
 def _request_timeout(s: Session, f: Findings) -> None:
@@ -100,7 +114,7 @@ def _request_timeout(s: Session, f: Findings) -> None:
         name = s.name()
         attempt = s.rest_create(name, PASSWORD, headers={"Request-Timeout": value})
         if not attempt.accepted:
-            s.ledger.created(name)         # a create that timed out may still have happened
+            s.ledger.created(name)  # a create that timed out may still have happened
             s.drop(name)
         kind = classify(attempt.shape, known(s, f))
         how = f"a valid create with Request-Timeout: {value} -> {describe(attempt.shape)}"
@@ -117,8 +131,7 @@ def _request_timeout(s: Session, f: Findings) -> None:
 
 def _key_case(s: Session, f: Findings) -> None:
     name = s.name()
-    attempt = s.rest_send([name], lambda: s.rest.request(
-        f"{USERS}/create", {"username": name, "password": PASSWORD}))
+    attempt = s.rest_send([name], lambda: s.rest.request(f"{USERS}/create", {"username": name, "password": PASSWORD}))
     kind = classify(attempt.shape, {k: v for k, v in known(s, f).items() if k in ("ok", "missing_field")})
     how = f'a create with the key "username" -> {describe(attempt.shape)}'
     if kind is None:
@@ -130,8 +143,11 @@ def _key_case(s: Session, f: Findings) -> None:
 def _description(s: Session, f: Findings) -> None:
     """A create carrying a `description` (Milvus 3.0): stored if describe answers it back."""
     name, text = s.name(), "discover probe"
-    attempt = s.rest_send([name], lambda: s.rest.request(
-        f"{USERS}/create", {"userName": name, "password": PASSWORD, "description": text}), keep=True)
+    attempt = s.rest_send(
+        [name],
+        lambda: s.rest.request(f"{USERS}/create", {"userName": name, "password": PASSWORD, "description": text}),
+        keep=True,
+    )
     how = f"a create with a description -> {describe(attempt.shape)}"
     if not attempt.accepted:
         f.unknown("user.description", f"{how}: refused")
@@ -139,8 +155,11 @@ def _description(s: Session, f: Findings) -> None:
     body = s.rest.describe_user(name).json
     s.drop(name)
     answered = isinstance(body, dict) and text in str(body)
-    f.found("user.description", "stored" if answered else "ignored",
-            f"{how}; describe {'answers it back' if answered else 'does not answer it'}")
+    f.found(
+        "user.description",
+        "stored" if answered else "ignored",
+        f"{how}; describe {'answers it back' if answered else 'does not answer it'}",
+    )
 
 
 def _outcome(f: Findings, kind: str, attempt, what: str) -> None:

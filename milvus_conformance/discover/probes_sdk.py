@@ -1,4 +1,5 @@
 """SDK only (pymilvus `utility.create_user`): each outcome kind's `{exception, code}`."""
+
 from __future__ import annotations
 
 from milvus_conformance.discover.findings import Findings, record_outcome
@@ -9,16 +10,23 @@ from milvus_conformance.results.surfaces import SDK_STYLES
 
 OUTCOME = "sdk.outcome."
 NO_SUCH_ALIAS = "conformance-no-such-alias"
-IMPOSSIBLE_S = 0.0001          # a deadline the server cannot meet
-TIMEOUT_ATTEMPTS = 9           # P(never the client's own deadline) ~ 0.4^9 on 2.3.5
+IMPOSSIBLE_S = 0.0001  # a deadline the server cannot meet
+TIMEOUT_ATTEMPTS = 9  # P(never the client's own deadline) ~ 0.4^9 on 2.3.5
 
 
 def probe_sdk(s: Session, f: Findings, limits: Limits, non_admin_client) -> None:
     name = s.name()
     first = s.sdk_create(name, PASSWORD, keep=True)
     if not first.accepted:
-        for kind in ("invalid_value", "bcrypt_error", "missing_field", "duplicate",
-                     "permission_denied", "timeout", "unknown_alias"):
+        for kind in (
+            "invalid_value",
+            "bcrypt_error",
+            "missing_field",
+            "duplicate",
+            "permission_denied",
+            "timeout",
+            "unknown_alias",
+        ):
             f.unknown(OUTCOME + kind, f"a valid create through the SDK raised {describe(first.shape)}")
         return
     _both(s, f, "duplicate", lambda: name, PASSWORD, "the same create again")
@@ -28,16 +36,29 @@ def probe_sdk(s: Session, f: Findings, limits: Limits, non_admin_client) -> None
         over = password_of(limits.high + 1)
         _both(s, f, "bcrypt_error", s.name, over, f"a password of {len(over)} bytes")
     else:
-        f.unknown(OUTCOME + "bcrypt_error", "no separate hashing error: over the maximum is "
-                                            f"{f.value('password.over_max_kind')}")
+        f.unknown(
+            OUTCOME + "bcrypt_error",
+            f"no separate hashing error: over the maximum is {f.value('password.over_max_kind')}",
+        )
     _both(s, f, "missing_field", s.name, None, "password=None")
-    _outcome(f, "unknown_alias", s.sdk_create(s.name(), PASSWORD, using=NO_SUCH_ALIAS),
-             f"utility.create_user(using={NO_SUCH_ALIAS!r})")
+    _outcome(
+        f,
+        "unknown_alias",
+        s.sdk_create(s.name(), PASSWORD, using=NO_SUCH_ALIAS),
+        f"utility.create_user(using={NO_SUCH_ALIAS!r})",
+    )
     if non_admin_client is None:
         f.unknown(OUTCOME + "permission_denied", "no user without the privilege could connect")
     else:
-        _both(s, f, "permission_denied", s.name, PASSWORD, "a create by a user without privileges",
-              client=non_admin_client)
+        _both(
+            s,
+            f,
+            "permission_denied",
+            s.name,
+            PASSWORD,
+            "a create by a user without privileges",
+            client=non_admin_client,
+        )
     _timeout(s, f)
 
 
@@ -48,8 +69,11 @@ def _both(s: Session, f: Findings, kind: str, make_name, password, what: str, cl
     if seen["utility"].shape == seen["client"].shape:
         _outcome(f, kind, seen["utility"], f"{what} (utility and MilvusClient alike)")
         return
-    f.unknown(OUTCOME + kind, f"{what}: utility -> {describe(seen['utility'].shape)}, MilvusClient -> "
-                              f"{describe(seen['client'].shape)}; one profile value cannot state both")
+    f.unknown(
+        OUTCOME + kind,
+        f"{what}: utility -> {describe(seen['utility'].shape)}, MilvusClient -> "
+        f"{describe(seen['client'].shape)}; one profile value cannot state both",
+    )
 
 
 def _timeout(s: Session, f: Findings) -> None:
@@ -61,8 +85,8 @@ def _timeout(s: Session, f: Findings) -> None:
         name = s.name()
         attempt = s.sdk_create(name, PASSWORD, timeout=IMPOSSIBLE_S)
         if attempt.accepted:
-            continue                      # created, and already dropped
-        s.ledger.created(name)            # the server may perform a create the client gave up on
+            continue  # created, and already dropped
+        s.ledger.created(name)  # the server may perform a create the client gave up on
         s.drop(name)
         seen.append(attempt.shape)
         if attempt.shape["exception"] != "MilvusException":
@@ -71,11 +95,13 @@ def _timeout(s: Session, f: Findings) -> None:
         f.unknown(OUTCOME + "timeout", f"timeout={IMPOSSIBLE_S} succeeded {TIMEOUT_ATTEMPTS} times")
         return
     shapes = [describe(x) for x in seen]
-    chosen = seen[-1] if seen[-1]["exception"] != "MilvusException" else \
-        max(seen, key=lambda x: seen.count(x))
+    chosen = seen[-1] if seen[-1]["exception"] != "MilvusException" else max(seen, key=lambda x: seen.count(x))
     tally = ", ".join(f"{shape} x{shapes.count(shape)}" for shape in dict.fromkeys(shapes))
-    f.found(OUTCOME + "timeout", chosen, f"timeout={IMPOSSIBLE_S} -> {describe(chosen)} ({len(seen)} "
-                                         f"refused call(s): {tally})")
+    f.found(
+        OUTCOME + "timeout",
+        chosen,
+        f"timeout={IMPOSSIBLE_S} -> {describe(chosen)} ({len(seen)} refused call(s): {tally})",
+    )
 
 
 def _outcome(f: Findings, kind: str, attempt, what: str) -> None:

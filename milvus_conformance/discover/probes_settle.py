@@ -2,6 +2,7 @@
 of users are created and dropped; the time from a create's answer to the first successful login,
 and from a drop's answer to the first refusal, is measured. The key is written as a bound derived
 from the longest time seen (never below MIN_BOUND_S), with every figure in its source."""
+
 from __future__ import annotations
 
 import math
@@ -15,11 +16,11 @@ from milvus_conformance.discover.session import PASSWORD, Session
 from milvus_conformance.redact import REDACTOR
 
 KEY = "users.settle_s"
-SAMPLES = 3                 # users per surface (each: one create, one drop)
-WAIT_S = 10.0               # longest a sample is polled; beyond it the change never settled here
+SAMPLES = 3  # users per surface (each: one create, one drop)
+WAIT_S = 10.0  # longest a sample is polled; beyond it the change never settled here
 POLL_S = 0.02
-FACTOR = 3.0                # the bound: FACTOR x the longest time seen ...
-MIN_BOUND_S = 0.5           # ... but never below this (a single proxy's cache; CF section 8)
+FACTOR = 3.0  # the bound: FACTOR x the longest time seen ...
+MIN_BOUND_S = 0.5  # ... but never below this (a single proxy's cache; CF section 8)
 
 
 def probe_settle(s: Session, f: Findings, auth_enabled: bool) -> None:
@@ -50,14 +51,18 @@ def _surfaces(s: Session, f: Findings) -> dict[str, Callable[[str, str], bool]]:
     out: dict[str, Callable[[str, str], bool]] = {}
     refused = f.value("rest.outcome.auth_failed")
     if s.rest is not None and refused is not None:
+
         def rest_login(user: str, password: str) -> bool:
             REDACTOR.add_credentials(user, password)
             return rest_shape(s.rest.describe_user(user, token=f"{user}:{password}")) != refused
+
         out["rest"] = rest_login
     if s.sdk is not None:
+
         def sdk_login(user: str, password: str) -> bool:
             s.counter.count += 1
             return s.sdk.can_authenticate(user, password)
+
         out["sdk"] = sdk_login
     return out
 
@@ -85,8 +90,12 @@ def _write(f: Findings, seen: dict[str, tuple[list[float], list[float]]]) -> Non
         f.unknown(KEY, f"a change did not settle within {WAIT_S:g} s ({how}): no bound can be stated")
         return
     bound = max(MIN_BOUND_S, math.ceil(FACTOR * longest * 10) / 10)
-    f.found(KEY, bound, f"{SAMPLES} users per surface created and dropped: {how}; bound = "
-                        f"max({MIN_BOUND_S:g} s, {FACTOR:g} x the longest, {longest:.3f} s)")
+    f.found(
+        KEY,
+        bound,
+        f"{SAMPLES} users per surface created and dropped: {how}; bound = "
+        f"max({MIN_BOUND_S:g} s, {FACTOR:g} x the longest, {longest:.3f} s)",
+    )
 
 
 def _figures(times: list[float]) -> str:
@@ -105,8 +114,16 @@ def probe_error_statuses(f: Findings) -> None:
     status = shape.get("status") if isinstance(shape, dict) else None
     switch = convention_of(status)
     if switch is None:
-        f.unknown(SWITCH, f"an invalid value was answered HTTP {status}: neither convention (200 or 400)"
-                  if status is not None else "no invalid value was refused over REST")
+        f.unknown(
+            SWITCH,
+            f"an invalid value was answered HTTP {status}: neither convention (200 or 400)"
+            if status is not None
+            else "no invalid value was refused over REST",
+        )
         return
-    f.found(SWITCH, switch, f"an invalid value was answered HTTP {status}: "
-                            + ("standard statuses (PR #53092)" if switch else "Milvus's envelope convention"))
+    f.found(
+        SWITCH,
+        switch,
+        f"an invalid value was answered HTTP {status}: "
+        + ("standard statuses (PR #53092)" if switch else "Milvus's envelope convention"),
+    )

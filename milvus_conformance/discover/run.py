@@ -1,5 +1,6 @@
 """One discovery: start (or reach) the target, open a journal and ledger as a run does, run the
 probe groups, sweep, and hand back what was found and what it cost."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,31 +26,34 @@ from milvus_conformance.harness.ledger import Journal, UserLedger, new_run_id, s
 from milvus_conformance.harness.admin import admin_ops
 from milvus_conformance.harness.run_context import RunContext
 
-CONNECT_REQUESTS = 2          # an SdkClient opens a connection alias and a MilvusClient
+CONNECT_REQUESTS = 2  # an SdkClient opens a connection alias and a MilvusClient
 NEVER_PROBED = {
     "rest.outcome.drop_root": "not probed: discover never sends a drop of the protected admin",
     "sdk.outcome.drop_root": "not probed: discover never sends a drop of the protected admin",
-    "users.protected": "not probed: discover never drops an admin; a null protects every admin any "
-                       "profile names",
+    "users.protected": "not probed: discover never drops an admin; a null protects every admin any profile names",
     # Telling it apart needs another client's request to fail: not a probe to run on a cluster.
     "rest.request_timeout.shared": "not probed: whether Request-Timeout changes other clients' "
-                                   "timeouts cannot be observed without breaking their requests",
+    "timeouts cannot be observed without breaking their requests",
 }
-AUTH_KEYS = ("rest.outcome.auth_failed", "rest.outcome.permission_denied", "rest.auth_before_routing",
-             "sdk.outcome.permission_denied")
-EXTRA_KEYS = INFORMATIVE_KEYS      # observed, not (yet) in the documented profile
+AUTH_KEYS = (
+    "rest.outcome.auth_failed",
+    "rest.outcome.permission_denied",
+    "rest.auth_before_routing",
+    "sdk.outcome.permission_denied",
+)
+EXTRA_KEYS = INFORMATIVE_KEYS  # observed, not (yet) in the documented profile
 
 
 @dataclass
 class Discovery:
     items: list[Finding]
-    target: str                  # "NAME vX.Y.Z"
-    when: str                    # UTC, ISO 8601
+    target: str  # "NAME vX.Y.Z"
+    when: str  # UTC, ISO 8601
     requests: int
     seconds: float
-    swept: list[str]             # left behind by killed runs, dropped before probing
-    prefix: str                  # this discovery's user prefix (every user it created carried it)
-    missing: dict = field(default_factory=dict)   # operations the target lacks (not_implemented.py)
+    swept: list[str]  # left behind by killed runs, dropped before probing
+    prefix: str  # this discovery's user prefix (every user it created carried it)
+    missing: dict = field(default_factory=dict)  # operations the target lacks (not_implemented.py)
 
     def value(self, key: str):
         return next((i.value for i in self.items if i.key == key), None)
@@ -60,11 +64,19 @@ def discover(config: TargetConfig, name: str, report: Callable[[str], None] = pr
     when = datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     try:
         ctx.start(report)
-        missing = not_implemented.check(ctx, report)   # capability check, then preflight
-        if not (ctx.base_url or ctx.grpc_uri):          # no surface left with user operations
+        missing = not_implemented.check(ctx, report)  # capability check, then preflight
+        if not (ctx.base_url or ctx.grpc_uri):  # no surface left with user operations
             version = ctx.server_version or "(version unknown)"
-            return Discovery(not_implemented.all_null(missing), f"{name} {version}", when,
-                             not_implemented.requests(missing), 0.0, [], "", missing)
+            return Discovery(
+                not_implemented.all_null(missing),
+                f"{name} {version}",
+                when,
+                not_implemented.requests(missing),
+                0.0,
+                [],
+                "",
+                missing,
+            )
         found = _probe(ctx, name, when, report)
         found.items, found.missing = not_implemented.mark_surfaces(found.items, missing), missing
         return found
@@ -78,34 +90,49 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
 
     config, counter = ctx.config, RequestCounter()
     throttle = RateLimit(config.rate_limit)
-    rest = RestClient(ctx.base_url, ctx.token, timeout=config.request_timeout, recorder=counter,
-                      throttle=throttle, tls=ctx.tls) if ctx.base_url else None
+    rest = (
+        RestClient(
+            ctx.base_url, ctx.token, timeout=config.request_timeout, recorder=counter, throttle=throttle, tls=ctx.tls
+        )
+        if ctx.base_url
+        else None
+    )
     sdk = None
     try:
         if ctx.grpc_uri:
-            sdk = SdkClient(ctx.grpc_uri, ctx.token, recorder=counter, timeout=config.request_timeout,
-                            throttle=throttle, tls=ctx.tls)
+            sdk = SdkClient(
+                ctx.grpc_uri,
+                ctx.token,
+                recorder=counter,
+                timeout=config.request_timeout,
+                throttle=throttle,
+                tls=ctx.tls,
+            )
             counter.count += CONNECT_REQUESTS
         admin = CountingAdmin(admin_ops(ctx, rest=rest, sdk=sdk), counter)
-        admin.user_names()      # the admin connection works before a journal names any create
-        swept = sweep(config.state_dir, ctx.fingerprint, admin, protected=ctx.protected).dropped()   # what killed runs left
+        admin.user_names()  # the admin connection works before a journal names any create
+        swept = sweep(
+            config.state_dir, ctx.fingerprint, admin, protected=ctx.protected
+        ).dropped()  # what killed runs left
         journal = Journal(config.state_dir, ctx.run_id)
         journal.open_run(ctx.fingerprint, config.embedded)
-        session = Session(rest, sdk, UserLedger(ctx.run_id, journal, admin, config.max_users,
-                                                     protected=ctx.protected),
-                          counter, admin)
+        session = Session(
+            rest, sdk, UserLedger(ctx.run_id, journal, admin, config.max_users, protected=ctx.protected), counter, admin
+        )
         findings = Findings()
+
         def clean_up():
             session.sweep_prefixed()
-            sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id,
-                  protected=ctx.protected)
+            sweep(config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id, protected=ctx.protected)
 
         try:
-            report(f"discover: probing {ctx.base_url or ''} {ctx.grpc_uri or ''} as {name!r} "
-                   f"(users prefixed {session.prefix})")
+            report(
+                f"discover: probing {ctx.base_url or ''} {ctx.grpc_uri or ''} as {name!r} "
+                f"(users prefixed {session.prefix})"
+            )
             _run_groups(session, findings, ctx)
         except BaseException:
-            _clean_up_after_error(clean_up, report)   # the first error stays the one named
+            _clean_up_after_error(clean_up, report)  # the first error stays the one named
             raise
         clean_up()
     finally:
@@ -113,8 +140,9 @@ def _probe(ctx: RunContext, name: str, when: str, report) -> Discovery:
             if client is not None:
                 client.close()
     version = ctx.server_version or "(version unknown)"
-    return Discovery(_complete(findings), f"{name} {version}", when, counter.count, session.seconds,
-                     swept, session.prefix)
+    return Discovery(
+        _complete(findings), f"{name} {version}", when, counter.count, session.seconds, swept, session.prefix
+    )
 
 
 def _clean_up_after_error(clean_up: Callable[[], object], report) -> None:
@@ -159,8 +187,14 @@ def _client_as(s: Session, ctx: RunContext, user: str):
 
     s.counter.count += CONNECT_REQUESTS
     try:
-        return SdkClient(ctx.grpc_uri, f"{user}:{PASSWORD}", recorder=s.counter, timeout=s.sdk.timeout,
-                         throttle=s.sdk.throttle, tls=ctx.tls)
+        return SdkClient(
+            ctx.grpc_uri,
+            f"{user}:{PASSWORD}",
+            recorder=s.counter,
+            timeout=s.sdk.timeout,
+            throttle=s.sdk.throttle,
+            tls=ctx.tls,
+        )
     except HarnessError:
         return None
 
@@ -180,5 +214,3 @@ def _complete(f: Findings) -> list[Finding]:
         if key not in f:
             f.unknown(key, "no probe observed it")
     return f.items()
-
-

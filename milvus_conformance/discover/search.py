@@ -1,5 +1,6 @@
 """Boundary searches over a monotone predicate: exponential steps to bracket the edge, then binary
 search inside the bracket. Every probe is remembered, so a source can say what was sent."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,6 +12,7 @@ class Edge:
     """`held`: the boundary value seen to hold (the largest for highest_true, the smallest for
     lowest_true); `failed`: its neighbour seen not to hold. Either is None when the search never saw
     one. `probes`: n -> result, in the order sent."""
+
     held: int | None
     failed: int | None
     probes: dict[int, bool] = field(default_factory=dict)
@@ -38,7 +40,7 @@ def highest_true(holds: Callable[[int], bool], start: int, limit: int) -> Edge:
         else:
             hi = n
     if hi is None:
-        return Edge(lo, None, edge.probes)       # true all the way to the limit
+        return Edge(lo, None, edge.probes)  # true all the way to the limit
     while hi - lo > 1:
         mid = (lo + hi) // 2
         lo, hi = (mid, hi) if probe(mid) else (lo, mid)
@@ -49,7 +51,7 @@ def lowest_true(holds: Callable[[int], bool], known_true: int, floor: int = 1) -
     """The edge of a predicate false below some n and true from it on, in [floor, known_true]
     (known_true already seen to hold)."""
     probes: dict[int, bool] = {}
-    lo, hi = floor - 1, known_true           # lo: highest seen false (or below the floor)
+    lo, hi = floor - 1, known_true  # lo: highest seen false (or below the floor)
     while hi - lo > 1:
         mid = (lo + hi) // 2
         probes[mid] = result = holds(mid)

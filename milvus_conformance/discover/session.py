@@ -1,6 +1,7 @@
 """One discovery's connection to its target, and the only way its probes create users: every name
 goes through the run's ledger (per-run prefix, write-ahead journal, budget of live users) and is
 dropped right after its probe unless the probe keeps it; every request is counted."""
+
 from __future__ import annotations
 
 import secrets
@@ -15,7 +16,7 @@ from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.ledger import UserLedger
 
 FILL_ALPHABET = string.ascii_lowercase + string.digits
-PASSWORD = "Aa1!bcdefg"          # valid under every profile (10 characters, 4 classes)
+PASSWORD = "Aa1!bcdefg"  # valid under every profile (10 characters, 4 classes)
 LIST_SETTLE_S = 2.0
 
 
@@ -47,7 +48,7 @@ class CountingAdmin:
 @dataclass
 class Attempt:
     accepted: bool
-    shape: dict | None          # rest_shape / sdk_shape of the answer (None: the SDK call returned)
+    shape: dict | None  # rest_shape / sdk_shape of the answer (None: the SDK call returned)
     reply: Any
 
 
@@ -55,7 +56,7 @@ class Session:
     def __init__(self, rest, sdk, ledger: UserLedger, counter: RequestCounter, admin: CountingAdmin):
         self.rest, self.sdk, self.ledger = rest, sdk, ledger
         self.counter, self.admin = counter, admin
-        self.ok: dict | None = None              # the REST shape of a success (set by `baseline`)
+        self.ok: dict | None = None  # the REST shape of a success (set by `baseline`)
         self.started = time.monotonic()
 
     @property
@@ -90,10 +91,11 @@ class Session:
         else:
             reply = self.sdk.create_user("utility", name, PASSWORD)
             answer = "returned" if reply.exception is None else f"raised {reply.raised}"
-        self.ledger.created(name)             # a success is only known after the listing below
+        self.ledger.created(name)  # a success is only known after the listing below
         if not self._listed(name):
-            raise HarnessError(f"a create valid under every profile ({name!r}) did not create the "
-                               f"user ({answer}): nothing to discover")
+            raise HarnessError(
+                f"a create valid under every profile ({name!r}) did not create the user ({answer}): nothing to discover"
+            )
         self.ok = rest_shape(reply) if self.rest is not None else None
         self.drop(name)
 
@@ -103,18 +105,15 @@ class Session:
             self.ledger.will_create(name)
         reply = send()
         shape = rest_shape(reply)
-        accepted = self.ok is not None and (shape["status"], shape["code"]) == (self.ok["status"],
-                                                                                 self.ok["code"])
+        accepted = self.ok is not None and (shape["status"], shape["code"]) == (self.ok["status"], self.ok["code"])
         if accepted:
             self._own(names, keep)
         return Attempt(accepted, shape, reply)
 
     def rest_create(self, name, password, keep: bool = False, **request_kw) -> Attempt:
-        return self.rest_send([name], lambda: self.rest.create_user(name, password, **request_kw),
-                              keep)
+        return self.rest_send([name], lambda: self.rest.create_user(name, password, **request_kw), keep)
 
-    def sdk_create(self, name, password, keep: bool = False, client=None, style: str = "utility",
-                   **kw) -> Attempt:
+    def sdk_create(self, name, password, keep: bool = False, client=None, style: str = "utility", **kw) -> Attempt:
         self.ledger.will_create(name)
         reply = (client or self.sdk).create_user(style, name, password, **kw)
         shape = sdk_shape(reply)
@@ -147,7 +146,7 @@ class Session:
     # ---- state ----------------------------------------------------------------------------------
     def drop(self, name: str) -> None:
         if name in self.ledger.owned:
-            self.ledger.release(name, verify=False)   # checked by one listing in sweep_prefixed()
+            self.ledger.release(name, verify=False)  # checked by one listing in sweep_prefixed()
 
     def stored(self) -> set[str]:
         """The target's users that carry this run's prefix (stored names may differ from the sent

@@ -1,4 +1,5 @@
 """The table `discover` prints: every key, its value, and how it was found."""
+
 from __future__ import annotations
 
 from milvus_conformance.discover.findings import Finding
@@ -12,8 +13,7 @@ def shown(value) -> str:
         return "null"
     if isinstance(value, dict):
         return describe(value)
-    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) \
-        else str(value)
+    return repr(value) if isinstance(value, str) else str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def render_table(items: list[Finding]) -> str:
@@ -25,4 +25,4 @@ def render_table(items: list[Finding]) -> str:
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= HOW_WIDTH else text[:HOW_WIDTH - 3] + "..."
+    return text if len(text) <= HOW_WIDTH else text[: HOW_WIDTH - 3] + "..."

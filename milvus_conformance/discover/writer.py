@@ -1,5 +1,6 @@
 """The discovered profile as a file in the flat profile form (profiles/README.md): `extends:
 documented`, every key with its value and a source saying where, when and how it was observed."""
+
 from __future__ import annotations
 
 import yaml
@@ -13,16 +14,17 @@ def source(item: Finding, target: str, when: str) -> str:
     return f"{verb} on {target} at {when} by discover: {item.how}"
 
 
-def render(name: str, items: list[Finding], target: str, when: str, cost: str,
-           notes: list[str] = ()) -> str:
+def render(name: str, items: list[Finding], target: str, when: str, cost: str, notes: list[str] = ()) -> str:
     """`notes`: comment lines after the header (e.g. the user operations the target lacks)."""
-    lines = [f"# Written by `milvus-conformance discover` against {target} at {when} ({cost}).",
-             "# Every value was observed by a probe (its source says what was sent); null: not observed.",
-             *notes,
-             f"name: {name}",
-             f"title: {_scalar(f'{name} as observed by discover on {target} at {when}')}",
-             f"extends: {DOCUMENTED}",
-             "values:"]
+    lines = [
+        f"# Written by `milvus-conformance discover` against {target} at {when} ({cost}).",
+        "# Every value was observed by a probe (its source says what was sent); null: not observed.",
+        *notes,
+        f"name: {name}",
+        f"title: {_scalar(f'{name} as observed by discover on {target} at {when}')}",
+        f"extends: {DOCUMENTED}",
+        "values:",
+    ]
     for item in items:
         entry = {"value": item.value, "source": source(item, target, when)}
         lines.append(f"  {item.key}: {_flow(entry)}")
@@ -32,8 +34,7 @@ def render(name: str, items: list[Finding], target: str, when: str, cost: str,
 
 
 def _flow(obj) -> str:
-    return yaml.safe_dump(obj, default_flow_style=True, sort_keys=False, allow_unicode=True,
-                          width=10**6).strip()
+    return yaml.safe_dump(obj, default_flow_style=True, sort_keys=False, allow_unicode=True, width=10**6).strip()
 
 
 def _scalar(text: str) -> str:
@@ -45,5 +46,6 @@ def _check_round_trip(text: str, items: list[Finding]) -> None:
     values = yaml.safe_load(text)["values"]
     for item in items:
         if values[item.key]["value"] != item.value:
-            raise AssertionError(f"profile writer: {item.key} reads back as "
-                                 f"{values[item.key]['value']!r}, not {item.value!r}")
+            raise AssertionError(
+                f"profile writer: {item.key} reads back as {values[item.key]['value']!r}, not {item.value!r}"
+            )

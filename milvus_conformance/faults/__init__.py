@@ -3,7 +3,8 @@ have and the ONE requirement it violates; the suite "kills" a fault when at leas
 that requirement fails against a target showing it.
 
 - model.py: Fault, and the REST traffic (Req, Resp) and context base the proxies share.
-- rest_faults.py (+ rest_transforms.py): REST faults; sdk_faults.py: gRPC faults; client_faults.py:
+- rest_faults.py, rest_rule_faults.py (+ rest_transforms.py): REST faults; sdk_faults.py (+
+  sdk_transforms.py): gRPC faults; client_faults.py:
   pymilvus faults; limits.py: the length arithmetic both surfaces' faults share;
   credential_faults.py (+ credential_book.py): the credential faults of both surfaces (stale caches,
   re-created names, folded logins, passwords trimmed, cut at NUL or normalised, names cut).

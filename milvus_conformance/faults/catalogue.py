@@ -2,6 +2,7 @@
 without a fault of its own - why. REST faults: faults/rest_faults.py (HTTP proxy); SDK faults:
 faults/sdk_faults.py (gRPC proxy) and faults/client_faults.py (pymilvus patched in the suite);
 credential faults on both: faults/credential_faults.py."""
+
 from __future__ import annotations
 
 from milvus_conformance.faults.client_faults import CLIENT_FAULTS
@@ -22,8 +23,7 @@ AWAITING_CASE: dict[str, str] = {}
 def all_faults() -> list[Fault]:
     """REST faults, then SDK faults (gRPC, then client), then the slow credential caches of both
     proxies (faults/settle_faults.py)."""
-    return (REST_FAULTS + CREDENTIAL_REST_FAULTS + SDK_FAULTS + CREDENTIAL_SDK_FAULTS + CLIENT_FAULTS
-            + SETTLE_FAULTS)
+    return REST_FAULTS + CREDENTIAL_REST_FAULTS + SDK_FAULTS + CREDENTIAL_SDK_FAULTS + CLIENT_FAULTS + SETTLE_FAULTS
 
 
 def by_name(name: str) -> Fault:

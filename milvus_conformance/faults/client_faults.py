@@ -4,6 +4,7 @@
 keywords belong to pymilvus - so these faults patch pymilvus inside the suite's own process
 (faults/client_plugin.py applies one), standing in for an SDK release that got them wrong.
 Each names the ONE requirement (written out in full) it violates."""
+
 from __future__ import annotations
 
 from pymilvus import MilvusClient, connections, utility
@@ -17,8 +18,9 @@ def _connected(alias: str) -> bool:
 
 def _connected_alias(unwanted: str) -> str:
     """A connected alias other than `unwanted`, or `unwanted` if there is none."""
-    return next((alias for alias, _ in connections.list_connections()
-                 if alias != unwanted and _connected(alias)), unwanted)
+    return next(
+        (alias for alias, _ in connections.list_connections() if alias != unwanted and _connected(alias)), unwanted
+    )
 
 
 def returns_a_value(monkeypatch) -> None:
@@ -31,6 +33,7 @@ def returns_a_value(monkeypatch) -> None:
     def client_create_user(self, user_name, password, timeout=None, **kwargs):
         client_create(self, user_name, password, timeout=timeout, **kwargs)
         return True
+
     monkeypatch.setattr(utility, "create_user", create_user)
     monkeypatch.setattr(MilvusClient, "create_user", client_create_user)
 
@@ -41,6 +44,7 @@ def using_ignored(monkeypatch) -> None:
     def create_user(user, password, using="default", timeout=None):
         alias = using if _connected(using) else _connected_alias(using)
         return utility_create(user, password, using=alias, timeout=timeout)
+
     monkeypatch.setattr(utility, "create_user", create_user)
 
 
@@ -52,6 +56,7 @@ def timeout_ignored(monkeypatch) -> None:
 
     def client_create_user(self, user_name, password, timeout=None, **kwargs):
         return client_create(self, user_name, password, **kwargs)
+
     monkeypatch.setattr(utility, "create_user", create_user)
     monkeypatch.setattr(MilvusClient, "create_user", client_create_user)
 
@@ -63,6 +68,7 @@ def keyword_renamed(monkeypatch) -> None:
         if "user_name" in kwargs:
             raise TypeError("create_user() got an unexpected keyword argument 'user_name'")
         return client_create(self, username, password, timeout=timeout, **kwargs)
+
     monkeypatch.setattr(MilvusClient, "create_user", client_create_user)
 
 
@@ -71,12 +77,30 @@ def client(name: str, requirement: str, description: str, patch) -> Fault:
 
 
 CLIENT_FAULTS = [
-    client("sdk-create-user-returns-value", "SDK-CREATE-USER-RETURNS-NONE", "pymilvus: utility.create_user and "
-           "MilvusClient.create_user return True on success instead of None", returns_a_value),
-    client("sdk-using-ignored", "SDK-CREATE-USER-USING", "pymilvus: utility.create_user ignores an unknown `using` "
-           "alias and creates the user on another open connection", using_ignored),
-    client("sdk-timeout-ignored", "SDK-CREATE-USER-TIMEOUT", "pymilvus: create_user (both styles) drops `timeout`: "
-           "no deadline, an impossible timeout succeeds", timeout_ignored),
-    client("sdk-keyword-renamed", "SDK-CREATE-USER-SIGNATURE", "pymilvus: MilvusClient.create_user's `user_name` "
-           "keyword is renamed `username` (the documented keyword raises TypeError)", keyword_renamed),
+    client(
+        "sdk-create-user-returns-value",
+        "SDK-CREATE-USER-RETURNS-NONE",
+        "pymilvus: utility.create_user and MilvusClient.create_user return True on success instead of None",
+        returns_a_value,
+    ),
+    client(
+        "sdk-using-ignored",
+        "SDK-CREATE-USER-USING",
+        "pymilvus: utility.create_user ignores an unknown `using` "
+        "alias and creates the user on another open connection",
+        using_ignored,
+    ),
+    client(
+        "sdk-timeout-ignored",
+        "SDK-CREATE-USER-TIMEOUT",
+        "pymilvus: create_user (both styles) drops `timeout`: no deadline, an impossible timeout succeeds",
+        timeout_ignored,
+    ),
+    client(
+        "sdk-keyword-renamed",
+        "SDK-CREATE-USER-SIGNATURE",
+        "pymilvus: MilvusClient.create_user's `user_name` "
+        "keyword is renamed `username` (the documented keyword raises TypeError)",
+        keyword_renamed,
+    ),
 ]

@@ -1,6 +1,7 @@
 """A pytest plugin for a kill run (`-p milvus_conformance.faults.client_plugin`): applies the client
 fault named by CONFORMANCE_CLIENT_FAULT (faults/client_faults.py) for the whole session. Without the
 variable it does nothing."""
+
 from __future__ import annotations
 
 import os

@@ -4,6 +4,7 @@ current password, the passwords it had before (replaced by update_password, or i
 drop), and how a login layer that is not exact would match a name or cut a password.
 
 The book lives in the proxy's context (`ctx.state`, under `ctx.lock`): one per proxy and fault run."""
+
 from __future__ import annotations
 
 import base64
@@ -17,9 +18,9 @@ WHITESPACE_AND_NUL = " \t\n\r\v\f\x00"
 
 @dataclass
 class CredentialBook:
-    current: dict[str, str] = field(default_factory=dict)        # user -> its password now
-    former: dict[str, set[str]] = field(default_factory=dict)    # user -> passwords it had before
-    dropped: dict[str, str] = field(default_factory=dict)        # user -> its password at the drop
+    current: dict[str, str] = field(default_factory=dict)  # user -> its password now
+    former: dict[str, set[str]] = field(default_factory=dict)  # user -> passwords it had before
+    dropped: dict[str, str] = field(default_factory=dict)  # user -> its password at the drop
 
     def created(self, user: str, password: str) -> None:
         self.current[user] = password

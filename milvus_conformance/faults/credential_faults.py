@@ -4,13 +4,14 @@ update_password or a drop, a re-created name that keeps its old password, a logi
 folds the case of a name, password code that stops at a NUL byte (C strings), trims or normalises,
 and name code that stores a name cut at its first control character. Each violates ONE requirement
 (written out in full); what they remember of the users is faults/credential_book.py."""
+
 from __future__ import annotations
 
 import base64
 
 from milvus_conformance.faults import credential_book as cb
 from milvus_conformance.faults import rest_transforms as t
-from milvus_conformance.faults import sdk_faults as s
+from milvus_conformance.faults import sdk_transforms as s
 from milvus_conformance.faults.model import CREATE, DROP, USERS, Fault
 
 UPDATE = USERS + "update_password"
@@ -34,11 +35,13 @@ def _note_rest(req, resp, ctx) -> None:
 
 def _rest_noting(before):
     """An `around`: `before(req, ctx)` rewrites the request, then it is sent and noted."""
+
     def around(req, ctx, send):
         req = before(req, ctx)
         resp = send(req)
         _note_rest(req, resp, ctx)
         return resp
+
     return around
 
 
@@ -68,20 +71,50 @@ def rest(name: str, requirement: str, description: str, **hooks) -> Fault:
 
 
 CREDENTIAL_REST_FAULTS: list[Fault] = [
-    rest("stale-credential-cache", "USER-CREDENTIAL-FRESHNESS", "a password replaced by update_password, or a dropped user's, "
-         "keeps authenticating (a credential cache that is never invalidated)", around=_rest_noting(_stale_as_admin)),
-    rest("recreate-keeps-old-password", "USER-RECREATE-AFTER-DROP", "a name dropped and created again keeps the password it had "
-         "(a soft-deleted row reused)", around=_rest_noting(_recreate_with_old_password)),
-    rest("login-name-folded", "USER-LOGIN-IDENTITY", "a login with a name that names nobody logs in as the user whose name "
-         "equals it trimmed, cut at NUL and case-folded", around=_rest_noting(_login_folded)),
-    rest("password-trimmed", "USER-PASSWORD-BYTES", "passwords are trimmed of surrounding whitespace and NUL on create, "
-         "update_password and every login", request_transform=t.passwords_as_stored(cb.trimmed)),
-    rest("password-cut-at-nul", "USER-PASSWORD-BYTES", "passwords end at their first NUL byte (C strings) on create, "
-         "update_password and every login", request_transform=t.passwords_as_stored(cb.cut_at_nul)),
-    rest("password-nfkc", "USER-PASSWORD-BYTES", "passwords are NFKC-normalised on create, update_password and every login",
-         request_transform=t.passwords_as_stored(cb.nfkc)),
-    rest("name-cut-at-control", "USER-NAME-STORED-EXACTLY", "a userName is stored cut at its first control character (C "
-         "strings)", request_transform=t.on_create_field("userName", cb.has_control, cb.cut_at_control)),
+    rest(
+        "stale-credential-cache",
+        "USER-CREDENTIAL-FRESHNESS",
+        "a password replaced by update_password, or a dropped user's, "
+        "keeps authenticating (a credential cache that is never invalidated)",
+        around=_rest_noting(_stale_as_admin),
+    ),
+    rest(
+        "recreate-keeps-old-password",
+        "USER-RECREATE-AFTER-DROP",
+        "a name dropped and created again keeps the password it had (a soft-deleted row reused)",
+        around=_rest_noting(_recreate_with_old_password),
+    ),
+    rest(
+        "login-name-folded",
+        "USER-LOGIN-IDENTITY",
+        "a login with a name that names nobody logs in as the user whose name "
+        "equals it trimmed, cut at NUL and case-folded",
+        around=_rest_noting(_login_folded),
+    ),
+    rest(
+        "password-trimmed",
+        "USER-PASSWORD-BYTES",
+        "passwords are trimmed of surrounding whitespace and NUL on create, update_password and every login",
+        request_transform=t.passwords_as_stored(cb.trimmed),
+    ),
+    rest(
+        "password-cut-at-nul",
+        "USER-PASSWORD-BYTES",
+        "passwords end at their first NUL byte (C strings) on create, update_password and every login",
+        request_transform=t.passwords_as_stored(cb.cut_at_nul),
+    ),
+    rest(
+        "password-nfkc",
+        "USER-PASSWORD-BYTES",
+        "passwords are NFKC-normalised on create, update_password and every login",
+        request_transform=t.passwords_as_stored(cb.nfkc),
+    ),
+    rest(
+        "name-cut-at-control",
+        "USER-NAME-STORED-EXACTLY",
+        "a userName is stored cut at its first control character (C strings)",
+        request_transform=t.on_create_field("userName", cb.has_control, cb.cut_at_control),
+    ),
 ]
 
 
@@ -109,6 +142,7 @@ def _grpc_noting(before=None):
         out = send(req)
         _note_grpc(method, req, out, ctx)
         return out
+
     return around
 
 
@@ -141,18 +175,46 @@ def sdk(name: str, requirement: str, description: str, **hooks) -> Fault:
 TRIM_REQUEST, TRIM_METADATA = s.passwords_as_stored(cb.trimmed)
 NUL_REQUEST, NUL_METADATA = s.passwords_as_stored(cb.cut_at_nul)
 CREDENTIAL_SDK_FAULTS: list[Fault] = [
-    sdk("sdk-stale-credential-cache", "USER-CREDENTIAL-FRESHNESS", "gRPC: a password replaced by UpdateCredential, or a deleted "
-        "user's, keeps authenticating", around=_grpc_noting(), metadata_transform=_metadata_stale_as_admin),
-    sdk("sdk-recreate-keeps-old-password", "USER-RECREATE-AFTER-DROP", "gRPC: a username deleted and created again keeps the "
-        "password it had", around=_grpc_noting(_grpc_recreate_with_old_password)),
-    sdk("sdk-login-name-folded", "USER-LOGIN-IDENTITY", "gRPC: credentials naming nobody authenticate as the user whose name "
-        "equals theirs trimmed, cut at NUL and case-folded", around=_grpc_noting(),
-        metadata_transform=_metadata_login_folded),
-    sdk("sdk-password-trimmed", "USER-PASSWORD-BYTES", "gRPC: passwords are trimmed of surrounding whitespace and NUL on "
-        "CreateCredential and in every call's credentials", request_transform=TRIM_REQUEST,
-        metadata_transform=TRIM_METADATA),
-    sdk("sdk-password-cut-at-nul", "USER-PASSWORD-BYTES", "gRPC: passwords end at their first NUL byte on CreateCredential and "
-        "in every call's credentials", request_transform=NUL_REQUEST, metadata_transform=NUL_METADATA),
-    sdk("sdk-name-cut-at-control", "USER-NAME-STORED-EXACTLY", "gRPC: a username is stored cut at its first control character",
-        request_transform=s.rewrite_create("username", cb.has_control, cb.cut_at_control)),
+    sdk(
+        "sdk-stale-credential-cache",
+        "USER-CREDENTIAL-FRESHNESS",
+        "gRPC: a password replaced by UpdateCredential, or a deleted user's, keeps authenticating",
+        around=_grpc_noting(),
+        metadata_transform=_metadata_stale_as_admin,
+    ),
+    sdk(
+        "sdk-recreate-keeps-old-password",
+        "USER-RECREATE-AFTER-DROP",
+        "gRPC: a username deleted and created again keeps the password it had",
+        around=_grpc_noting(_grpc_recreate_with_old_password),
+    ),
+    sdk(
+        "sdk-login-name-folded",
+        "USER-LOGIN-IDENTITY",
+        "gRPC: credentials naming nobody authenticate as the user whose name "
+        "equals theirs trimmed, cut at NUL and case-folded",
+        around=_grpc_noting(),
+        metadata_transform=_metadata_login_folded,
+    ),
+    sdk(
+        "sdk-password-trimmed",
+        "USER-PASSWORD-BYTES",
+        "gRPC: passwords are trimmed of surrounding whitespace and NUL on "
+        "CreateCredential and in every call's credentials",
+        request_transform=TRIM_REQUEST,
+        metadata_transform=TRIM_METADATA,
+    ),
+    sdk(
+        "sdk-password-cut-at-nul",
+        "USER-PASSWORD-BYTES",
+        "gRPC: passwords end at their first NUL byte on CreateCredential and in every call's credentials",
+        request_transform=NUL_REQUEST,
+        metadata_transform=NUL_METADATA,
+    ),
+    sdk(
+        "sdk-name-cut-at-control",
+        "USER-NAME-STORED-EXACTLY",
+        "gRPC: a username is stored cut at its first control character",
+        request_transform=s.rewrite_create("username", cb.has_control, cb.cut_at_control),
+    ),
 ]

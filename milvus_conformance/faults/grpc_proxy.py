@@ -1,6 +1,6 @@
 """The fault-injecting gRPC proxy for the SDK surface (grpcio generic handlers): forwards raw bytes
 to the real Milvus and decodes/alters only the user messages (PARSED) (with
-`pymilvus.grpc_gen` protobufs), for ONE named fault of faults/sdk_faults.py.
+`pymilvus.grpc_gen` protobufs), for ONE named fault of faults/sdk_faults.py (transformations: faults/sdk_transforms.py).
 
     from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy
     px = start_grpc_fault_proxy("127.0.0.1:19530", "sdk-duplicate-accepted")
@@ -8,6 +8,7 @@ to the real Milvus and decodes/alters only the user messages (PARSED) (with
     px.created      # user names created through the proxy (for clean-up)
     px.stop()
 """
+
 from __future__ import annotations
 
 import copy
@@ -22,7 +23,7 @@ from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.faults.catalogue import by_name
 from milvus_conformance.faults.latency import Latency
 from milvus_conformance.faults.model import Fault, FaultContext
-from milvus_conformance.faults.sdk_faults import CREATE, ok
+from milvus_conformance.faults.sdk_transforms import CREATE, ok
 
 SERVICE = "/milvus.proto.milvus.MilvusService/"
 PARSED = {  # method -> (request type, response type): the only messages the proxy decodes
@@ -32,27 +33,31 @@ PARSED = {  # method -> (request type, response type): the only messages the pro
     "DeleteCredential": (milvus_pb2.DeleteCredentialRequest, common_pb2.Status),
     "UpdateCredential": (milvus_pb2.UpdateCredentialRequest, common_pb2.Status),
 }
-STREAMING = {m.name for m in milvus_pb2.DESCRIPTOR.services_by_name["MilvusService"].methods
-             if m.client_streaming or m.server_streaming}
+STREAMING = {
+    m.name
+    for m in milvus_pb2.DESCRIPTOR.services_by_name["MilvusService"].methods
+    if m.client_streaming or m.server_streaming
+}
 OPTIONS = [("grpc.max_send_message_length", -1), ("grpc.max_receive_message_length", -1)]
-WORKERS = 32        # the concurrency cases send 16 creates at once
+WORKERS = 32  # the concurrency cases send 16 creates at once
 
 
 class GrpcContext(FaultContext):
     """The gRPC proxy's context: more unary calls upstream with the current caller's credentials.
     `for_call` gives each call its own copy (its metadata) sharing everything else."""
 
-    def __init__(self, upstream: str, channel: grpc.Channel, admin_token: str | None, profile,
-                 latency: Latency | None = None):
+    def __init__(
+        self, upstream: str, channel: grpc.Channel, admin_token: str | None, profile, latency: Latency | None = None
+    ):
         super().__init__(admin_token, profile)
-        self.latency = latency or Latency()           # a simulated remote target (faults/latency.py)
+        self.latency = latency or Latency()  # a simulated remote target (faults/latency.py)
         self.upstream, self.channel = upstream, channel
         self.metadata: list = []
         self.created: set[str] = set()
         self.stats = {"calls": 0, "seconds": 0.0, "by_method": {}}
 
     def for_call(self, metadata: list) -> "GrpcContext":
-        view = copy.copy(self)          # shallow: lock, state, created and stats stay shared
+        view = copy.copy(self)  # shallow: lock, state, created and stats stay shared
         view.metadata = metadata
         return view
 
@@ -66,8 +71,11 @@ class GrpcContext(FaultContext):
 
 
 def _forward_metadata(context) -> list:
-    return [(k, v) for k, v in context.invocation_metadata()
-            if not k.startswith((":", "grpc-")) and k not in ("user-agent", "content-type", "te")]
+    return [
+        (k, v)
+        for k, v in context.invocation_metadata()
+        if not k.startswith((":", "grpc-")) and k not in ("user-agent", "content-type", "te")
+    ]
 
 
 class _Handler(grpc.GenericRpcHandler):
@@ -85,11 +93,13 @@ class _Handler(grpc.GenericRpcHandler):
         name = method.rsplit("/", 1)[-1]
         if method.startswith(SERVICE) and name in STREAMING:
             return grpc.stream_stream_rpc_method_handler(
-                lambda it, context: self.ctx.channel.stream_stream(method)(it, metadata=self._metadata(context)))
+                lambda it, context: self.ctx.channel.stream_stream(method)(it, metadata=self._metadata(context))
+            )
         return grpc.unary_unary_rpc_method_handler(lambda raw, context: self._unary(method, name, raw, context))
 
     def _send(self, method: str, name: str, parsed, md, timeout):
         """The forwarding function: a message (or raw bytes) upstream -> the answer or the RpcError."""
+
         def send(msg):
             raw = msg if isinstance(msg, bytes) else msg.SerializeToString()
             started = time.perf_counter()
@@ -104,6 +114,7 @@ class _Handler(grpc.GenericRpcHandler):
                 stats["seconds"] += time.perf_counter() - started
                 stats["by_method"][name] = stats["by_method"].get(name, 0) + 1
             return out
+
         return send
 
     def _unary(self, method: str, name: str, raw: bytes, context):
@@ -160,9 +171,13 @@ class GrpcProxyHandle:
         self.ctx.channel.close()
 
 
-def start_grpc_fault_proxy(upstream_host_port: str, fault: Fault | str | None,
-                           admin_token: str | None = "root:Milvus", profile: str | None = "embedded",
-                           latency: Latency | None = None) -> GrpcProxyHandle:
+def start_grpc_fault_proxy(
+    upstream_host_port: str,
+    fault: Fault | str | None,
+    admin_token: str | None = "root:Milvus",
+    profile: str | None = "embedded",
+    latency: Latency | None = None,
+) -> GrpcProxyHandle:
     """Start the proxy on a free local port. `fault` a Fault, its name, or None (forward only);
     `latency` makes the target look remote (faults/latency.py)."""
     if isinstance(fault, str):
@@ -170,8 +185,13 @@ def start_grpc_fault_proxy(upstream_host_port: str, fault: Fault | str | None,
     if fault is not None and fault.layer != "grpc":
         raise ValueError(f"{fault.name} is a {fault.layer} fault, not one for the gRPC proxy")
     upstream = upstream_host_port.split("://", 1)[-1]
-    ctx = GrpcContext(upstream, grpc.insecure_channel(upstream, options=OPTIONS), admin_token,
-                      load_profile(profile) if profile else None, latency)
+    ctx = GrpcContext(
+        upstream,
+        grpc.insecure_channel(upstream, options=OPTIONS),
+        admin_token,
+        load_profile(profile) if profile else None,
+        latency,
+    )
     server = grpc.server(futures.ThreadPoolExecutor(max_workers=WORKERS), options=OPTIONS)
     server.add_generic_rpc_handlers((_Handler(fault, ctx),))
     port = server.add_insecure_port("127.0.0.1:0")

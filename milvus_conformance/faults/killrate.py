@@ -5,6 +5,7 @@
 runs the gate tier through each fault (faults/killrate_runner.py) and writes killrate.md and
 killrate.json (reports/killrate.py). Exit 0 when the clean run conforms, 3 otherwise (no verdict
 on the faults can be trusted then)."""
+
 from __future__ import annotations
 
 import argparse
@@ -31,8 +32,10 @@ def main(argv=None) -> int:
     ep = Endpoints(args.base_url, grpc_uri, args.token) if args.base_url and grpc_uri else None
     result = run(args.faults or None, ep, args.profile, jobs=args.jobs, fill=True if args.fill_server else None)
     write(result, Path(args.reports_dir))
-    print(f"kill rate {result.killed}/{len(result.counted)} in {result.total_seconds} s; "
-          f"see {args.reports_dir}/killrate.md")
+    print(
+        f"kill rate {result.killed}/{len(result.counted)} in {result.total_seconds} s; "
+        f"see {args.reports_dir}/killrate.md"
+    )
     return ExitStatus.CONFORMS if result.clean_run.exit_status == 0 else ExitStatus.INFRASTRUCTURE
 
 

@@ -1,6 +1,7 @@
 """The kill-rate runner's pytest plugin (`-p milvus_conformance.faults.killrate_plugin`), loaded in
 each suite subprocess: CONFORMANCE_KILLRATE_DUMP=file gets {nodeid: requirement IDs} of the
 collected cases; CONFORMANCE_KILLRATE_SELECT=file (JSON node IDs) deselects all others."""
+
 from __future__ import annotations
 
 import json

@@ -8,6 +8,7 @@ fault, in a subprocess behind its proxy (or with pymilvus patched, for a client 
 cases that can kill it: those citing its requirement, fast ones first, slow (generated) ones only if
 the fast ones did not kill it (the slow ones not run are counted, so a fault killed by one fast case
 is shown with them). Two faults run side by side, each serially."""
+
 from __future__ import annotations
 
 import json
@@ -40,7 +41,7 @@ from milvus_conformance.results.killrate import (
 )
 
 PLUGINS = ("milvus_conformance.faults.killrate_plugin", "milvus_conformance.faults.client_plugin")
-SLOW_S = 1.0          # a case slower than this in the clean run runs only if the fast ones did not kill
+SLOW_S = 1.0  # a case slower than this in the clean run runs only if the fast ones did not kill
 
 
 @dataclass
@@ -58,28 +59,66 @@ def _env(extra: dict) -> dict:
 def _pytest(ep: Endpoints, profile: str, work: Path, *args: str) -> list[str]:
     # --assert=plain: no assertion rewriting at start-up (seconds per run without a bytecode cache)
     plugins = [arg for p in PLUGINS for arg in ("-p", p)]
-    return [sys.executable, "-m", "pytest", *args, "-q", "--assert=plain", "-p", "no:cacheprovider", *plugins,
-            "--base-url", ep.base_url, "--grpc-uri", ep.grpc_uri, "--token", ep.token,
-            "--profile", profile, "--reports-dir", str(work / "reports"), "--state-dir", str(work / "state")]
+    return [
+        sys.executable,
+        "-m",
+        "pytest",
+        *args,
+        "-q",
+        "--assert=plain",
+        "-p",
+        "no:cacheprovider",
+        *plugins,
+        "--base-url",
+        ep.base_url,
+        "--grpc-uri",
+        ep.grpc_uri,
+        "--token",
+        ep.token,
+        "--profile",
+        profile,
+        "--reports-dir",
+        str(work / "reports"),
+        "--state-dir",
+        str(work / "state"),
+    ]
 
 
-def run_suite(ep: Endpoints, work: Path, profile: str, workers: int = 1, nodes: list[str] | None = None,
-              fill: bool = False, extra_args: tuple[str, ...] = (), env: dict | None = None
-              ) -> tuple[int, dict | None, float]:
+def run_suite(
+    ep: Endpoints,
+    work: Path,
+    profile: str,
+    workers: int = 1,
+    nodes: list[str] | None = None,
+    fill: bool = False,
+    extra_args: tuple[str, ...] = (),
+    env: dict | None = None,
+) -> tuple[int, dict | None, float]:
     """One suite run in a subprocess: the whole gate tier, or only `nodes` (node IDs).
     Returns (exit status, results.json as a dict or None, seconds)."""
     work.mkdir(parents=True, exist_ok=True)
     files = sorted({n.split("::")[0] for n in nodes}) if nodes is not None else ["tests"]
-    cmd = _pytest(ep, profile, work, *files) + (["-n", str(workers)] if workers > 1 else []) \
-        + (["--fill-server"] if fill else []) + list(extra_args)
+    cmd = (
+        _pytest(ep, profile, work, *files)
+        + (["-n", str(workers)] if workers > 1 else [])
+        + (["--fill-server"] if fill else [])
+        + list(extra_args)
+    )
     env = dict(env or {})
     if nodes is not None:
         (work / "select.json").write_text(json.dumps(sorted(nodes)))
         env[SELECT_ENV] = str(work / "select.json")
     started = time.monotonic()
     with open(work / "pytest.log", "wb") as log:
-        status = subprocess.run(cmd, cwd=REPO_ROOT, env=_env(env), stdout=log, stderr=subprocess.STDOUT,
-                                stdin=subprocess.DEVNULL, timeout=1800).returncode
+        status = subprocess.run(
+            cmd,
+            cwd=REPO_ROOT,
+            env=_env(env),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            timeout=1800,
+        ).returncode
     results = work / "reports" / "results.json"
     return status, (json.loads(results.read_text()) if results.exists() else None), time.monotonic() - started
 
@@ -87,8 +126,14 @@ def run_suite(ep: Endpoints, work: Path, profile: str, workers: int = 1, nodes: 
 def collect(ep: Endpoints, profile: str, work: Path) -> dict[str, list[str]]:
     """{nodeid: requirement IDs} of every case of the suite (no request is sent)."""
     dump = work / "collected.json"
-    out = subprocess.run(_pytest(ep, profile, work, "tests", "--collect-only"), cwd=REPO_ROOT,
-                         env=_env({DUMP_ENV: str(dump)}), capture_output=True, text=True, timeout=300)
+    out = subprocess.run(
+        _pytest(ep, profile, work, "tests", "--collect-only"),
+        cwd=REPO_ROOT,
+        env=_env({DUMP_ENV: str(dump)}),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     if not dump.exists():
         raise RuntimeError(f"collecting the suite failed (exit {out.returncode}):\n{out.stdout[-2000:]}")
     return json.loads(dump.read_text())
@@ -99,8 +144,11 @@ def judge_fault(fault, results: dict | None, status: int, noise: set[str] = froz
     without a fault behind the same proxy; they kill nothing."""
     if results is None:
         return ERROR, [], [], f"no results.json (exit {status})", ""
-    bad = [c for c in results["cases"] if c["status"] in ("fail", "unexpected_pass", "not_implemented")
-           and c["case_id"] not in noise]
+    bad = [
+        c
+        for c in results["cases"]
+        if c["status"] in ("fail", "unexpected_pass", "not_implemented") and c["case_id"] not in noise
+    ]
     killers = sorted(c["case_id"] for c in bad if fault.requirement in c["requirements"])
     failed_reqs = sorted({r for c in bad for r in c["requirements"]})
     errors = [c["case_id"] for c in results["cases"] if c["status"] == "error"]
@@ -127,6 +175,7 @@ def cleanup(names: set[str], ep: Endpoints) -> None:
 
 class _NoProxy:
     """A client fault's stand-in for a proxy: the suite talks to the target directly."""
+
     created: set[str] = frozenset()
     requests = None
 
@@ -155,8 +204,7 @@ class KillRate:
     """One target, many faults: `prepare()` once, then `run_fault(fault)` or `run_all(faults)`.
     `fill`: the target is ours alone, so the user-cap case may fill it (--fill-server)."""
 
-    def __init__(self, endpoints: Endpoints, profile: str = "embedded", work: Path | None = None,
-                 fill: bool = False):
+    def __init__(self, endpoints: Endpoints, profile: str = "embedded", work: Path | None = None, fill: bool = False):
         self.ep, self.profile, self.fill = endpoints, profile, fill
         self.work = work or Path(tempfile.mkdtemp(prefix="killrate-"))
         self.work.mkdir(parents=True, exist_ok=True)
@@ -164,18 +212,24 @@ class KillRate:
         self.clean: CleanRun | None = None
         self.sdk_clean: CleanRun | None = None
         self.noise: dict[str, set[str]] = {"http": set(), "grpc": set(), "client": set()}
-        self.cost: dict[str, float] = {}           # case -> seconds in the clean run
+        self.cost: dict[str, float] = {}  # case -> seconds in the clean run
 
     def _clean(self, layer: str, name: str, nodes=None, workers: int = 1) -> tuple[CleanRun, dict | None]:
         proxy, target, env = proxied(self.ep, layer, None, self.profile)
         try:
-            status, results, seconds = run_suite(target, self.work / name, self.profile, workers, nodes,
-                                                 self.fill, env=env)
+            status, results, seconds = run_suite(
+                target, self.work / name, self.profile, workers, nodes, self.fill, env=env
+            )
         finally:
             proxy.stop()
-        return CleanRun(status, round(seconds, 1), (results or {}).get("counts", {}),
-                        sorted(_not_passing(results)), str(self.work / name / "pytest.log"),
-                        getattr(proxy, "requests", None)), results
+        return CleanRun(
+            status,
+            round(seconds, 1),
+            (results or {}).get("counts", {}),
+            sorted(_not_passing(results)),
+            str(self.work / name / "pytest.log"),
+            getattr(proxy, "requests", None),
+        ), results
 
     def prepare(self, grpc_requirements: set[str] = frozenset()) -> CleanRun:
         """The whole gate tier through the REST proxy, no fault (-n 2): it must conform. Then the gRPC
@@ -194,15 +248,22 @@ class KillRate:
     def phases(self, fault) -> list[list[str]]:
         """The cases that can kill `fault` (citing its requirement, passing without a fault): the
         fast ones, then the slow ones."""
-        nodes = [n for n, reqs in self.cites.items()
-                 if fault.requirement in reqs and n not in self.noise[fault.layer]]
+        nodes = [n for n, reqs in self.cites.items() if fault.requirement in reqs and n not in self.noise[fault.layer]]
         fast = [n for n in nodes if self.cost.get(n, 0.0) < SLOW_S]
         return [p for p in (fast, [n for n in nodes if n not in fast]) if p]
 
     def _outcome(self, fault, status: str, note: str = "") -> FaultOutcome:
-        return FaultOutcome(fault.name, fault.requirement, fault.surface, fault.layer, fault.description, status,
-                            also_violates=list(fault.also_violates), note=note,
-                            awaiting_case=AWAITING_CASE.get(fault.name, ""))
+        return FaultOutcome(
+            fault.name,
+            fault.requirement,
+            fault.surface,
+            fault.layer,
+            fault.description,
+            status,
+            also_violates=list(fault.also_violates),
+            note=note,
+            awaiting_case=AWAITING_CASE.get(fault.name, ""),
+        )
 
     def run_fault(self, fault) -> FaultOutcome:
         if not fault.applies_to(load_profile(self.profile)):
@@ -215,8 +276,15 @@ class KillRate:
             proxy, target, env = proxied(self.ep, fault.layer, fault, self.profile)
             try:
                 r.exit_status, results, seconds = run_suite(
-                    target, self.work / f"{fault.name}-{r.selected}", self.profile, 1, phase, self.fill,
-                    fault.suite_args, env)
+                    target,
+                    self.work / f"{fault.name}-{r.selected}",
+                    self.profile,
+                    1,
+                    phase,
+                    self.fill,
+                    fault.suite_args,
+                    env,
+                )
             finally:
                 proxy.stop()
                 cleanup(set(proxy.created), self.ep)
@@ -227,7 +295,7 @@ class KillRate:
             r.note, r.evidence = note or r.note, r.evidence or evidence
             r.status = KILLED if killers else status
             if r.status in (KILLED, ERROR):
-                r.not_run = sum(len(p) for p in phases[index + 1:])
+                r.not_run = sum(len(p) for p in phases[index + 1 :])
                 break
         r.killed_by, r.failed_requirements = sorted(killers), sorted(failing)
         if not r.selected:
@@ -236,10 +304,13 @@ class KillRate:
 
     def run_all(self, faults, jobs: int = 2, log=None) -> list[FaultOutcome]:
         """Faults side by side (`jobs` at once); those that fill the server to its cap alone, last."""
+
         def one(fault):
             r = self.run_fault(fault)
             if log:
-                log(f"{r.status:>14}  {fault.name}  ({len(r.killed_by)} killers, {r.selected} cases, {r.seconds:.1f} s)")
+                log(
+                    f"{r.status:>14}  {fault.name}  ({len(r.killed_by)} killers, {r.selected} cases, {r.seconds:.1f} s)"
+                )
             return r
 
         with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
@@ -249,17 +320,31 @@ class KillRate:
 
     def result(self, outcomes: list[FaultOutcome], seconds: float) -> KillRateResult:
         """The run as a results object (every report is a view of it)."""
-        return KillRateResult(self.profile, len(self.cites), self.clean, outcomes, round(seconds, 1),
-                              self.sdk_clean, {i: r.level for i, r in load_requirements().items()},
-                              dict(WITHOUT_FAULT))
+        return KillRateResult(
+            self.profile,
+            len(self.cites),
+            self.clean,
+            outcomes,
+            round(seconds, 1),
+            self.sdk_clean,
+            {i: r.level for i, r in load_requirements().items()},
+            dict(WITHOUT_FAULT),
+        )
 
 
 def grpc_requirements(faults) -> set[str]:
     return {f.requirement for f in faults if f.layer == "grpc"}
 
 
-def run(fault_names: list[str] | None, endpoints: Endpoints | None = None, profile: str = "embedded",
-        state_dir: str | Path | None = None, log=print, jobs: int = 2, fill: bool | None = None) -> KillRateResult:
+def run(
+    fault_names: list[str] | None,
+    endpoints: Endpoints | None = None,
+    profile: str = "embedded",
+    state_dir: str | Path | None = None,
+    log=print,
+    jobs: int = 2,
+    fill: bool | None = None,
+) -> KillRateResult:
     """The clean runs and every named fault (all when None). Without `endpoints` it starts the
     embedded target (server + gateway), which it may then fill."""
     faults = all_faults() if not fault_names else [by_name(n) for n in fault_names]

@@ -11,6 +11,7 @@ a create waits `create` more (a server that hashes new passwords with bcrypt cos
 the first request on a new connection waits one `rtt` more (the TCP handshake). Requests wait in
 their own thread, so concurrent requests overlap as they would on a network.
 """
+
 from __future__ import annotations
 
 import threading
@@ -20,11 +21,11 @@ from dataclasses import dataclass, field
 
 @dataclass
 class Latency:
-    rtt: float = 0.0            # seconds per request (REST request or gRPC call)
-    create: float = 0.0         # seconds more per create (REST users/create, gRPC CreateCredential)
-    record: bool = False        # keep (time, surface, name) of every request in `log`
+    rtt: float = 0.0  # seconds per request (REST request or gRPC call)
+    create: float = 0.0  # seconds more per create (REST users/create, gRPC CreateCredential)
+    record: bool = False  # keep (time, surface, name) of every request in `log`
     log: list[tuple[float, str, str]] = field(default_factory=list)
-    connections: int = 0        # new connections seen (each paid one extra `rtt`)
+    connections: int = 0  # new connections seen (each paid one extra `rtt`)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     _peers: set = field(default_factory=set, repr=False)
 

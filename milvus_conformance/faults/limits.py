@@ -1,6 +1,7 @@
 """The length faults' arithmetic, shared by the REST and the SDK faults: each decides, from the
 active profile (via a context's `limit`), whether a value sits where a server that counts a limit
 in the wrong unit, or takes a bound as exclusive, would answer differently from the profile."""
+
 from __future__ import annotations
 
 from milvus_conformance.contract.rules import length_in
@@ -8,7 +9,7 @@ from milvus_conformance.contract.rules import length_in
 NAME_MAX, PW_MIN, PW_MAX = "user_name.max_length", "password.min_length", "password.max_length"
 PW_UNIT, PW_VALIDATION_MAX = "password.length_unit", "password.validation_max"
 DEFAULTS = {NAME_MAX: 32, PW_MIN: 6, PW_MAX: 72, PW_UNIT: "bytes"}
-PREFIX_BYTES = 8          # a classic truncating hash (DES crypt) keeps only the first 8 bytes
+PREFIX_BYTES = 8  # a classic truncating hash (DES crypt) keeps only the first 8 bytes
 
 
 def nbytes(text: str) -> int:

@@ -1,5 +1,6 @@
 """The fault model: what a fault is (`Fault`) and the REST traffic it transforms (`Req`, `Resp`).
 No proxy, no catalogue here: both import this module, it imports neither."""
+
 from __future__ import annotations
 
 import json
@@ -12,7 +13,7 @@ CREATE = USERS + "create"
 DROP = USERS + "drop"
 JSON_CT = "application/json; charset=utf-8"
 NOT_JSON = object()
-LAYERS = ("http", "grpc", "client")     # where a fault is injected: REST proxy, gRPC proxy, pymilvus
+LAYERS = ("http", "grpc", "client")  # where a fault is injected: REST proxy, gRPC proxy, pymilvus
 
 
 def _dump(obj: Any) -> bytes:
@@ -29,7 +30,7 @@ def _load(raw: bytes) -> Any:
 @dataclass
 class Req:
     method: str
-    target: str                                   # raw request-target: path and query, undecoded
+    target: str  # raw request-target: path and query, undecoded
     headers: list[tuple[str, str]] = field(default_factory=list)
     body: bytes = b""
 
@@ -94,6 +95,7 @@ class Fault:
               around(method, msg, ctx, send) -> out;  metadata_transform(metadata, ctx) -> metadata
       client: patch(monkeypatch)  (pymilvus patched inside the suite's own process)
     """
+
     name: str
     requirement: str
     description: str
@@ -103,10 +105,10 @@ class Fault:
     around: Callable | None = None
     metadata_transform: Callable | None = None
     patch: Callable | None = None
-    applies: Callable | None = None         # profile -> bool; None: every profile
-    needs_fill: bool = False                # only killable by the user-cap case (--fill-server)
-    suite_args: tuple[str, ...] = ()        # extra suite options the kill run needs
-    also_violates: tuple[str, ...] = ()     # requirements it cannot help breaking too (said why)
+    applies: Callable | None = None  # profile -> bool; None: every profile
+    needs_fill: bool = False  # only killable by the user-cap case (--fill-server)
+    suite_args: tuple[str, ...] = ()  # extra suite options the kill run needs
+    also_violates: tuple[str, ...] = ()  # requirements it cannot help breaking too (said why)
 
     def __post_init__(self):
         if self.layer not in LAYERS:
@@ -119,8 +121,11 @@ class Fault:
 
     @property
     def hooks(self) -> tuple[Callable, ...]:
-        return tuple(h for h in (self.request_transform, self.response_transform, self.around,
-                                 self.metadata_transform, self.patch) if h is not None)
+        return tuple(
+            h
+            for h in (self.request_transform, self.response_transform, self.around, self.metadata_transform, self.patch)
+            if h is not None
+        )
 
     def applies_to(self, profile) -> bool:
         return self.applies is None or profile is None or bool(self.applies(profile))

@@ -12,6 +12,7 @@ query, headers (Authorization included), body; status, headers and body of the a
 Thin on purpose: stdlib ``http.server`` in a daemon thread, ``httpx`` upstream, no redirects
 followed, nothing logged (requests carry tokens and passwords).
 """
+
 from __future__ import annotations
 
 import socket
@@ -27,21 +28,32 @@ from milvus_conformance.faults.catalogue import by_name
 from milvus_conformance.faults.latency import Latency
 from milvus_conformance.faults.model import CREATE, DROP, Fault, FaultContext, Req, Resp
 
-HOP_BY_HOP = {"connection", "keep-alive", "proxy-connection", "transfer-encoding", "te", "trailer",
-              "upgrade", "content-length", "host", "content-encoding"}
+HOP_BY_HOP = {
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "transfer-encoding",
+    "te",
+    "trailer",
+    "upgrade",
+    "content-length",
+    "host",
+    "content-encoding",
+}
 
 
 class Context(FaultContext):
     """The HTTP proxy's context: forwarding more requests upstream, plus what every fault context has."""
 
-    def __init__(self, upstream: str, admin_token: str | None, profile, timeout: float = 60.0,
-                 latency: Latency | None = None):
+    def __init__(
+        self, upstream: str, admin_token: str | None, profile, timeout: float = 60.0, latency: Latency | None = None
+    ):
         super().__init__(admin_token, profile)
-        self.latency = latency or Latency()           # a simulated remote target (faults/latency.py)
+        self.latency = latency or Latency()  # a simulated remote target (faults/latency.py)
         self.upstream = upstream.rstrip("/")
         self.requests = 0
-        self.upstream_seconds = 0.0                   # summed latency of the forwarded requests
-        self.by_route: dict[str, int] = {}            # forwarded requests per path
+        self.upstream_seconds = 0.0  # summed latency of the forwarded requests
+        self.by_route: dict[str, int] = {}  # forwarded requests per path
         self.created: set[str] = set()
         self._http = httpx.Client(timeout=timeout, follow_redirects=False)
 
@@ -50,8 +62,9 @@ class Context(FaultContext):
 
     def forward(self, req: Req) -> Resp:
         url = httpx.URL(self.upstream).copy_with(raw_path=req.target.encode("latin-1", "replace"))
-        headers = [(k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in req.headers
-                   if k.lower() not in HOP_BY_HOP]       # bytes: header values pass unchanged
+        headers = [
+            (k.encode("latin-1"), v.encode("latin-1", "replace")) for k, v in req.headers if k.lower() not in HOP_BY_HOP
+        ]  # bytes: header values pass unchanged
         self.latency.request("rest", req.path.rsplit("/", 1)[-1], req.path == CREATE)
         started = time.perf_counter()
         r = self._http.request(req.method, url, headers=headers, content=req.body)
@@ -59,8 +72,11 @@ class Context(FaultContext):
             self.requests += 1
             self.upstream_seconds += time.perf_counter() - started
             self.by_route[req.path] = self.by_route.get(req.path, 0) + 1
-        out = [(k.decode("latin-1"), v.decode("latin-1")) for k, v in r.headers.raw
-               if k.decode("latin-1").lower() not in HOP_BY_HOP]
+        out = [
+            (k.decode("latin-1"), v.decode("latin-1"))
+            for k, v in r.headers.raw
+            if k.decode("latin-1").lower() not in HOP_BY_HOP
+        ]
         if req.method == "HEAD" and "content-length" in r.headers:
             out.append(("Content-Length", r.headers["content-length"]))
         resp = Resp(r.status_code, out, r.content)
@@ -69,14 +85,20 @@ class Context(FaultContext):
 
     def _note_created(self, req: Req, resp: Resp) -> None:
         body = req.json()
-        if req.path == CREATE and resp.status == 200 and resp.code == 0 and isinstance(body, dict) \
-                and isinstance(body.get("userName"), str):
+        if (
+            req.path == CREATE
+            and resp.status == 200
+            and resp.code == 0
+            and isinstance(body, dict)
+            and isinstance(body.get("userName"), str)
+        ):
             with self.lock:
                 self.created.add(body["userName"])
 
     def drop_user(self, name: str) -> Resp:
-        return self.forward(self.as_admin(Req("POST", DROP, [("Content-Type", "application/json")]))
-                            .with_json({"userName": name}))
+        return self.forward(
+            self.as_admin(Req("POST", DROP, [("Content-Type", "application/json")])).with_json({"userName": name})
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -104,12 +126,12 @@ class _Handler(BaseHTTPRequestHandler):
 
     def __getattr__(self, name: str):
         if name.startswith("do_"):
-            return self._dispatch       # any method, as the target sees it
+            return self._dispatch  # any method, as the target sees it
         raise AttributeError(name)
 
     def setup(self) -> None:
-        super().setup()     # headers and body go out in two writes: without this, Nagle + delayed ACK
-        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)   # cost ~40 ms each
+        super().setup()  # headers and body go out in two writes: without this, Nagle + delayed ACK
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)  # cost ~40 ms each
         self.server.ctx.latency.new_connection()
 
     def log_message(self, format, *args):  # noqa: A002 - never log (tokens, passwords)
@@ -135,8 +157,11 @@ class _Handler(BaseHTTPRequestHandler):
         try:
             resp = apply_fault(server.fault, req, server.ctx)
         except httpx.HTTPError as exc:
-            resp = Resp(502, [("Content-Type", "text/plain; charset=utf-8")],
-                        f"fault proxy: upstream failed: {type(exc).__name__}".encode())
+            resp = Resp(
+                502,
+                [("Content-Type", "text/plain; charset=utf-8")],
+                f"fault proxy: upstream failed: {type(exc).__name__}".encode(),
+            )
         self.send_response_only(resp.status)
         for name, value in resp.headers:
             self.send_header(name, value)
@@ -149,7 +174,7 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 256        # the suite opens dozens of connections at once (concurrency cases)
+    request_queue_size = 256  # the suite opens dozens of connections at once (concurrency cases)
 
     def handle_error(self, request, client_address):
         pass
@@ -185,9 +210,15 @@ class ProxyHandle:
         self.ctx.close()
 
 
-def start_fault_proxy(upstream: str, fault_name: str | None, admin_token: str | None = "root:Milvus",
-                      profile: str = "embedded", host: str = "127.0.0.1", port: int = 0,
-                      latency: Latency | None = None) -> ProxyHandle:
+def start_fault_proxy(
+    upstream: str,
+    fault_name: str | None,
+    admin_token: str | None = "root:Milvus",
+    profile: str = "embedded",
+    host: str = "127.0.0.1",
+    port: int = 0,
+    latency: Latency | None = None,
+) -> ProxyHandle:
     """Start the proxy in a daemon thread. `fault_name` None (or "none") forwards everything;
     `latency` makes the target look remote (faults/latency.py)."""
     fault = None if fault_name in (None, "none") else by_name(fault_name)
@@ -196,8 +227,9 @@ def start_fault_proxy(upstream: str, fault_name: str | None, admin_token: str | 
     server = _Server((host, port), _Handler)
     server.fault = fault
     server.ctx = Context(upstream, admin_token, load_profile(profile) if profile else None, latency=latency)
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                              name="fault-proxy", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="fault-proxy", daemon=True
+    )
     thread.start()
     return ProxyHandle(server, thread, server.ctx)
 

@@ -5,6 +5,7 @@ the HTTP proxy's context (forward more requests upstream, the admin's token, the
     around(req, ctx, send)             -> Resp (send(req) forwards; both sides of one exchange)
 They touch users/create only, unless they say otherwise, so that the routes a case verifies with
 (list, describe) stay honest."""
+
 from __future__ import annotations
 
 import base64
@@ -15,9 +16,9 @@ from milvus_conformance.contract.rules import character_classes
 from milvus_conformance.faults import limits
 from milvus_conformance.faults.model import CREATE, DROP, USERS, Req, Resp
 
-VALID_PASSWORD = "Aa1!faultpw"    # valid under every profile
+VALID_PASSWORD = "Aa1!faultpw"  # valid under every profile
 OK = {"code": 0, "data": {}}
-MOVED_CREATE = USERS + "add"      # where `create-route-moved` serves the create instead
+MOVED_CREATE = USERS + "add"  # where `create-route-moved` serves the create instead
 NOT_FOUND = Resp(404, [("Content-Type", "text/plain")], b"404 page not found")
 
 
@@ -84,54 +85,60 @@ def on_create_answer(when: Callable[[Resp], bool], change: Callable[[Resp], Resp
 
 
 def code_map(old: int, new: int):
-    return on_create_answer(lambda r: r.code == old and type(r.code) is int,
-                            edit_error(lambda b: {**b, "code": new}))
+    return on_create_answer(lambda r: r.code == old and type(r.code) is int, edit_error(lambda b: {**b, "code": new}))
 
 
 def status_map(old: int, new: int, everywhere: bool = False):
     def transform(req, resp, ctx):
         hit = resp.status == old and (everywhere or req.path == CREATE)
         return replace(resp, status=new) if hit else resp
+
     return transform
 
 
 def on_create_field(key: str, when: Callable, change: Callable):
     """A request transform: rewrite body[key] of a create when `when(value, ctx)` holds."""
+
     def transform(req: Req, ctx):
         value = create_field(req, key)
         if value is None or not when(value, ctx):
             return req
         return req.with_json({**body(req), key: change(value, ctx)})
+
     return transform
 
 
 def refuse_create(when: Callable[[Req], bool], code: int, message: str):
-    return lambda req, ctx: Resp.of_json(200, {"code": code, "message": message}) \
-        if req.path == CREATE and when(req) else req
+    return lambda req, ctx: (
+        Resp.of_json(200, {"code": code, "message": message}) if req.path == CREATE and when(req) else req
+    )
 
 
 def refuse_create_as(kind: str, message: str, when: Callable[[str, object], bool], key: str = "password"):
     """Refuse a create whose body[key] satisfies `when(value, ctx)` with the profile's `kind` code."""
+
     def transform(req: Req, ctx):
         value = create_field(req, key)
         if value is None or not when(value, ctx):
             return req
         code = (ctx.limit(f"rest.outcome.{kind}") or {}).get("code")
         return Resp.of_json(200, {"code": code if type(code) is int else 65535, "message": message})
+
     return transform
 
 
 def retry_as_admin(status: int):
     """Bypass: a create refused with `status` is sent again with the admin's token."""
-    return lambda req, resp, ctx: ctx.forward(ctx.as_admin(req)) \
-        if req.path == CREATE and resp.status == status and ctx.admin_token else resp
+    return lambda req, resp, ctx: (
+        ctx.forward(ctx.as_admin(req)) if req.path == CREATE and resp.status == status and ctx.admin_token else resp
+    )
 
 
 # ---- transformations with a body of their own ------------------------------------------------------------
 def not_created(req, resp, ctx):
     name = create_field(req, "userName")
     if is_ok(resp) and name is not None:
-        ctx.drop_user(name)        # the create happened; undo it, answer success anyway
+        ctx.drop_user(name)  # the create happened; undo it, answer success anyway
     return resp
 
 
@@ -175,7 +182,7 @@ def as_post(req, ctx):
 
 
 def no_slash(req, ctx):
-    return replace(req, target=CREATE + req.target[len(CREATE) + 1:]) if req.path == CREATE + "/" else req
+    return replace(req, target=CREATE + req.target[len(CREATE) + 1 :]) if req.path == CREATE + "/" else req
 
 
 def route_moved(req, ctx):
@@ -183,7 +190,7 @@ def route_moved(req, ctx):
     if req.path == CREATE:
         return NOT_FOUND
     if req.path == MOVED_CREATE:
-        return replace(req, target=CREATE + req.target[len(MOVED_CREATE):])
+        return replace(req, target=CREATE + req.target[len(MOVED_CREATE) :])
     return req
 
 
@@ -264,6 +271,7 @@ def passwords_as_stored(change: Callable[[str, object], str]):
             edited = {k: change(v, ctx) for k, v in b.items() if k in fields[req.path] and isinstance(v, str)}
             req = req.with_json({**b, **edited}) if edited else req
         return req
+
     return transform
 
 

@@ -1,311 +1,196 @@
 """The SDK faults injected by the gRPC proxy (faults/grpc_proxy.py), as data: each is one small,
 named defect of the server as the SDK sees it, and the ONE requirement (written out in full) it
-violates. Hooks (see faults/model.py `Fault`):
-    request_transform(method, msg, ctx) -> msg           (forwarded instead)
-    response_transform(method, msg, out, ctx) -> out     (`out`: the response or the grpc.RpcError)
-    around(method, msg, ctx, send) -> out                (send(msg) forwards)
-    metadata_transform(metadata, ctx) -> metadata        (every call, before it is forwarded)
-Only the user messages are decoded (grpc_proxy.PARSED); everything else passes as bytes."""
+violates. The transformations are in faults/sdk_transforms.py."""
+
 from __future__ import annotations
 
-import base64
-from typing import Callable
+from pymilvus.grpc_gen import common_pb2
 
-import grpc
-from pymilvus.grpc_gen import common_pb2, milvus_pb2
-
-from milvus_conformance.contract.rules import character_classes
 from milvus_conformance.faults import limits
+from milvus_conformance.faults import sdk_transforms as t
 from milvus_conformance.faults.model import Fault
 
-CREATE = "CreateCredential"
-AUTH_OFF = ("--allow-auth-disabled",)   # else preflight stops the run (status 3) before any case
-DEFAULT_PASSWORD = "Aa1!faultpw"        # valid under every profile
-
-
-def ok(status) -> bool:
-    return isinstance(status, common_pb2.Status) and status.code == 0 and status.error_code == common_pb2.Success
-
-
-def password_of(req) -> str:
-    return base64.b64decode(req.password).decode("utf-8", "replace")
-
-
-def with_password(req, password: str):
-    req.password = base64.b64encode(password.encode("utf-8"))
-    return req
-
-
-class Abort(grpc.RpcError):
-    """An error the proxy answers with instead of the server's answer."""
-
-    def __init__(self, code, details):
-        self._code, self._details = code, details
-
-    def code(self):
-        return self._code
-
-    def details(self):
-        return self._details
-
-    def trailing_metadata(self):
-        return ()
-
-
-def refusal(kind: str, reason: str, ctx) -> common_pb2.Status:
-    """The Status a server answers for an outcome kind, with the profile's SDK code."""
-    code = (ctx.limit(f"sdk.outcome.{kind}") or {}).get("code")
-    code = code if type(code) is int else 65535
-    error_code = common_pb2.IllegalArgument if code == 1100 else common_pb2.UnexpectedError
-    return common_pb2.Status(code=code, error_code=error_code, reason=reason)
-
-
-# ---- builders ------------------------------------------------------------------------------------------
-def refuse_create_as(kind: str, reason: str, when: Callable[[str, object], bool], field: str = "password"):
-    """An `around`: a CreateCredential whose password (or username) satisfies `when(value, ctx)` is
-    refused with the profile's `kind` outcome, and not forwarded."""
-    def around(method, req, ctx, send):
-        if method == CREATE:
-            value = password_of(req) if field == "password" else req.username
-            if when(value, ctx):
-                return refusal(kind, reason, ctx)
-        return send(req)
-    return around
-
-
-def passwords_as_stored(change: Callable[[str, object], str]):
-    """(request_transform, metadata_transform): the create's password and the password in every
-    call's authorization metadata replaced by `change(password, ctx)` - a server that stores and
-    compares only part of a password, consistently."""
-    def request(method, req, ctx):
-        return with_password(req, change(password_of(req), ctx)) if method == CREATE and req.password else req
-
-    def metadata(md, ctx):
-        return [(k, _change_credentials(v, lambda p: change(p, ctx)) if k == "authorization" else v)
-                for k, v in md]
-    return request, metadata
-
-
-def _change_credentials(value, change: Callable[[str], str]):
-    try:
-        user, colon, password = base64.b64decode(value).decode("utf-8").partition(":")
-    except ValueError:
-        return value
-    return base64.b64encode(f"{user}{colon}{change(password)}".encode()).decode() if colon else value
-
-
-def rewrite_create(field: str, when: Callable[[str, object], bool], change: Callable[[str, object], str]):
-    """A request_transform: a CreateCredential's username (or password) v becomes change(v, ctx)
-    when when(v, ctx) holds."""
-    def request(method, req, ctx):
-        if method != CREATE:
-            return req
-        value = password_of(req) if field == "password" else req.username
-        if not when(value, ctx):
-            return req
-        if field == "password":
-            return with_password(req, change(value, ctx))
-        req.username = change(value, ctx)
-        return req
-    return request
-
-
-def answer_without_forwarding(method_name: str, when: Callable, reply: Callable):
-    """An `around`: a `method_name` call for which when(msg) holds is answered reply(msg), unsent."""
-    def around(method, req, ctx, send):
-        return reply(req) if method == method_name and when(req) else send(req)
-    return around
-
-
-# ---- transformations ------------------------------------------------------------------------------------
-def is_duplicate(out) -> bool:
-    return isinstance(out, common_pb2.Status) and not ok(out) and "already exist" in out.reason
-
-
-def duplicate_ok(method, req, out, ctx):
-    return common_pb2.Status() if method == CREATE and is_duplicate(out) else out
-
-
-def code_1100_to_65535(method, req, out, ctx):
-    if method == CREATE and isinstance(out, common_pb2.Status) and out.code == 1100:
-        out.code = 65535
-        out.error_code = common_pb2.UnexpectedError
-    return out
-
-
-def permission_swallowed(method, req, out, ctx):
-    if method == CREATE and isinstance(out, grpc.RpcError) and out.code() == grpc.StatusCode.PERMISSION_DENIED:
-        return common_pb2.Status()
-    return out
-
-
-def not_created(method, req, out, ctx):
-    if method == CREATE and ok(out):
-        ctx.drop_user(req.username)
-    return out
-
-
-def password_altered(method, req, ctx):
-    return with_password(req, password_of(req) + "x") if method == CREATE and req.password else req
-
-
-def name_cut(method, req, ctx):
-    if method == CREATE and limits.nbytes(req.username) > limits.limit(ctx, limits.NAME_MAX):
-        req.username = limits.cut(req.username, limits.limit(ctx, limits.NAME_MAX))
-    return req
-
-
-def list_omits_created(method, req, out, ctx):
-    if method == "ListCredUsers" and isinstance(out, milvus_pb2.ListCredUsersResponse):
-        kept = [n for n in out.usernames if n not in ctx.created]
-        del out.usernames[:]
-        out.usernames.extend(kept)
-    return out
-
-
-def error_as_rpc_error(method, req, out, ctx):
-    if method == CREATE and isinstance(out, common_pb2.Status) and not ok(out):
-        return Abort(grpc.StatusCode.INVALID_ARGUMENT, out.reason)   # pymilvus does not retry it
-    return out
-
-
-def auth_not_enforced(md, ctx):
-    """No authentication at all: every call runs as the admin, whatever credentials it carries."""
-    admin = base64.b64encode((ctx.admin_token or "").encode()).decode()
-    return [(k, v) for k, v in md if k != "authorization"] + [("authorization", admin)]
-
-
-def concurrent_duplicates_succeed(method, req, ctx, send):
-    """A check-then-insert race: a CreateCredential that overlapped another of the same name and
-    was refused as a duplicate answers success."""
-    if method != CREATE:
-        return send(req)
-    out, overlapped = ctx.send_tracking_overlap(req.username, lambda: send(req))
-    return common_pb2.Status() if overlapped and is_duplicate(out) else out
-
-
-def first_char_not_letter(name, ctx):
-    return bool(name) and not (name[0].isascii() and name[0].isalpha())
-
-
-def letter_first(name, ctx):
-    return "A" + name[1:]
-
-
-def has_upper(name, ctx):
-    return name != name.lower()
-
-
-def lower(name, ctx):
-    return name.lower()
-
-
-def empty(value, ctx):
-    return value == ""
-
-
-def default_password(value, ctx):
-    return DEFAULT_PASSWORD
-
-
-def few_classes(password, ctx):
-    return 0 < len(character_classes(password)) < 3
-
-
-def has_class_rule(profile) -> bool:
-    return (profile["password.min_classes"] or 0) > 0
-
-
-def cap_ok(method, req, out, ctx):
-    hit = method == CREATE and isinstance(out, common_pb2.Status) and "reached the limit" in out.reason
-    return common_pb2.Status() if hit else out
-
-
-def describe_empty(method, req, out, ctx):
-    if method == "SelectUser" and isinstance(out, milvus_pb2.SelectUserResponse):
-        del out.results[:]
-    return out
-
-
-def counts_bytes(profile) -> bool:
-    return profile["password.length_unit"] == "bytes"
-
-
-def drop_noop(method, req, ctx):
-    """DeleteCredential of a user that does not exist instead: the server answers success."""
-    if method == "DeleteCredential":
-        req.username = "conformance_drop_noop_nobody"
-    return req
+AUTH_OFF = ("--allow-auth-disabled",)  # else preflight stops the run (status 3) before any case
 
 
 def sdk(name: str, requirement: str, description: str, **hooks) -> Fault:
     return Fault(name, requirement, description, layer="grpc", **hooks)
 
 
-PREFIX_REQUEST, PREFIX_METADATA = passwords_as_stored(limits.password_prefix)
-MAX_CHARS_REQUEST, MAX_CHARS_METADATA = passwords_as_stored(limits.password_cut_over_max)
+PREFIX_REQUEST, PREFIX_METADATA = t.passwords_as_stored(limits.password_prefix)
+MAX_CHARS_REQUEST, MAX_CHARS_METADATA = t.passwords_as_stored(limits.password_cut_over_max)
 SDK_FAULTS = [
-    sdk("sdk-duplicate-accepted", "USER-CREATE-DUPLICATE", "gRPC: a duplicate CreateCredential answers success",
-        response_transform=duplicate_ok),
-    sdk("sdk-code-1100-to-65535", "USER-CREATE-NAME-CHARSET", "gRPC: CreateCredential invalid-value errors (1100) "
-        "carry 65535", response_transform=code_1100_to_65535),
-    sdk("sdk-permission-swallowed", "USER-CREATE-PERMISSION", "gRPC: a CreateCredential refused with "
-        "PERMISSION_DENIED answers success", response_transform=permission_swallowed),
-    sdk("sdk-auth-not-enforced", "USER-CREATE-AUTHORIZATION-ENABLED", "gRPC: no authentication at all: every call "
-        "runs as the admin, whatever credentials it carries", metadata_transform=auth_not_enforced,
-        suite_args=AUTH_OFF, also_violates=("USER-CREATE-PERMISSION",)),
-    sdk("sdk-user-not-created", "USER-CREATE-SEMANTICS", "gRPC: CreateCredential answers success but the user is "
-        "dropped right after", response_transform=not_created),
-    sdk("sdk-password-altered", "USER-CREATE-SEMANTICS", 'gRPC: the user is created with "x" appended to the '
-        "password", request_transform=password_altered),
-    sdk("sdk-password-prefix-compared", "USER-CREATE-SEMANTICS", f"gRPC: only the first {limits.PREFIX_BYTES} bytes "
+    sdk(
+        "sdk-duplicate-accepted",
+        "USER-CREATE-DUPLICATE",
+        "gRPC: a duplicate CreateCredential answers success",
+        response_transform=t.duplicate_ok,
+    ),
+    sdk(
+        "sdk-code-1100-to-65535",
+        "USER-CREATE-NAME-CHARSET",
+        "gRPC: CreateCredential invalid-value errors (1100) carry 65535",
+        response_transform=t.code_1100_to_65535,
+    ),
+    sdk(
+        "sdk-permission-swallowed",
+        "USER-CREATE-PERMISSION",
+        "gRPC: a CreateCredential refused with PERMISSION_DENIED answers success",
+        response_transform=t.permission_swallowed,
+    ),
+    sdk(
+        "sdk-auth-not-enforced",
+        "USER-CREATE-AUTHORIZATION-ENABLED",
+        "gRPC: no authentication at all: every call runs as the admin, whatever credentials it carries",
+        metadata_transform=t.auth_not_enforced,
+        suite_args=AUTH_OFF,
+        also_violates=("USER-CREATE-PERMISSION",),
+    ),
+    sdk(
+        "sdk-user-not-created",
+        "USER-CREATE-SEMANTICS",
+        "gRPC: CreateCredential answers success but the user is dropped right after",
+        response_transform=t.not_created,
+    ),
+    sdk(
+        "sdk-password-altered",
+        "USER-CREATE-SEMANTICS",
+        'gRPC: the user is created with "x" appended to the password',
+        request_transform=t.password_altered,
+    ),
+    sdk(
+        "sdk-password-prefix-compared",
+        "USER-CREATE-SEMANTICS",
+        f"gRPC: only the first {limits.PREFIX_BYTES} bytes "
         "of a password count: cut so on CreateCredential and in every call's credentials",
-        request_transform=PREFIX_REQUEST, metadata_transform=PREFIX_METADATA),
-    sdk("sdk-concurrent-duplicates-succeed", "USER-CREATE-CONCURRENCY", "gRPC: a CreateCredential that overlaps "
-        "another of the same name answers success instead of the duplicate error", around=concurrent_duplicates_succeed),
-    sdk("sdk-name-over-max-accepted", "USER-CREATE-NAME-LENGTH", "gRPC: a username over the maximum (33 bytes) is "
-        "cut to it and created", request_transform=name_cut),
-    sdk("sdk-name-at-max-refused", "USER-CREATE-NAME-LENGTH", "gRPC: a username of exactly the maximum length is "
-        "refused (1100)", around=refuse_create_as("invalid_value", "invalid user name length", limits.name_at_max, "username")),
-    sdk("sdk-password-at-min-refused", "USER-CREATE-PASSWORD-LENGTH", "gRPC: a password of exactly the minimum "
-        "length is refused (1100)", around=refuse_create_as("invalid_value", "invalid password length",
-                                                             limits.password_at_min)),
-    sdk("sdk-password-at-max-refused", "USER-CREATE-PASSWORD-LENGTH", "gRPC: a password of exactly the maximum "
-        "length gets the over-max outcome", around=refuse_create_as(
-            "bcrypt_error", "bcrypt: password length exceeds 72 bytes", limits.password_at_max)),
-    sdk("sdk-password-min-in-characters", "USER-CREATE-PASSWORD-LENGTH", "gRPC: the minimum is counted in "
-        "characters (the maximum stays in bytes)", applies=counts_bytes, around=refuse_create_as(
-            "invalid_value", "invalid password length", limits.min_in_characters)),
-    sdk("sdk-password-max-in-characters", "USER-CREATE-PASSWORD-LENGTH", "gRPC: the maximum is counted in "
+        request_transform=PREFIX_REQUEST,
+        metadata_transform=PREFIX_METADATA,
+    ),
+    sdk(
+        "sdk-concurrent-duplicates-succeed",
+        "USER-CREATE-CONCURRENCY",
+        "gRPC: a CreateCredential that overlaps "
+        "another of the same name answers success instead of the duplicate error",
+        around=t.concurrent_duplicates_succeed,
+    ),
+    sdk(
+        "sdk-name-over-max-accepted",
+        "USER-CREATE-NAME-LENGTH",
+        "gRPC: a username over the maximum (33 bytes) is cut to it and created",
+        request_transform=t.name_cut,
+    ),
+    sdk(
+        "sdk-name-at-max-refused",
+        "USER-CREATE-NAME-LENGTH",
+        "gRPC: a username of exactly the maximum length is refused (1100)",
+        around=t.refuse_create_as("invalid_value", "invalid user name length", limits.name_at_max, "username"),
+    ),
+    sdk(
+        "sdk-password-at-min-refused",
+        "USER-CREATE-PASSWORD-LENGTH",
+        "gRPC: a password of exactly the minimum length is refused (1100)",
+        around=t.refuse_create_as("invalid_value", "invalid password length", limits.password_at_min),
+    ),
+    sdk(
+        "sdk-password-at-max-refused",
+        "USER-CREATE-PASSWORD-LENGTH",
+        "gRPC: a password of exactly the maximum length gets the over-max outcome",
+        around=t.refuse_create_as("bcrypt_error", "bcrypt: password length exceeds 72 bytes", limits.password_at_max),
+    ),
+    sdk(
+        "sdk-password-min-in-characters",
+        "USER-CREATE-PASSWORD-LENGTH",
+        "gRPC: the minimum is counted in characters (the maximum stays in bytes)",
+        applies=t.counts_bytes,
+        around=t.refuse_create_as("invalid_value", "invalid password length", limits.min_in_characters),
+    ),
+    sdk(
+        "sdk-password-max-in-characters",
+        "USER-CREATE-PASSWORD-LENGTH",
+        "gRPC: the maximum is counted in "
         "characters: a multibyte password over it in bytes is accepted, stored and compared cut to the maximum",
-        applies=counts_bytes, request_transform=MAX_CHARS_REQUEST, metadata_transform=MAX_CHARS_METADATA),
-    sdk("sdk-password-validation-max-in-characters", "USER-CREATE-PASSWORD-LENGTH", "gRPC: the server's own "
+        applies=t.counts_bytes,
+        request_transform=MAX_CHARS_REQUEST,
+        metadata_transform=MAX_CHARS_METADATA,
+    ),
+    sdk(
+        "sdk-password-validation-max-in-characters",
+        "USER-CREATE-PASSWORD-LENGTH",
+        "gRPC: the server's own "
         "validation maximum is counted in characters (the over-max outcome instead of invalid-value)",
-        applies=counts_bytes, around=refuse_create_as("bcrypt_error", "bcrypt: password length exceeds 72 bytes",
-                                                       limits.validation_max_in_characters)),
-    sdk("sdk-missing-password-defaulted", "USER-CREATE-BODY-FIELDS", "gRPC: a CreateCredential with an empty "
-        "password gets a default one", request_transform=rewrite_create("password", empty, default_password)),
-    sdk("sdk-name-first-char-accepted", "USER-CREATE-NAME-FIRST-CHAR", "gRPC: a username not starting with a "
-        "letter gets an A first", request_transform=rewrite_create("username", first_char_not_letter, letter_first)),
-    sdk("sdk-name-case-folded", "USER-CREATE-NAME-CASE", "gRPC: the username is lower-cased before the create",
-        request_transform=rewrite_create("username", has_upper, lower)),
-    sdk("sdk-class-rule-imposed", "USER-CREATE-PASSWORD-CLASSES", "gRPC: a password with fewer than 3 classes is "
-        "refused (1100) where the profile has no class rule", applies=lambda p: not has_class_rule(p),
-        around=refuse_create_as("invalid_value", "invalid password", few_classes)),
-    sdk("sdk-user-cap-ignored", "USER-CREATE-USER-CAP", "gRPC: a CreateCredential over the user limit answers "
-        "success (creates nothing)", response_transform=cap_ok, needs_fill=True),
-    sdk("sdk-describe-empty", "USER-DESCRIBE-ENVELOPE", "gRPC: SelectUser answers no result for an existing user",
-        response_transform=describe_empty),
-    sdk("sdk-drop-root-accepted", "USER-DROP-ENVELOPE", "gRPC: DeleteCredential of root answers success (not "
-        "forwarded)", around=answer_without_forwarding("DeleteCredential", lambda req: req.username == "root",
-                                                        lambda req: common_pb2.Status())),
-    sdk("sdk-drop-noop", "USER-DROP-SEMANTICS", "gRPC: DeleteCredential answers success and deletes nothing",
-        request_transform=drop_noop),
-    sdk("sdk-update-password-ignored", "USER-UPDATE-PASSWORD-ENVELOPE", "gRPC: UpdateCredential answers success "
-        "without changing the password", around=answer_without_forwarding("UpdateCredential", lambda req: True,
-                                                                           lambda req: common_pb2.Status())),
-    sdk("sdk-list-omits-new-users", "USER-LIST-ENVELOPE", "gRPC: ListCredUsers leaves out the users created "
-        "through the proxy", response_transform=list_omits_created),
-    sdk("sdk-error-as-rpc-error", "SDK-CREATE-USER-EXCEPTION", "gRPC: CreateCredential error statuses become a "
-        "raw INVALID_ARGUMENT gRPC error", response_transform=error_as_rpc_error),
+        applies=t.counts_bytes,
+        around=t.refuse_create_as(
+            "bcrypt_error", "bcrypt: password length exceeds 72 bytes", limits.validation_max_in_characters
+        ),
+    ),
+    sdk(
+        "sdk-missing-password-defaulted",
+        "USER-CREATE-BODY-FIELDS",
+        "gRPC: a CreateCredential with an empty password gets a default one",
+        request_transform=t.rewrite_create("password", t.empty, t.default_password),
+    ),
+    sdk(
+        "sdk-name-first-char-accepted",
+        "USER-CREATE-NAME-FIRST-CHAR",
+        "gRPC: a username not starting with a letter gets an A first",
+        request_transform=t.rewrite_create("username", t.first_char_not_letter, t.letter_first),
+    ),
+    sdk(
+        "sdk-name-case-folded",
+        "USER-CREATE-NAME-CASE",
+        "gRPC: the username is lower-cased before the create",
+        request_transform=t.rewrite_create("username", t.has_upper, t.lower),
+    ),
+    sdk(
+        "sdk-class-rule-imposed",
+        "USER-CREATE-PASSWORD-CLASSES",
+        "gRPC: a password with fewer than 3 classes is refused (1100) where the profile has no class rule",
+        applies=lambda p: not t.has_class_rule(p),
+        around=t.refuse_create_as("invalid_value", "invalid password", t.few_classes),
+    ),
+    sdk(
+        "sdk-user-cap-ignored",
+        "USER-CREATE-USER-CAP",
+        "gRPC: a CreateCredential over the user limit answers success (creates nothing)",
+        response_transform=t.cap_ok,
+        needs_fill=True,
+    ),
+    sdk(
+        "sdk-describe-empty",
+        "USER-DESCRIBE-ENVELOPE",
+        "gRPC: SelectUser answers no result for an existing user",
+        response_transform=t.describe_empty,
+    ),
+    sdk(
+        "sdk-drop-root-accepted",
+        "USER-DROP-ENVELOPE",
+        "gRPC: DeleteCredential of root answers success (not forwarded)",
+        around=t.answer_without_forwarding(
+            "DeleteCredential", lambda req: req.username == "root", lambda req: common_pb2.Status()
+        ),
+    ),
+    sdk(
+        "sdk-drop-noop",
+        "USER-DROP-SEMANTICS",
+        "gRPC: DeleteCredential answers success and deletes nothing",
+        request_transform=t.drop_noop,
+    ),
+    sdk(
+        "sdk-update-password-ignored",
+        "USER-UPDATE-PASSWORD-ENVELOPE",
+        "gRPC: UpdateCredential answers success without changing the password",
+        around=t.answer_without_forwarding("UpdateCredential", lambda req: True, lambda req: common_pb2.Status()),
+    ),
+    sdk(
+        "sdk-list-omits-new-users",
+        "USER-LIST-ENVELOPE",
+        "gRPC: ListCredUsers leaves out the users created through the proxy",
+        response_transform=t.list_omits_created,
+    ),
+    sdk(
+        "sdk-error-as-rpc-error",
+        "SDK-CREATE-USER-EXCEPTION",
+        "gRPC: CreateCredential error statuses become a raw INVALID_ARGUMENT gRPC error",
+        response_transform=t.error_as_rpc_error,
+    ),
 ]

@@ -9,6 +9,7 @@ caches: conforming as long as the profile's settle bound (`users.settle_s`) cove
 that does not (the embedded profile's 0.5 s), it breaks USER-CREATE-SEMANTICS within that bound
 (a created user must be able to log in), which is why it is in the fault catalogue; with a profile
 whose bound covers it, the suite must pass (selftests/test_settle.py)."""
+
 from __future__ import annotations
 
 import base64
@@ -20,8 +21,8 @@ from milvus_conformance.faults.model import CREATE, DROP, USERS, Fault, Req, Res
 
 UPDATE = USERS + "update_password"
 LAG_MIN_S, LAG_MAX_S = 0.6, 1.0
-STALE = "#stale"            # appended to a password the stale cache refuses: a wrong one upstream
-GONE = object()             # a password the cache never knew (the user did not exist)
+STALE = "#stale"  # appended to a password the stale cache refuses: a wrong one upstream
+GONE = object()  # a password the cache never knew (the user did not exist)
 AS_IS, ACCEPT, REFUSE = "as-is", "accept", "refuse"
 
 
@@ -34,7 +35,7 @@ def lag_of(user: str) -> float:
 class Change:
     at: float
     lag: float
-    before: object          # the password the cache still holds (GONE: it does not know the user)
+    before: object  # the password the cache still holds (GONE: it does not know the user)
 
 
 class StaleCache:
@@ -109,11 +110,16 @@ def _b64(raw) -> str:
 
 def sdk_slow_cache_calls(method, req, ctx, send):
     out = send(req)
-    if method in ("CreateCredential", "UpdateCredential", "DeleteCredential") \
-            and getattr(out, "code", None) == 0 and getattr(out, "error_code", 0) == 0:
-        new = {"CreateCredential": lambda: _b64(req.password),
-               "UpdateCredential": lambda: _b64(req.newPassword),
-               "DeleteCredential": lambda: GONE}[method]()
+    if (
+        method in ("CreateCredential", "UpdateCredential", "DeleteCredential")
+        and getattr(out, "code", None) == 0
+        and getattr(out, "error_code", 0) == 0
+    ):
+        new = {
+            "CreateCredential": lambda: _b64(req.password),
+            "UpdateCredential": lambda: _b64(req.newPassword),
+            "DeleteCredential": lambda: GONE,
+        }[method]()
         with ctx.lock:
             _cache(ctx).changed(req.username, new)
     return out
@@ -138,10 +144,18 @@ def sdk_slow_cache_metadata(md, ctx):
     return out
 
 
-DESCRIPTION = ("credential cache up to ~1 s behind: after a create, update_password or drop, logins as "
-               "that user get the old answer for 0.6-1.0 s")
+DESCRIPTION = (
+    "credential cache up to ~1 s behind: after a create, update_password or drop, logins as "
+    "that user get the old answer for 0.6-1.0 s"
+)
 SETTLE_FAULTS = [
     Fault("slow-credential-cache", "USER-CREATE-SEMANTICS", f"REST: {DESCRIPTION}", around=rest_slow_cache),
-    Fault("sdk-slow-credential-cache", "USER-CREATE-SEMANTICS", f"SDK: {DESCRIPTION}", layer="grpc",
-          around=sdk_slow_cache_calls, metadata_transform=sdk_slow_cache_metadata),
+    Fault(
+        "sdk-slow-credential-cache",
+        "USER-CREATE-SEMANTICS",
+        f"SDK: {DESCRIPTION}",
+        layer="grpc",
+        around=sdk_slow_cache_calls,
+        metadata_transform=sdk_slow_cache_metadata,
+    ),
 ]

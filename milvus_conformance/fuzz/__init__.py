@@ -13,6 +13,7 @@ Every request carries the admin token except the ones schemathesis deliberately 
 credentials (negated security parameter); the token is added at call time, so it never appears in a
 generated case's repr. Every writing request goes through `hygiene.Hygiene`.
 """
+
 from __future__ import annotations
 
 import tempfile
@@ -31,7 +32,7 @@ from milvus_conformance.results.generation import Generation
 # one server must not interleave their writing requests either, and behind a proxy a run cannot tell
 # which server it talks to.
 WRITERS_LOCK = Path(tempfile.gettempdir()) / "milvus-conformance-fuzz-writers.lock"
-NOT_GENERATED = ("not sent", "scenarios")   # counters that are not generated requests
+NOT_GENERATED = ("not sent", "scenarios")  # counters that are not generated requests
 SHOWN_FAILURES = 10
 
 
@@ -41,14 +42,13 @@ class FuzzTarget:
 
     def __init__(self, run_context, profile, ledger, critical=None):
         self.ctx, self.profile, self.ledger = run_context, profile, ledger
-        self.settings = schema.FuzzSettings.of(run_context.config.tier, run_context.run_id,
-                                               run_context.config.fuzz)
+        self.settings = schema.FuzzSettings.of(run_context.config.tier, run_context.run_id, run_context.config.fuzz)
         REDACTOR.add(run_context.token)
         self.admin_header = f"Bearer {run_context.token}" if run_context.token else None
         self.hygiene = Hygiene(ledger, WRITERS_LOCK, *([critical] if critical else []))
         self.checks = GeneratedChecks(
-            CheckSettings.of(profile, self.admin_header, run_context.auth_enabled, run_context.tls),
-            self.hygiene.facts)
+            CheckSettings.of(profile, self.admin_header, run_context.auth_enabled, run_context.tls), self.hygiene.facts
+        )
         self.session = run_context.tls.requests_session()
         self.tls_kwargs = run_context.tls.requests_kwargs()
         self._schemas: dict = {}
@@ -56,8 +56,12 @@ class FuzzTarget:
     def schema(self, phases: tuple[str, ...]):
         if phases not in self._schemas:
             self._schemas[phases] = schema.load_schema(
-                self.profile, self.settings, phases=phases, base_url=self.ctx.base_url,
-                request_timeout=self.ctx.config.request_timeout)
+                self.profile,
+                self.settings,
+                phases=phases,
+                base_url=self.ctx.base_url,
+                request_timeout=self.ctx.config.request_timeout,
+            )
         return self._schemas[phases]
 
     def auth(self, case) -> dict:
@@ -88,36 +92,49 @@ class FuzzTarget:
                 step.observe()
                 case.validate_response(response, checks=self.checks.all)
 
-        test = build_operation_test(config=loaded.config, operation=operation, test_func=generated_case,
-                                    given_kwargs={}, feedback=FeedbackSources())
+        test = build_operation_test(
+            config=loaded.config,
+            operation=operation,
+            test_func=generated_case,
+            given_kwargs={},
+            feedback=FeedbackSources(),
+        )
         self.conclude(record, operation_id, counts, run_collecting(test))
 
     # ---- the verdict ---------------------------------------------------------------------------
     def conclude(self, record, label: str, counts: Counter, failures: list) -> None:
         """The case's verdict from what was generated and the check failures found (failure, flaky)."""
         record.generation = Generation(
-            label, sum(v for k, v in counts.items() if k not in NOT_GENERATED), dict(counts),
-            self.settings.tier, self.settings.seed)
+            label,
+            sum(v for k, v in counts.items() if k not in NOT_GENERATED),
+            dict(counts),
+            self.settings.tier,
+            self.settings.seed,
+        )
         line = record.generation.summary()
         print(line)
         if not failures:
             record.conclude(passed(line))
             return
         findings = [f for f in (finding_of(failure) for failure, _ in failures) if f is not None]
-        for finding in findings[-20:]:     # the failing requests, for the reports (token-free curl)
+        for finding in findings[-20:]:  # the failing requests, for the reports (token-free curl)
             record.add_exchange(finding.exchange(record.operation, REDACTOR))
-        messages = list(dict.fromkeys(
-            f"- {f.title}: {f.message}" + (" (did not reproduce on replay)" if flaky else "")
-            for f, flaky in failures))
-        text = f"{len(messages)} problem(s) found by generated cases; {line}\n" + \
-            "\n".join(messages[:SHOWN_FAILURES])
+        messages = list(
+            dict.fromkeys(
+                f"- {f.title}: {f.message}" + (" (did not reproduce on replay)" if flaky else "")
+                for f, flaky in failures
+            )
+        )
+        text = f"{len(messages)} problem(s) found by generated cases; {line}\n" + "\n".join(messages[:SHOWN_FAILURES])
         # A failing operation test cites what its failing checks name, not all the operation's IDs.
         named = {r for finding in findings for r in finding.requirements} & set(record.requirements)
         if named:
             record.requirements = sorted(named)
-        record.conclude(failed(text, messages[:SHOWN_FAILURES]),
-                        expected={"checks": [c.__name__ for c in self.checks.all]},
-                        observed={"generated_cases": record.generation.cases, "by_phase": dict(counts)})
+        record.conclude(
+            failed(text, messages[:SHOWN_FAILURES]),
+            expected={"checks": [c.__name__ for c in self.checks.all]},
+            observed={"generated_cases": record.generation.cases, "by_phase": dict(counts)},
+        )
 
 
 def run_collecting(test) -> list:
@@ -125,7 +142,7 @@ def run_collecting(test) -> list:
     pairs (none: []). Anything else (a harness or Hypothesis error) propagates as it is."""
     try:
         test()
-    except BaseException as exc:      # noqa: BLE001 - sorted below, re-raised unless check failures
+    except BaseException as exc:  # noqa: BLE001 - sorted below, re-raised unless check failures
         failures = _failures(exc)
         if failures is None:
             raise

@@ -16,6 +16,7 @@ The facts (users before, names that appeared) are kept in `Hygiene.facts`, by ca
 checks of that request (fuzz/checks.py's `GeneratedChecks` reads the same dict). The module also holds the one reading of a request that both use: what the server's JSON
 binding makes of the body bytes and its middleware of Request-Timeout (CF section 3).
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -28,7 +29,7 @@ from pathlib import Path
 from milvus_conformance.contract.profiles import Profile
 from milvus_conformance.contract.rules import Prediction, predict_create
 
-GO_NOT_SPACE = "\x1c\x1d\x1e\x1f"   # Python's str.strip() removes these, Go's strings.TrimSpace does not
+GO_NOT_SPACE = "\x1c\x1d\x1e\x1f"  # Python's str.strip() removes these, Go's strings.TrimSpace does not
 WRITERS = frozenset({"createUser", "dropUser", "updatePassword"})
 
 
@@ -36,6 +37,7 @@ WRITERS = frozenset({"createUser", "dropUser", "updatePassword"})
 class Facts:
     """Users that existed before the request (ours included), and the names the body could create
     that exist after it (None: not observed)."""
+
     preexisting: frozenset = frozenset()
     appeared: frozenset | None = None
 
@@ -64,8 +66,7 @@ def predict_wire(profile: Profile, raw) -> tuple[Prediction, str | None]:
                 if key.casefold() != name.casefold() or insensitive is False:
                     continue
                 if insensitive is None:
-                    return Prediction(None, f"{profile.name} does not say whether keys are "
-                                            "case-insensitive"), None
+                    return Prediction(None, f"{profile.name} does not say whether keys are case-insensitive"), None
             if value is not None and not isinstance(value, str):
                 return Prediction("malformed_body", f"{name} is a {type(value).__name__}"), None
             if value is not None:
@@ -88,7 +89,7 @@ def timeout_outcome(profile, value, status) -> tuple[str | None, str]:
     seconds = int(text)
     if seconds == 0:
         return profile["rest.request_timeout.zero"], "Request-Timeout: 0"
-    if seconds < 0 or seconds > 10**6:       # UNCONFIRMED (CF section 3); huge values overflow in Go
+    if seconds < 0 or seconds > 10**6:  # UNCONFIRMED (CF section 3); huge values overflow in Go
         return None, ""
     return (None if seconds <= 5 and status == 408 else "body"), ""
 
@@ -122,8 +123,9 @@ def candidate_names(body) -> set[str]:
 class Step:
     """One guarded request: the caller sends it, then calls `observe()` before running the checks."""
 
-    def __init__(self, hygiene: "Hygiene", case, before: set[str], names: set[str], owned: set[str],
-                 writer: bool = True):
+    def __init__(
+        self, hygiene: "Hygiene", case, before: set[str], names: set[str], owned: set[str], writer: bool = True
+    ):
         self.hygiene, self.case, self.before, self.names, self.owned = hygiene, case, before, names, owned
         self.writer = writer
         self.created: set[str] = set()
@@ -140,7 +142,7 @@ class Step:
         for name in sorted(self.created):
             ledger.created(name, exact=True)
         for name in sorted((self.before - after) & self.names & self.owned):
-            ledger.forget(name)               # the request dropped a user of ours
+            ledger.forget(name)  # the request dropped a user of ours
             self.owned.discard(name)
         self.hygiene.facts[self.case.id] = Facts(frozenset(self.before), frozenset(self.created))
 
@@ -148,8 +150,8 @@ class Step:
 class Hygiene:
     def __init__(self, ledger, lock_file: Path, critical=nullcontext):
         self.ledger = ledger
-        self.critical = critical   # holds Ctrl-C from the snapshot until what was created is journaled
-        self.facts: dict[str, Facts] = {}   # case.id -> Facts of the request in flight
+        self.critical = critical  # holds Ctrl-C from the snapshot until what was created is journaled
+        self.facts: dict[str, Facts] = {}  # case.id -> Facts of the request in flight
         self.lock_file = Path(lock_file)
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
 
@@ -178,7 +180,7 @@ class Hygiene:
             before = set(self.ledger.user_names())
             names = candidate_names(case.body)
             if any(n in before and n not in owned for n in names):
-                yield None                    # it would touch a user this run did not create
+                yield None  # it would touch a user this run did not create
                 return
             if operation_id == "createUser":
                 for name in sorted(names - before):
@@ -189,7 +191,7 @@ class Hygiene:
             finally:
                 try:
                     if not step.observed:
-                        step.observe()        # also after a failed call: it may have created
+                        step.observe()  # also after a failed call: it may have created
                 finally:
                     self.facts.pop(case.id, None)
                     if keep:

@@ -24,6 +24,7 @@ the optional `Request-Timeout` header gets `minimum: 1` and `default: 30` (the s
 section 3). Without them every generated case carries `Request-Timeout: 0`, which expires a request
 before it reaches the handler; with them the coverage phase still sends 0, 1 and 2 as boundaries.
 """
+
 from __future__ import annotations
 
 import copy
@@ -39,9 +40,9 @@ from referencing.jsonschema import DRAFT4
 from milvus_conformance.contract.profiles import DOCUMENTED, Profile
 from milvus_conformance.contract.spec import load_spec, to_json_schema
 
-GATE_SEED = 20260419                 # the gate tier is deterministic: fixed seed, derandomized
-NIGHTLY_EXAMPLES = 400               # fuzzing examples per operation in the nightly tier
-NIGHTLY_SCENARIOS = 150              # stateful scenarios in the nightly tier
+GATE_SEED = 20260419  # the gate tier is deterministic: fixed seed, derandomized
+NIGHTLY_EXAMPLES = 400  # fuzzing examples per operation in the nightly tier
+NIGHTLY_SCENARIOS = 150  # stateful scenarios in the nightly tier
 STATEFUL_STEPS = 8
 PROFILE_KEY = "x-conformance-profile"
 REQUEST_TIMEOUT_REF = "#/components/parameters/RequestTimeout"
@@ -51,10 +52,11 @@ REQUEST_TIMEOUT_REF = "#/components/parameters/RequestTimeout"
 class FuzzSettings:
     """How much to generate, and from which seed: the tier and the run's --fuzz-* options (the run's
     config, which also reaches xdist workers)."""
+
     tier: str
     seed: int
-    examples: int = NIGHTLY_EXAMPLES     # fuzzing examples per operation (nightly)
-    scenarios: int = NIGHTLY_SCENARIOS   # stateful scenarios (nightly)
+    examples: int = NIGHTLY_EXAMPLES  # fuzzing examples per operation (nightly)
+    scenarios: int = NIGHTLY_SCENARIOS  # stateful scenarios (nightly)
 
     @classmethod
     def of(cls, tier: str, run_id: str, options: dict[str, int]) -> "FuzzSettings":
@@ -67,8 +69,9 @@ class FuzzSettings:
             seed = options["fuzz_seed"]
         else:
             seed = int.from_bytes(hashlib.sha256(run_id.encode()).digest()[:6], "big")
-        return cls(tier, seed, options.get("fuzz_examples", NIGHTLY_EXAMPLES),
-                   options.get("fuzz_scenarios", NIGHTLY_SCENARIOS))
+        return cls(
+            tier, seed, options.get("fuzz_examples", NIGHTLY_EXAMPLES), options.get("fuzz_scenarios", NIGHTLY_SCENARIOS)
+        )
 
 
 @dataclass(frozen=True)
@@ -78,7 +81,7 @@ class Operation:
     requirements: tuple[str, ...]
 
     @property
-    def name(self) -> str:          # "users/create", as the results model names operations
+    def name(self) -> str:  # "users/create", as the results model names operations
         return self.path.split("/v2/vectordb/", 1)[-1]
 
 
@@ -136,8 +139,11 @@ def _add_list_links(paths: dict) -> None:
     own links only reach describe, update_password and drop)."""
     for path, name in (("create", "ListAfterCreate"), ("drop", "ListAfterDrop")):
         links = paths[f"/v2/vectordb/users/{path}"]["post"]["responses"]["200"].setdefault("links", {})
-        links[name] = {"operationId": "listUsers", "requestBody": {},
-                       "description": "List the users (generation aid, not in specs/openapi.yaml)."}
+        links[name] = {
+            "operationId": "listUsers",
+            "requestBody": {},
+            "description": "List the users (generation aid, not in specs/openapi.yaml).",
+        }
 
 
 def _limit(schema: dict, key: str, value) -> None:
@@ -147,43 +153,48 @@ def _limit(schema: dict, key: str, value) -> None:
         schema[key] = value
 
 
-def load_schema(profile: Profile, settings: FuzzSettings, *, phases: tuple[str, ...], base_url: str,
-                request_timeout: float):
+def load_schema(
+    profile: Profile, settings: FuzzSettings, *, phases: tuple[str, ...], base_url: str, request_timeout: float
+):
     """A schemathesis schema of the shaped spec, aimed at `base_url`, running only `phases`
     (of examples, coverage, fuzzing, stateful). Every built-in check is off (they judge by HTTP
     status, which Milvus's envelopes defeat): the callers pass `GeneratedChecks.all` explicitly."""
     gate = settings.tier == "gate"
     enabled = set(phases)
-    config = schemathesis.Config.from_dict({
-        "seed": settings.seed,
-        "base-url": base_url,
-        "request-timeout": request_timeout,
-        "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
-        "generation": {
-            "mode": "all",                        # valid and invalid data
-            "deterministic": gate,                # derandomize in the gate tier
-            "database": "none",
-            "codec": "utf-8",                     # no lone surrogates: they cannot be sent as UTF-8
-            "max-examples": settings.examples,
-            "unique-inputs": True,
-        },
-        "phases": {
-            "examples": {"enabled": "examples" in enabled, "fill-missing": True},
-            "coverage": {"enabled": "coverage" in enabled},
-            "fuzzing": {"enabled": "fuzzing" in enabled},
-            "stateful": {"enabled": "stateful" in enabled, "max-steps": STATEFUL_STEPS},
-        },
-        "checks": {"enabled": False},
-        # Reproductions printed by schemathesis itself: hide the Authorization header only.
-        "output": {"sanitization": {"keys-to-sanitize": ["authorization"],
-                                    "sensitive-markers": ["authorization"]}},
-    })
+    config = schemathesis.Config.from_dict(
+        {
+            "seed": settings.seed,
+            "base-url": base_url,
+            "request-timeout": request_timeout,
+            "suppress-health-check": ["too_slow", "filter_too_much", "data_too_large"],
+            "generation": {
+                "mode": "all",  # valid and invalid data
+                "deterministic": gate,  # derandomize in the gate tier
+                "database": "none",
+                "codec": "utf-8",  # no lone surrogates: they cannot be sent as UTF-8
+                "max-examples": settings.examples,
+                "unique-inputs": True,
+            },
+            "phases": {
+                "examples": {"enabled": "examples" in enabled, "fill-missing": True},
+                "coverage": {"enabled": "coverage" in enabled},
+                "fuzzing": {"enabled": "fuzzing" in enabled},
+                "stateful": {"enabled": "stateful" in enabled, "max-steps": STATEFUL_STEPS},
+            },
+            "checks": {"enabled": False},
+            # Reproductions printed by schemathesis itself: hide the Authorization header only.
+            "output": {"sanitization": {"keys-to-sanitize": ["authorization"], "sensitive-markers": ["authorization"]}},
+        }
+    )
     return schemathesis.openapi.from_dict(copy.deepcopy(shaped_spec(profile)), config=config)
 
 
 # ---- response envelopes of the (shaped) spec ---------------------------------------------------------
-GENERIC = {"anyOf": [{"$ref": f"#/components/schemas/{name}"}
-                     for name in ("SuccessEnvelope", "ListUsersSuccess", "ErrorEnvelope")]}
+GENERIC = {
+    "anyOf": [
+        {"$ref": f"#/components/schemas/{name}"} for name in ("SuccessEnvelope", "ListUsersSuccess", "ErrorEnvelope")
+    ]
+}
 
 
 def declared(operation, status: int) -> dict | None:
@@ -203,9 +214,10 @@ def envelope_problems(operation, body, content: dict | None) -> str | None:
     target = (content or {}).get("application/json") or GENERIC
     raw = operation.schema.raw_schema
     uri = f"urn:milvus-conformance:fuzz:{raw['info'].get(PROFILE_KEY, '')}"
-    document = {"components": {"schemas": {k: to_json_schema(v) for k, v in
-                                           raw["components"]["schemas"].items()}},
-                "x-target": to_json_schema(target)}
+    document = {
+        "components": {"schemas": {k: to_json_schema(v) for k, v in raw["components"]["schemas"].items()}},
+        "x-target": to_json_schema(target),
+    }
     resource = Resource.from_contents(document, default_specification=DRAFT4)
     registry = Registry().with_resource(uri, resource)
     validator = jsonschema.Draft4Validator({"$ref": f"{uri}#/x-target"}, registry=registry)
@@ -213,7 +225,7 @@ def envelope_problems(operation, body, content: dict | None) -> str | None:
     if not errors:
         return None
     error = next((e for e in errors if e.validator in ("oneOf", "anyOf")), errors[0])
-    if error.validator in ("oneOf", "anyOf") and error.context:   # name each envelope it misses
+    if error.validator in ("oneOf", "anyOf") and error.context:  # name each envelope it misses
         branches = {}
         for sub in error.context:
             ref = error.validator_value[sub.schema_path[0]].get("$ref", str(sub.schema_path[0]))

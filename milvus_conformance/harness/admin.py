@@ -1,5 +1,6 @@
 """The suite's own admin operations on the target (list and drop users, for the ledger and the
 sweeps): over gRPC when the run has a gRPC URI (no gateway in between), else over REST."""
+
 from __future__ import annotations
 
 from milvus_conformance.errors import HarnessError, TargetUnreachable

@@ -2,6 +2,7 @@
 the clean-up, which needs the target) stops it in a thread while the reports are written and the
 summary and verdict line are printed; `finish(thread)` at unconfigure waits for it, so the process
 never exits with the server still running (the thread is not a daemon either)."""
+
 from __future__ import annotations
 
 import threading

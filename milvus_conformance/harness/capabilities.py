@@ -9,6 +9,7 @@
   speak HTTP/1.1 but answers the HTTP/2 preface speaks gRPC: with the same port as --grpc-uri the REST
   surface is missing; otherwise the URL is wrong (exit 4, `pass it as --grpc-uri`).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ SPEAKS_GRPC = "the port speaks gRPC, not HTTP/1.1"
 @dataclass
 class Capabilities:
     """surface ("rest", "sdk") -> operation -> how the target said it lacks it."""
+
     missing: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def lacks(self, surface: str, operation: str) -> str | None:
@@ -60,10 +62,14 @@ def probe_sdk(alias: str, timeout: float = 10.0) -> dict[str, str]:
     calls = {
         "users/create": (stub.CreateCredential, milvus_pb2.CreateCredentialRequest(username="", password="")),
         "users/list": (stub.ListCredUsers, milvus_pb2.ListCredUsersRequest()),
-        "users/describe": (stub.SelectUser, milvus_pb2.SelectUserRequest(
-            user=milvus_pb2.UserEntity(name=PROBE_USER), include_role_info=False)),
-        "users/update_password": (stub.UpdateCredential, milvus_pb2.UpdateCredentialRequest(
-            username="", oldPassword="", newPassword="")),
+        "users/describe": (
+            stub.SelectUser,
+            milvus_pb2.SelectUserRequest(user=milvus_pb2.UserEntity(name=PROBE_USER), include_role_info=False),
+        ),
+        "users/update_password": (
+            stub.UpdateCredential,
+            milvus_pb2.UpdateCredentialRequest(username="", oldPassword="", newPassword=""),
+        ),
         "users/drop": (stub.DeleteCredential, milvus_pb2.DeleteCredentialRequest(username="")),
     }
     missing = {}
@@ -93,6 +99,7 @@ def same_port(a: str | None, b: str | None) -> bool:
     def key(u):
         p = urlsplit(u if "://" in u else f"http://{u}")
         return (p.hostname, p.port)
+
     return bool(a and b) and key(a) == key(b)
 
 

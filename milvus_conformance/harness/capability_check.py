@@ -2,13 +2,13 @@
 found into the run's first line: missing operations are a verdict (DOES NOT CONFORM, exit 1), said
 before anything else, also when the target has authorization disabled (said second; the
 --allow-auth-disabled hint only where that option would lead to a verdict)."""
+
 from __future__ import annotations
 
 from milvus_conformance.clients.protocol_sniff import sniff
 from milvus_conformance.errors import AuthDisabled, HarnessError
 from milvus_conformance.harness import tls_preflight
-from milvus_conformance.harness.capabilities import (Capabilities, first_line, probe_rest, probe_sdk,
-                                                      rest_speaks_grpc)
+from milvus_conformance.harness.capabilities import Capabilities, first_line, probe_rest, probe_sdk, rest_speaks_grpc
 
 AUTH_DISABLED_NOTE = "the target also has authorization disabled (it accepts any token)"
 
@@ -43,7 +43,7 @@ def _rest(ctx) -> dict[str, str]:
     except HarnessError:
         if sniff(ctx.base_url, ctx.tls).grpc_only:
             return rest_speaks_grpc(ctx.base_url, ctx.grpc_uri)
-        return {}   # preflight names the failure (unreachable, TLS, ...)
+        return {}  # preflight names the failure (unreachable, TLS, ...)
     finally:
         rest.close()
 
@@ -58,8 +58,9 @@ def preflight(ctx, caps: Capabilities) -> list[str]:
             raise
     lines = []
     if caps.missing:
-        lines.append(f"conformance: {first_line(caps.missing)}"
-                     + (f"; {AUTH_DISABLED_NOTE}" if not ctx.auth_enabled else ""))
+        lines.append(
+            f"conformance: {first_line(caps.missing)}" + (f"; {AUTH_DISABLED_NOTE}" if not ctx.auth_enabled else "")
+        )
     return lines
 
 

@@ -10,6 +10,7 @@
 
 Warnings never change the verdict: the cases that check drop (USER-DROP-SEMANTICS) do that.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
@@ -19,18 +20,19 @@ from typing import Callable
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.ledger import AdminOps, sweep
 
-PER_PROCESS_MIN = 2      # the least a process's ledger keeps alive (harness/fixtures.py: max(2, ...))
+PER_PROCESS_MIN = 2  # the least a process's ledger keeps alive (harness/fixtures.py: max(2, ...))
 AFTER_DROP = "still on the target after drop answered success"
 
 
 @dataclass(frozen=True)
 class Budget:
     """How many users the run may keep alive, from what is on the target before it creates any."""
-    max_users: int               # --max-users
-    ours_left: int               # users of earlier runs still on the target (they count)
-    on_target: int               # every user on the target now, root included
-    cap: int | None              # the server's user cap, root included; None when the profile has none
-    processes: int = 1           # the run's processes (xdist workers), each with its own share
+
+    max_users: int  # --max-users
+    ours_left: int  # users of earlier runs still on the target (they count)
+    on_target: int  # every user on the target now, root included
+    cap: int | None  # the server's user cap, root included; None when the profile has none
+    processes: int = 1  # the run's processes (xdist workers), each with its own share
 
     @property
     def room(self) -> int:
@@ -44,11 +46,15 @@ class Budget:
     def reasons(self) -> list[str]:
         out = []
         if self.ours_left:
-            out.append(f"{self.ours_left} users of earlier runs are {AFTER_DROP} "
-                       f"(they count against --max-users {self.max_users})")
+            out.append(
+                f"{self.ours_left} users of earlier runs are {AFTER_DROP} "
+                f"(they count against --max-users {self.max_users})"
+            )
         if self.cap is not None and self.cap - self.on_target < self.max_users:
-            out.append(f"the target has {self.on_target} of its {self.cap} users (room for "
-                       f"{max(0, self.cap - self.on_target)})")
+            out.append(
+                f"the target has {self.on_target} of its {self.cap} users (room for "
+                f"{max(0, self.cap - self.on_target)})"
+            )
         return out
 
     def check(self) -> str:
@@ -60,7 +66,8 @@ class Budget:
             raise HarnessError(
                 f"no room for the run's users before creating any: {why}; it needs at least "
                 f"{self.needed}. Drop them by hand (names in the journals under --state-dir), or raise "
-                f"--max-users")
+                f"--max-users"
+            )
         return f"user budget: at most {self.room} users alive at once (not {self.max_users}): {why}"
 
 
@@ -77,15 +84,25 @@ def start_of_run(ctx, admin: AdminOps, processes: int, say: Callable[[str], None
     ctx.swept = result.dropped()
     left = len(result.remaining())
     if result.found():
-        say(f"found {len(result.found())} user(s) left by earlier runs against this target; "
-            f"removed {len(ctx.swept)}" + (f"; {left} {AFTER_DROP}" if left else ""))
+        say(
+            f"found {len(result.found())} user(s) left by earlier runs against this target; "
+            f"removed {len(ctx.swept)}" + (f"; {left} {AFTER_DROP}" if left else "")
+        )
     if result.suspects:
-        say(f"note: an interrupted run may have created {sorted(result.suspects)}; left alone "
-            "because they could be somebody else's - drop them by hand if they are not")
-    warnings = [f"{left} users left by earlier runs are {AFTER_DROP}; they stay in their journals "
-                "and count against --max-users"] if left else []
+        say(
+            f"note: an interrupted run may have created {sorted(result.suspects)}; left alone "
+            "because they could be somebody else's - drop them by hand if they are not"
+        )
+    warnings = (
+        [
+            f"{left} users left by earlier runs are {AFTER_DROP}; they stay in their journals "
+            "and count against --max-users"
+        ]
+        if left
+        else []
+    )
     if not ctx.config.read_only:
-        cap = ctx.profile()["users.max_count"]   # resolved for the version (also for auto)
+        cap = ctx.profile()["users.max_count"]  # resolved for the version (also for auto)
         budget = Budget(ctx.config.max_users, left, len(admin.user_names()), cap, processes)
         note = budget.check()
         if note:
@@ -96,11 +113,12 @@ def start_of_run(ctx, admin: AdminOps, processes: int, say: Callable[[str], None
 
 def end_of_run(ctx, admin: AdminOps) -> list[str]:
     """Sweep this run's users (and any dead run's); the harness warning if some are still listed."""
-    result = sweep(ctx.config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id,
-                   protected=ctx.protected)
+    result = sweep(ctx.config.state_dir, ctx.fingerprint, admin, current_run=ctx.run_id, protected=ctx.protected)
     mine = len(result.remaining(ctx.run_id))
     if not mine:
         return []
     journal = Path(ctx.config.state_dir) / "runs" / ctx.run_id
-    return [f"{mine} users created by this run are {AFTER_DROP}; kept in the journal ({journal}) "
-            "so the next run against this target drops them again"]
+    return [
+        f"{mine} users created by this run are {AFTER_DROP}; kept in the journal ({journal}) "
+        "so the next run against this target drops them again"
+    ]

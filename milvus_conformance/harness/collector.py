@@ -1,5 +1,6 @@
 """Controller side: gathers every case's result from the reports (also those of xdist workers) and
 builds the run's one RunResult when the session ends."""
+
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -31,8 +32,17 @@ class Collector:
                 return
         if report.failed and report.nodeid.startswith("tests/"):
             # a case that died without a word (crashed worker): no verdict, an error
-            self._merge(CaseResult(report.nodeid, report.nodeid.split("::")[-1], [], "both",
-                                   "users/create", Status.ERROR, str(report.longrepr)[:2000]))
+            self._merge(
+                CaseResult(
+                    report.nodeid,
+                    report.nodeid.split("::")[-1],
+                    [],
+                    "both",
+                    "users/create",
+                    Status.ERROR,
+                    str(report.longrepr)[:2000],
+                )
+            )
 
     def _merge(self, result: CaseResult) -> None:
         """Setup, call and teardown each report; the case keeps the worst status seen."""
@@ -45,8 +55,14 @@ class Collector:
     def run_result(self) -> RunResult:
         cases = sorted(self.cases.values(), key=lambda c: c.case_id)
         return RunResult(
-            run_id=self.run_id, target=self.target, tool_version=__version__,
-            spec_version=spec_version(), started_at=self.started_at, finished_at=now(),
-            requirements=list(load_requirements().values()), cases=cases,
-            harness_errors=list(self.harness_errors), harness_warnings=list(self.harness_warnings),
+            run_id=self.run_id,
+            target=self.target,
+            tool_version=__version__,
+            spec_version=spec_version(),
+            started_at=self.started_at,
+            finished_at=now(),
+            requirements=list(load_requirements().values()),
+            cases=cases,
+            harness_errors=list(self.harness_errors),
+            harness_warnings=list(self.harness_warnings),
         )

@@ -4,6 +4,7 @@ run installs its own handler (harness/interrupt.py, at pytest_configure) nothing
 created, so a Ctrl-C or SIGTERM ends the process at once with one line and exit status 2, instead of
 a traceback from whatever module was importing. Runs that are not the suite's get Python's default
 handlers back at pytest_configure (plugin.py)."""
+
 from __future__ import annotations
 
 import os
@@ -13,8 +14,10 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def _stop(signum, frame) -> None:
-    line = (f"conformance: interrupted ({signal.Signals(signum).name}) before the run started: "
-            "nothing was started or created, no reports written\n")
+    line = (
+        f"conformance: interrupted ({signal.Signals(signum).name}) before the run started: "
+        "nothing was started or created, no reports written\n"
+    )
     os.write(2, line.encode())
     os._exit(2)
 

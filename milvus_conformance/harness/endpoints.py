@@ -1,5 +1,6 @@
 """Where the run's target answers (REST base URL, gRPC URI, the suite's token, TLS): the given
 target's, or those of the embedded target this process started; and that target's life."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -26,8 +27,7 @@ class Endpoints:
         return self.tls.describe()
 
     def to_dict(self) -> dict:
-        return {"base_url": self.base_url, "grpc_uri": self.grpc_uri, "token": self.token,
-                "tls": self.tls.to_dict()}
+        return {"base_url": self.base_url, "grpc_uri": self.grpc_uri, "token": self.token, "tls": self.tls.to_dict()}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Endpoints":
@@ -41,12 +41,18 @@ def start(config, report=print):
         from milvus_conformance.target.embedded.target import EmbeddedTarget
 
         report(f"starting the embedded target (Milvus {config.embedded_version} + REST v2 gateway)...")
-        embedded = EmbeddedTarget(config.state_dir, config.embedded_version, config.embedded_tls,
-                                  standard_errors=config.embedded_standard_errors)
+        embedded = EmbeddedTarget(
+            config.state_dir,
+            config.embedded_version,
+            config.embedded_tls,
+            standard_errors=config.embedded_standard_errors,
+        )
         ep = embedded.start()
         endpoints = Endpoints(ep.base_url, ep.grpc_uri, ep.token, ep.tls)
-        report(f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}"
-               + (f"  (TLS {config.embedded_tls}, CA {ep.tls.ca_cert})" if config.embedded_tls else ""))
+        report(
+            f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}"
+            + (f"  (TLS {config.embedded_tls}, CA {ep.tls.ca_cert})" if config.embedded_tls else "")
+        )
     else:
         embedded, endpoints = None, Endpoints(config.base_url, config.grpc_uri, config.token, config.tls)
     if endpoints.tls.insecure:

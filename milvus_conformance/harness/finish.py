@@ -6,6 +6,7 @@ clean-up), or with a clean-up problem after every verdict is in. Used by the plu
 - A clean-up problem at the end (the final sweep could not finish) is a harness warning beside the
   verdict: the cases have all been judged by then, and the run's users stay journaled for the next run.
 """
+
 from __future__ import annotations
 
 
@@ -14,7 +15,7 @@ from milvus_conformance.harness.keys import COLLECTOR
 from milvus_conformance.reports.wording import INTERRUPTED_WORDING
 from milvus_conformance.results.model import RunResult
 
-XDIST_WORKER_INTERRUPT = "keyboard-interrupt"   # xdist's word for a worker's Ctrl-C
+XDIST_WORKER_INTERRUPT = "keyboard-interrupt"  # xdist's word for a worker's Ctrl-C
 
 
 def saw_keyboard_interrupt(config, exc: BaseException) -> None:
@@ -46,8 +47,10 @@ def interrupted_at_start(session, ctx) -> str:
         run = collector.run_result()
         run.interruption = config.stash[INTERRUPTS].interruption(0, 0, "SIGINT")
         _write(run, ctx)
-    return (f"conformance: interrupted ({run.interruption.signal}) while starting the run: no user "
-            f"was created; reports marked interrupted in {ctx.config.reports_dir}/")
+    return (
+        f"conformance: interrupted ({run.interruption.signal}) while starting the run: no user "
+        f"was created; reports marked interrupted in {ctx.config.reports_dir}/"
+    )
 
 
 def _write(run: RunResult, ctx) -> None:
@@ -60,7 +63,8 @@ def cleanup_problem(collector, exc: Exception) -> None:
     """The final sweep failed after every case had its verdict: a warning beside the verdict."""
     collector.harness_warnings.append(
         f"clean-up: {exc}; every case had its verdict by then. The run's users stay in its journal "
-        "(--state-dir) and the next run against this target drops them")
+        "(--state-dir) and the next run against this target drops them"
+    )
 
 
 def patient_admin(ctx):
@@ -78,10 +82,15 @@ def interrupted_verdict(run: RunResult) -> str:
 def interrupted_line(run: RunResult, reports_dir) -> str:
     """The one line an interrupted run ends with."""
     left = [w for w in run.harness_warnings if w.startswith("clean-up") or "still on the target" in w]
-    users = ("the run's users were swept" if not left
-             else "NOT every user of the run could be removed (see the warning above)")
-    return (f"conformance: interrupted ({run.interruption.signal}) during the {run.interruption.phase}; "
-            f"{users}; reports marked interrupted in {reports_dir}/")
+    users = (
+        "the run's users were swept"
+        if not left
+        else "NOT every user of the run could be removed (see the warning above)"
+    )
+    return (
+        f"conformance: interrupted ({run.interruption.signal}) during the {run.interruption.phase}; "
+        f"{users}; reports marked interrupted in {reports_dir}/"
+    )
 
 
 def say_interrupted(reporter, run: RunResult, reports_dir) -> None:

@@ -1,6 +1,7 @@
 """Fixtures the cases use: the run context and profiles, recorded clients for both surfaces, a
 per-case user scope that drops every user the case created, pass or fail, and the runner. Registered
 by the plugin (`pytest_plugins`), like the generated cases' fixtures (fuzz_fixtures.py)."""
+
 from __future__ import annotations
 
 import os
@@ -60,9 +61,13 @@ def rest_admin(run_context, throttle):
         not_applicable("no REST base URL given (--base-url): REST surface not tested")
     from milvus_conformance.clients.rest import RestClient
 
-    client = RestClient(run_context.base_url, run_context.token,
-                        timeout=run_context.config.request_timeout, throttle=throttle,
-                        tls=run_context.tls)
+    client = RestClient(
+        run_context.base_url,
+        run_context.token,
+        timeout=run_context.config.request_timeout,
+        throttle=throttle,
+        tls=run_context.tls,
+    )
     yield client
     client.close()
 
@@ -73,9 +78,13 @@ def sdk_admin(run_context, throttle):
         not_applicable("no gRPC URI given (--grpc-uri): SDK surface not tested")
     from milvus_conformance.clients.sdk import SdkClient
 
-    client = SdkClient(run_context.grpc_uri, run_context.token,
-                       timeout=run_context.config.request_timeout, throttle=throttle,
-                       tls=run_context.tls)
+    client = SdkClient(
+        run_context.grpc_uri,
+        run_context.token,
+        timeout=run_context.config.request_timeout,
+        throttle=throttle,
+        tls=run_context.tls,
+    )
     yield client
     client.close()
 
@@ -115,13 +124,14 @@ def ledger(run_context, request):
         admin = admin_ops(run_context, rest=request.getfixturevalue("rest_admin"))
     journal = Journal(run_context.config.state_dir, run_context.run_id, _process_name())
     share = max(2, run_context.config.max_users // _workers())
-    book = UserLedger(run_context.run_id, journal, PatientAdmin.around(admin), max_alive=share,
-                      protected=run_context.protected)
+    book = UserLedger(
+        run_context.run_id, journal, PatientAdmin.around(admin), max_alive=share, protected=run_context.protected
+    )
     yield book
     try:
         book.release_all()
     except HarnessError:
-        pass   # every case has its verdict; they are journaled: the run's final sweep drops them
+        pass  # every case has its verdict; they are journaled: the run's final sweep drops them
 
 
 @pytest.fixture(scope="session")
@@ -142,9 +152,9 @@ class UserScope:
         self.ledger = ledger
         self.token = token
         self.mine: list[str] = []
-        self.critical = critical      # an exact name: Ctrl-C held from its journal entry to "created"
+        self.critical = critical  # an exact name: Ctrl-C held from its journal entry to "created"
         self._held = ExitStack()
-        self._pending: list = []          # exact names whose create is in flight
+        self._pending: list = []  # exact names whose create is in flight
 
     def admin(self) -> Credentials:
         """The suite's token as (user, password); skips the case for an API key."""
@@ -174,7 +184,7 @@ class UserScope:
             self.mine.append(name)
         if exact and name in self._pending:
             self._pending.remove(name)
-            if not self._pending:          # every name of the create is journaled
+            if not self._pending:  # every name of the create is journaled
                 self.release_held()
 
     def release_held(self) -> None:

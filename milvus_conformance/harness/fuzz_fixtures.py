@@ -1,5 +1,6 @@
 """Fixtures of the generated cases (tests/test_fuzz_rest.py, tests/test_fuzz_stateful.py): one
 `FuzzTarget` per process, and per case the fill lock and read-only mode. Registered by the plugin."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,7 +16,7 @@ def fuzz_target(run_context, profile, ledger, request):
     if not run_context.base_url:
         not_applicable("no REST base URL given (--base-url): generated cases need the REST surface")
     success = profile.get("rest.success_code")
-    if not success.covered:   # without it no generated answer can be told a success
+    if not success.covered:  # without it no generated answer can be told a success
         pytest.skip(f"not covered by the active profile: {success.cite()}")
     target = FuzzTarget(run_context, profile, ledger, critical=lambda: critical(request.config))
     yield target

@@ -13,6 +13,7 @@ exit status 2, one line, its users swept and every report marked "interrupted".
 
 One object per process (the controller and each xdist worker), on the config stash; no module state.
 """
+
 from __future__ import annotations
 
 import signal
@@ -28,11 +29,11 @@ SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 class Interrupts:
     def __init__(self):
-        self.received: list[str] = []      # signal names, in order
-        self.phase = "start"              # "start" -> "cases" -> "clean-up"
-        self.first_phase = ""             # the phase the first signal arrived in
-        self.session = None               # the pytest session, once it exists (shouldstop)
-        self.keyboard = False             # a user's KeyboardInterrupt reached pytest (harness/finish.py)
+        self.received: list[str] = []  # signal names, in order
+        self.phase = "start"  # "start" -> "cases" -> "clean-up"
+        self.first_phase = ""  # the phase the first signal arrived in
+        self.session = None  # the pytest session, once it exists (shouldstop)
+        self.keyboard = False  # a user's KeyboardInterrupt reached pytest (harness/finish.py)
         self._depth = 0
         self._pending = False
 
@@ -61,8 +62,8 @@ class Interrupts:
         if self._depth:
             self._pending = True
             return
-        if len(self.received) > 1:     # the run is already stopping for the first one: raising
-            return                     # again would land inside pytest's own interrupt handling
+        if len(self.received) > 1:  # the run is already stopping for the first one: raising
+            return  # again would land inside pytest's own interrupt handling
         raise KeyboardInterrupt(name)
 
     @contextmanager
@@ -87,8 +88,9 @@ class Interrupts:
         signal of its own (e.g. an xdist worker's Ctrl-C)."""
         if not self.received and not fallback:
             return None
-        return Interruption(self.received[0] if self.received else fallback,
-                            self.first_phase or self.phase, cases_run, cases_planned)
+        return Interruption(
+            self.received[0] if self.received else fallback, self.first_phase or self.phase, cases_run, cases_planned
+        )
 
 
 def critical(config):

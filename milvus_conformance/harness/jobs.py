@@ -10,6 +10,7 @@ The round trip is measured without credentials: a REST users/list without a toke
 target refuses) and the TCP handshake to the gRPC endpoint; nothing secret is sent before the run
 has checked the target's certificate, and no gRPC channel exists before xdist starts its workers.
 """
+
 from __future__ import annotations
 
 import socket
@@ -17,10 +18,10 @@ import statistics
 import time
 from urllib.parse import urlsplit
 
-RTT_LOCAL_S = 0.003          # under this the target is as good as local
-MS_PER_WORKER = 3.0          # one worker more per 3 ms of round trip
+RTT_LOCAL_S = 0.003  # under this the target is as good as local
+MS_PER_WORKER = 3.0  # one worker more per 3 ms of round trip
 MAX_WORKERS = 8
-MIN_USERS_PER_WORKER = 4     # a case holds up to 3 users at once (plus one pending drop)
+MIN_USERS_PER_WORKER = 4  # a case holds up to 3 users at once (plus one pending drop)
 SAMPLES = 3
 
 
@@ -28,8 +29,7 @@ def recommend(rtt: float | None, max_users: int = 20) -> int:
     """Workers for a round trip of `rtt` seconds (None: not measured): 0 means serial."""
     if rtt is None or rtt < RTT_LOCAL_S:
         return 0
-    workers = min(MAX_WORKERS, max(2, round(rtt * 1000 / MS_PER_WORKER)),
-                  max_users // MIN_USERS_PER_WORKER)
+    workers = min(MAX_WORKERS, max(2, round(rtt * 1000 / MS_PER_WORKER)), max_users // MIN_USERS_PER_WORKER)
     return workers if workers >= 2 else 0
 
 
@@ -39,7 +39,7 @@ def _rest_rtt(base_url: str) -> float | None:
     times = []
     # no token and no certificate check: nothing secret is sent, only the round trip is timed
     with httpx.Client(base_url=base_url.rstrip("/"), timeout=5, verify=False) as http:
-        for _ in range(SAMPLES + 1):            # the first one also opens the connection
+        for _ in range(SAMPLES + 1):  # the first one also opens the connection
             start = time.perf_counter()
             http.post("/v2/vectordb/users/list", json={})
             times.append(time.perf_counter() - start)

@@ -1,6 +1,7 @@
 """`--jobs N|auto` and `-n auto` for the suite (harness/jobs.py decides): `--jobs N` is xdist's
 `-n N`; `auto` measures the target's round trip and picks the workers from it (serial against the
 embedded or a local target). Registered by the plugin (`pytest_plugins`)."""
+
 from __future__ import annotations
 
 import os
@@ -12,16 +13,19 @@ from milvus_conformance.harness import jobs
 from milvus_conformance.harness.stop import stop
 from milvus_conformance.settings import environment
 
-OPTION = ("--jobs", "CONFORMANCE_JOBS")      # README's option table lists it with the others
+OPTION = ("--jobs", "CONFORMANCE_JOBS")  # README's option table lists it with the others
 
 CHOICE = pytest.StashKey[str]()
 
 
 def pytest_addoption(parser):
     parser.getgroup("conformance").addoption(
-        OPTION[0], dest="conformance_jobs", default=environment(OPTION[1]),
+        OPTION[0],
+        dest="conformance_jobs",
+        default=environment(OPTION[1]),
         help="cases run side by side in N xdist workers; auto: from the target's measured round trip "
-             "(serial against a local target) [env CONFORMANCE_JOBS]")
+        "(serial against a local target) [env CONFORMANCE_JOBS]",
+    )
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -29,7 +33,7 @@ def pytest_cmdline_main(config):
     """Before xdist reads -n: --jobs sets it (an explicit -n wins)."""
     value = config.getoption("conformance_jobs", None)
     if hasattr(config, "workerinput") or os.environ.get("PYTEST_XDIST_WORKER"):
-        return                      # a worker runs its share; it never starts workers of its own
+        return  # a worker runs its share; it never starts workers of its own
     if value and not getattr(config.option, "numprocesses", None):
         if value != "auto" and not value.isdigit():
             stop(f"--jobs: expected a number or auto, got {value!r}", ExitStatus.CONFIGURATION)
@@ -50,12 +54,13 @@ def pytest_xdist_auto_num_workers(config):
     try:
         max_users = int(_option(config, "max_users") or 20)
     except ValueError:
-        max_users = 20              # the run itself refuses it with one line
+        max_users = 20  # the run itself refuses it with one line
     rtt = jobs.measure_rtt(base_url, grpc_uri)
     workers = jobs.recommend(rtt, max_users)
     shown = "not measured" if rtt is None else f"{rtt * 1000:.1f} ms"
-    config.stash[CHOICE] = (f"jobs auto: {workers or 'serial'}{' workers' if workers else ''} "
-                            f"(round trip {shown}; --max-users {max_users})")
+    config.stash[CHOICE] = (
+        f"jobs auto: {workers or 'serial'}{' workers' if workers else ''} (round trip {shown}; --max-users {max_users})"
+    )
     return workers
 
 

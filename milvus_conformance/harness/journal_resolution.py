@@ -1,6 +1,7 @@
 """Journals of earlier runs against a target that implements no create (issue 21): their write-ahead
 entries are for creates the server never executed. They are closed quietly (never reported as
 leftovers): nothing can be listed or dropped there, and nothing was created."""
+
 from __future__ import annotations
 
 import json
@@ -28,8 +29,7 @@ def close_current(state_dir: Path, run_id: str) -> bool:
 def close_never_created(state_dir: Path, target: str, missing: dict[str, dict[str, str]]) -> list[str]:
     """Closes the journals of dead runs against `target` that confirmed no create, when `target`
     implements users/create on none of its surfaces. Returns the names closed (absent)."""
-    surfaces = [s for s in ("rest", "sdk") if missing.get(s) is not None and
-                set(missing[s]) <= set(OPERATIONS)]
+    surfaces = [s for s in ("rest", "sdk") if missing.get(s) is not None and set(missing[s]) <= set(OPERATIONS)]
     if not creates_nowhere(missing, surfaces):
         return []
     closed: list[str] = []

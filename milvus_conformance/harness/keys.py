@@ -1,5 +1,6 @@
 """Where the run's objects live on pytest's config stash: shared by the plugin and the fixtures, so
 that neither imports the other."""
+
 from __future__ import annotations
 
 import pytest

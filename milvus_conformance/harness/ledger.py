@@ -15,6 +15,7 @@
   drop made before it; until then the user counts against the budget, and a create that would
   exceed the budget first lists the target once to verify the pending drops.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -63,22 +64,20 @@ class Journal:
     def write(self, event: str, name: str, exact: bool = False) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         with self.file.open("a", encoding="utf-8") as f:
-            f.write(json.dumps({"event": event, "name": name, "exact": exact,
-                                "pid": os.getpid()}) + "\n")
+            f.write(json.dumps({"event": event, "name": name, "exact": exact, "pid": os.getpid()}) + "\n")
             f.flush()
             os.fsync(f.fileno())
 
 
 class UserLedger:
-    def __init__(self, run_id: str, journal: Journal, admin: AdminOps, max_alive: int, *,
-                 protected: frozenset[str]):
+    def __init__(self, run_id: str, journal: Journal, admin: AdminOps, max_alive: int, *, protected: frozenset[str]):
         self.protected = protected
         self.prefix = run_prefix(run_id)
         self.journal = journal
         self.admin = admin
         self.max_alive = max_alive
         self.owned: set[str] = set()
-        self.stuck: set[str] = set()      # drop answered success, still listed: ours, still alive
+        self.stuck: set[str] = set()  # drop answered success, still listed: ours, still alive
         self.unverified: dict[str, float] = {}  # dropped (when the drop answered), not yet listed
         self._rng = random.Random(secrets.randbits(64))
 
@@ -99,14 +98,17 @@ class UserLedger:
     # ---- lifecycle ------------------------------------------------------------------------------
     def will_create(self, name, exact: bool = False) -> None:
         if not isinstance(name, str) or name == "":
-            return   # cannot become a user: nothing to own
+            return  # cannot become a user: nothing to own
         alive = len(self.owned) + len(self.stuck) + len(self.unverified)
         if alive >= self.max_alive and self.unverified:
-            self.verify_drops()               # one listing settles every pending drop
+            self.verify_drops()  # one listing settles every pending drop
             alive = len(self.owned) + len(self.stuck) + len(self.unverified)
         if alive >= self.max_alive:
-            why = (f"{len(self.stuck)} of them still on the target after their drop answered success"
-                   if self.stuck else "a case leaks users")
+            why = (
+                f"{len(self.stuck)} of them still on the target after their drop answered success"
+                if self.stuck
+                else "a case leaks users"
+            )
             raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
         self.journal.write("intent", name, exact)
 
@@ -161,7 +163,7 @@ class UserLedger:
     def _settle(self, names: list[str], listed: set[str]) -> None:
         for name in names:
             if name in listed:
-                self.stuck.add(name)      # stays journaled as created: swept again, reported
+                self.stuck.add(name)  # stays journaled as created: swept again, reported
             else:
                 self.stuck.discard(name)
                 self.journal.write("dropped", name)
@@ -211,6 +213,7 @@ def _pid_alive(pid: int) -> bool:
 class JournalState:
     """A run's journal, read once: the last state of each name, whether it is an exact name, and
     every process that created users (the controller and each xdist worker; not a later sweep)."""
+
     prefix: str
     last: dict[str, str] = field(default_factory=dict)
     exact: dict[str, bool] = field(default_factory=dict)
@@ -220,9 +223,11 @@ class JournalState:
     def leftovers(self) -> set[str]:
         """Names carrying the run's prefix (unique to it, even when a case put another character
         first) that it intended, and exact names it confirmed it created."""
-        return {n for n, last in self.last.items()
-                if last != "dropped"
-                and (last == "created" or (self.prefix in n and not self.exact[n]))}
+        return {
+            n
+            for n, last in self.last.items()
+            if last != "dropped" and (last == "created" or (self.prefix in n and not self.exact[n]))
+        }
 
     @property
     def unconfirmed_exact(self) -> set[str]:
@@ -239,12 +244,12 @@ def read_journal(run_dir: Path) -> JournalState:
                 e = json.loads(line)
                 name, event = e["name"], e["event"]
             except (ValueError, KeyError, TypeError):
-                continue   # a line cut by kill -9
+                continue  # a line cut by kill -9
             if isinstance(e.get("pid"), int) and event != "dropped":
                 state.writers.add(e["pid"])
             state.exact[name] = state.exact.get(name, False) or bool(e.get("exact"))
             if not (event == "intent" and state.last.get(name) == "created"):
-                state.last[name] = event   # an intent after "created" (a duplicate) stays ours
+                state.last[name] = event  # an intent after "created" (a duplicate) stays ours
     return state
 
 
@@ -256,6 +261,7 @@ def journal_leftovers(run_dir: Path) -> set[str]:
 class RunSweep:
     """One run's journal swept: its leftovers found on the target, and those a listing then showed
     gone; the rest are still listed although their drop answered success (they stay journaled)."""
+
     run_id: str
     found: list[str]
     dropped: list[str]
@@ -268,7 +274,7 @@ class RunSweep:
 @dataclass
 class Sweep:
     runs: list[RunSweep] = field(default_factory=list)
-    suspects: set[str] = field(default_factory=set)   # maybe created by a dead run: left alone
+    suspects: set[str] = field(default_factory=set)  # maybe created by a dead run: left alone
 
     def found(self, run_id: str | None = None) -> list[str]:
         return [n for r in self.runs if run_id in (None, r.run_id) for n in r.found]
@@ -280,8 +286,9 @@ class Sweep:
         return [n for r in self.runs if run_id in (None, r.run_id) for n in r.remaining]
 
 
-def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None, *,
-          protected: frozenset[str]) -> Sweep:
+def sweep(
+    state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None, *, protected: frozenset[str]
+) -> Sweep:
     """Drop what dead runs against `target` left behind (and this run's, when `current_run` is given
     at its end), then list the target: a run whose users are all gone loses its journal; one with
     users still listed keeps it, with the verified drops added, for the next run."""
@@ -294,21 +301,21 @@ def sweep(state_dir: Path, target: str, admin: AdminOps, current_run: str | None
         try:
             owner = json.loads((run_dir / "owner.json").read_text())
         except (OSError, ValueError):
-            owner = {"pid": -1, "target": target}   # killed before owner.json was complete
+            owner = {"pid": -1, "target": target}  # killed before owner.json was complete
         if owner.get("embedded") and not _pid_alive(owner.get("pid", -1)):
-            shutil.rmtree(run_dir, ignore_errors=True)   # its server is gone, and its users with it
+            shutil.rmtree(run_dir, ignore_errors=True)  # its server is gone, and its users with it
             continue
         same_address = owner.get("target") == target
         mine = run_dir.name == current_run
         journal = read_journal(run_dir)
         pids = {owner.get("pid", -1)} | journal.writers
         if not mine and any(pid > 0 and _pid_alive(pid) for pid in pids):
-            continue   # a run, or an orphaned worker of one, still in progress
+            continue  # a run, or an orphaned worker of one, still in progress
         if journal.leftovers or journal.unconfirmed_exact:
             existing = set(admin.user_names()) if existing is None else existing
             found = sorted(_found_here(journal, existing, same_address) - protected)
             if not same_address and not found:
-                continue   # nothing of that run here: its journal stays for the server it belongs to
+                continue  # nothing of that run here: its journal stays for the server it belongs to
             result.suspects.update(journal.unconfirmed_exact & existing)
             for name in found:
                 admin.drop_user(name)
@@ -357,7 +364,7 @@ class FillLock:
     @contextmanager
     def exclusive(self):
         with _flock(self._turnstile, fcntl.LOCK_EX), _flock(self._main, fcntl.LOCK_EX):
-            yield   # both held: no case of another process is running now
+            yield  # both held: no case of another process is running now
 
 
 @contextmanager

@@ -4,6 +4,7 @@ preflight, the results collector, reports and the exit status.
 Under pytest-xdist the controller starts the embedded target and hands its endpoints to the workers
 through `workerinput`; workers never start anything.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,9 +21,15 @@ from milvus_conformance.harness import background_stop, capability_check, cleanu
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.early import restore_defaults as restore_signals
-from milvus_conformance.harness.finish import (cleanup_problem, interrupted_at_start, interrupted_verdict,
-                                               interruption_of, patient_admin, saw_keyboard_interrupt,
-                                               say_interrupted)
+from milvus_conformance.harness.finish import (
+    cleanup_problem,
+    interrupted_at_start,
+    interrupted_verdict,
+    interruption_of,
+    patient_admin,
+    saw_keyboard_interrupt,
+    say_interrupted,
+)
 from milvus_conformance.harness.interrupt import INTERRUPTS, install as install_interrupts
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
 from milvus_conformance.harness.journal_resolution import close_current, close_never_created
@@ -36,13 +43,16 @@ from milvus_conformance.reports.profile_lines import choice_lines, summary_targe
 from milvus_conformance.results.model import Status, Target
 from milvus_conformance.settings import given
 
-pytest_plugins = ["milvus_conformance.harness.fixtures", "milvus_conformance.harness.fuzz_fixtures",
-                  "milvus_conformance.certify.plugin",   # --certify (certify/)
-                  "milvus_conformance.harness.settle_plugin",
-                  "milvus_conformance.harness.capability_cases",
-                  "milvus_conformance.harness.jobs_plugin"]
+pytest_plugins = [
+    "milvus_conformance.harness.fixtures",
+    "milvus_conformance.harness.fuzz_fixtures",
+    "milvus_conformance.certify.plugin",  # --certify (certify/)
+    "milvus_conformance.harness.settle_plugin",
+    "milvus_conformance.harness.capability_cases",
+    "milvus_conformance.harness.jobs_plugin",
+]
 WORKER_KEY = "milvus_conformance"
-STOPPING = pytest.StashKey[object]()     # the embedded target's stop, in a thread (background_stop.py)
+STOPPING = pytest.StashKey[object]()  # the embedded target's stop, in a thread (background_stop.py)
 MARKERS = (
     "requirement(*ids): the requirement IDs (specs/requirements.yaml) a case checks",
     "surface(name): rest, sdk or both",
@@ -55,11 +65,17 @@ MARKERS = (
 def pytest_addoption(parser):
     group = parser.getgroup("conformance", "Milvus Create User conformance")
     for name, (var, _default, help_text) in cfg.OPTIONS.items():
-        group.addoption(f"--{name.replace('_', '-')}", dest=f"conformance_{name}", default=None,
-                        help=f"{help_text} [env {var}]")
+        group.addoption(
+            f"--{name.replace('_', '-')}", dest=f"conformance_{name}", default=None, help=f"{help_text} [env {var}]"
+        )
     for name, (var, help_text) in cfg.FLAGS.items():
-        group.addoption(f"--{name.replace('_', '-')}", dest=f"conformance_{name}",
-                        action="store_true", default=False, help=f"{help_text} [env {var}]")
+        group.addoption(
+            f"--{name.replace('_', '-')}",
+            dest=f"conformance_{name}",
+            action="store_true",
+            default=False,
+            help=f"{help_text} [env {var}]",
+        )
 
 
 def _is_worker(config) -> bool:
@@ -86,7 +102,7 @@ def pytest_configure(config):
             config.stash[CONTEXT] = RunContext.from_dict(json.loads(config.workerinput[WORKER_KEY]))
         return
     if not _runs_suite(config):
-        restore_signals()   # harness/early.py's handler is for the suite's runs only
+        restore_signals()  # harness/early.py's handler is for the suite's runs only
         return
     config.pluginmanager.register(QuietExit(config), "conformance-quiet-exit")
     values = {name: config.getoption(f"conformance_{name}") for name in (*cfg.OPTIONS, *cfg.FLAGS)}
@@ -94,11 +110,12 @@ def pytest_configure(config):
         target = cfg.from_values(values)
     except ConfigError as exc:
         _unreachable_first(values, exc)
-        stop(exc, ExitStatus.CONFIGURATION)      # one `conformance: ...` line, exit 4
+        stop(exc, ExitStatus.CONFIGURATION)  # one `conformance: ...` line, exit 4
     run_id = new_run_id()
     config.stash[CONTEXT] = RunContext(config=target, run_id=run_id)
-    config.stash[COLLECTOR] = Collector(run_id, Target(
-        base_url="", grpc_uri="", profile=target.profile, embedded=target.embedded))
+    config.stash[COLLECTOR] = Collector(
+        run_id, Target(base_url="", grpc_uri="", profile=target.profile, embedded=target.embedded)
+    )
     config.pluginmanager.register(config.stash[COLLECTOR], "conformance-collector")
     install_interrupts(config)
 
@@ -161,15 +178,16 @@ def pytest_sessionstart(session):
     try:
         ctx.start(report=lambda line: _say(config, line))
         for line in capability_check.preflight(ctx, capability_check.check(ctx)):
-            _say(config, line)      # missing operations: the verdict's one line, up front
+            _say(config, line)  # missing operations: the verdict's one line, up front
         choice = ctx.choose_profile()
         for line in choice_lines(choice.reason, choice.warnings):
             _say(config, line)
-        if capability_check.admin_blocked(ctx):   # no list, no drop: nothing to sweep
+        if capability_check.admin_blocked(ctx):  # no list, no drop: nothing to sweep
             close_never_created(ctx.config.state_dir, ctx.fingerprint, ctx.capabilities)
         else:
             config.stash[COLLECTOR].harness_warnings += cleanup.start_of_run(
-                ctx, patient_admin(ctx), cleanup.run_processes(config), lambda line: _say(config, line))
+                ctx, patient_admin(ctx), cleanup.run_processes(config), lambda line: _say(config, line)
+            )
         Journal(ctx.config.state_dir, ctx.run_id).open_run(ctx.fingerprint, ctx.config.embedded)
     except HarnessError as exc:
         config.stash[COLLECTOR].harness_errors.append(str(exc))
@@ -178,8 +196,13 @@ def pytest_sessionstart(session):
         stop(interrupted_at_start(session, ctx), ExitStatus.INTERRUPTED)
     config.stash[INTERRUPTS].phase = "cases"
     collector = config.stash[COLLECTOR]
-    collector.target = Target(base_url=ctx.base_url or "", grpc_uri=ctx.grpc_uri or "",
-                              embedded=ctx.config.embedded, tls=ctx.tls_record(), **profile_fields(ctx))
+    collector.target = Target(
+        base_url=ctx.base_url or "",
+        grpc_uri=ctx.grpc_uri or "",
+        embedded=ctx.config.embedded,
+        tls=ctx.tls_record(),
+        **profile_fields(ctx),
+    )
 
 
 def pytest_collection_modifyitems(session, config, items):
@@ -193,8 +216,7 @@ def pytest_collection_modifyitems(session, config, items):
         ids = [r for m in item.iter_markers("requirement") for r in m.args]
         unknown = [r for r in ids if r not in known]
         if not ids or unknown:
-            raise pytest.UsageError(
-                f"{item.nodeid}: every case must cite known requirement IDs (unknown: {unknown})")
+            raise pytest.UsageError(f"{item.nodeid}: every case must cite known requirement IDs (unknown: {unknown})")
         if item.get_closest_marker("nightly") and tier != "nightly":
             item.add_marker(pytest.mark.skip(reason="nightly tier only (--tier nightly)"))
             item.stash[SKIP_STATUS] = Status.SKIPPED_BY_CHOICE
@@ -211,7 +233,7 @@ def pytest_sessionfinish(session, exitstatus):
     ours = not (_is_worker(config) or CONTEXT not in config.stash or config.option.collectonly)
     try:
         yield
-    except Exception as exc:   # a teardown's drop failed: the sweep below tries again
+    except Exception as exc:  # a teardown's drop failed: the sweep below tries again
         if not ours:
             raise
         config.stash[COLLECTOR].harness_warnings.append(f"clean-up: teardown: {exc}"[:500])
@@ -224,26 +246,25 @@ def _conclude(session, exitstatus):
     ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
     try:
         if ctx.started and capability_check.admin_blocked(ctx):
-            close_current(ctx.config.state_dir, ctx.run_id)   # no case could create anything
+            close_current(ctx.config.state_dir, ctx.run_id)  # no case could create anything
         elif ctx.started:
             collector.harness_warnings += cleanup.end_of_run(ctx, patient_admin(ctx))
-    except Exception as exc:   # noqa: BLE001 - after every verdict: a warning beside it (finish.py)
+    except Exception as exc:  # noqa: BLE001 - after every verdict: a warning beside it (finish.py)
         cleanup_problem(collector, exc)
     finally:
-        config.stash[STOPPING] = background_stop.begin(ctx)   # joined at unconfigure
+        config.stash[STOPPING] = background_stop.begin(ctx)  # joined at unconfigure
     run = collector.run_result()
     run.missing_operations = ctx.capabilities
     run.interruption = interruption_of(session, len(run.cases))
     from milvus_conformance.harness.settle_plugin import settle_record
     from milvus_conformance.reports import write_all
 
-    run.settle = settle_record(config, ctx)       # observed credential settle times (results/settle.py)
+    run.settle = settle_record(config, ctx)  # observed credential settle times (results/settle.py)
     write_all(run, ctx.config.reports_dir)
     config.stash[RUN_RESULT] = run
     if TARGET_GONE in session.stash or (exitstatus == pytest.ExitCode.INTERRUPTED and not run.interruption):
-        exitstatus = pytest.ExitCode.TESTS_FAILED   # not a user's interrupt: the target went away
+        exitstatus = pytest.ExitCode.TESTS_FAILED  # not a user's interrupt: the target went away
     session.exitstatus = ExitStatus.INTERRUPTED if run.interruption else _exit_status(run, exitstatus)
-
 
 
 def pytest_unconfigure(config):
@@ -256,7 +277,7 @@ def _exit_status(run, pytest_status) -> int:
     if pytest_status == pytest.ExitCode.USAGE_ERROR:
         return ExitStatus.CONFIGURATION
     if pytest_status == pytest.ExitCode.INTERNAL_ERROR:
-        return ExitStatus.INFRASTRUCTURE     # never a verdict
+        return ExitStatus.INFRASTRUCTURE  # never a verdict
     if run.harness_errors or any(c.status is Status.ERROR for c in run.cases):
         return ExitStatus.INFRASTRUCTURE
     if any(c.status.is_conformance_problem for c in run.cases):
@@ -277,12 +298,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config):
     verdict = WORDING[run.overall()].verdict
     tr = terminalreporter
     tr.write_sep("=", "conformance summary")
-    for line in summary_target_lines(run.target):      # the profile once, with how it was chosen
+    for line in summary_target_lines(run.target):  # the profile once, with how it was chosen
         tr.write_line(line)
     if run.target.tls_note:
         tr.write_line(f"tls: {run.target.tls_note}")
     tr.write_line("cases: " + ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in counts.items()))
-    for case in run.cases:   # schemathesis cases say how many requests they generated
+    for case in run.cases:  # schemathesis cases say how many requests they generated
         if case.generation is not None and case.status is not Status.SKIP:
             tr.write_line(f"generated: {case.generation.summary()}")
     from milvus_conformance.reports.parity import parity_line, parity_rows

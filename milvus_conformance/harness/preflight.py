@@ -1,6 +1,7 @@
 """Preflight: before any case, whether the target is reachable, the suite's own token works, which
 version the server reports, and whether authorization is enabled at all. Each failure is one line and
 a harness/infrastructure error, never a conformance failure."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -15,9 +16,9 @@ PREFLIGHT_USER = "conformance_preflight_nobody"
 
 @dataclass
 class PreflightFacts:
-    server_version: str = ""           # as the server reports it (GetVersion); "" unknown
+    server_version: str = ""  # as the server reports it (GetVersion); "" unknown
     auth_enabled: bool = True
-    version_error: str = ""            # how GetVersion failed ("" = it answered)
+    version_error: str = ""  # how GetVersion failed ("" = it answered)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -39,7 +40,7 @@ def preflight(endpoints, allow_auth_disabled: bool, rest_lacking: bool = False) 
         rest = RestClient(endpoints.base_url, endpoints.token, timeout=5.0, tls=endpoints.tls)
         try:
             with tls_preflight.plain_rest_failure_explained(endpoints.base_url):
-                preflight_hints.check_rest_admin(rest, endpoints.token, endpoints.tls)   # reachable, our token works
+                preflight_hints.check_rest_admin(rest, endpoints.token, endpoints.tls)  # reachable, our token works
             probe = rest.list_users(token=f"{PREFLIGHT_USER}:not-a-password")
         finally:
             rest.close()
@@ -64,7 +65,8 @@ def preflight(endpoints, allow_auth_disabled: bool, rest_lacking: bool = False) 
         error = AuthDisabled(
             "the target has authorization disabled: it accepts any token, so no authentication "
             "requirement can be checked (enable authorization, or pass --allow-auth-disabled to "
-            "run the rest with the auth cases skipped)")
+            "run the rest with the auth cases skipped)"
+        )
         error.facts = facts
         raise error
     return facts
@@ -77,8 +79,13 @@ def _sdk_accepts(endpoints, token: str) -> bool:
     from pymilvus.exceptions import MilvusException
 
     try:
-        MilvusClient(uri=endpoints.grpc_uri, token=token, timeout=10, dedicated=True,
-                     **endpoints.tls.pymilvus_kwargs(endpoints.grpc_uri)).close()
+        MilvusClient(
+            uri=endpoints.grpc_uri,
+            token=token,
+            timeout=10,
+            dedicated=True,
+            **endpoints.tls.pymilvus_kwargs(endpoints.grpc_uri),
+        ).close()
     except MilvusException:
         return False
     return True

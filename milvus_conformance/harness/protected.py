@@ -1,6 +1,7 @@
 """The users a run must never drop: the protected admins of the target's kind (the profile's
 `users.protected`, e.g. root for Milvus, db_admin for Zilliz Cloud) plus the token's own user.
 Nothing here assumes that any of them exists on the target."""
+
 from __future__ import annotations
 
 from milvus_conformance.contract.profiles import available_profiles, load_profile

@@ -5,6 +5,7 @@ then causes (an xfail for a known deviation, an exception for a failure) only dr
 and pytest's own exit code, and is never read back as a status. The case's `CaseResult` travels to
 the controller as `CaseResult.to_dict()` in the report's `user_properties` (the one route, also for
 xdist workers), so that a `-n 2` run yields exactly what a serial run yields."""
+
 from __future__ import annotations
 
 import json
@@ -22,7 +23,7 @@ from milvus_conformance.results.surfaces import Channel, SdkStyle, Surface
 
 PROPERTY = "conformance"
 RECORDER = pytest.StashKey["CaseRecorder"]()
-TARGET_GONE = pytest.StashKey[str]()     # on the session: the target became unreachable mid-run
+TARGET_GONE = pytest.StashKey[str]()  # on the session: the target became unreachable mid-run
 
 
 class CaseRecorder:
@@ -36,9 +37,9 @@ class CaseRecorder:
         self.expected = None
         self.observed = None
         self.verdict: Verdict | None = None
-        self.message = ""                       # the verdict's line as the case result states it
-        self.ending: BaseException | None = None   # what conclude() raised to end the case
-        self.generation: Generation | None = None   # set by a generated-case test
+        self.message = ""  # the verdict's line as the case result states it
+        self.ending: BaseException | None = None  # what conclude() raised to end the case
+        self.generation: Generation | None = None  # set by a generated-case test
 
     def add_exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
@@ -53,14 +54,15 @@ class CaseRecorder:
             self.message = REDACTOR.redact_text(verdict.message)
             try:
                 pytest.xfail(self.message)
-            except BaseException as exc:   # pytest's own outcome exception: remembered, re-raised
+            except BaseException as exc:  # pytest's own outcome exception: remembered, re-raised
                 self.ending = exc
                 raise
         if verdict.status in (Status.FAIL, Status.UNEXPECTED_PASS):
             if self.operation == "users/create":
                 self.requirements = sorted(set(self.requirements) | set(verdict.requirements))
             self.message = REDACTOR.redact_text(
-                f"[{', '.join(self.requirements)}] {verdict.message}{self._last_exchange()}")
+                f"[{', '.join(self.requirements)}] {verdict.message}{self._last_exchange()}"
+            )
             self.ending = ConformanceFailure(self.message, expected, observed)
             raise self.ending
 
@@ -77,13 +79,21 @@ class CaseRecorder:
 
     def to_result(self, nodeid: str, status: Status, message: str, duration: float) -> CaseResult:
         return CaseResult(
-            case_id=nodeid, name=self.name, requirements=self.requirements, surface=self.surface,
-            style=self.style, scenario=self.scenario, generation=self.generation,
-            operation=self.operation, status=status, message=REDACTOR.redact_text(message)[:2000],
+            case_id=nodeid,
+            name=self.name,
+            requirements=self.requirements,
+            surface=self.surface,
+            style=self.style,
+            scenario=self.scenario,
+            generation=self.generation,
+            operation=self.operation,
+            status=status,
+            message=REDACTOR.redact_text(message)[:2000],
             expected=REDACTOR.redact_json(_plain(self.expected)),
             observed=REDACTOR.redact_json(_plain(self.observed)),
             deviation_source=self.verdict.deviation_source if self.verdict else "",
-            duration_s=round(duration, 4), exchanges=self.exchanges[-20:],
+            duration_s=round(duration, 4),
+            exchanges=self.exchanges[-20:],
         )
 
 
@@ -160,15 +170,15 @@ def pytest_runtest_makereport(item, call):
         item.session.stash[TARGET_GONE] = str(exc)
         item.session.shouldstop = f"target unreachable: {exc}"
     if isinstance(exc, ConformanceFailure) and report.failed:
-        report.longrepr = str(exc)   # what broke, what was sent, what came back: no traceback
+        report.longrepr = str(exc)  # what broke, what was sent, what came back: no traceback
     recorder = item.stash.get(RECORDER, None)
     if recorder is None and item.nodeid.startswith("tests/") and not report.passed:
-        recorder = CaseRecorder(item)   # skipped or broken before its fixtures ran: still a result
+        recorder = CaseRecorder(item)  # skipped or broken before its fixtures ran: still a result
     if recorder is None:
         return report
     if report.when == "call" or not report.passed:
         status, message = status_of(report, call, recorder)
-        status, message = refine(item, call, status, message)   # the kind of skip (skip_kinds.py)
+        status, message = refine(item, call, status, message)  # the kind of skip (skip_kinds.py)
         result = recorder.to_result(item.nodeid, status, message, report.duration)
         report.user_properties.append((PROPERTY, result.to_dict()))
     return report

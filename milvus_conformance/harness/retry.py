@@ -6,6 +6,7 @@ retried, with backoff and a fresh connection when one can be made; whatever the 
 never retried. Both calls are safe to repeat: a listing changes nothing, and dropping a user that is
 already gone leaves it gone (the ledger lists the target after its drops anyway).
 """
+
 from __future__ import annotations
 
 import time
@@ -13,21 +14,27 @@ from typing import Callable
 
 from milvus_conformance.errors import TargetUnreachable
 
-BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)     # about 30 s in all before the failure is final
+BACKOFF = (0.5, 1.0, 2.0, 4.0, 8.0, 16.0)  # about 30 s in all before the failure is final
 
 
 class PatientAdmin:
     """AdminOps (ledger.AdminOps) that retries connection failures. `connect` makes the admin (again,
     after a failure); `close` ends one that failed (optional)."""
 
-    def __init__(self, connect: Callable[[], object], *, backoff: tuple[float, ...] = BACKOFF,
-                 sleep: Callable[[float], None] = time.sleep, reconnect: bool = True):
+    def __init__(
+        self,
+        connect: Callable[[], object],
+        *,
+        backoff: tuple[float, ...] = BACKOFF,
+        sleep: Callable[[float], None] = time.sleep,
+        reconnect: bool = True,
+    ):
         self._connect = connect
         self._backoff = backoff
         self._sleep = sleep
         self._reconnect = reconnect
         self._admin = None
-        self.retries = 0                  # how many calls were retried (for the selftests and bench)
+        self.retries = 0  # how many calls were retried (for the selftests and bench)
 
     @classmethod
     def around(cls, admin, **kwargs) -> "PatientAdmin":
@@ -61,4 +68,4 @@ class PatientAdmin:
                     self.close()
                 self.retries += 1
                 self._sleep(delay)
-        raise AssertionError("unreachable")   # the loop returns or raises
+        raise AssertionError("unreachable")  # the loop returns or raises

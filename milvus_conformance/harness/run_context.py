@@ -9,6 +9,7 @@
 Handed from the controller to xdist workers as a dict (`to_dict` / `from_dict`). The suite's admin
 operations are in harness/admin.py. `base_url`, `grpc_uri`, `token`, `tls`, `server_version` and
 `auth_enabled` read (and set) the part they belong to."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -28,8 +29,9 @@ from milvus_conformance.target.embedded.releases import embedded_profile
 
 def _part(part: str, name: str) -> property:
     """An attribute of the run that lives in one of its parts (`endpoints`, `facts`)."""
-    return property(lambda self: getattr(getattr(self, part), name),
-                    lambda self, value: setattr(getattr(self, part), name, value))
+    return property(
+        lambda self: getattr(getattr(self, part), name), lambda self, value: setattr(getattr(self, part), name, value)
+    )
 
 
 @dataclass(init=False)
@@ -38,15 +40,23 @@ class RunContext:
     run_id: str
     endpoints: Endpoints
     facts: PreflightFacts
-    profile_choice: ProfileChoice | None     # made after preflight, handed to workers
+    profile_choice: ProfileChoice | None  # made after preflight, handed to workers
     started: bool
     swept: list[str]
-    capabilities: dict                       # missing operations per surface (harness/capabilities.py)
+    capabilities: dict  # missing operations per surface (harness/capabilities.py)
 
-    def __init__(self, config: TargetConfig, run_id: str, endpoints: Endpoints | None = None,
-                 facts: PreflightFacts | None = None, profile_choice: ProfileChoice | None = None,
-                 started: bool = False, swept: list[str] | None = None, capabilities: dict | None = None,
-                 **parts) -> None:
+    def __init__(
+        self,
+        config: TargetConfig,
+        run_id: str,
+        endpoints: Endpoints | None = None,
+        facts: PreflightFacts | None = None,
+        profile_choice: ProfileChoice | None = None,
+        started: bool = False,
+        swept: list[str] | None = None,
+        capabilities: dict | None = None,
+        **parts,
+    ) -> None:
         """`parts`: any of the part attributes below by name (e.g. `server_version=`), set on the
         part it belongs to."""
         self.config, self.run_id = config, run_id
@@ -81,7 +91,7 @@ class RunContext:
 
         if self.profile_choice is None:
             self.choose_profile()
-        return protected_users(self.profile_choice.profile, self.token)   # the chosen one (auto too)
+        return protected_users(self.profile_choice.profile, self.token)  # the chosen one (auto too)
 
     # ---- built at session start, in order (controller only) ------------------------------------
     def start(self, report=print) -> None:
@@ -98,21 +108,25 @@ class RunContext:
         """3. The preflight facts (a failure is a HarnessError: one line, no verdict). A REST
         surface the capability check found lacking its routes is not listed through."""
         try:
-            self.facts = run_preflight(self.endpoints, self.config.allow_auth_disabled,
-                                       rest_lacking=bool(self.capabilities.get("rest")))
+            self.facts = run_preflight(
+                self.endpoints, self.config.allow_auth_disabled, rest_lacking=bool(self.capabilities.get("rest"))
+            )
         except AuthDisabled as exc:
-            self.facts = exc.facts    # the capability check may still give a verdict
+            self.facts = exc.facts  # the capability check may still give a verdict
             raise
 
     def choose_profile(self) -> ProfileChoice:
         """4. After preflight (the server's version is known then); a conflict with
         --server-version is a ConfigError."""
         c = self.config
-        self.profile_choice = choose_profile(c.profile, embedded=c.embedded,
-                                             given_version=c.server_version or None,
-                                             reported_version=self.facts.server_version,
-                                             embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors),
-                                             version_error=self.facts.version_error)
+        self.profile_choice = choose_profile(
+            c.profile,
+            embedded=c.embedded,
+            given_version=c.server_version or None,
+            reported_version=self.facts.server_version,
+            embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors),
+            version_error=self.facts.version_error,
+        )
         return self.profile_choice
 
     def profile(self):
@@ -128,18 +142,27 @@ class RunContext:
     def to_dict(self) -> dict:
         c = asdict(self.config)
         c["state_dir"], c["reports_dir"] = str(c["state_dir"]), str(c["reports_dir"])
-        return {"config": c, "run_id": self.run_id, "endpoints": self.endpoints.to_dict(),
-                "facts": self.facts.to_dict(), "started": self.started,
-                "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None,
-                "capabilities": self.capabilities}
+        return {
+            "config": c,
+            "run_id": self.run_id,
+            "endpoints": self.endpoints.to_dict(),
+            "facts": self.facts.to_dict(),
+            "started": self.started,
+            "profile_choice": self.profile_choice.to_dict() if self.profile_choice else None,
+            "capabilities": self.capabilities,
+        }
 
     @classmethod
     def from_dict(cls, d: dict) -> "RunContext":
         c = dict(d["config"])
         c["state_dir"], c["reports_dir"] = Path(c["state_dir"]), Path(c["reports_dir"])
         c["tls"] = TlsSettings.from_dict(c.get("tls"))
-        return cls(config=TargetConfig(**c), run_id=d["run_id"],
-                   endpoints=Endpoints.from_dict(d["endpoints"]),
-                   facts=PreflightFacts.from_dict(d["facts"]), started=d["started"],
-                   profile_choice=ProfileChoice.from_dict(d["profile_choice"])
-                   if d.get("profile_choice") else None, capabilities=d.get("capabilities") or {})
+        return cls(
+            config=TargetConfig(**c),
+            run_id=d["run_id"],
+            endpoints=Endpoints.from_dict(d["endpoints"]),
+            facts=PreflightFacts.from_dict(d["facts"]),
+            started=d["started"],
+            profile_choice=ProfileChoice.from_dict(d["profile_choice"]) if d.get("profile_choice") else None,
+            capabilities=d.get("capabilities") or {},
+        )

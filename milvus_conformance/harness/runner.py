@@ -6,6 +6,7 @@ A case ends in one way: `Runner.end(verdict, expected, reply)` records its verdi
 status) with what was expected and the `Observation` of what was seen. `create` is `attempt` (judge,
 don't end) followed by `end`. Whether a create's state check runs is the caller's explicit choice
 (`check_state`), never inferred."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -25,9 +26,9 @@ from milvus_conformance.results.surfaces import Channel, Surface
 @dataclass
 class Outcome:
     reply: Any
-    succeeded: bool           # accepted by the active profile's rule (checks.observation.accepted)
+    succeeded: bool  # accepted by the active profile's rule (checks.observation.accepted)
     verdict: Verdict
-    expected: Expectation | None = None   # the active profile's expectation it was judged against
+    expected: Expectation | None = None  # the active profile's expectation it was judged against
 
 
 class NameAlreadyOurs(RuntimeError):
@@ -54,8 +55,9 @@ class Runner:
         return on(channel, **{channel.surface.value: self.client(channel)})
 
     # ---- expectations ---------------------------------------------------------------------------
-    def expectations(self, channel: Channel, kind_active: str, kind_doc: str | None,
-                     sources=()) -> tuple[Expectation, Expectation | None]:
+    def expectations(
+        self, channel: Channel, kind_active: str, kind_doc: str | None, sources=()
+    ) -> tuple[Expectation, Expectation | None]:
         surface = Channel(channel).surface
         active = expect(self.profile, kind_active, surface, list(sources))
         if not active.covered:
@@ -64,8 +66,9 @@ class Runner:
         docs = expect(self.documented, kind_doc, surface) if kind_doc else None
         return active, docs
 
-    def predicted(self, channel: Channel, name, password,
-                  depends_on: tuple[str, ...] = ()) -> tuple[Expectation, Expectation | None]:
+    def predicted(
+        self, channel: Channel, name, password, depends_on: tuple[str, ...] = ()
+    ) -> tuple[Expectation, Expectation | None]:
         """`depends_on`: profile keys the input was built from; where the docs leave one of them
         open, the docs make no prediction for this input (no deviation is possible)."""
         surface = Channel(channel).surface
@@ -75,8 +78,9 @@ class Runner:
         docs = predict_create(self.documented, name, password, surface)
         if any(self.documented[key] is None for key in depends_on) or not docs.covered:
             return self.expectations(channel, mine.kind, None)
-        return self.expectations(channel, mine.kind, docs.kind,
-                                 deviation_citations(self.profile, mine, docs, self.documented))
+        return self.expectations(
+            channel, mine.kind, docs.kind, deviation_citations(self.profile, mine, docs, self.documented)
+        )
 
     # ---- calls ----------------------------------------------------------------------------------
     def succeeded(self, surface: Surface, reply) -> bool:
@@ -92,7 +96,7 @@ class Runner:
         makes a request the client's create_user cannot (raw bodies, other tokens, routes)."""
         channel = Channel(channel)
         success = self.profile.get("rest.success_code")
-        if channel is Channel.REST and not success.covered:   # nothing is sent: no success could be told
+        if channel is Channel.REST and not success.covered:  # nothing is sent: no success could be told
             pytest.skip(f"profile {self.profile.name} does not cover {success.cite()}")
         stored = stored_names(self.profile, name)
         for candidate in dict.fromkeys((name, *stored)):
@@ -106,10 +110,19 @@ class Runner:
     def listed(self, channel: Channel, name) -> bool:
         return name in self.on(channel).user_names()
 
-    def attempt(self, channel: Channel, name, password, *, exact: bool = False,
-                expected: tuple[Expectation, Expectation | None] | None = None,
-                check_state: bool = True, depends_on: tuple[str, ...] = (), send=None,
-                **kw) -> Outcome:
+    def attempt(
+        self,
+        channel: Channel,
+        name,
+        password,
+        *,
+        exact: bool = False,
+        expected: tuple[Expectation, Expectation | None] | None = None,
+        check_state: bool = True,
+        depends_on: tuple[str, ...] = (),
+        send=None,
+        **kw,
+    ) -> Outcome:
         """Create and judge the answer, without ending the case. `check_state`: also check that an
         accepted create is listed and a refused one created nothing; pass False for a create whose
         name already exists (a duplicate), where a refusal leaves the first user listed."""
@@ -117,7 +130,8 @@ class Runner:
         if check_state and name in self.users.ledger.owned:
             raise NameAlreadyOurs(
                 f"{name!r} was already created by this case: a duplicate create needs "
-                f"check_state=False, and a case that dropped it must call users.dropped()")
+                f"check_state=False, and a case that dropped it must call users.dropped()"
+            )
         reply, ok = self.raw_create(channel, name, password, exact, send, **kw)
         verdict = judge(reply, active, docs)
         if check_state:
@@ -130,8 +144,7 @@ class Runner:
         self.end(outcome.verdict, outcome.expected, outcome.reply)
         return outcome
 
-    def end(self, verdict: Verdict, expected: Expectation | dict | None = None, reply=None, *,
-            observed=None) -> None:
+    def end(self, verdict: Verdict, expected: Expectation | dict | None = None, reply=None, *, observed=None) -> None:
         """End the case with `verdict`: the case's status, recorded with what was expected (an
         `Expectation`, or already as data, e.g. a parity case's per channel) and the observation of
         `reply` (or `observed`: e.g. a parity case's `{channel: Observation}`). Returns on a pass;
@@ -153,7 +166,7 @@ class Runner:
             shown = " or ".join(repr(c) for c in stored)
             return combine(verdict, failed(f"the create answered success but {shown} is not listed"))
         if not ok and present:
-            self.users.after_create(name, True, exact)   # it exists now: ours to clean up
+            self.users.after_create(name, True, exact)  # it exists now: ours to clean up
             return combine(verdict, failed(f"the create was refused but {name!r} was created anyway"))
         return verdict
 
@@ -161,4 +174,3 @@ class Runner:
 def expectation_data(active: Expectation | None) -> dict | None:
     """An expectation as stored in a case result: its kind and spec."""
     return {"kind": active.kind, **(active.spec or {})} if active is not None else None
-

@@ -15,6 +15,7 @@ The one contract of a row (every table in tests/tables/ follows it):
 - `depends_on`: profile keys the input was built from; where the docs leave one of them open, the
   docs make no prediction for the row (no deviation is possible).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from typing import TYPE_CHECKING, Callable, Generic, TypeVar
 
 import pytest
 
-if TYPE_CHECKING:   # types only: the fixtures module imports the harness, not the other way round
+if TYPE_CHECKING:  # types only: the fixtures module imports the harness, not the other way round
     from milvus_conformance.contract.profiles import Profile
     from milvus_conformance.harness.fixtures import UserScope
 

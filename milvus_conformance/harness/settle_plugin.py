@@ -2,6 +2,7 @@
 (`note`), the sample list travels in the call report's `user_properties` (so `-n 2` yields what a
 serial run yields), and the controller's `SettleCollector` gathers them for the run's
 `settle` record (results/settle.py)."""
+
 from __future__ import annotations
 
 import json
@@ -40,13 +41,15 @@ class SettleCollector:
     def pytest_runtest_logreport(self, report) -> None:
         for key, value in report.user_properties:
             if key == PROPERTY:
-                self.samples += [replace(SettleSample.from_dict(d), case_id=report.nodeid)
-                                 for d in json.loads(value)]
+                self.samples += [replace(SettleSample.from_dict(d), case_id=report.nodeid) for d in json.loads(value)]
 
     def summary(self, profile) -> SettleSummary:
         bound = bound_of(profile) if profile is not None else None
-        return SettleSummary(bound.seconds if bound else None, bound.source if bound else "",
-                             sorted(self.samples, key=lambda s: s.case_id))
+        return SettleSummary(
+            bound.seconds if bound else None,
+            bound.source if bound else "",
+            sorted(self.samples, key=lambda s: s.case_id),
+        )
 
 
 def pytest_configure(config):
@@ -62,6 +65,6 @@ def settle_record(config, ctx) -> dict:
         return {}
     try:
         profile = ctx.profile()
-    except Exception:   # no profile (the run ended before preflight): the samples still count
+    except Exception:  # no profile (the run ended before preflight): the samples still count
         profile = None
     return collector.summary(profile).to_dict()

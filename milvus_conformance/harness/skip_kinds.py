@@ -5,13 +5,14 @@ case whose operation the target does not implement (`not_implemented`: a conform
 other skip (the profile does not cover it) stays a plain skip.
 
 Each is a pytest skip carrying its status; `refine` turns the recorder's plain SKIP into it."""
+
 from __future__ import annotations
 
 import pytest
 
 from milvus_conformance.results.model import Status
 
-SKIP_STATUS = pytest.StashKey[Status]()     # on an item skipped by a marker (the nightly tier)
+SKIP_STATUS = pytest.StashKey[Status]()  # on an item skipped by a marker (the nightly tier)
 
 
 class _KindedSkip(pytest.skip.Exception):

@@ -4,6 +4,7 @@
 pytest prints an exit raised before the session has started as `<exception class name>: <message>`
 (`_pytest.main.wrap_session`), and a usage error as `ERROR: <message>`: so the suite stops with an
 exit exception whose class is named for the prefix, and never with a usage error."""
+
 from __future__ import annotations
 
 from typing import NoReturn

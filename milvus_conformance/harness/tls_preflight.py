@@ -7,6 +7,7 @@ unreachable target, in one line that names the cause and the option that fixes i
 - http:// REST: asked only after the plain request failed (a plain HTTP server may sit silently on a
   ClientHello, which would cost every plain run the probe's timeout).
 """
+
 from __future__ import annotations
 
 from contextlib import contextmanager

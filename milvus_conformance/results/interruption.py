@@ -2,20 +2,21 @@
 whatever the cases that did run say, so that no report of a partial run reads as a verdict.
 
 Run-level only: the cases that ran keep their own statuses; this records why and how far it got."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from typing import Any
 
-INTERRUPTED = "interrupted"   # results.json `overall` of an interrupted run
+INTERRUPTED = "interrupted"  # results.json `overall` of an interrupted run
 
 
 @dataclass(frozen=True)
 class Interruption:
-    signal: str                  # "SIGINT", "SIGTERM"
-    phase: str                   # when it arrived: "start", "cases", "clean-up"
-    cases_run: int               # cases with a result (each counted in `counts`)
-    cases_planned: int           # cases collected for the run (0 when interrupted before collection)
+    signal: str  # "SIGINT", "SIGTERM"
+    phase: str  # when it arrived: "start", "cases", "clean-up"
+    cases_run: int  # cases with a result (each counted in `counts`)
+    cases_planned: int  # cases collected for the run (0 when interrupted before collection)
 
     def summary(self) -> str:
         """'SIGINT during the cases: 120 of 395 cases ran'."""

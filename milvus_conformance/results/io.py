@@ -3,6 +3,7 @@
 Reading validates against specs/results.schema.json first, so every report and the compare/matrix
 commands can trust the data, and a bad file becomes one clear line instead of a traceback.
 """
+
 from __future__ import annotations
 
 import json
@@ -31,7 +32,7 @@ def write_results(run: RunResult, path: str | os.PathLike[str]) -> Path:
     text = json.dumps(run.to_dict(), indent=2, ensure_ascii=False, default=str) + "\n"
     fd, tmp = tempfile.mkstemp(prefix=".results-", suffix=".json", dir=path.parent)
     try:
-        os.fchmod(fd, 0o666 & ~_umask())     # as every other report (mkstemp makes it 0600)
+        os.fchmod(fd, 0o666 & ~_umask())  # as every other report (mkstemp makes it 0600)
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
         os.replace(tmp, path)
@@ -61,9 +62,7 @@ def read_results(path: str | os.PathLike[str]) -> RunResult:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise ResultsFileError(
-            f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})"
-        ) from None
+        raise ResultsFileError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
     problem = validation_problem(data)
     if problem:
         raise ResultsFileError(f"{path}: not a valid results file: {problem}")
@@ -108,8 +107,10 @@ def consistency_problem(data: dict[str, Any], run: RunResult) -> str:
             return f"stored {key!r} {_short(data[key])} does not match the cases ({_short(fresh[key])})"
     for stored, derived in zip(data["requirements"], fresh["requirements"]):
         if stored["status"] != derived["status"]:
-            return (f"requirement {stored['id']!r} stored as {stored['status']!r} "
-                    f"but its cases roll up to {derived['status']!r}")
+            return (
+                f"requirement {stored['id']!r} stored as {stored['status']!r} "
+                f"but its cases roll up to {derived['status']!r}"
+            )
     return ""
 
 

@@ -1,6 +1,7 @@
 """The kill-rate results model: one object per power run (the clean runs and every fault's
 outcome), from which killrate.json and killrate.md are views (reports/killrate.py). Plain data:
 nothing pytest-shaped, nothing that runs a suite."""
+
 from __future__ import annotations
 
 import json
@@ -13,6 +14,7 @@ KILLED, SURVIVED, NOT_APPLICABLE, NO_CASE, ERROR = "killed", "survived", "not_ap
 @dataclass
 class CleanRun:
     """The suite through a proxy without a fault: it must conform; what does not pass kills nothing."""
+
     exit_status: int | None
     seconds: float
     counts: dict = field(default_factory=dict)
@@ -25,29 +27,30 @@ class CleanRun:
 class FaultOutcome:
     name: str
     requirement: str
-    surface: str                   # rest | sdk
-    layer: str                     # http | grpc | client
+    surface: str  # rest | sdk
+    layer: str  # http | grpc | client
     description: str
-    status: str                    # killed | survived | not_applicable | no_case | error
-    killed_by: list[str] = field(default_factory=list)             # cases citing the requirement that failed
-    failed_requirements: list[str] = field(default_factory=list)   # cited by all failing cases
+    status: str  # killed | survived | not_applicable | no_case | error
+    killed_by: list[str] = field(default_factory=list)  # cases citing the requirement that failed
+    failed_requirements: list[str] = field(default_factory=list)  # cited by all failing cases
     also_violates: list[str] = field(default_factory=list)
-    selected: int = 0              # cases run
-    not_run: int = 0               # slow cases citing the requirement, not run once a fast one killed
-    awaiting_case: str = ""        # the case that would kill it, not in the suite yet
+    selected: int = 0  # cases run
+    not_run: int = 0  # slow cases citing the requirement, not run once a fast one killed
+    awaiting_case: str = ""  # the case that would kill it, not in the suite yet
     exit_status: int | None = None
     seconds: float = 0.0
     note: str = ""
-    evidence: str = ""             # the first killer's message, shortened
+    evidence: str = ""  # the first killer's message, shortened
 
 
 @dataclass
 class RequirementPower:
     """A derived row: one requirement's faults and how strongly the suite kills them."""
+
     id: str
     level: str
     faults: list[FaultOutcome]
-    without_fault: str = ""        # why the catalogue has no fault for it
+    without_fault: str = ""  # why the catalogue has no fault for it
 
     @property
     def counted(self) -> list[FaultOutcome]:
@@ -82,8 +85,8 @@ class KillRateResult:
     faults: list[FaultOutcome]
     total_seconds: float = 0.0
     sdk_clean_run: CleanRun | None = None
-    requirements: dict[str, str] = field(default_factory=dict)     # id -> level (MUST/SHOULD)
-    without_fault: dict[str, str] = field(default_factory=dict)    # id -> why there is no fault
+    requirements: dict[str, str] = field(default_factory=dict)  # id -> level (MUST/SHOULD)
+    without_fault: dict[str, str] = field(default_factory=dict)  # id -> why there is no fault
 
     @property
     def counted(self) -> list[FaultOutcome]:
@@ -95,8 +98,15 @@ class KillRateResult:
 
     def by_requirement(self) -> list[RequirementPower]:
         ids = list(self.requirements) + sorted({f.requirement for f in self.faults} - set(self.requirements))
-        return [RequirementPower(i, self.requirements.get(i, "?"), [f for f in self.faults if f.requirement == i],
-                                 self.without_fault.get(i, "")) for i in ids]
+        return [
+            RequirementPower(
+                i,
+                self.requirements.get(i, "?"),
+                [f for f in self.faults if f.requirement == i],
+                self.without_fault.get(i, ""),
+            )
+            for i in ids
+        ]
 
     def to_dict(self) -> dict:
         d = asdict(self)

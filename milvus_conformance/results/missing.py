@@ -1,5 +1,6 @@
 """What a run's capability check found missing (RunResult.missing_operations), as the lines every
 view prints up front: `users/create is not implemented on the SDK surface (UNIMPLEMENTED)`."""
+
 from __future__ import annotations
 
 OPERATIONS = ("users/create", "users/list", "users/describe", "users/update_password", "users/drop")
@@ -16,8 +17,10 @@ def missing_lines(missing: dict[str, dict[str, str]]) -> list[str]:
                 by_reason.setdefault(ops[op], []).append(op)
         for reason, names in by_reason.items():
             verb = "is" if len(names) == 1 else "are"
-            out.append(f"{', '.join(names)} {verb} not implemented on the "
-                       f"{SURFACE_TITLE.get(surface, surface)} surface ({reason})")
+            out.append(
+                f"{', '.join(names)} {verb} not implemented on the "
+                f"{SURFACE_TITLE.get(surface, surface)} surface ({reason})"
+            )
     return out
 
 

@@ -3,6 +3,7 @@ is a view of a `RunResult`; nothing else is the source of a verdict.
 
 Statuses form a small lattice. Rolling up (per requirement, operation, surface) takes the worst.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -15,16 +16,16 @@ from milvus_conformance.results.surfaces import SdkStyle, Surface
 
 
 class Status(str, Enum):
-    PASS = "pass"                        # behaved as the profile (and the docs) say
+    PASS = "pass"  # behaved as the profile (and the docs) say
     KNOWN_DEVIATION = "known_deviation"  # differs from the docs exactly as the profile declares
-    SKIP = "skip"                        # not applicable / not covered by the profile / not supported
+    SKIP = "skip"  # not applicable / not covered by the profile / not supported
     UNEXPECTED_PASS = "unexpected_pass"  # profile declares a deviation, but the target follows the docs
-    FAIL = "fail"                        # conformance failure
-    ERROR = "error"                      # harness or infrastructure error: no verdict
+    FAIL = "fail"  # conformance failure
+    ERROR = "error"  # harness or infrastructure error: no verdict
     # added for targets that lack operations, and to tell the kinds of skip apart (issue 21)
     NOT_IMPLEMENTED = "not_implemented"  # the target does not implement an operation the case checks
     SKIPPED_BY_CHOICE = "skipped_by_choice"  # left out by the run's options: tier, --read-only, opt-in
-    NOT_APPLICABLE = "not_applicable"    # cannot apply to this target (e.g. its surface was not given)
+    NOT_APPLICABLE = "not_applicable"  # cannot apply to this target (e.g. its surface was not given)
 
     @property
     def severity(self) -> int:
@@ -65,11 +66,12 @@ def worst(statuses: Iterable[Status]) -> Status:
 @dataclass
 class Exchange:
     """One request/response pair (REST) or call/outcome (SDK), secrets already redacted."""
-    surface: Surface                   # REST or SDK
-    request: dict[str, Any]            # method/url/headers/body, or call/args
-    response: dict[str, Any]           # status/headers/body, or returned/raised
-    reproduction: str = ""             # curl command or Python snippet, token redacted
-    operation: str = ""                # what it was sent to, e.g. "users/create" (a typo'd route as sent)
+
+    surface: Surface  # REST or SDK
+    request: dict[str, Any]  # method/url/headers/body, or call/args
+    response: dict[str, Any]  # status/headers/body, or returned/raised
+    reproduction: str = ""  # curl command or Python snippet, token redacted
+    operation: str = ""  # what it was sent to, e.g. "users/create" (a typo'd route as sent)
 
     def __post_init__(self) -> None:
         self.surface = Surface(self.surface)
@@ -77,21 +79,21 @@ class Exchange:
 
 @dataclass
 class CaseResult:
-    case_id: str                       # pytest node id
-    name: str                          # scenario name, human-readable
-    requirements: list[str]            # requirement IDs this case checks
-    surface: Surface                   # REST, SDK, or both (a case comparing them)
-    operation: str                     # e.g. "users/create"
+    case_id: str  # pytest node id
+    name: str  # scenario name, human-readable
+    requirements: list[str]  # requirement IDs this case checks
+    surface: Surface  # REST, SDK, or both (a case comparing them)
+    operation: str  # e.g. "users/create"
     status: Status
-    message: str = ""                  # one-paragraph reason (what was expected, what was seen)
-    expected: Any = None               # the profile's expectation, as data
-    observed: Any = None               # what the target did, as data
-    deviation_source: str = ""         # for known deviations: where the profile says so
+    message: str = ""  # one-paragraph reason (what was expected, what was seen)
+    expected: Any = None  # the profile's expectation, as data
+    observed: Any = None  # what the target did, as data
+    deviation_source: str = ""  # for known deviations: where the profile says so
     duration_s: float = 0.0
     exchanges: list[Exchange] = field(default_factory=list)
-    style: SdkStyle | None = None      # for an SDK case: which documented style it called
-    scenario: str = ""                 # the case without its surface: equal on every surface it ran on
-    generation: Generation | None = None   # a generated-case test: what it generated
+    style: SdkStyle | None = None  # for an SDK case: which documented style it called
+    scenario: str = ""  # the case without its surface: equal on every surface it ran on
+    generation: Generation | None = None  # a generated-case test: what it generated
 
     def __post_init__(self) -> None:
         self.surface = Surface(self.surface)
@@ -118,7 +120,7 @@ class CaseResult:
 @dataclass
 class Requirement:
     id: str
-    level: str                         # MUST | SHOULD
+    level: str  # MUST | SHOULD
     statement: str
     source: str
     operation: str
@@ -127,18 +129,18 @@ class Requirement:
 
 @dataclass
 class Target:
-    base_url: str                      # credentials removed
-    grpc_uri: str                      # credentials removed
+    base_url: str  # credentials removed
+    grpc_uri: str  # credentials removed
     profile: str
     embedded: bool
     server_version: str = ""
     # how the profile was chosen (--profile auto) and for which version its values were resolved
     profile_requested: str = ""
     profile_reason: str = ""
-    version_source: str = ""           # "GetVersion", "--server-version" or "" (unknown)
+    version_source: str = ""  # "GetVersion", "--server-version" or "" (unknown)
     profile_warnings: list[str] = field(default_factory=list)
-    tls: dict[str, str] = field(default_factory=dict)   # TlsSettings.describe(): paths, never keys
-    label: str = ""                    # what a runner calls the target, e.g. "milvus-lite-2.5.1"
+    tls: dict[str, str] = field(default_factory=dict)  # TlsSettings.describe(): paths, never keys
+    label: str = ""  # what a runner calls the target, e.g. "milvus-lite-2.5.1"
 
     @property
     def tls_note(self) -> str:
@@ -147,9 +149,11 @@ class Target:
             return ""
         if self.tls.get("verification") == "disabled":
             return "TLS verification disabled (--insecure-tls)"
-        shown = [self.tls.get("mode", "")] + [f"{label} {self.tls[key]}" for key, label in
-                                              (("ca_cert", "CA"), ("client_cert", "client certificate"),
-                                               ("server_name", "server name")) if key in self.tls]
+        shown = [self.tls.get("mode", "")] + [
+            f"{label} {self.tls[key]}"
+            for key, label in (("ca_cert", "CA"), ("client_cert", "client certificate"), ("server_name", "server name"))
+            if key in self.tls
+        ]
         return "TLS (" + ", ".join(s for s in shown if s) + ")"
 
 
@@ -159,14 +163,14 @@ class RunResult:
     target: Target
     tool_version: str
     spec_version: str
-    started_at: str                    # ISO 8601, UTC
+    started_at: str  # ISO 8601, UTC
     finished_at: str
     requirements: list[Requirement]
     cases: list[CaseResult]
     harness_errors: list[str] = field(default_factory=list)  # run-level errors (preflight etc.)
     harness_warnings: list[str] = field(default_factory=list)  # run-level, verdict unchanged (users left)
-    settle: dict[str, Any] = field(default_factory=dict)   # results/settle.py SettleSummary.to_dict()
-    interruption: Interruption | None = None   # run-level: stopped early; `overall` is then "interrupted"
+    settle: dict[str, Any] = field(default_factory=dict)  # results/settle.py SettleSummary.to_dict()
+    interruption: Interruption | None = None  # run-level: stopped early; `overall` is then "interrupted"
     # the capability check: surface -> operation -> how the target said it lacks it (issue 21)
     missing_operations: dict[str, dict[str, str]] = field(default_factory=dict)
 
@@ -204,9 +208,7 @@ class RunResult:
             "overall": INTERRUPTED if self.interruption else self.overall().value,
             "interruption": self.interruption.to_dict() if self.interruption else None,
             "counts": self.counts(),
-            "requirements": [
-                {**asdict(r), "status": self.requirement_status(r.id).value} for r in self.requirements
-            ],
+            "requirements": [{**asdict(r), "status": self.requirement_status(r.id).value} for r in self.requirements],
             "rollups": {
                 "surface": {k: v.value for k, v in self.rollup("surface").items()},
                 "operation": {k: v.value for k, v in self.rollup("operation").items()},
@@ -220,9 +222,7 @@ class RunResult:
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "RunResult":
-        reqs = [
-            Requirement(**{k: v for k, v in r.items() if k != "status"}) for r in d["requirements"]
-        ]
+        reqs = [Requirement(**{k: v for k, v in r.items() if k != "status"}) for r in d["requirements"]]
         return cls(
             run_id=d["run_id"],
             target=Target(**d["target"]),

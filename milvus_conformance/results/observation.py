@@ -8,6 +8,7 @@
 A parity case observes one call per channel: its `observed` is `{channel: Observation}`
 (`observations()` reads either shape).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -20,16 +21,16 @@ MILVUS_EXCEPTION = "pymilvus.exceptions.MilvusException"
 
 @dataclass(frozen=True)
 class Observation:
-    surface: Surface                   # REST or SDK
-    accepted: bool | None              # by the active profile's success rule; None: not recorded
+    surface: Surface  # REST or SDK
+    accepted: bool | None  # by the active profile's success rule; None: not recorded
     # REST
-    status: int | None = None          # HTTP status
+    status: int | None = None  # HTTP status
     content_type: str = ""
-    body: Any = None                   # the JSON body, else the first 300 characters of the text
+    body: Any = None  # the JSON body, else the first 300 characters of the text
     # SDK
-    raised: str | None = None          # the exception's qualified class name
-    sdk_code: Any = None               # the exception's code (MilvusException.code, a gRPC status)
-    returned: str | None = None        # repr of what the call returned (no exception)
+    raised: str | None = None  # the exception's qualified class name
+    sdk_code: Any = None  # the exception's code (MilvusException.code, a gRPC status)
+    returned: str | None = None  # repr of what the call returned (no exception)
 
     @property
     def code(self) -> Any:
@@ -53,17 +54,20 @@ class Observation:
             return f"refused ({self.sdk_code})"
         short = self.raised.rsplit(".", 1)[-1].lstrip("_")
         if self.raised.startswith("grpc."):
-            short = "grpc.RpcError"              # grpc's private class names say nothing more
+            short = "grpc.RpcError"  # grpc's private class names say nothing more
         return f"{short} ({self.sdk_code})" if self.sdk_code is not None else short
 
     def to_dict(self) -> dict[str, Any]:
         """The stored shape (results.json): REST `{status, content_type, body, accepted}`, SDK
         `{raised, code, returned, accepted}`."""
         if self.surface is Surface.REST:
-            return {"status": self.status, "content_type": self.content_type, "body": self.body,
-                    "accepted": self.accepted}
-        return {"raised": self.raised, "code": self.sdk_code, "returned": self.returned,
-                "accepted": self.accepted}
+            return {
+                "status": self.status,
+                "content_type": self.content_type,
+                "body": self.body,
+                "accepted": self.accepted,
+            }
+        return {"raised": self.raised, "code": self.sdk_code, "returned": self.returned, "accepted": self.accepted}
 
     @classmethod
     def from_dict(cls, d: Any) -> "Observation | None":
@@ -76,12 +80,18 @@ class Observation:
             accepted = d.get("accepted")
             if accepted is None:
                 accepted = d.get("status") == 200 and isinstance(body, dict) and body.get("code") == 0
-            return cls(Surface.REST, accepted, status=d.get("status"),
-                       content_type=d.get("content_type") or "", body=body)
+            return cls(
+                Surface.REST, accepted, status=d.get("status"), content_type=d.get("content_type") or "", body=body
+            )
         if "raised" in d or "returned" in d:
             accepted = d.get("accepted")
-            return cls(Surface.SDK, not d.get("raised") if accepted is None else accepted,
-                       raised=d.get("raised"), sdk_code=d.get("code"), returned=d.get("returned"))
+            return cls(
+                Surface.SDK,
+                not d.get("raised") if accepted is None else accepted,
+                raised=d.get("raised"),
+                sdk_code=d.get("code"),
+                returned=d.get("returned"),
+            )
         return None
 
 

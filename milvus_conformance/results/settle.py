@@ -4,25 +4,26 @@ authentication check, and what a run says about them (count, median, max per sur
 direction; the windows in which credentials that should already be refused still worked).
 
 Plain data: the polling is checks/settle.py, the pytest plumbing harness/settle_plugin.py."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from statistics import median
 from typing import Any
 
-ACCEPT, REFUSE = "accept", "refuse"     # what the check expected of the credentials
+ACCEPT, REFUSE = "accept", "refuse"  # what the check expected of the credentials
 
 
 @dataclass(frozen=True)
 class SettleSample:
-    surface: str            # "rest" | "sdk"
-    expect: str             # ACCEPT | REFUSE
-    seconds: float          # first attempt -> first attempt that gave the expected answer (or -> giving up)
+    surface: str  # "rest" | "sdk"
+    expect: str  # ACCEPT | REFUSE
+    seconds: float  # first attempt -> first attempt that gave the expected answer (or -> giving up)
     attempts: int
-    settled: bool           # the expected answer came within the bound
-    bound_s: float          # the bound it was polled for (users.settle_s)
-    user: str = ""          # a per-run user of the suite (never a secret)
-    case_id: str = ""       # filled in by the controller
+    settled: bool  # the expected answer came within the bound
+    bound_s: float  # the bound it was polled for (users.settle_s)
+    user: str = ""  # a per-run user of the suite (never a secret)
+    case_id: str = ""  # filled in by the controller
 
     @property
     def window(self) -> bool:
@@ -41,6 +42,7 @@ class SettleSample:
 @dataclass
 class SettleSummary:
     """What results.json (`settle`) and the reports say about a run's settle samples."""
+
     bound_s: float | None = None
     bound_source: str = ""
     samples: list[SettleSample] = field(default_factory=list)
@@ -55,10 +57,16 @@ class SettleSummary:
                 if not mine:
                     continue
                 settled = [s.seconds for s in mine if s.settled]
-                rows.append({"surface": surface, "expect": expect, "count": len(mine),
-                             "median_s": round(median(settled), 3) if settled else None,
-                             "max_s": round(max(settled), 3) if settled else None,
-                             "not_settled": len(mine) - len(settled)})
+                rows.append(
+                    {
+                        "surface": surface,
+                        "expect": expect,
+                        "count": len(mine),
+                        "median_s": round(median(settled), 3) if settled else None,
+                        "max_s": round(max(settled), 3) if settled else None,
+                        "not_settled": len(mine) - len(settled),
+                    }
+                )
         return rows
 
     def windows(self) -> list[SettleSample]:
@@ -67,9 +75,11 @@ class SettleSummary:
     def findings(self) -> list[str]:
         """One line per window in which refused credentials still worked (not a failure: the
         profile's bound allows it; an operator should still know)."""
-        return [f"{s.surface}: {s.user!r} was still let in {s.seconds:.3f} s after the change "
-                f"({s.attempts - 1} login(s) accepted that should be refused; {s.case_id})"
-                for s in self.windows()]
+        return [
+            f"{s.surface}: {s.user!r} was still let in {s.seconds:.3f} s after the change "
+            f"({s.attempts - 1} login(s) accepted that should be refused; {s.case_id})"
+            for s in self.windows()
+        ]
 
     def lines(self) -> list[str]:
         """Short lines for the console and summary.md."""
@@ -79,22 +89,33 @@ class SettleSummary:
         out = []
         for row in self.stats():
             what = "login after a change" if row["expect"] == ACCEPT else "refusal after a change"
-            shown = (f"median {row['median_s']:.3f} s, max {row['max_s']:.3f} s"
-                     if row["median_s"] is not None else "none settled")
+            shown = (
+                f"median {row['median_s']:.3f} s, max {row['max_s']:.3f} s"
+                if row["median_s"] is not None
+                else "none settled"
+            )
             late = f", {row['not_settled']} beyond the bound" if row["not_settled"] else ""
             out.append(f"settle ({bound}): {row['surface']} {what}: {row['count']} checks, {shown}{late}")
         windows = self.windows()
         if windows:
-            out.append(f"settle finding: {len(windows)} window(s) in which refused credentials still "
-                       f"worked, longest {max(s.seconds for s in windows):.3f} s (results.json settle.findings)")
+            out.append(
+                f"settle finding: {len(windows)} window(s) in which refused credentials still "
+                f"worked, longest {max(s.seconds for s in windows):.3f} s (results.json settle.findings)"
+            )
         return out
 
     def to_dict(self) -> dict[str, Any]:
-        return {"bound_s": self.bound_s, "bound_source": self.bound_source, "stats": self.stats(),
-                "findings": self.findings(), "samples": [s.to_dict() for s in self.samples]}
+        return {
+            "bound_s": self.bound_s,
+            "bound_source": self.bound_source,
+            "stats": self.stats(),
+            "findings": self.findings(),
+            "samples": [s.to_dict() for s in self.samples],
+        }
 
     @classmethod
     def from_dict(cls, d: dict[str, Any] | None) -> "SettleSummary":
         d = d or {}
-        return cls(d.get("bound_s"), d.get("bound_source", ""),
-                   [SettleSample.from_dict(s) for s in d.get("samples", [])])
+        return cls(
+            d.get("bound_s"), d.get("bound_source", ""), [SettleSample.from_dict(s) for s in d.get("samples", [])]
+        )

@@ -7,6 +7,7 @@
 All three are `StrEnum`s, so a parameter's pytest ID is its value ("rest", "sdk-utility", "utility")
 and results.json stores plain strings.
 """
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -15,12 +16,12 @@ from enum import StrEnum
 class Surface(StrEnum):
     REST = "rest"
     SDK = "sdk"
-    BOTH = "both"                  # a case that exercises both surfaces (parity, user cap, ...)
+    BOTH = "both"  # a case that exercises both surfaces (parity, user cap, ...)
 
 
 class SdkStyle(StrEnum):
-    UTILITY = "utility"            # pymilvus.utility.create_user on a connection alias
-    CLIENT = "client"              # pymilvus.MilvusClient.create_user
+    UTILITY = "utility"  # pymilvus.utility.create_user on a connection alias
+    CLIENT = "client"  # pymilvus.MilvusClient.create_user
 
 
 class Channel(StrEnum):
@@ -52,5 +53,5 @@ class Channel(StrEnum):
 
 _STYLE_OF = {Channel.SDK_UTILITY: SdkStyle.UTILITY, Channel.SDK_CLIENT: SdkStyle.CLIENT}
 _CHANNEL_OF = {style: channel for channel, style in _STYLE_OF.items()}
-CHANNELS = tuple(Channel)          # every surface and style a create can be sent through
+CHANNELS = tuple(Channel)  # every surface and style a create can be sent through
 SDK_STYLES = tuple(SdkStyle)

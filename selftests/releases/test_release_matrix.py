@@ -3,6 +3,7 @@
 then 2.3.5 the same; the matrix over the two is rendered and shows the code-0 difference.
 
 Runs alone (not under `pytest selftests`): each release starts an embedded server of its own."""
+
 import json
 import subprocess
 import sys
@@ -22,9 +23,24 @@ def matrix(tmp_path_factory):
     out = tmp_path_factory.mktemp("matrix")
     started = time.monotonic()
     done = subprocess.run(
-        [sys.executable, "-m", "milvus_conformance.cli", "matrix-run", "--versions", f"{NEW},{OLD}",
-         "--smoke", "--out", str(out), "--state-dir", str(REPO_ROOT / ".conformance")],
-        cwd=REPO_ROOT, capture_output=True, text=True, timeout=900)
+        [
+            sys.executable,
+            "-m",
+            "milvus_conformance.cli",
+            "matrix-run",
+            "--versions",
+            f"{NEW},{OLD}",
+            "--smoke",
+            "--out",
+            str(out),
+            "--state-dir",
+            str(REPO_ROOT / ".conformance"),
+        ],
+        cwd=REPO_ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )
     print(f"matrix-run over {OLD},{NEW} (smoke): {time.monotonic() - started:.1f} s, exit {done.returncode}")
     return out, done
 

@@ -3,6 +3,7 @@ only in letter case or by surrounding whitespace, and that names nobody, must no
 user's password. A login layer that folds case, trims, or matches a prefix lets it in.
 
 Input: none (the case makes the user); data: `LoginName` (how the variant is derived)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,14 +16,14 @@ IDENTITY = "USER-LOGIN-IDENTITY"
 
 @dataclass(frozen=True)
 class LoginName:
-    variant: Callable[[str], str]          # the user's name -> the name the login sends
-    needs_case_sensitive: bool = False     # only where the profile says names are case-sensitive
+    variant: Callable[[str], str]  # the user's name -> the name the login sends
+    needs_case_sensitive: bool = False  # only where the profile says names are case-sensitive
 
 
 def _one_case_flipped(name: str) -> str:
     """The last letter's case flipped (the run prefix stays as it is)."""
     i = max(i for i, c in enumerate(name) if c.isalpha())
-    return name[:i] + name[i].swapcase() + name[i + 1:]
+    return name[:i] + name[i].swapcase() + name[i + 1 :]
 
 
 LOGIN_NAME_ROWS = [

@@ -1,5 +1,6 @@
 """userName rows: boundaries, first character, each forbidden character class, spaces.
 Input: the userName to create (with a valid password); no data."""
+
 from milvus_conformance.harness.scenarios import Row, need
 
 MAX = "user_name.max_length"
@@ -23,8 +24,7 @@ NAME_ROWS = [
     Row("uppercase-first", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "Z" + u.name()),
     Row("one-character", ("USER-CREATE-NAME-LENGTH",), _one_letter, exact=True),
     # the maximum itself and one over it: tests/tables/limits.py (each limit at both ends, in its unit)
-    Row("very-long", ("USER-CREATE-NAME-LENGTH",), lambda p, u: u.name(length=need(p, MAX) * 8),
-        depends_on=(MAX,)),
+    Row("very-long", ("USER-CREATE-NAME-LENGTH",), lambda p, u: u.name(length=need(p, MAX) * 8), depends_on=(MAX,)),
     Row("empty", ("USER-CREATE-NAME-LENGTH", "USER-CREATE-BODY-FIELDS"), lambda p, u: ""),
     Row("first-digit", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "9" + u.name()),
     Row("first-underscore", ("USER-CREATE-NAME-FIRST-CHAR",), lambda p, u: "_" + u.name()),

@@ -5,6 +5,7 @@ password (the hashing-truncation class: bcrypt's 72 bytes, crypt's 8 characters,
 first 4-byte character), folds its case, or mangles non-ASCII characters lets one of them in.
 
 Each builder gets (profile, users) and returns the password; `near_misses` derives the rest."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ from milvus_conformance.contract.rules import length_in
 from milvus_conformance.harness.scenarios import NotCovered, Row, need
 from tests.tables.limits import PADS, Pad, text_of
 
-SEMANTICS = "USER-CREATE-SEMANTICS"   # "can authenticate with exactly the given password and no other"
+SEMANTICS = "USER-CREATE-SEMANTICS"  # "can authenticate with exactly the given password and no other"
 
 
 @dataclass(frozen=True)
@@ -50,9 +51,11 @@ def near_misses(password: str, unit: str) -> list[NearMiss]:
     misses = [NearMiss("last-changed", password[:-1] + _changed(last))]
     if last.swapcase() != last and _same_width(last, last.swapcase()):
         misses.append(NearMiss("last-case-flipped", password[:-1] + last.swapcase()))
-    misses += [NearMiss("without-last", password[:-1]),
-               NearMiss("leading-half", _leading(password, unit, length_in(unit, password) // 2)),
-               NearMiss("one-more", password + last)]
+    misses += [
+        NearMiss("without-last", password[:-1]),
+        NearMiss("leading-half", _leading(password, unit, length_in(unit, password) // 2)),
+        NearMiss("one-more", password + last),
+    ]
     return misses
 
 
@@ -64,16 +67,19 @@ def _accepted(where: str, pad):
         if n < 2:
             raise NotCovered(f"a password of {n} {unit} has no near miss of its own length")
         return text_of(n, unit, pad)
+
     return build
 
 
 @dataclass(frozen=True)
 class Accepted:
     """What an accepted password is made of beyond its head."""
+
     pad: Pad
 
 
 ACCEPTED_PASSWORD_ROWS = [
     Row(f"{where}-{pad.name}", (SEMANTICS,), _accepted(where, pad), data=Accepted(pad))
-    for where in ("min", "middle", "max") for pad in PADS
+    for where in ("min", "middle", "max")
+    for pad in PADS
 ]

@@ -8,6 +8,7 @@ Input: the password (built from the profile: the longest row needs its maximum a
 `bearer_carries` says whether a `Bearer user:password` header can carry a password at all (CF
 section 8: httpx/h11 refuse control characters and surrounding whitespace in a header value, Go's
 net/http trims it), so REST logins of the others use HTTP Basic credentials."""
+
 from __future__ import annotations
 
 import string
@@ -18,8 +19,8 @@ from milvus_conformance.harness.scenarios import Row, need
 from tests.tables.near_misses import NearMiss, near_misses
 
 BYTES = "USER-PASSWORD-BYTES"
-HEAD = "Aa1!bcdefg"                      # valid under every profile on its own
-SPECIALS = string.punctuation            # the 32 printable ASCII specials
+HEAD = "Aa1!bcdefg"  # valid under every profile on its own
+SPECIALS = string.punctuation  # the 32 printable ASCII specials
 
 
 def _fixed(text: str):
@@ -70,7 +71,7 @@ def _flip_one_letter(password: str) -> str | None:
     for i, char in enumerate(password):
         flipped = char.swapcase()
         if flipped != char and len(flipped) == 1 and len(flipped.encode()) == len(char.encode()):
-            return password[:i] + flipped + password[i + 1:]
+            return password[:i] + flipped + password[i + 1 :]
     return None
 
 
@@ -79,8 +80,11 @@ def _length_misses(password: str, unit: str) -> list[NearMiss]:
     (no printable neighbour of its width), those of the password without it, plus it left out."""
     if unicodedata.category(password[-1]) != "Cc":
         return near_misses(password, unit)
-    return [NearMiss("without-last", password[:-1]), NearMiss("control-repeated", password + password[-1]),
-            *near_misses(password[:-1], unit)]
+    return [
+        NearMiss("without-last", password[:-1]),
+        NearMiss("control-repeated", password + password[-1]),
+        *near_misses(password[:-1], unit),
+    ]
 
 
 def byte_near_misses(password: str, unit: str) -> list[NearMiss]:
@@ -96,11 +100,16 @@ def byte_near_misses(password: str, unit: str) -> list[NearMiss]:
         NearMiss("spaces-removed", "".join(c for c in password if not c.isspace())),
         NearMiss("cut-at-first-control", password[:cut] if cut is not None else password),
         NearMiss("controls-removed", "".join(c for c in password if unicodedata.category(c) != "Cc")),
-        *(NearMiss(f"unicode-{form}", unicodedata.normalize(form, password))
-          for form in ("NFC", "NFD", "NFKC", "NFKD")),
+        *(
+            NearMiss(f"unicode-{form}", unicodedata.normalize(form, password))
+            for form in ("NFC", "NFD", "NFKC", "NFKD")
+        ),
         NearMiss("one-letter-case-flipped", _flip_one_letter(password) or password),
-        *(NearMiss(f"without-special-{ord(c):02x}", password.replace(c, "", 1))
-          for c in dict.fromkeys(password) if c in SPECIALS),
+        *(
+            NearMiss(f"without-special-{ord(c):02x}", password.replace(c, "", 1))
+            for c in dict.fromkeys(password)
+            if c in SPECIALS
+        ),
         *_length_misses(password, unit),
     ]
     seen, out = {password, ""}, []

@@ -4,6 +4,7 @@ integer seconds, default 30 s, an unparsable value is ignored up to 2.6 and refu
 
 A value with surrounding spaces (" 5") cannot be a case: HTTP strips a field value's surrounding
 whitespace (RFC 9110 section 5.5), so a server sees "5"; httpx refuses to send it at all."""
+
 from dataclasses import dataclass
 
 from milvus_conformance.harness.scenarios import Row
@@ -13,8 +14,8 @@ UNPARSABLE, ZERO = "rest.request_timeout.unparsable", "rest.request_timeout.zero
 
 @dataclass(frozen=True)
 class TimeoutData:
-    value: str                  # the Request-Timeout header sent
-    key: str | None             # the profile key naming the outcome kind (None: a valid integer, ok)
+    value: str  # the Request-Timeout header sent
+    key: str | None  # the profile key naming the outcome kind (None: a valid integer, ok)
 
 
 REQUEST_TIMEOUT_ROWS = [

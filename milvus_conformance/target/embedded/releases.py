@@ -9,6 +9,7 @@ data directory (about 3 s of a start); here they are unpacked once per release (
 installation: `<state dir>/releases/<version>/bin`, and `.venv/milvus-unpacked/2.3.5/bin` for the
 default release), and each run's data directory links to that copy.
 """
+
 from __future__ import annotations
 
 import fcntl
@@ -41,10 +42,11 @@ _VERSION_FORMAT = re.compile(r"\d+\.\d+\.\d+")
 @dataclass(frozen=True)
 class Release:
     """One installed release of the `milvus` server package."""
+
     version: str
-    server_exe: Path          # its `milvus-server` wrapper
-    package_dir: Path         # its `milvus` package (data/bin/*.lzma)
-    unpacked_dir: Path        # where its binaries are unpacked once
+    server_exe: Path  # its `milvus-server` wrapper
+    package_dir: Path  # its `milvus` package (data/bin/*.lzma)
+    unpacked_dir: Path  # where its binaries are unpacked once
 
     def link_binaries(self, data_dir: Path) -> None:
         """Give a fresh data directory the release's unpacked binaries (unpacking them on first use).
@@ -61,7 +63,8 @@ def check_version(text: str) -> str:
     if version not in SERVED:
         raise ConfigError(
             f"unknown embedded release {version!r}: PyPI's milvus package serves "
-            f"{SERVED[0]}-2.2.16 and 2.3.0-{SERVED[-1]}; known to run here: {', '.join(KNOWN_TO_RUN)}")
+            f"{SERVED[0]}-2.2.16 and 2.3.0-{SERVED[-1]}; known to run here: {', '.join(KNOWN_TO_RUN)}"
+        )
     return version
 
 
@@ -70,8 +73,10 @@ def choose_release(text: str | None, embedded: bool) -> str:
     if not text:
         return DEFAULT_VERSION
     if not embedded:
-        raise ConfigError("--embedded-version applies to the embedded target only; a given target "
-                          "(--base-url/--grpc-uri) is never started")
+        raise ConfigError(
+            "--embedded-version applies to the embedded target only; a given target "
+            "(--base-url/--grpc-uri) is never started"
+        )
     return check_version(text)
 
 
@@ -104,8 +109,7 @@ def resolve(version: str, state_dir: Path, install: bool = True) -> Release:
         if not install:
             raise EmbeddedStartError(f"Milvus {version} is not installed under {home}")
         _install(venv, version)
-    return Release(version, venv / "bin" / "milvus-server", _package_dir(venv / "bin" / "python"),
-                   home / "bin")
+    return Release(version, venv / "bin" / "milvus-server", _package_dir(venv / "bin" / "python"), home / "bin")
 
 
 def _project_release(home: Path) -> Release:
@@ -118,7 +122,8 @@ def _project_release(home: Path) -> Release:
     if milvus is None or not found.name or getattr(milvus, "__version__", "") != DEFAULT_VERSION:
         raise EmbeddedStartError(
             f"the embedded target needs the PyPI package milvus=={DEFAULT_VERSION} in the project's "
-            "environment (pip install -e '.[embedded]')")
+            "environment (pip install -e '.[embedded]')"
+        )
     # The unpacked copy lives beside the package it comes from (the project's environment), so every
     # state dir - also the throw-away ones of self-tests, kill-rate runs and the bench - shares it.
     beside = Path(sys.prefix) / "milvus-unpacked" / DEFAULT_VERSION
@@ -129,8 +134,7 @@ def _project_release(home: Path) -> Release:
 def _installed(venv: Path, version: str) -> bool:
     marker = venv / "installed.json"
     try:
-        return json.loads(marker.read_text())["version"] == version and \
-            (venv / "bin" / "milvus-server").exists()
+        return json.loads(marker.read_text())["version"] == version and (venv / "bin" / "milvus-server").exists()
     except (OSError, ValueError, KeyError):
         return False
 
@@ -155,38 +159,57 @@ def _install(venv: Path, version: str) -> None:
         steps = (
             [sys.executable, "-m", "venv", "--without-pip", str(venv)],
             # the project's pip installs into the release's interpreter: no pip inside that venv
-            [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-             "--quiet", "--disable-pip-version-check", "--no-deps", "--no-input",
-             f"{PACKAGE}=={version}"],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(venv / "bin" / "python"),
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-input",
+                f"{PACKAGE}=={version}",
+            ],
         )
         for step in steps:
             try:
-                done = subprocess.run(step, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S,
-                                      stdin=subprocess.DEVNULL)
+                done = subprocess.run(
+                    step, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, stdin=subprocess.DEVNULL
+                )
             except subprocess.TimeoutExpired:
-                raise EmbeddedStartError(
-                    f"installing milvus=={version} took over {INSTALL_TIMEOUT_S} s") from None
+                raise EmbeddedStartError(f"installing milvus=={version} took over {INSTALL_TIMEOUT_S} s") from None
             if done.returncode != 0:
                 shutil.rmtree(venv, ignore_errors=True)
                 raise EmbeddedStartError(
                     f"could not install milvus=={version} from PyPI into {venv}: "
-                    f"{_last_error_line(done.stderr or done.stdout)}")
+                    f"{_last_error_line(done.stderr or done.stdout)}"
+                )
         (venv / "installed.json").write_text(json.dumps({"package": PACKAGE, "version": version}))
 
 
 def _last_error_line(text: str) -> str:
-    lines = [ln.strip() for ln in text.splitlines()
-             if ln.strip() and "is ignored: it is neither a file nor a directory" not in ln]
+    lines = [
+        ln.strip()
+        for ln in text.splitlines()
+        if ln.strip() and "is ignored: it is neither a file nor a directory" not in ln
+    ]
     errors = [ln for ln in lines if ln.startswith("ERROR")]
     return (errors or lines or ["(no output)"])[-1]
 
 
 def _package_dir(python: Path) -> Path:
-    done = subprocess.run([str(python), "-I", "-c", f"import {PACKAGE}; print({PACKAGE}.__file__)"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(python), "-I", "-c", f"import {PACKAGE}; print({PACKAGE}.__file__)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if done.returncode != 0:
-        raise EmbeddedStartError(f"the installed release at {python.parent.parent} is broken: "
-                                 f"{_last_error_line(done.stderr)}")
+        raise EmbeddedStartError(
+            f"the installed release at {python.parent.parent} is broken: {_last_error_line(done.stderr)}"
+        )
     return Path(done.stdout.strip()).parent
 
 
@@ -202,8 +225,7 @@ def _checksum_file(bin_dir: Path, lzma_file: Path) -> Path:
 
 def is_unpacked(release: Release) -> bool:
     stamp = release.unpacked_dir / "unpacked.json"
-    return stamp.exists() and all(
-        _checksum_file(release.unpacked_dir, f).exists() for f in _lzma_files(release))
+    return stamp.exists() and all(_checksum_file(release.unpacked_dir, f).exists() for f in _lzma_files(release))
 
 
 def ensure_unpacked(release: Release) -> None:
@@ -223,6 +245,6 @@ def ensure_unpacked(release: Release) -> None:
                 _checksum_file(work, packed).write_text(hashlib.md5(packed.read_bytes()).hexdigest())
             (work / "unpacked.json").write_text(json.dumps({"version": release.version}))
             shutil.rmtree(release.unpacked_dir, ignore_errors=True)
-            os.replace(work, release.unpacked_dir)   # readers never see a half-unpacked copy
+            os.replace(work, release.unpacked_dir)  # readers never see a half-unpacked copy
         finally:
             shutil.rmtree(work, ignore_errors=True)

@@ -1,5 +1,6 @@
 """`milvus-conformance serve` (make serve): the embedded target in the foreground, for exploring it
 with curl or pymilvus and for running the suite against it from another terminal."""
+
 from __future__ import annotations
 
 import signal
@@ -18,18 +19,29 @@ HELP = "start the embedded target (Milvus 2.3.5 or --embedded-version + REST v2 
 
 
 def add_arguments(parser) -> None:
-    parser.add_argument("--state-dir", default=str(REPO_ROOT / ".conformance"),
-                        help="where the server's state file and installed releases live")
-    parser.add_argument("--embedded-version", default=environment("CONFORMANCE_EMBEDDED_VERSION"),
-                        help="Milvus release to run (default 2.3.5) [env CONFORMANCE_EMBEDDED_VERSION]")
-    parser.add_argument("--tls", choices=("one-way", "mutual"), default=None,
-                        help="serve TLS (throw-away CA, removed at stop); mutual also requires a client "
-                             "certificate")
-    parser.add_argument("--standard-errors", action="store_true",
-                        default=(environment("CONFORMANCE_EMBEDDED_STANDARD_ERRORS") or "").lower()
-                        in ("1", "true", "yes", "on"),
-                        help="the gateway answers business errors with standard HTTP statuses (Milvus "
-                             "PR #53092) [env CONFORMANCE_EMBEDDED_STANDARD_ERRORS]")
+    parser.add_argument(
+        "--state-dir",
+        default=str(REPO_ROOT / ".conformance"),
+        help="where the server's state file and installed releases live",
+    )
+    parser.add_argument(
+        "--embedded-version",
+        default=environment("CONFORMANCE_EMBEDDED_VERSION"),
+        help="Milvus release to run (default 2.3.5) [env CONFORMANCE_EMBEDDED_VERSION]",
+    )
+    parser.add_argument(
+        "--tls",
+        choices=("one-way", "mutual"),
+        default=None,
+        help="serve TLS (throw-away CA, removed at stop); mutual also requires a client certificate",
+    )
+    parser.add_argument(
+        "--standard-errors",
+        action="store_true",
+        default=(environment("CONFORMANCE_EMBEDDED_STANDARD_ERRORS") or "").lower() in ("1", "true", "yes", "on"),
+        help="the gateway answers business errors with standard HTTP statuses (Milvus "
+        "PR #53092) [env CONFORMANCE_EMBEDDED_STANDARD_ERRORS]",
+    )
 
 
 def run(args) -> int:
@@ -38,7 +50,7 @@ def run(args) -> int:
     def on_signal(*_):
         stop.set()
         if not serving.is_set():
-            raise KeyboardInterrupt   # while starting: abandon the start at once (start() cleans up)
+            raise KeyboardInterrupt  # while starting: abandon the start at once (start() cleans up)
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, on_signal)
@@ -61,15 +73,18 @@ def run(args) -> int:
         return ExitStatus.INTERRUPTED
     serving.set()
     try:
-        print(f"gRPC URI:      {ep.grpc_uri}\n"
-              f"REST base URL: {ep.base_url}\n"
-              f"token:         {ep.token}   (Milvus's documented default root credentials)\n"
-              + _tls_lines(ep.tls) +
-              f"try:   curl -s {' '.join(_curl_tls(ep.tls))} -X POST {ep.base_url}/v2/vectordb/users/list "
-              f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
-              f"suite: {suite_command()} --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
-              f"--token {ep.token} --profile {releases.embedded_profile(version, args.standard_errors)}{_suite_tls(ep.tls)}\n"
-              "Ctrl-C stops everything.", flush=True)
+        print(
+            f"gRPC URI:      {ep.grpc_uri}\n"
+            f"REST base URL: {ep.base_url}\n"
+            f"token:         {ep.token}   (Milvus's documented default root credentials)\n"
+            + _tls_lines(ep.tls)
+            + f"try:   curl -s {' '.join(_curl_tls(ep.tls))} -X POST {ep.base_url}/v2/vectordb/users/list "
+            f"-H 'Authorization: Bearer {ep.token}' -d '{{}}'\n"
+            f"suite: {suite_command()} --base-url {ep.base_url} --grpc-uri {ep.grpc_uri} "
+            f"--token {ep.token} --profile {releases.embedded_profile(version, args.standard_errors)}{_suite_tls(ep.tls)}\n"
+            "Ctrl-C stops everything.",
+            flush=True,
+        )
         stop.wait()
     finally:
         print("stopping...", flush=True)

@@ -6,6 +6,7 @@ whatever kills the runner: a watchdog in its group stops the group when the runn
 (watchdog.py), and the wrapper itself gets SIGTERM when the runner dies (PR_SET_PDEATHSIG). A state
 file records the group so that the next run can stop one left behind all the same.
 """
+
 from __future__ import annotations
 
 import json
@@ -24,11 +25,20 @@ from milvus_conformance.errors import EmbeddedStartError
 from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.start_log import start_failure_reason
 
-ROOT_TOKEN = "root:Milvus"          # Milvus's documented default credentials
-ETCD_PEER_PORT = 2380               # fixed by the wrapper's template: cannot be moved
-PORT_FLAGS = ("etcd-port", "root-coord-port", "proxy-port", "proxy-internal-port", "query-coord-port",
-              "query-node-port", "index-coord-port", "index-node-port", "data-coord-port",
-              "data-node-port")
+ROOT_TOKEN = "root:Milvus"  # Milvus's documented default credentials
+ETCD_PEER_PORT = 2380  # fixed by the wrapper's template: cannot be moved
+PORT_FLAGS = (
+    "etcd-port",
+    "root-coord-port",
+    "proxy-port",
+    "proxy-internal-port",
+    "query-coord-port",
+    "query-node-port",
+    "index-coord-port",
+    "index-node-port",
+    "data-coord-port",
+    "data-node-port",
+)
 
 
 @dataclass
@@ -36,7 +46,7 @@ class ServerInfo:
     pgid: int
     data_dir: str
     grpc_port: int
-    scheme: str = "http"           # https when the server runs with TLS
+    scheme: str = "http"  # https when the server runs with TLS
 
     @property
     def grpc_uri(self) -> str:
@@ -93,16 +103,15 @@ def _reap() -> None:
 
 
 class EmbeddedServer:
-    def __init__(self, state_dir: Path, start_timeout: float = 90.0,
-                 release: releases.Release | None = None, tls=None):
-        self.tls = tls            # an EmbeddedTls (target/embedded/tls.py), or None for plain gRPC
+    def __init__(self, state_dir: Path, start_timeout: float = 90.0, release: releases.Release | None = None, tls=None):
+        self.tls = tls  # an EmbeddedTls (target/embedded/tls.py), or None for plain gRPC
         self.state_file = Path(state_dir) / "embedded-server.json"
         self.state_dir = Path(state_dir)
-        self.release = release          # None: the default release, resolved on start
+        self.release = release  # None: the default release, resolved on start
         self.start_timeout = start_timeout
         self.info: ServerInfo | None = None
         self._proc: subprocess.Popen | None = None
-        self._watchdog: int | None = None   # our end of the watchdog's pipe (watchdog.py)
+        self._watchdog: int | None = None  # our end of the watchdog's pipe (watchdog.py)
         self._watchdog_proc: subprocess.Popen | None = None
 
     def sweep_stale(self) -> None:
@@ -124,10 +133,11 @@ class EmbeddedServer:
             raise EmbeddedStartError(
                 f"cannot start the embedded Milvus: 127.0.0.1:{ETCD_PEER_PORT} (etcd) is in use - is "
                 "another Milvus running (e.g. make serve)? Stop it, or point the suite at it with "
-                "--grpc-uri/--base-url")
+                "--grpc-uri/--base-url"
+            )
         release = self.release or releases.resolve(releases.DEFAULT_VERSION, self.state_dir)
         data_dir = tempfile.mkdtemp(prefix="milvus-conformance-")
-        release.link_binaries(Path(data_dir))      # the release's binaries, unpacked once
+        release.link_binaries(Path(data_dir))  # the release's binaries, unpacked once
         args = [str(release.server_exe), "--data", data_dir, "--authorization-enabled", "true"]
         for flag in PORT_FLAGS:
             args += [f"--{flag}", str(_free_port())]
@@ -135,9 +145,14 @@ class EmbeddedServer:
         log = open(Path(data_dir) / "milvus-server.log", "wb")
         # its own process group (no terminal Ctrl-C reaches it; stopped as a group), in our session so
         # that the watchdog can join the group; the wrapper gets SIGTERM when its runner dies
-        self._proc = subprocess.Popen(args, stdout=log, stderr=subprocess.STDOUT,
-                                      stdin=subprocess.DEVNULL, process_group=0,
-                                      preexec_fn=_die_with_runner)
+        self._proc = subprocess.Popen(
+            args,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            process_group=0,
+            preexec_fn=_die_with_runner,
+        )
         log.close()
         self._watchdog, self._watchdog_proc = start_watchdog(self._proc.pid)
         self.info = ServerInfo(self._proc.pid, data_dir, 0, "https" if self.tls else "http")
@@ -159,7 +174,8 @@ class EmbeddedServer:
             if self._proc.poll() is not None:
                 raise EmbeddedStartError(
                     f"the embedded Milvus exited during start (status {self._proc.returncode}): "
-                    f"{start_failure_reason(data_dir) or 'no reason in its logs'}")
+                    f"{start_failure_reason(data_dir) or 'no reason in its logs'}"
+                )
             port = port or _configured_proxy_port(data_dir)
             if port:
                 try:
@@ -171,15 +187,15 @@ class EmbeddedServer:
                     pass
             time.sleep(0.5)
         raise EmbeddedStartError(
-            f"the embedded Milvus was not ready within {self.start_timeout:.0f} s; "
-            f"see {data_dir / 'milvus-server.log'}")
+            f"the embedded Milvus was not ready within {self.start_timeout:.0f} s; see {data_dir / 'milvus-server.log'}"
+        )
 
     def stop(self) -> None:
         if self.info is None:
             return
         stop_group(self.info.pgid)
         if self._watchdog is not None:
-            os.close(self._watchdog)      # the group is gone; the watchdog with it
+            os.close(self._watchdog)  # the group is gone; the watchdog with it
             self._watchdog = None
         if self._watchdog_proc is not None:
             try:
@@ -202,7 +218,7 @@ def _die_with_runner() -> None:
     try:
         import ctypes
 
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)   # PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
     except (OSError, AttributeError):
         pass
 
@@ -212,9 +228,13 @@ def start_watchdog(pgid: int) -> tuple[int | None, subprocess.Popen | None]:
     until we stop the server (closing it, or dying, tells the watchdog to stop the group)."""
     read_end, write_end = os.pipe()
     try:
-        proc = subprocess.Popen([sys.executable, "-m", "milvus_conformance.target.embedded.watchdog",
-                          str(os.getpid())], stdin=read_end, stdout=subprocess.DEVNULL,
-                         stderr=subprocess.DEVNULL, process_group=pgid)
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "milvus_conformance.target.embedded.watchdog", str(os.getpid())],
+            stdin=read_end,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            process_group=pgid,
+        )
     except OSError:
         os.close(write_end)
         return None, None

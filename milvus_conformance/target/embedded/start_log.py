@@ -1,5 +1,6 @@
 """Why an embedded Milvus did not start, in one line, read from its logs before its data directory
 is removed (a message that points at a deleted log helps nobody)."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -9,8 +10,7 @@ MAX_REASON = 200
 
 def _lines(path: Path) -> list[str]:
     try:
-        return [ln.strip() for ln in path.read_text(encoding="utf-8", errors="replace").splitlines()
-                if ln.strip()]
+        return [ln.strip() for ln in path.read_text(encoding="utf-8", errors="replace").splitlines() if ln.strip()]
     except OSError:
         return []
 

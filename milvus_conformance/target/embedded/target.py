@@ -2,6 +2,7 @@
 project's REST v2 gateway in front of it.
 Started once per run by the process that owns the run (the xdist controller, or the only process).
 With a TLS mode, both serve TLS with certificates made for this run only (removed at stop)."""
+
 from __future__ import annotations
 
 import atexit
@@ -20,15 +21,20 @@ class EmbeddedEndpoints:
     grpc_uri: str
     base_url: str
     token: str
-    tls: TlsSettings = field(default_factory=TlsSettings)   # what a client needs (CA, client cert)
+    tls: TlsSettings = field(default_factory=TlsSettings)  # what a client needs (CA, client cert)
 
 
 class EmbeddedTarget:
-    def __init__(self, state_dir: Path, version: str = releases.DEFAULT_VERSION,
-                 tls_mode: str | None = None, standard_errors: bool = False):
+    def __init__(
+        self,
+        state_dir: Path,
+        version: str = releases.DEFAULT_VERSION,
+        tls_mode: str | None = None,
+        standard_errors: bool = False,
+    ):
         self.version = version
         self.tls_mode = tls_mode
-        self.standard_errors = standard_errors     # the gateway serves PR #53092's error statuses
+        self.standard_errors = standard_errors  # the gateway serves PR #53092's error statuses
         self.tls = None
         self._certs_dir: str | None = None
         self.server: EmbeddedServer | None = None
@@ -42,7 +48,7 @@ class EmbeddedTarget:
         )
 
         if not self._registered:
-            atexit.register(self.stop)         # belt and braces: never leave a server running
+            atexit.register(self.stop)  # belt and braces: never leave a server running
             self._registered = True
         # installs a non-default release on first use (needs PyPI; EmbeddedStartError otherwise)
         release = releases.resolve(self.version, self.state_dir)
@@ -55,11 +61,14 @@ class EmbeddedTarget:
         try:
             info = self.server.start()
             self.gateway = start_gateway(
-                milvus_address=f"127.0.0.1:{info.grpc_port}", host="127.0.0.1", port=0,
+                milvus_address=f"127.0.0.1:{info.grpc_port}",
+                host="127.0.0.1",
+                port=0,
                 authorization_enabled=True,
                 server_tls=self.tls.gateway_context() if self.tls else None,
                 upstream_credentials=self.tls.upstream_credentials() if self.tls else None,
-                standard_error_status=self.standard_errors)
+                standard_error_status=self.standard_errors,
+            )
         except BaseException:
             self.stop()
             raise

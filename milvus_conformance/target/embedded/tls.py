@@ -4,6 +4,7 @@ one-way: Milvus runs with `--tls-mode 1` (server certificate only) and the gatew
 mutual:  Milvus runs with `--tls-mode 2` (it also requires a client certificate issued by the run's
          CA) and the gateway requires one too, as a Milvus proxy does on its shared port.
 """
+
 from __future__ import annotations
 
 import ssl
@@ -13,12 +14,12 @@ from pathlib import Path
 from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.target.embedded.certs import CertSet, write_cert_set
 
-MILVUS_TLS_MODE = {"one-way": 1, "mutual": 2}     # milvus.yaml common.security.tlsMode
+MILVUS_TLS_MODE = {"one-way": 1, "mutual": 2}  # milvus.yaml common.security.tlsMode
 
 
 @dataclass(frozen=True)
 class EmbeddedTls:
-    mode: str               # one-way | mutual
+    mode: str  # one-way | mutual
     certs: CertSet
 
     @classmethod
@@ -30,16 +31,25 @@ class EmbeddedTls:
         return self.mode == "mutual"
 
     def milvus_flags(self) -> list[str]:
-        return ["--tls-mode", str(MILVUS_TLS_MODE[self.mode]),
-                "--server-pem-path", str(self.certs.server_cert),
-                "--server-key-path", str(self.certs.server_key),
-                "--ca-pem-path", str(self.certs.ca_cert)]
+        return [
+            "--tls-mode",
+            str(MILVUS_TLS_MODE[self.mode]),
+            "--server-pem-path",
+            str(self.certs.server_cert),
+            "--server-key-path",
+            str(self.certs.server_key),
+            "--ca-pem-path",
+            str(self.certs.ca_cert),
+        ]
 
     def client(self) -> TlsSettings:
         """What a client of this target needs: the run's CA, and in mutual mode its certificate."""
         if self.mutual:
-            return TlsSettings(ca_cert=str(self.certs.ca_cert), client_cert=str(self.certs.client_cert),
-                               client_key=str(self.certs.client_key))
+            return TlsSettings(
+                ca_cert=str(self.certs.ca_cert),
+                client_cert=str(self.certs.client_cert),
+                client_key=str(self.certs.client_key),
+            )
         return TlsSettings(ca_cert=str(self.certs.ca_cert))
 
     def gateway_context(self) -> ssl.SSLContext:
@@ -58,6 +68,8 @@ class EmbeddedTls:
 
         client = self.client()
         read = lambda path: Path(path).read_bytes() if path else None  # noqa: E731
-        return grpc.ssl_channel_credentials(root_certificates=read(client.ca_cert),
-                                            private_key=read(client.client_key),
-                                            certificate_chain=read(client.client_cert))
+        return grpc.ssl_channel_credentials(
+            root_certificates=read(client.ca_cert),
+            private_key=read(client.client_key),
+            certificate_chain=read(client.client_cert),
+        )

@@ -5,6 +5,7 @@ whole group: SIGTERM, then SIGKILL after a grace period (itself included). A nor
 group (server.stop_group) ends the watchdog with the rest.
 
 Run as `python -m milvus_conformance.target.embedded.watchdog RUNNER_PID` (server.py starts it)."""
+
 from __future__ import annotations
 
 import os
@@ -36,20 +37,20 @@ def wait_for_runner(runner: int) -> None:
     while True:
         ready, _, _ = select.select([0], [], [], 1.0)
         if ready and not os.read(0, 4096):
-            return                         # EOF: the runner's end of the pipe is closed
+            return  # EOF: the runner's end of the pipe is closed
         if os.getppid() != runner:
-            return                         # re-parented: the runner is gone
+            return  # re-parented: the runner is gone
 
 
 def stop_group(grace: float = GRACE_S) -> None:
     pgid = os.getpgid(0)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)   # outlive our own SIGTERM to the group
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)  # outlive our own SIGTERM to the group
     os.killpg(pgid, signal.SIGTERM)
     deadline = time.monotonic() + grace
     while time.monotonic() < deadline and group_members(pgid):
         time.sleep(0.2)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    os.killpg(pgid, signal.SIGKILL)                 # whatever is left, this process too
+    os.killpg(pgid, signal.SIGKILL)  # whatever is left, this process too
 
 
 def main(argv: list[str]) -> int:

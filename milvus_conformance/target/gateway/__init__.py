@@ -11,6 +11,7 @@ credentials. See ``routes.py`` for the pipeline and the Milvus sources it follow
     gw.base_url   # "http://127.0.0.1:54321"
     gw.stop()     # idempotent
 """
+
 from milvus_conformance.target.gateway.app import GatewayHandle, start_gateway
 
 __all__ = ["GatewayHandle", "start_gateway"]

@@ -4,6 +4,7 @@
 Prints exactly one line ``gateway listening on http://HOST:PORT`` to stdout, then serves until
 SIGINT or SIGTERM and exits 0 without a traceback.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,14 +28,21 @@ def _bool(text: str) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    p = argparse.ArgumentParser(prog="python -m milvus_conformance.target.gateway",
-                                description="REST v2 user-route gateway in front of a Milvus gRPC server")
+    p = argparse.ArgumentParser(
+        prog="python -m milvus_conformance.target.gateway",
+        description="REST v2 user-route gateway in front of a Milvus gRPC server",
+    )
     p.add_argument("--milvus", required=True, help="Milvus gRPC address, e.g. 127.0.0.1:19530")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=0, help="0 picks a free port")
     p.add_argument("--authorization-enabled", type=_bool, default=True, metavar="true|false")
-    p.add_argument("--standard-error-status", type=_bool, default=False, metavar="true|false",
-                   help="business errors with standard HTTP statuses (Milvus PR #53092)")
+    p.add_argument(
+        "--standard-error-status",
+        type=_bool,
+        default=False,
+        metavar="true|false",
+        help="business errors with standard HTTP statuses (Milvus PR #53092)",
+    )
     args = p.parse_args(argv)
 
     stop = threading.Event()
@@ -45,9 +53,13 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGINT, _on_signal)
     signal.signal(signal.SIGTERM, _on_signal)
     try:
-        gw = start_gateway(milvus_address=args.milvus, host=args.host, port=args.port,
-                           authorization_enabled=args.authorization_enabled,
-                           standard_error_status=args.standard_error_status)
+        gw = start_gateway(
+            milvus_address=args.milvus,
+            host=args.host,
+            port=args.port,
+            authorization_enabled=args.authorization_enabled,
+            standard_error_status=args.standard_error_status,
+        )
     except OSError as e:
         print("gateway: cannot listen on %s:%s: %s" % (args.host, args.port, e.strerror or e), file=sys.stderr)
         return 1

@@ -12,6 +12,7 @@ bodies are read by Content-Length or chunked encoding; 204 carries no Content-Le
 headers only. A handler exception becomes 500 ``{"code":500}`` (what Milvus's timeout middleware
 writes when a handler panics) and the server keeps serving.
 """
+
 from __future__ import annotations
 
 import logging
@@ -42,7 +43,7 @@ def go_unescape_path(raw: str) -> str:
     while i < len(data):
         c = data[i]
         if c == 0x25:  # %
-            h = data[i + 1:i + 3].decode("latin-1")
+            h = data[i + 1 : i + 3].decode("latin-1")
             if len(h) != 2 or h[0] not in _HEX or h[1] not in _HEX:
                 raise _BadRequest()
             out.append(int(h, 16))
@@ -119,8 +120,9 @@ class _Handler(BaseHTTPRequestHandler):
             body = self._read_body()
             path, query = split_target(self.path)
         except _BadRequest as e:
-            resp = routes.Response(e.status, [("Content-Type", "text/plain; charset=utf-8")],
-                                   e.text.encode(), close=True)
+            resp = routes.Response(
+                e.status, [("Content-Type", "text/plain; charset=utf-8")], e.text.encode(), close=True
+            )
             return self._write(resp)
         try:
             resp = gw.handle(self.command, path, query, self.headers.get, body)
@@ -168,10 +170,9 @@ def _tls_handshake(sock: socket.socket, context: ssl.SSLContext) -> ssl.SSLSocke
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
-    request_queue_size = 1024   # the default 5 resets connections under 16 parallel clients
+    request_queue_size = 1024  # the default 5 resets connections under 16 parallel clients
 
-    def __init__(self, addr, engine: routes.Engine, family: int,
-                 tls_context: ssl.SSLContext | None = None) -> None:
+    def __init__(self, addr, engine: routes.Engine, family: int, tls_context: ssl.SSLContext | None = None) -> None:
         self.address_family = family
         self.engine = engine
         self.tls_context = tls_context
@@ -244,9 +245,15 @@ class GatewayHandle:
         self.stop()
 
 
-def start_gateway(milvus_address: str = "127.0.0.1:19530", host: str = "127.0.0.1", port: int = 0,
-                  authorization_enabled: bool = True, server_tls: ssl.SSLContext | None = None,
-                  upstream_credentials=None, standard_error_status: bool = False) -> GatewayHandle:
+def start_gateway(
+    milvus_address: str = "127.0.0.1:19530",
+    host: str = "127.0.0.1",
+    port: int = 0,
+    authorization_enabled: bool = True,
+    server_tls: ssl.SSLContext | None = None,
+    upstream_credentials=None,
+    standard_error_status: bool = False,
+) -> GatewayHandle:
     """Start the gateway in a daemon thread and return its handle (``base_url``, ``stop()``).
     ``server_tls``: serve HTTPS with this server context; ``upstream_credentials``: reach a Milvus
     that serves TLS (``grpc.ChannelCredentials``); ``standard_error_status``: business errors with
@@ -254,11 +261,14 @@ def start_gateway(milvus_address: str = "127.0.0.1:19530", host: str = "127.0.0.
     rpc = milvus_rpc.MilvusRpc(milvus_address, upstream_credentials)
     try:
         family = socket.AF_INET6 if ":" in host else socket.AF_INET
-        server = _Server((host, port), routes.Engine(rpc, authorization_enabled, standard_error_status), family, server_tls)
+        server = _Server(
+            (host, port), routes.Engine(rpc, authorization_enabled, standard_error_status), family, server_tls
+        )
     except BaseException:
         rpc.close()
         raise
-    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2},
-                              name="milvus-gateway", daemon=True)
+    thread = threading.Thread(
+        target=server.serve_forever, kwargs={"poll_interval": 0.2}, name="milvus-gateway", daemon=True
+    )
     thread.start()
     return GatewayHandle(server, thread, rpc, host)

@@ -25,6 +25,7 @@ The gateway cannot verify passwords or API keys itself: it asks the real server 
 ``milvus_rpc.MilvusRpc.verify``) with exactly the credentials the caller sent. Everything is kept
 as bytes, because Go strings are bytes and the token is forwarded base64-encoded.
 """
+
 from __future__ import annotations
 
 import base64
@@ -39,13 +40,17 @@ WWW_AUTHENTICATE = 'Basic realm="restricted", charset="UTF-8"'
 @dataclass(frozen=True)
 class AuthAttempt:
     """What the middleware will try, in order. Never log instances: they hold secrets."""
-    basic: bool                 # Request.BasicAuth() succeeded (WWW-Authenticate gets set)
-    user_token: bytes | None    # b"user:password" when both parts are non-empty
-    api_key: bytes | None       # the raw token, when non-empty and without a colon
+
+    basic: bool  # Request.BasicAuth() succeeded (WWW-Authenticate gets set)
+    user_token: bytes | None  # b"user:password" when both parts are non-empty
+    api_key: bytes | None  # the raw token, when non-empty and without a colon
 
     def __repr__(self) -> str:  # keep secrets out of tracebacks and logs
         return "AuthAttempt(basic=%r, user_token=%s, api_key=%s)" % (
-            self.basic, "<set>" if self.user_token else None, "<set>" if self.api_key else None)
+            self.basic,
+            "<set>" if self.user_token else None,
+            "<set>" if self.api_key else None,
+        )
 
 
 def header_bytes(value: str | None) -> bytes:
@@ -60,7 +65,7 @@ def parse_basic(auth: bytes) -> tuple[bytes, bytes] | None:
     prefix = b"basic "
     if len(auth) < len(prefix) or auth[: len(prefix)].lower() != prefix:
         return None
-    encoded = auth[len(prefix):].replace(b"\r", b"").replace(b"\n", b"")
+    encoded = auth[len(prefix) :].replace(b"\r", b"").replace(b"\n", b"")
     try:
         decoded = base64.b64decode(encoded, validate=True)
     except (binascii.Error, ValueError):
@@ -73,7 +78,7 @@ def parse_basic(auth: bytes) -> tuple[bytes, bytes] | None:
 
 def get_authorization(auth: bytes) -> bytes:
     """``GetAuthorization``: ``strings.TrimPrefix(header, "Bearer ")`` (case-sensitive, once)."""
-    return auth[len(b"Bearer "):] if auth.startswith(b"Bearer ") else auth
+    return auth[len(b"Bearer ") :] if auth.startswith(b"Bearer ") else auth
 
 
 def parse_authorization(value: str | bytes | None) -> AuthAttempt:

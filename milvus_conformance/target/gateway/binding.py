@@ -26,6 +26,7 @@ by go-playground/validator on the ``binding:"required"`` tags. Consequences repr
 * ``required`` on a string fails for "" (zero value); all failing fields are reported, joined by
   newlines, in struct field order (validator ``ValidationErrors.Error()``).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -41,14 +42,14 @@ MSG_EOF_SUFFIX = ", the request body should be nil, however {} is valid"
 
 @dataclass(frozen=True)
 class Field:
-    go_name: str    # Go struct field name, used by validator messages ("UserName")
+    go_name: str  # Go struct field name, used by validator messages ("UserName")
     json_name: str  # json tag ("userName")
     required: bool
 
 
 @dataclass(frozen=True)
 class StructSpec:
-    go_name: str    # "PasswordReq"
+    go_name: str  # "PasswordReq"
     fields: tuple[Field, ...]
 
     @property
@@ -64,8 +65,9 @@ def _f(go: str, js: str, required: bool = True) -> Field:
 DATABASE_REQ = StructSpec("DatabaseReq", (_f("DbName", "dbName", False),))
 USER_REQ = StructSpec("UserReq", (_f("UserName", "userName"),))
 PASSWORD_REQ = StructSpec("PasswordReq", (_f("UserName", "userName"), _f("Password", "password")))
-NEW_PASSWORD_REQ = StructSpec("NewPasswordReq", (
-    _f("UserName", "userName"), _f("Password", "password"), _f("NewPassword", "newPassword")))
+NEW_PASSWORD_REQ = StructSpec(
+    "NewPasswordReq", (_f("UserName", "userName"), _f("Password", "password"), _f("NewPassword", "newPassword"))
+)
 USER_ROLE_REQ = StructSpec("UserRoleReq", (_f("UserName", "userName"), _f("RoleName", "roleName")))
 
 
@@ -108,7 +110,10 @@ def decode(spec: StructSpec, body: bytes) -> dict[str, str]:
                 values[f.json_name] = text  # type: ignore[assignment]
             elif first_error is None:
                 first_error = "json: cannot unmarshal %s into Go struct field %s.%s of type string" % (
-                    kind, spec.go_name, f.json_name)
+                    kind,
+                    spec.go_name,
+                    f.json_name,
+                )
     elif top.kind != "null":
         first_error = "json: cannot unmarshal %s into Go value of type %s" % (top.kind, spec.go_type)
     if first_error is not None:
@@ -119,13 +124,15 @@ def decode(spec: StructSpec, body: bytes) -> dict[str, str]:
 def validate(spec: StructSpec, values: dict[str, str]) -> None:
     """go-playground/validator ``required``; raises BindError (1802)."""
     failures = [
-        "Key: '%s.%s' Error:Field validation for '%s' failed on the 'required' tag" % (
-            spec.go_name, f.go_name, f.go_name)
-        for f in spec.fields if f.required and values.get(f.json_name, "") == ""
+        "Key: '%s.%s' Error:Field validation for '%s' failed on the 'required' tag"
+        % (spec.go_name, f.go_name, f.go_name)
+        for f in spec.fields
+        if f.required and values.get(f.json_name, "") == ""
     ]
     if failures:
-        raise BindError(CODE_MISSING_REQUIRED_PARAMETERS,
-                        MSG_MISSING_REQUIRED_PARAMETERS + ", error: " + "\n".join(failures))
+        raise BindError(
+            CODE_MISSING_REQUIRED_PARAMETERS, MSG_MISSING_REQUIRED_PARAMETERS + ", error: " + "\n".join(failures)
+        )
 
 
 def bind(spec: StructSpec, body: bytes) -> dict[str, str]:

@@ -13,6 +13,7 @@ of that decoder end up verbatim in Milvus's 1801 messages, so this module reprod
 * string unquoting (``unquote``): escapes, surrogate pairs, invalid UTF-8 -> U+FFFD per bad byte;
 * ``json.Marshal`` output for the few shapes the gateway writes (HTML-safe escaping, sorted keys).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -25,8 +26,19 @@ from milvus_conformance.target.gateway.goscan import (
     quote_char,
 )
 
-__all__ = ["GoJSONEOF", "GoJSONSyntaxError", "first_value", "go_quote_rune", "quote_char", "unquote",
-           "decode_utf8_go", "TopValue", "parse_top", "fold_name", "marshal"]
+__all__ = [
+    "GoJSONEOF",
+    "GoJSONSyntaxError",
+    "first_value",
+    "go_quote_rune",
+    "quote_char",
+    "unquote",
+    "decode_utf8_go",
+    "TopValue",
+    "parse_top",
+    "fold_name",
+    "marshal",
+]
 
 _SPACE = frozenset(b" \t\r\n")
 
@@ -45,7 +57,7 @@ def decode_utf8_go(raw: bytes) -> str:
         try:
             if not size:
                 raise UnicodeDecodeError("utf-8", raw, i, i + 1, "invalid start byte")
-            out.append(raw[i:i + size].decode("utf-8"))
+            out.append(raw[i : i + size].decode("utf-8"))
             i += size
         except UnicodeDecodeError:
             out.append("\ufffd")
@@ -73,13 +85,13 @@ def unquote(lit: bytes) -> str:
             out.append(_ESCAPES[e])
             i += 2
         else:
-            r = int(body[i + 2:i + 6], 16)
+            r = int(body[i + 2 : i + 6], 16)
             i += 6
             if 0xD800 <= r < 0xE000:
                 r2 = -1
-                if body[i:i + 2] == b"\\u" and len(body) >= i + 6:
+                if body[i : i + 2] == b"\\u" and len(body) >= i + 6:
                     try:
-                        r2 = int(body[i + 2:i + 6], 16)
+                        r2 = int(body[i + 2 : i + 6], 16)
                     except ValueError:
                         r2 = -1
                 if 0xD800 <= r < 0xDC00 and 0xDC00 <= r2 < 0xE000:
@@ -100,13 +112,13 @@ class TopValue:
     kind: "object", "array", "string", "number", "bool" or "null" (Go's UnmarshalTypeError words).
     members: for an object, (key, kind, string value or None) in document order.
     """
+
     kind: str
     members: list[tuple[str, str, str | None]] = field(default_factory=list)
 
 
 def _kind(c: int) -> str:
-    return {0x7B: "object", 0x5B: "array", 0x22: "string", 0x74: "bool", 0x66: "bool",
-            0x6E: "null"}.get(c, "number")
+    return {0x7B: "object", 0x5B: "array", 0x22: "string", 0x74: "bool", 0x66: "bool", 0x6E: "null"}.get(c, "number")
 
 
 def _skip_string(v: bytes, i: int) -> int:
@@ -209,6 +221,7 @@ def _marshal_string(s: str) -> str:
 
 def marshal(obj) -> bytes:
     """Go ``json.Marshal`` for dict (gin.H, keys sorted) / list / str / int / bool / None."""
+
     def enc(o) -> str:
         if o is None:
             return "null"
@@ -225,4 +238,5 @@ def marshal(obj) -> bytes:
         if isinstance(o, (list, tuple)):
             return "[" + ",".join(enc(x) for x in o) + "]"
         raise TypeError("cannot marshal %s" % type(o).__name__)
+
     return enc(obj).encode("utf-8")

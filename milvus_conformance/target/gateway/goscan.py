@@ -6,6 +6,7 @@ produces Go's exact ``SyntaxError`` texts ("invalid character 'x' looking for be
 Framing as ``Decoder.Decode`` does it: only the first value is read and trailing bytes are ignored;
 no non-space byte at all is ``io.EOF``; a value cut short is ``io.ErrUnexpectedEOF`` ("unexpected EOF").
 """
+
 from __future__ import annotations
 
 MAX_NESTING_DEPTH = 10000
@@ -40,8 +41,17 @@ def quote_char(c: int) -> str:
 
 def go_quote_rune(ch: str) -> str:
     """The inside of Go ``strconv.Quote(string(r))`` for one rune."""
-    simple = {"\a": "\\a", "\b": "\\b", "\f": "\\f", "\n": "\\n", "\r": "\\r", "\t": "\\t",
-              "\v": "\\v", "\\": "\\\\", '"': '\\"'}
+    simple = {
+        "\a": "\\a",
+        "\b": "\\b",
+        "\f": "\\f",
+        "\n": "\\n",
+        "\r": "\\r",
+        "\t": "\\t",
+        "\v": "\\v",
+        "\\": "\\\\",
+        '"': '\\"',
+    }
     if ch in simple:
         return simple[ch]
     o = ord(ch)
@@ -116,6 +126,7 @@ class _Scanner:
                 self.step = self.end_value if i + 1 == len(lit) else self._literal(lit, i + 1)
                 return CONTINUE
             return self.error(c, "in literal %s (expecting %s)" % (lit.decode(), quote_char(lit[i])))
+
         return step
 
     def begin_string_or_empty(self, c: int) -> int:
@@ -200,6 +211,7 @@ class _Scanner:
                 self.step = self.in_string if n == 3 else self._esc_u(n + 1)
                 return CONTINUE
             return self.error(c, "in \\u hexadecimal character escape")
+
         return step
 
     def neg(self, c: int) -> int:

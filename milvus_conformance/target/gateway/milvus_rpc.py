@@ -12,6 +12,7 @@ authentication interceptor for any valid user (even one without privileges: GetV
 privilege) and fails with UNAUTHENTICATED for a wrong password, an unknown user, an API key, or no
 credentials (checked against the live server).
 """
+
 from __future__ import annotations
 
 import base64
@@ -24,10 +25,19 @@ AUTH_PROBE_TIMEOUT_S = 10.0
 # merr.OldCodeToMerr: how Milvus turns a Status with code == 0 but a failing legacy error_code
 # into an error code (merr.Error(status)); anything else becomes errUnexpected (65535).
 _OLD_CODE_TO_MERR = {
-    "NotReadyServe": 1, "CollectionNotExists": 100, "IllegalArgument": 1100, "NodeIDNotMatch": 904,
-    "InsufficientMemoryToLoad": 3, "MemoryQuotaExhausted": 3, "DiskQuotaExhausted": 7,
-    "TimeTickLongDelay": 11, "RateLimit": 8, "ForceDeny": 9, "IndexNotExist": 700,
-    "SegmentNotFound": 600, "MetaFailed": 500,
+    "NotReadyServe": 1,
+    "CollectionNotExists": 100,
+    "IllegalArgument": 1100,
+    "NodeIDNotMatch": 904,
+    "InsufficientMemoryToLoad": 3,
+    "MemoryQuotaExhausted": 3,
+    "DiskQuotaExhausted": 7,
+    "TimeTickLongDelay": 11,
+    "RateLimit": 8,
+    "ForceDeny": 9,
+    "IndexNotExist": 700,
+    "SegmentNotFound": 600,
+    "MetaFailed": 500,
 }
 CODE_UNEXPECTED = 65535
 
@@ -61,8 +71,9 @@ class MilvusRpc:
     def __init__(self, address: str, credentials: grpc.ChannelCredentials | None = None) -> None:
         """`credentials`: a TLS channel to a Milvus that serves TLS (the embedded target's TLS modes)."""
         self.address = address
-        self._channel = (grpc.secure_channel(address, credentials) if credentials is not None
-                         else grpc.insecure_channel(address))
+        self._channel = (
+            grpc.secure_channel(address, credentials) if credentials is not None else grpc.insecure_channel(address)
+        )
         self._stub = milvus_pb2_grpc.MilvusServiceStub(self._channel)
 
     def close(self) -> None:
@@ -82,8 +93,9 @@ class MilvusRpc:
     def verify(self, token: bytes) -> bool:
         """True if the server authenticates ``token`` (b"user:password" or an API key)."""
         try:
-            self._stub.GetVersion(milvus_pb2.GetVersionRequest(),
-                                  metadata=self._metadata(token, None), timeout=AUTH_PROBE_TIMEOUT_S)
+            self._stub.GetVersion(
+                milvus_pb2.GetVersionRequest(), metadata=self._metadata(token, None), timeout=AUTH_PROBE_TIMEOUT_S
+            )
             return True
         except grpc.RpcError as e:
             if e.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.DEADLINE_EXCEEDED):
@@ -92,8 +104,7 @@ class MilvusRpc:
 
     def call(self, method: str, request, token: bytes | None, timeout_s: float, db_name: str):
         """One unary call; raises grpc.RpcError as is."""
-        return getattr(self._stub, method)(request, metadata=self._metadata(token, db_name),
-                                           timeout=timeout_s)
+        return getattr(self._stub, method)(request, metadata=self._metadata(token, db_name), timeout=timeout_s)
 
 
 def b64(text: str) -> str:
@@ -108,7 +119,8 @@ def create_credential(v: dict[str, str]):
 
 def update_credential(v: dict[str, str]):
     return "UpdateCredential", milvus_pb2.UpdateCredentialRequest(
-        username=v["userName"], oldPassword=b64(v["password"]), newPassword=b64(v["newPassword"]))
+        username=v["userName"], oldPassword=b64(v["password"]), newPassword=b64(v["newPassword"])
+    )
 
 
 def delete_credential(v: dict[str, str]):
@@ -121,14 +133,17 @@ def list_cred_users(v: dict[str, str]):
 
 def select_user(v: dict[str, str]):
     return "SelectUser", milvus_pb2.SelectUserRequest(
-        user=milvus_pb2.UserEntity(name=v["userName"]), include_role_info=True)
+        user=milvus_pb2.UserEntity(name=v["userName"]), include_role_info=True
+    )
 
 
 def add_user_to_role(v: dict[str, str]):
     return "OperateUserRole", milvus_pb2.OperateUserRoleRequest(
-        username=v["userName"], role_name=v["roleName"], type=milvus_pb2.AddUserToRole)
+        username=v["userName"], role_name=v["roleName"], type=milvus_pb2.AddUserToRole
+    )
 
 
 def remove_user_from_role(v: dict[str, str]):
     return "OperateUserRole", milvus_pb2.OperateUserRoleRequest(
-        username=v["userName"], role_name=v["roleName"], type=milvus_pb2.RemoveUserFromRole)
+        username=v["userName"], role_name=v["roleName"], type=milvus_pb2.RemoveUserFromRole
+    )

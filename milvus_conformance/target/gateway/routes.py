@@ -27,6 +27,7 @@ not cancelled. The gateway uses the timeout as the gRPC deadline instead, and fo
 (an already-expired timer) answers 408 without binding or calling anything. (In real Milvus the
 abandoned handler may still perform the operation after a 408; the gateway never does.)
 """
+
 from __future__ import annotations
 
 import time
@@ -45,8 +46,11 @@ CODE_TIMEOUT = 10001  # merr.TimeoutCode
 CORS_HEADERS = (
     ("Access-Control-Allow-Origin", "*"),
     ("Access-Control-Allow-Credentials", "true"),
-    ("Access-Control-Allow-Headers", "Content-Type, Content-Length, Accept-Encoding, X-CSRF-Token, "
-                                     "Authorization, accept, origin, Cache-Control, X-Requested-With"),
+    (
+        "Access-Control-Allow-Headers",
+        "Content-Type, Content-Length, Accept-Encoding, X-CSRF-Token, "
+        "Authorization, accept, origin, Cache-Control, X-Requested-With",
+    ),
     ("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, DELETE, OPTIONS, PATCH"),
 )
 
@@ -121,16 +125,18 @@ def unavailable() -> Response:
 
 
 class Engine:
-    def __init__(self, rpc: milvus_rpc.MilvusRpc, authorization_enabled: bool,
-                 standard_error_status: bool = False) -> None:
+    def __init__(
+        self, rpc: milvus_rpc.MilvusRpc, authorization_enabled: bool, standard_error_status: bool = False
+    ) -> None:
         self.rpc = rpc
         self.authorization_enabled = authorization_enabled
-        self.standard_error_status = standard_error_status   # PR #53092's statuses (error_status.py)
+        self.standard_error_status = standard_error_status  # PR #53092's statuses (error_status.py)
 
     def _error(self, code: int, message: str, headers) -> Response:
         """A business error: HTTP 200 (Milvus's convention), or its standard status."""
-        return Response.json(error_status(code, self.standard_error_status),
-                             {"code": code, "message": message}, headers)
+        return Response.json(
+            error_status(code, self.standard_error_status), {"code": code, "message": message}, headers
+        )
 
     def _authenticate(self, header: str | None, headers: list) -> tuple[bool, bytes | None]:
         attempt = auth.parse_authorization(header)
@@ -181,8 +187,11 @@ class Engine:
             resp = self.rpc.call(method, request, token, remaining, db_name)
         except grpc.RpcError as e:
             return self._rpc_error(e, headers)
-        status = resp if method in ("CreateCredential", "UpdateCredential", "DeleteCredential",
-                                    "OperateUserRole") else resp.status
+        status = (
+            resp
+            if method in ("CreateCredential", "UpdateCredential", "DeleteCredential", "OperateUserRole")
+            else resp.status
+        )
         err = milvus_rpc.status_error(status)
         if err is not None:
             return self._error(err[0], err[1], headers)
@@ -192,8 +201,9 @@ class Engine:
         code = e.code()
         if code == grpc.StatusCode.PERMISSION_DENIED:
             # checkAuthorizationV2: 403, merr.Code(non-merr error) = 65535, message = err.Error()
-            return Response.json(403, {"code": milvus_rpc.CODE_UNEXPECTED,
-                                       "message": milvus_rpc.go_status_error_string(e)}, headers)
+            return Response.json(
+                403, {"code": milvus_rpc.CODE_UNEXPECTED, "message": milvus_rpc.go_status_error_string(e)}, headers
+            )
         if code == grpc.StatusCode.UNAUTHENTICATED:
             return _unauthorized(headers)
         if code == grpc.StatusCode.DEADLINE_EXCEEDED:

@@ -1,5 +1,6 @@
 """Installs a look-alike on first use into `<state dir>/lookalikes/<name>/venv` (its own interpreter:
 milvus-lite's pins differ from the project's), exactly pinned, and reuses it after that."""
+
 from __future__ import annotations
 
 import json
@@ -40,29 +41,44 @@ def ensure_installed(state_dir: Path, la: Lookalike) -> Path:
         shutil.rmtree(venv, ignore_errors=True)
         steps = (
             [sys.executable, "-m", "venv", "--without-pip", str(venv)],
-            [sys.executable, "-m", "pip", "--python", str(venv / "bin" / "python"), "install",
-             "--quiet", "--disable-pip-version-check", "--no-deps", "--no-input", *la.pins],
+            [
+                sys.executable,
+                "-m",
+                "pip",
+                "--python",
+                str(venv / "bin" / "python"),
+                "install",
+                "--quiet",
+                "--disable-pip-version-check",
+                "--no-deps",
+                "--no-input",
+                *la.pins,
+            ],
         )
         for step in steps:
             try:
-                done = subprocess.run(step, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S,
-                                      stdin=subprocess.DEVNULL)
+                done = subprocess.run(
+                    step, capture_output=True, text=True, timeout=INSTALL_TIMEOUT_S, stdin=subprocess.DEVNULL
+                )
             except subprocess.TimeoutExpired:
                 raise EmbeddedStartError(f"installing {la.name} took over {INSTALL_TIMEOUT_S} s") from None
             if done.returncode != 0:
                 shutil.rmtree(venv, ignore_errors=True)
-                raise EmbeddedStartError(f"could not install {la.name} from PyPI into {venv}: "
-                                         f"{_last_error_line(done.stderr or done.stdout)}")
+                raise EmbeddedStartError(
+                    f"could not install {la.name} from PyPI into {venv}: {_last_error_line(done.stderr or done.stdout)}"
+                )
         (venv / "installed.json").write_text(json.dumps({"name": la.name, "pins": list(la.pins)}))
     return venv / "bin" / "python"
 
 
 def package_dir(python: Path) -> Path:
     """Where the installed `milvus_lite` package lives (its lib/ holds 2.5.1's server binary)."""
-    done = subprocess.run([str(python), "-I", "-c",
-                           "import importlib.util as u; print(u.find_spec('milvus_lite').origin)"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [str(python), "-I", "-c", "import importlib.util as u; print(u.find_spec('milvus_lite').origin)"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     if done.returncode != 0:
-        raise EmbeddedStartError(f"the look-alike at {python.parent.parent} is broken: "
-                                 f"{_last_error_line(done.stderr)}")
+        raise EmbeddedStartError(f"the look-alike at {python.parent.parent} is broken: {_last_error_line(done.stderr)}")
     return Path(done.stdout.strip()).parent

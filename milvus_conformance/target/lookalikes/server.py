@@ -1,6 +1,7 @@
 """Starts and stops one look-alike: in its own process group (stopped as a group), in a fresh
 temporary data directory, on a free port of 127.0.0.1. It has no authentication and no REST API:
 its one endpoint is the gRPC URI."""
+
 from __future__ import annotations
 
 import os
@@ -17,7 +18,7 @@ from milvus_conformance.target.lookalikes.catalogue import Lookalike
 from milvus_conformance.target.lookalikes.install import ensure_installed, package_dir
 
 START_TIMEOUT_S = 30.0
-TOKEN = "root:Milvus"      # accepted like any other token: neither look-alike checks one
+TOKEN = "root:Milvus"  # accepted like any other token: neither look-alike checks one
 
 
 def command(la: Lookalike, python: Path, data_dir: Path, port: int) -> tuple[list[str], dict]:
@@ -25,10 +26,14 @@ def command(la: Lookalike, python: Path, data_dir: Path, port: int) -> tuple[lis
     env = {k: v for k, v in os.environ.items() if k not in ("LD_LIBRARY_PATH", "PYTHONPATH")}
     if la.kind == "binary":
         lib = package_dir(python) / "lib"
-        return [str(lib / "milvus"), str(data_dir / "lite.db"), f"127.0.0.1:{port}", "ERROR"], \
-            {**env, "LD_LIBRARY_PATH": str(lib)}
-    code = ("from milvus_lite.adapter.grpc.server import run_server; "
-            f"run_server({str(data_dir / 'data')!r}, '127.0.0.1', {port})")
+        return [str(lib / "milvus"), str(data_dir / "lite.db"), f"127.0.0.1:{port}", "ERROR"], {
+            **env,
+            "LD_LIBRARY_PATH": str(lib),
+        }
+    code = (
+        "from milvus_lite.adapter.grpc.server import run_server; "
+        f"run_server({str(data_dir / 'data')!r}, '127.0.0.1', {port})"
+    )
     return [str(python), "-I", "-c", code], env
 
 
@@ -39,7 +44,7 @@ class LookalikeServer:
         self.port = 0
         self.data_dir: Path | None = None
         self._proc: subprocess.Popen | None = None
-        self.start_s = 0.0          # seconds from spawn to the first accepted TCP connection
+        self.start_s = 0.0  # seconds from spawn to the first accepted TCP connection
 
     @property
     def grpc_uri(self) -> str:
@@ -52,15 +57,21 @@ class LookalikeServer:
         argv, env = command(self.la, python, self.data_dir, self.port)
         log = open(self.data_dir / "server.log", "wb")
         started = time.monotonic()
-        self._proc = subprocess.Popen(argv, env=env, cwd=self.data_dir, stdin=subprocess.DEVNULL,
-                                      stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self._proc = subprocess.Popen(
+            argv,
+            env=env,
+            cwd=self.data_dir,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         log.close()
         while time.monotonic() - started < START_TIMEOUT_S:
             if self._proc.poll() is not None:
                 reason = self._last_log_line()
                 self.stop()
-                raise EmbeddedStartError(f"{self.la.name} exited during start (status "
-                                         f"{self._exit_code}): {reason}")
+                raise EmbeddedStartError(f"{self.la.name} exited during start (status {self._exit_code}): {reason}")
             try:
                 socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
                 self.start_s = time.monotonic() - started
