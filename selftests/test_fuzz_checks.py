@@ -29,8 +29,10 @@ SCHEMA = load_schema(
 
 
 def judged_by(profile="embedded", auth_enabled=True, facts=None) -> GeneratedChecks:
-    """The checks of a run against `profile`, with the facts hygiene observed (case id -> Facts)."""
-    return GeneratedChecks(CheckSettings.of(load_profile(profile), ADMIN, auth_enabled), facts or {})
+    """The checks of a run against `profile` (a name or a `Profile`), with the facts hygiene observed
+    (case id -> Facts)."""
+    profile = load_profile(profile) if isinstance(profile, str) else profile
+    return GeneratedChecks(CheckSettings.of(profile, ADMIN, auth_enabled), facts or {})
 
 
 def exchange(
@@ -44,8 +46,9 @@ def exchange(
     method="POST",
     headers=None,
     content_type="application/json; charset=utf-8",
+    schema=SCHEMA,
 ):
-    operation = SCHEMA.find_operation_by_id(operation_id)
+    operation = schema.find_operation_by_id(operation_id)
     case = operation.Case(body=body) if isinstance(body, dict) else operation.Case()
     sent = {"Content-Type": "application/json", **(headers or {})}
     if auth is not None:
@@ -288,6 +291,36 @@ def test_use_after_drop(monkeypatch):
     only(problems(*exchange("dropUser", {"userName": "fuzzA"}, OK)), "USER-DROP-SEMANTICS")
     monkeypatch.setattr(checks, "list_users", lambda request, tls: ["root"])
     assert problems(*exchange("dropUser", {"userName": "fuzzA"}, OK)) == []
+
+
+# ---- a success is what checks.observation.accepted says: code 200 in Milvus 2.4.0-2.4.2 -------------
+AT_241 = load_profile("milvus-2.4", parse_version("2.4.1"))  # rest.success_code 200
+SCHEMA_241 = load_schema(AT_241, FuzzSettings("gate", 1), phases=("coverage",), base_url=BASE, request_timeout=5)
+OK_200 = {"code": 200, "data": {}}
+
+
+def test_a_code_200_success_is_a_success_where_the_profile_says_so():
+    body = {"userName": "fuzzA", "password": "secret1"}
+    case, response = exchange("createUser", body, OK_200, schema=SCHEMA_241)
+    listed = {case.id: hygiene.Facts(frozenset({"root"}), frozenset({"fuzzA"}))}
+    assert problems(case, response, judged_by(AT_241, facts=listed)) == []  # create_outcome, create_state
+    not_listed = {case.id: hygiene.Facts(frozenset({"root"}), frozenset())}
+    text = only(problems(case, response, judged_by(AT_241, facts=not_listed)), "USER-CREATE-SEMANTICS")
+    assert "answered success" in text  # create_state counted the code-200 answer as a success
+    # the same answer under a code-0 profile is no success: a refusal that created the user
+    assert any("refused but created" in p for p in problems(case, response, judged_by(facts=listed)))
+
+
+def test_a_code_200_success_without_credentials_is_caught_where_the_profile_says_so():
+    answer = {"code": 200, "data": ["root"]}
+    case, response = exchange("listUsers", {}, answer, auth=None, schema=SCHEMA_241)
+    only(problems(case, response, judged_by(AT_241)), "USER-CREATE-AUTH-REQUIRED")
+
+
+def test_use_after_drop_follows_a_code_200_success(monkeypatch):
+    monkeypatch.setattr(checks, "list_users", lambda request, tls: ["root", "fuzzA"])
+    case, response = exchange("dropUser", {"userName": "fuzzA"}, OK_200, schema=SCHEMA_241)
+    only(problems(case, response, judged_by(AT_241)), "USER-DROP-SEMANTICS")
 
 
 # ---- authentication ------------------------------------------------------------------------------

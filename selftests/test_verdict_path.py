@@ -13,6 +13,7 @@ from milvus_conformance.checks.verdict import failed, judge, known_deviation, pa
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.versions import parse_version
 from milvus_conformance.harness.recorder import CaseRecorder, status_of
+from milvus_conformance.harness.runner import Runner
 from milvus_conformance.reports.outcomes import outcome_of
 from milvus_conformance.reports.parity import parity_rows
 from milvus_conformance.results.model import CaseResult, RunResult, Status, Target
@@ -104,6 +105,29 @@ def test_accepted_follows_the_profiles_success_code():
     observed = observe(at_240, success_200)
     assert observed.accepted and outcome_of(observed.to_dict()) == "ok"
     assert Observation.from_dict(observed.to_dict()) == observed
+
+
+class _Users:
+    """The bookkeeping a create reports to: which names the case now owns."""
+
+    def __init__(self):
+        self.owned = []
+
+    def before_create(self, name, exact):
+        pass
+
+    def after_create(self, name, ok, exact):
+        if ok:
+            self.owned.append(name)
+
+
+def test_the_runner_owns_a_name_created_with_code_200_where_the_profile_says_so():
+    success_200 = _rest_reply(200, {"code": 200, "data": {}})
+    for version, owned in (("2.4.1", ["alice"]), ("2.4.3", [])):
+        users = _Users()
+        runner = Runner(None, load_profile("milvus-2.4", parse_version(version)), None, users, None)
+        reply, ok = runner.raw_create(Channel.REST, "alice", "Aa1!bcdefg", send=lambda: success_200)
+        assert (ok, users.owned) == (bool(owned), owned) and runner.succeeded(Surface.REST, reply) is ok
 
 
 def test_the_parity_view_shows_a_code_200_success_as_accepted():

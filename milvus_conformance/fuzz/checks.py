@@ -7,7 +7,9 @@ a `GeneratedFailure` carrying its requirement IDs, the request, the response and
 with the admin token as "$TOKEN" (failures.py). Predictions come from `rules.predict_create`,
 expectations from `checks.expectations.expect` and the harness's REST checks, all under the active
 profile: a `GeneratedChecks` is built per run with its `CheckSettings` and the hygiene's facts, and
-passed to schemathesis explicitly (nothing is registered process-wide).
+passed to schemathesis explicitly (nothing is registered process-wide). Whether an answer is a
+success is `checks.observation.accepted` (the profile's success code: 200 in Milvus 2.4.0-2.4.2), as
+everywhere else.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Callable
 import requests
 
 from milvus_conformance.checks.expectations import Expectation, expect
+from milvus_conformance.checks.observation import accepted
 from milvus_conformance.checks.problem import texts
 from milvus_conformance.checks.rest_checks import REST_CHECKS
 from milvus_conformance.clients.tls import TlsSettings
@@ -232,7 +235,7 @@ class GeneratedChecks:
         if (
             self.settings.auth_enabled
             and not self.settings.authorized(response.request)
-            and Reply(response).code == self.profile["rest.success_code"]
+            and accepted(self.profile, Reply(response))
         ):
             sent = response.request.headers.get("Authorization")
             how = "missing" if sent is None else f"mangled (value {sent[:40]!r}, not the admin token)"
@@ -295,7 +298,7 @@ class GeneratedChecks:
         if facts is None or facts.appeared is None or not case.operation.path.endswith("/users/create"):
             return None
         reply = Reply(response)
-        success = 200 <= reply.status < 300 and reply.code == self.profile["rest.success_code"]
+        success = accepted(self.profile, reply)
         if not success and facts.appeared and reply.status != 408:  # a timed-out handler may finish
             self._fail(
                 response,
@@ -318,7 +321,7 @@ class GeneratedChecks:
         if (
             not case.operation.path.endswith("/users/drop")
             or not self.settings.authorized(request)
-            or Reply(response).code != self.profile["rest.success_code"]
+            or not accepted(self.profile, Reply(response))
         ):
             return None
         _, name = predict_wire(self.profile, request.body)
