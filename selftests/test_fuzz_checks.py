@@ -133,17 +133,13 @@ def test_a_failure_is_data_requirements_request_response_reproduction():
 
 
 class _Record:
-    """What FuzzTarget.conclude writes to: the case's recorder."""
+    """What FuzzTarget.judge writes to: the case's recorder."""
 
     def __init__(self, requirements):
         self.requirements, self.operation, self.exchanges, self.generation = requirements, "users/create", [], None
-        self.verdict = None
 
     def add_exchange(self, exchange):
         self.exchanges.append(exchange)
-
-    def conclude(self, verdict, expected=None, observed=None):
-        self.verdict = verdict
 
 
 def test_the_case_cites_the_requirements_its_failures_carry():
@@ -162,11 +158,11 @@ def test_the_case_cites_the_requirements_its_failures_carry():
         message=str(raised),
         exception=raised,
     )
-    target = FuzzTarget.__new__(FuzzTarget)  # no target needed to conclude
+    target = FuzzTarget.__new__(FuzzTarget)  # no target needed to judge
     target.settings, target.checks = FuzzSettings("gate", 7), judged_by()
     record = _Record(["USER-CREATE-ROUTE", "USER-CREATE-DUPLICATE", "USER-CREATE-NAME-CHARSET"])
-    target.conclude(record, "createUser", Counter(coverage=3, examples=1), [(failure, False)])
-    assert record.verdict.status.value == "fail"
+    judged = target.judge(record, "createUser", Counter(coverage=3, examples=1), [(failure, False)])
+    assert judged.verdict.status.value == "fail"
     assert record.requirements == ["USER-CREATE-NAME-CHARSET", "USER-CREATE-ROUTE"]
     assert [x.operation for x in record.exchanges] == ["users/create"]
     assert record.generation.summary() == "createUser: 4 generated cases (coverage 3, examples 1); tier gate, seed 7"

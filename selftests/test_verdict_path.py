@@ -13,7 +13,7 @@ from milvus_conformance.checks.verdict import failed, judge, known_deviation, pa
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.versions import parse_version
 from milvus_conformance.harness.recorder import CaseRecorder, status_of
-from milvus_conformance.harness.runner import Runner
+from milvus_conformance.harness.runner import Runner, end_case
 from milvus_conformance.reports.outcomes import outcome_of
 from milvus_conformance.reports.parity import parity_rows
 from milvus_conformance.results.model import CaseResult, RunResult, Status, Target
@@ -51,7 +51,7 @@ def _call(exc=None):
 def _ended(verdict):
     recorder = CaseRecorder(FakeItem())
     try:
-        recorder.conclude(verdict)
+        end_case(recorder, verdict)
     except BaseException as exc:  # noqa: BLE001 - pytest's outcome exceptions are BaseExceptions
         return recorder, exc
     return recorder, None
@@ -163,3 +163,18 @@ def test_a_valid_refusal_where_success_was_expected_blames_no_envelope():
 def test_a_malformed_success_blames_the_success_envelope():
     verdict = judge(_rest_reply(200, {"code": 0, "data": "x"}), _expect_ok(), None)
     assert verdict.status is Status.FAIL and verdict.requirements == ["USER-CREATE-SUCCESS-ENVELOPE"]
+
+
+def test_a_case_ends_one_way():
+    """`CaseRecorder.store_verdict` has one caller in the package and the cases, `end_case` (which
+    `Runner.end` uses); nothing else ends a case."""
+    from milvus_conformance import REPO_ROOT
+
+    callers = [
+        f"{path.relative_to(REPO_ROOT)}:{n}"
+        for root in ("milvus_conformance", "tests")
+        for path in sorted((REPO_ROOT / root).rglob("*.py"))
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ".store_verdict(" in line or ".conclude(" in line
+    ]
+    assert len(callers) == 1 and callers[0].startswith("milvus_conformance/harness/runner.py:"), callers

@@ -98,11 +98,11 @@ def usable(runner, channel: Channel, user: str, password: str) -> Verdict:
 def sdk_as(sdk, user: str, password: str, runner=None, channel: Channel | None = None):
     """`sdk` (the case's recorded SdkClient) as `user:password` instead of the suite's token. With
     `runner`, first waits until those credentials authenticate (`usable`); if they never do within
-    the bound, the case concludes with that failure."""
+    the bound, the case ends with that failure."""
     if runner is not None:
         ready = usable(runner, channel or Channel.SDK_CLIENT, user, password)
         if ready.status is not Status.PASS:
-            runner.record.conclude(ready)
+            runner.end(ready)
     client = sdk.as_user(user, password)
     try:
         yield client

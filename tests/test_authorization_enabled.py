@@ -4,12 +4,15 @@ disabled unless --allow-auth-disabled is given; then this case reports it as the
 import pytest
 
 from milvus_conformance.checks.verdict import failed, passed
+from milvus_conformance.harness.runner import end_case
 
 
 @pytest.mark.surface("both")
 @pytest.mark.requirement("USER-CREATE-AUTHORIZATION-ENABLED")
 def test_target_enforces_authentication(run_context, record):
     if run_context.auth_enabled:
-        record.conclude(passed("a request with an unknown user's token was refused"))
+        end_case(record, passed("a request with an unknown user's token was refused"))
     else:
-        record.conclude(failed("the target accepted a request with an unknown user's token: authorization is disabled"))
+        end_case(
+            record, failed("the target accepted a request with an unknown user's token: authorization is disabled")
+        )

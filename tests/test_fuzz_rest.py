@@ -17,6 +17,7 @@ Each case prints "<operation>: N generated cases (by phase)" and keeps it as its
 import pytest
 
 from milvus_conformance.fuzz.schema import operations
+from milvus_conformance.harness.runner import end_case
 
 # Requirements the checks can cite beyond an operation's `x-requirements`.
 EXTRA = {
@@ -52,11 +53,13 @@ def _per_operation():
 @pytest.mark.surface("rest")
 @pytest.mark.parametrize("operation_id", _per_operation())
 def test_generated_examples_and_coverage(operation_id, fuzz, record):
-    fuzz.run_operation(operation_id, ("examples", "coverage"), record)
+    judged = fuzz.run_operation(operation_id, ("examples", "coverage"), record)
+    end_case(record, judged.verdict, judged.expected, judged.observed)
 
 
 @pytest.mark.nightly
 @pytest.mark.surface("rest")
 @pytest.mark.parametrize("operation_id", _per_operation())
 def test_generated_fuzzing(operation_id, fuzz, record):
-    fuzz.run_operation(operation_id, ("fuzzing",), record)
+    judged = fuzz.run_operation(operation_id, ("fuzzing",), record)
+    end_case(record, judged.verdict, judged.expected, judged.observed)

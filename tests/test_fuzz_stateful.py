@@ -19,6 +19,7 @@ import pytest
 
 from milvus_conformance.fuzz import run_collecting
 from milvus_conformance.fuzz.schema import STATEFUL_STEPS
+from milvus_conformance.harness.runner import end_case
 
 MAX_ALIVE = 3  # users one scenario keeps alive at most (the run's user budget is small)
 
@@ -94,4 +95,5 @@ def test_stateful_user_lifecycle(fuzz, record):
         suppress_health_check=list(hypothesis.HealthCheck),
     )
     failures = run_collecting(lambda: machine.run(settings=settings))
-    fuzz.conclude(record, "stateful", counts, failures)
+    judged = fuzz.judge(record, "stateful", counts, failures)
+    end_case(record, judged.verdict, judged.expected, judged.observed)

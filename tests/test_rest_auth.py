@@ -52,11 +52,11 @@ def test_password_with_colons_authenticates(runner, users, rest, record):
 
 @pytest.mark.surface("rest")
 @pytest.mark.requirement("USER-CREATE-PERMISSION")
-def test_rest_create_without_privilege(runner, users, record):
+def test_rest_create_without_privilege(runner, users):
     owner = _created(runner, users)
     ready = usable(runner, Channel.REST, owner, PASSWORD)
     if ready.status is not Status.PASS:
-        record.conclude(ready)
+        runner.end(ready)
     expected = runner.expectations(Channel.REST, "permission_denied", "permission_denied")
     runner.create(Channel.REST, users.name(), PASSWORD, expected=expected, token=f"{owner}:{PASSWORD}")
 

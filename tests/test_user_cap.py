@@ -12,7 +12,7 @@ import pytest
 from milvus_conformance.harness.skip_kinds import skip_by_choice
 from milvus_conformance.checks.expectations import expect
 from milvus_conformance.checks.verdict import combine, failed, judge, passed
-from milvus_conformance.harness.runner import expectation_data
+from milvus_conformance.harness.runner import end_case
 from milvus_conformance.results.surfaces import SdkStyle, Surface
 from tests.support import PASSWORD
 
@@ -105,7 +105,7 @@ def test_user_cap(run_context, profile, ledger, fill_lock, rest, sdk, record):
                     checks.append(failed(f"{name!r} was created past the cap over {surface}"))
             for surface in CAPPED_SURFACES:
                 checks.append(_after_making_room(ledger, clients[surface], surface, tracked, fresh, oks[surface], cap))
-            record.conclude(combine(*checks), expected=expectation_data(caps[Surface.REST]))
+            end_case(record, combine(*checks), caps[Surface.REST])
         finally:  # drops side by side, then one listing verifies them all
             with ThreadPoolExecutor(FILLERS) as pool:
                 list(pool.map(lambda n: ledger.release(n, verify=False), [n for n in tracked if n in ledger.owned]))

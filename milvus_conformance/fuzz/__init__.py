@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
-from milvus_conformance.checks.verdict import failed, passed
+from milvus_conformance.checks.verdict import Verdict, failed, passed
 from milvus_conformance.fuzz import schema
 from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
 from milvus_conformance.fuzz.failures import finding_of
@@ -34,6 +35,16 @@ from milvus_conformance.results.generation import Generation
 WRITERS_LOCK = Path(tempfile.gettempdir()) / "milvus-conformance-fuzz-writers.lock"
 NOT_GENERATED = ("not sent", "scenarios")  # counters that are not generated requests
 SHOWN_FAILURES = 10
+
+
+@dataclass(frozen=True)
+class Judged:
+    """A generated-case test's verdict, with what it expected and observed: the test ends its case
+    with it (`harness.runner.end_case`)."""
+
+    verdict: Verdict
+    expected: dict | None = None
+    observed: dict | None = None
 
 
 class FuzzTarget:
@@ -74,7 +85,7 @@ class FuzzTarget:
         return case.call(session=self.session, headers=self.auth(case), **self.tls_kwargs)
 
     # ---- one operation, some phases -------------------------------------------------------------
-    def run_operation(self, operation_id: str, phases: tuple[str, ...], record) -> None:
+    def run_operation(self, operation_id: str, phases: tuple[str, ...], record) -> Judged:
         from schemathesis.generation.feedback import FeedbackSources
         from schemathesis.pytest._test_builder import build_operation_test
 
@@ -99,11 +110,12 @@ class FuzzTarget:
             given_kwargs={},
             feedback=FeedbackSources(),
         )
-        self.conclude(record, operation_id, counts, run_collecting(test))
+        return self.judge(record, operation_id, counts, run_collecting(test))
 
     # ---- the verdict ---------------------------------------------------------------------------
-    def conclude(self, record, label: str, counts: Counter, failures: list) -> None:
-        """The case's verdict from what was generated and the check failures found (failure, flaky)."""
+    def judge(self, record, label: str, counts: Counter, failures: list) -> Judged:
+        """The case's verdict from what was generated and the check failures found (failure, flaky);
+        what was generated and the failing requests go to `record`, the case ends in its test."""
         record.generation = Generation(
             label,
             sum(v for k, v in counts.items() if k not in NOT_GENERATED),
@@ -114,8 +126,7 @@ class FuzzTarget:
         line = record.generation.summary()
         print(line)
         if not failures:
-            record.conclude(passed(line))
-            return
+            return Judged(passed(line))
         findings = [f for f in (finding_of(failure) for failure, _ in failures) if f is not None]
         for finding in findings[-20:]:  # the failing requests, for the reports (token-free curl)
             record.add_exchange(finding.exchange(record.operation, REDACTOR))
@@ -130,7 +141,7 @@ class FuzzTarget:
         named = {r for finding in findings for r in finding.requirements} & set(record.requirements)
         if named:
             record.requirements = sorted(named)
-        record.conclude(
+        return Judged(
             failed(text, messages[:SHOWN_FAILURES]),
             expected={"checks": [c.__name__ for c in self.checks.all]},
             observed={"generated_cases": record.generation.cases, "by_phase": dict(counts)},

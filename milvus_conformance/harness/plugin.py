@@ -238,10 +238,11 @@ def pytest_sessionfinish(session, exitstatus):
             raise
         config.stash[COLLECTOR].harness_warnings.append(f"clean-up: teardown: {exc}"[:500])
     if ours:
-        _conclude(session, exitstatus)
+        _finish_run(session, exitstatus)
 
 
-def _conclude(session, exitstatus):
+def _finish_run(session, exitstatus):
+    """The final sweep, the results model, every report and the exit status."""
     config = session.config
     ctx, collector = config.stash[CONTEXT], config.stash[COLLECTOR]
     try:

@@ -1,6 +1,7 @@
-"""Case side: what one case saw and concluded.
+"""Per case: what one case saw, and the verdict it ended with.
 
-The recorded verdict is the case's status. `CaseRecorder.conclude` stores it; the pytest outcome it
+The recorded verdict is the case's status. `CaseRecorder.store_verdict` stores it (called only by
+`harness.runner.end_case`, the one way a case ends); the pytest outcome it
 then causes (an xfail for a known deviation, an exception for a failure) only drives the terminal
 and pytest's own exit code, and is never read back as a status. The case's `CaseResult` travels to
 the controller as `CaseResult.to_dict()` in the report's `user_properties` (the one route, also for
@@ -38,16 +39,17 @@ class CaseRecorder:
         self.observed = None
         self.verdict: Verdict | None = None
         self.message = ""  # the verdict's line as the case result states it
-        self.ending: BaseException | None = None  # what conclude() raised to end the case
+        self.ending: BaseException | None = None  # what store_verdict() raised to end the case
         self.generation: Generation | None = None  # set by a generated-case test
 
     def add_exchange(self, exchange: Exchange) -> None:
         self.exchanges.append(exchange)
 
-    def conclude(self, verdict: Verdict, expected=None, observed=None) -> None:
+    def store_verdict(self, verdict: Verdict, expected=None, observed=None) -> None:
         """Record the case's verdict (its status) with what was expected and observed, then end the
         case in pytest's terms for the terminal: return on a pass, xfail on a known deviation, raise
-        on a failure or an unexpected pass. Cases call this through `Runner.end`."""
+        on a failure or an unexpected pass. Its one caller is `harness.runner.end_case` (which
+        `Runner.end` uses): cases end there, never here."""
         self.verdict, self.expected, self.observed = verdict, expected, observed
         self.message, self.ending = verdict.message, None
         if verdict.status is Status.KNOWN_DEVIATION:
@@ -141,7 +143,7 @@ def _plain(value):
 
 
 def status_of(report, call, recorder: CaseRecorder) -> tuple[Status, str]:
-    """The status of one phase: the recorded verdict when the case ended through `conclude` (or
+    """The status of one phase: the recorded verdict when the case ended through `end_case` (or
     returned after it); otherwise what stopped the case. pytest's outcome is never read as a verdict:
     an xfail that no verdict caused is an error, not a known deviation."""
     exc = call.excinfo.value if call.excinfo is not None else None

@@ -2,8 +2,10 @@
 profile, create (with the ledger's bookkeeping), judge the answer, and check that a refused create
 left no user behind and an accepted one is listed.
 
-A case ends in one way: `Runner.end(verdict, expected, reply)` records its verdict (the case's
-status) with what was expected and the `Observation` of what was seen. `create` is `attempt` (judge,
+A case ends in one way: `end_case(record, verdict, expected, observed)` records its verdict (the
+case's status) with what was expected and the `Observation` of what was seen; `Runner.end(verdict,
+expected, reply)` is it for a case with a runner, and a case without one (a generated case, the
+user-cap case) calls `end_case` with its `record`. `create` is `attempt` (judge,
 don't end) followed by `end`. Whether a create's state check runs is the caller's explicit choice
 (`check_state`), never inferred."""
 
@@ -151,9 +153,7 @@ class Runner:
         otherwise raises pytest's outcome (for the terminal only)."""
         if observed is None and reply is not None:
             observed = self.observe(reply)
-        if isinstance(expected, Expectation):
-            expected = expectation_data(expected)
-        self.record.conclude(verdict, expected=expected, observed=observed)
+        end_case(self.record, verdict, expected, observed)
 
     def _state_check(self, channel: Channel, name, ok, verdict: Verdict, exact) -> Verdict:
         """An accepted create must be listed; a refused one must have created nothing."""
@@ -169,6 +169,15 @@ class Runner:
             self.users.after_create(name, True, exact)  # it exists now: ours to clean up
             return combine(verdict, failed(f"the create was refused but {name!r} was created anyway"))
         return verdict
+
+
+def end_case(record, verdict: Verdict, expected: Expectation | dict | None = None, observed=None) -> None:
+    """End the case of `record` (its `CaseRecorder`) with `verdict`, the case's status: the one way a
+    case ends (`Runner.end` calls it). Returns on a pass; otherwise raises pytest's outcome (for the
+    terminal only)."""
+    if isinstance(expected, Expectation):
+        expected = expectation_data(expected)
+    record.store_verdict(verdict, expected=expected, observed=observed)
 
 
 def expectation_data(active: Expectation | None) -> dict | None:
