@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 from milvus_conformance.faults import killrate_runner as killrate  # noqa: E402
 from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy  # noqa: E402
 from milvus_conformance.faults.proxy import start_fault_proxy  # noqa: E402
+from milvus_conformance.settings import environment  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
 import remote  # noqa: E402  (figure 6, bench/remote.py)
@@ -78,9 +79,7 @@ def start_to_ready() -> dict:
 
 def target():
     """(endpoints, embedded target to stop or None)."""
-    url, grpc, token = (
-        os.environ.get(k) for k in ("CONFORMANCE_BASE_URL", "CONFORMANCE_GRPC_URI", "CONFORMANCE_TOKEN")
-    )
+    url, grpc, token = (environment(k) for k in ("CONFORMANCE_BASE_URL", "CONFORMANCE_GRPC_URI", "CONFORMANCE_TOKEN"))
     if url and grpc:
         return killrate.Endpoints(url.rstrip("/"), grpc, token or "root:Milvus"), None
     from milvus_conformance.target.embedded.target import EmbeddedTarget
@@ -267,7 +266,7 @@ def discovery(ep, fill: bool) -> dict:
 
 def main() -> int:
     started = time.monotonic()
-    given = os.environ.get("CONFORMANCE_BASE_URL") and os.environ.get("CONFORMANCE_GRPC_URI")
+    given = environment("CONFORMANCE_BASE_URL") and environment("CONFORMANCE_GRPC_URI")
     starts = None if given else start_to_ready()  # before the run's server: one at a time
     ep, embedded = target()
     work = WORK / "runs"

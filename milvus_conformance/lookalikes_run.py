@@ -13,13 +13,13 @@ run had no verdict, 4 bad configuration.
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import ExitStatus, HarnessError
+from milvus_conformance.settings import environment
 from milvus_conformance.matrix_run import ReleaseRun, overall_status, render
 from milvus_conformance.target.lookalikes.catalogue import LOOKALIKES, lookalike
 from milvus_conformance.target.lookalikes.install import ensure_installed
@@ -40,7 +40,7 @@ def add_arguments(parser) -> None:
     )
     parser.add_argument(
         "--state-dir",
-        default=os.environ.get("CONFORMANCE_STATE_DIR") or str(REPO_ROOT / ".conformance"),
+        default=environment("CONFORMANCE_STATE_DIR") or str(REPO_ROOT / ".conformance"),
         help="run journals and the installed look-alikes [env CONFORMANCE_STATE_DIR]",
     )
     parser.add_argument("--no-baseline", action="store_true", help=f"do not run the embedded Milvus {BASELINE} column")

@@ -5,7 +5,7 @@ times and the command line with every secret taken out."""
 from __future__ import annotations
 
 import hashlib
-import os
+
 import platform
 import re
 import subprocess
@@ -17,6 +17,7 @@ import yaml
 
 from milvus_conformance import REPO_ROOT, __version__
 from milvus_conformance.contract.profiles import profile_path
+from milvus_conformance.settings import environment, suite_variables
 
 SPEC_FILE = REPO_ROOT / "specs" / "openapi.yaml"
 CATALOGUE_FILE = REPO_ROOT / "specs" / "requirements.yaml"
@@ -70,7 +71,7 @@ def suite_commit() -> dict[str, str]:
         ).stdout.strip()
         return {"commit": head + ("+dirty" if dirty else ""), "commit_source": "git"}
     except (OSError, subprocess.SubprocessError):
-        given = os.environ.get(COMMIT_ENV, "").strip()
+        given = (environment(COMMIT_ENV) or "").strip()
         return {"commit": given or "unknown", "commit_source": COMMIT_ENV if given else ""}
 
 
@@ -104,8 +105,8 @@ def redact_command(argv: list[str], secrets: list[str]) -> list[str]:
 def conformance_env(secrets: list[str]) -> dict[str, str]:
     """CONFORMANCE_* variables that shaped the run; secret ones by name only."""
     env = {}
-    for name, value in sorted(os.environ.items()):
-        if name.startswith("CONFORMANCE_") and name != COMMIT_ENV:
+    for name, value in suite_variables().items():
+        if name != COMMIT_ENV:
             env[name] = REDACTED if SECRET_ENV.search(name) else redact_command([value], secrets)[0]
     return env
 

@@ -12,6 +12,7 @@ from milvus_conformance.certify.certify import CertifyInput, certify
 from milvus_conformance.certify.environment import profile_chain, sha256_file
 from milvus_conformance.errors import ExitStatus
 from milvus_conformance.harness.keys import CONTEXT, RUN_RESULT
+from milvus_conformance.settings import flag
 
 ENV = "CONFORMANCE_CERTIFY"
 STARTED = pytest.StashKey[tuple]()
@@ -32,9 +33,7 @@ def pytest_addoption(parser):
 def _wanted(config) -> bool:
     if hasattr(config, "workerinput") or CONTEXT not in config.stash:
         return False
-    return config.getoption("conformance_certify") or (
-        os.environ.get(ENV, "").strip().lower() in ("1", "true", "yes", "on")
-    )
+    return config.getoption("conformance_certify") or flag(ENV)
 
 
 @pytest.hookimpl(trylast=True)

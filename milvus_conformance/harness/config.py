@@ -13,7 +13,7 @@ from milvus_conformance.contract.selection import check_requested
 from milvus_conformance.contract.versions import parse_user_version
 from milvus_conformance.errors import ConfigError, MissingToken
 from milvus_conformance.harness import tls_config
-from milvus_conformance.settings import environment, given
+from milvus_conformance.settings import environment, given, is_true
 from milvus_conformance.target.embedded.releases import choose_release, embedded_profile
 
 # option name -> (environment variable, default, help)
@@ -98,15 +98,11 @@ class TargetConfig:
     embedded_standard_errors: bool = False  # the gateway's PR #53092 statuses
 
 
-def _truthy(text: str | None) -> bool:
-    return (text or "").strip().lower() in ("1", "true", "yes", "on")
-
-
 def from_values(values: dict, env: dict | None = None) -> TargetConfig:
     """values: option name -> value given on the command line (None when not given); each falls back
     to its CONFORMANCE_* variable (settings.environment, the one reader) and then its default."""
     get = {name: given(values.get(name), var, env) or default for name, (var, default, _) in OPTIONS.items()}
-    flags = {name: bool(values.get(name)) or _truthy(environment(var, env)) for name, (var, _) in FLAGS.items()}
+    flags = {name: bool(values.get(name)) or is_true(environment(var, env)) for name, (var, _) in FLAGS.items()}
 
     base_url = _check_url("--base-url", get["base_url"]) if get["base_url"] else None
     grpc_uri = _check_url("--grpc-uri", get["grpc_uri"], grpc=True) if get["grpc_uri"] else None

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.clients.rest import curl_tls_options as _curl_tls
-from milvus_conformance.settings import environment
+from milvus_conformance.settings import environment, flag
 from milvus_conformance.errors import ExitStatus, HarnessError
 from milvus_conformance.target.embedded import releases
 from milvus_conformance.target.embedded.target import EmbeddedTarget
@@ -38,7 +38,7 @@ def add_arguments(parser) -> None:
     parser.add_argument(
         "--standard-errors",
         action="store_true",
-        default=(environment("CONFORMANCE_EMBEDDED_STANDARD_ERRORS") or "").lower() in ("1", "true", "yes", "on"),
+        default=flag("CONFORMANCE_EMBEDDED_STANDARD_ERRORS"),
         help="the gateway answers business errors with standard HTTP statuses (Milvus "
         "PR #53092) [env CONFORMANCE_EMBEDDED_STANDARD_ERRORS]",
     )
