@@ -13,14 +13,15 @@ run had no verdict, 4 bad configuration.
 
 from __future__ import annotations
 
+
 import subprocess
 import sys
 from pathlib import Path
 
 from milvus_conformance import REPO_ROOT
-from milvus_conformance.errors import ExitStatus, HarnessError
+from milvus_conformance.errors import HarnessError
 from milvus_conformance.settings import environment
-from milvus_conformance.matrix_run import ReleaseRun, overall_status, render
+from milvus_conformance.matrix_run import ReleaseRun, run_and_render
 from milvus_conformance.target.lookalikes.catalogue import LOOKALIKES, lookalike
 from milvus_conformance.target.lookalikes.install import ensure_installed
 from milvus_conformance.target.lookalikes.server import TOKEN, LookalikeServer
@@ -109,22 +110,5 @@ def run(args) -> int:
         print(f"conformance: {exc}", file=sys.stderr)
         return exc.exit_status
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    runs: list[ReleaseRun] = []
-    try:
-        for name in ([] if args.no_baseline else [BASELINE]) + names:
-            runs.append(run_one(name, args, out))
-            if runs[-1].exit_status == ExitStatus.INTERRUPTED:
-                break
-    except HarnessError as exc:
-        print(f"conformance: {exc}", file=sys.stderr)
-        return exc.exit_status
-    except KeyboardInterrupt:
-        print("conformance: interrupted", file=sys.stderr)
-        return ExitStatus.INTERRUPTED
-    print("=== matrix ===")
-    for r in runs:
-        print(f"{r.version}: exit {r.exit_status}")
-    for line in render(runs, out):
-        print(line)
-    return overall_status(runs)
+    columns = ([] if args.no_baseline else [BASELINE]) + names
+    return run_and_render(columns, lambda name: run_one(name, args, out), out)

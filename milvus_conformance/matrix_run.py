@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -144,19 +145,29 @@ def run(args) -> int:
         print(f"conformance: {exc}", file=sys.stderr)
         return exc.exit_status
     out = Path(args.out)
+    return run_and_render(versions, lambda version: run_release(version, args, out), out, "Milvus {}")
+
+
+def run_and_render(names: list[str], run_one: Callable[[str], ReleaseRun], out: Path, title: str = "{}") -> int:
+    """The runs one after the other (`run_one(name)`, stopping after an interrupted one), then each
+    run's exit status (`title` formats its name) and the matrix over them in `out`; returns the
+    overall exit status. Shared by `matrix-run` and `lookalikes`."""
     out.mkdir(parents=True, exist_ok=True)
     runs: list[ReleaseRun] = []
     try:
-        for version in versions:
-            runs.append(run_release(version, args, out))
+        for name in names:
+            runs.append(run_one(name))
             if runs[-1].exit_status == ExitStatus.INTERRUPTED:
                 break
+    except HarnessError as exc:
+        print(f"conformance: {exc}", file=sys.stderr)
+        return exc.exit_status
     except KeyboardInterrupt:
         print("conformance: interrupted", file=sys.stderr)
         return ExitStatus.INTERRUPTED
     print("=== matrix ===")
     for r in runs:
-        print(f"Milvus {r.version}: exit {r.exit_status}")
+        print(f"{title.format(r.version)}: exit {r.exit_status}")
     for line in render(runs, out):
         print(line)
     return overall_status(runs)

@@ -109,3 +109,29 @@ def test_smoke_and_given_paths_replace_the_whole_suite():
 def test_matrix_exit_status(statuses, overall):
     runs = [ReleaseRun(f"2.2.{n}", s, Path("x")) for n, s in enumerate(statuses)]
     assert overall_status(runs) == overall
+
+
+def test_matrix_run_and_lookalikes_share_one_run_and_print(tmp_path, capsys):
+    """run_and_render (matrix-run's and lookalikes'): runs in turn, stops after an interrupted one,
+    prints each exit status under the caller's title; a harness error is one line, its status."""
+    from milvus_conformance.errors import HarnessError
+    from milvus_conformance.matrix_run import run_and_render
+
+    statuses = {"2.2.16": 0, "2.3.5": 2, "2.4.0": 0}
+    ran = []
+
+    def run_one(name):
+        ran.append(name)
+        return ReleaseRun(name, statuses[name], tmp_path / name / "results.json")
+
+    assert run_and_render(list(statuses), run_one, tmp_path, "Milvus {}") == ExitStatus.INTERRUPTED
+    assert ran == ["2.2.16", "2.3.5"]
+    assert capsys.readouterr().out == "=== matrix ===\nMilvus 2.2.16: exit 0\nMilvus 2.3.5: exit 2\n"
+    assert run_and_render(["2.2.16"], run_one, tmp_path) == ExitStatus.CONFORMS
+    assert capsys.readouterr().out == "=== matrix ===\n2.2.16: exit 0\n"
+
+    def broken(name):
+        raise HarnessError("the look-alike did not start")
+
+    assert run_and_render(["x"], broken, tmp_path) == ExitStatus.INFRASTRUCTURE
+    assert capsys.readouterr().err == "conformance: the look-alike did not start\n"
