@@ -6,7 +6,7 @@ recorded."""
 
 import pytest
 
-from milvus_conformance.checks.parity import Side, judge_parity
+from milvus_conformance.checks.parity import SurfaceOutcome, judge_parity
 from milvus_conformance.harness.runner import expectation_data
 from milvus_conformance.harness.scenarios import params
 from milvus_conformance.results.surfaces import Channel
@@ -29,7 +29,7 @@ def test_same_outcome_on_rest_and_sdk(row, runner, profile, users, record):
         else:
             expected = runner.predicted(channel, name, password, row.depends_on)
         outcome = runner.attempt(channel, name, password, expected=expected, check_state=not row.data.existing)
-        seen.append(Side.seen(outcome.succeeded, outcome.reply.code))
+        seen.append(SurfaceOutcome.seen(outcome.succeeded, outcome.reply.code))
         expectations[channel], replies[channel] = expected[0], outcome.reply
     verdict = judge_parity(tuple(seen), tuple(expectations.values()))
     runner.end(

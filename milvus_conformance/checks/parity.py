@@ -13,21 +13,21 @@ _WORD = {True: "accepted", False: "refused"}
 
 
 @dataclass(frozen=True)
-class Side:
+class SurfaceOutcome:
     """One surface's outcome of a create: accepted, or refused with a code (None: no integer code)."""
 
     accepted: bool
     code: int | None = None
 
     @classmethod
-    def seen(cls, succeeded: bool, code) -> "Side":
+    def seen(cls, succeeded: bool, code) -> "SurfaceOutcome":
         return cls(succeeded, None if succeeded else _int(code))
 
     @classmethod
-    def predicted(cls, active: Expectation) -> "Side":
+    def predicted(cls, active: Expectation) -> "SurfaceOutcome":
         return cls(active.kind == "ok", _int((active.spec or {}).get("code")))
 
-    def matches(self, prediction: "Side") -> bool:
+    def matches(self, prediction: "SurfaceOutcome") -> bool:
         return self.accepted == prediction.accepted and (prediction.code is None or self.code == prediction.code)
 
 
@@ -35,7 +35,7 @@ def _int(value) -> int | None:
     return value if type(value) is int else None
 
 
-def gap(rest: Side, sdk: Side) -> str:
+def gap(rest: SurfaceOutcome, sdk: SurfaceOutcome) -> str:
     """How the two sides disagree, or ''."""
     if rest.accepted != sdk.accepted:
         return f"{_WORD[rest.accepted]} over REST, {_WORD[sdk.accepted]} over the SDK"
@@ -44,9 +44,9 @@ def gap(rest: Side, sdk: Side) -> str:
     return ""
 
 
-def judge_parity(seen: tuple[Side, Side], expected: tuple[Expectation, Expectation]) -> Verdict:
+def judge_parity(seen: tuple[SurfaceOutcome, SurfaceOutcome], expected: tuple[Expectation, Expectation]) -> Verdict:
     """`seen`: (REST, SDK) outcomes; `expected`: the active profile's expectation on each surface."""
-    predicted = tuple(Side.predicted(e) for e in expected)
+    predicted = tuple(SurfaceOutcome.predicted(e) for e in expected)
     observed_gap, predicted_gap = gap(*seen), gap(*predicted)
     sources = "; ".join(dict.fromkeys(src for e in expected for src in e.sources))
     if not observed_gap and not predicted_gap:

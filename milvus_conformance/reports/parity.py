@@ -13,7 +13,7 @@ from milvus_conformance.results.surfaces import CHANNELS, Channel, Surface
 @dataclass
 class ChannelOutcome:
     """One channel's outcome of a scenario as recorded (accepted: by the profile's rule; None: no
-    observation). Not checks.parity.Side, which is what the parity check compares during the case."""
+    observation). Not checks.parity.SurfaceOutcome, which is what the parity check compares during the case."""
     channel: Channel
     accepted: bool | None
     code: object
