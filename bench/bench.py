@@ -268,7 +268,7 @@ def discovery(ep, fill: bool) -> dict:
 def main() -> int:
     started = time.monotonic()
     given = os.environ.get("CONFORMANCE_BASE_URL") and os.environ.get("CONFORMANCE_GRPC_URI")
-    starts = None if given else start_to_ready()  # before the run's server: one at a time
+    starts = None if given else start_to_ready()  # before the run's server: timed alone
     ep, embedded = target()
     work = WORK / "runs"
     try:

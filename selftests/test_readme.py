@@ -4,8 +4,7 @@ and what README shows is compared with their output:
 - the figures marked `<!-- figure:NAME -->` equal what their command computes (readme_figures.py);
 - the one-line error of an unreachable target, exactly;
 - the `make conformance` summary block, line by line (`<n>` any count, ports any port), against a
-  real run on the embedded target (a subset of cases, in a network namespace of its own: the
-  selftests' shared server may hold this one's etcd port);
+  real run on the embedded target (a subset of cases; its server beside the selftests' shared one);
 - the `discover` excerpt: every row's value, and the key count, against a fresh discovery of the
   embedded target (the shared server);
 - every option the README's option tables name is an option of the suite.
