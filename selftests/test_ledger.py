@@ -66,17 +66,6 @@ def test_settled_room_verifies_pending_drops_first(tmp_path):
     assert ledger.settled_room() == 5 and not ledger.unverified
 
 
-def test_room_counts_users_still_listed_after_their_drop(tmp_path):
-    admin = FakeAdmin([])
-    admin.drop_user = lambda name: None  # the drop answers success, the user stays
-    ledger = make(tmp_path, admin, max_alive=5)
-    ledger.will_create("u0")
-    admin.names.add("u0")
-    ledger.created("u0")
-    ledger.release("u0")
-    assert ledger.stuck == {"u0"} and ledger.settled_room() == 4
-
-
 def dead_run(tmp_path, run_id, target, events):
     d = tmp_path / "runs" / run_id
     d.mkdir(parents=True)

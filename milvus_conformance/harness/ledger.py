@@ -178,7 +178,7 @@ class UserLedger:
     def room(self) -> int:
         """How many more users this process may create before its budget is exhausted (counting
         drops not verified yet as alive: see settled_room)."""
-        return self.max_alive - len(self.owned) - len(self.stuck) - len(self.unverified)
+        return self.max_alive - len(self.owned) - len(self.unverified)
 
     def settled_room(self) -> int:
         """`room` once every pending drop is verified (one listing): what a case that sizes its work
