@@ -13,7 +13,7 @@ EMBEDDED_VERSION ?=
 MATRIX_VERSIONS  ?= 2.2.16,2.3.5
 RELEASE_FLAG     := $(if $(EMBEDDED_VERSION),--embedded-version $(EMBEDDED_VERSION))
 
-.PHONY: conformance check lint format selftests suite-smoke release-smoke serve bench killrate matrix lookalikes venv clean
+.PHONY: conformance check check-parallel check-power check-full lint format selftests suite-smoke release-smoke serve bench killrate matrix lookalikes venv clean
 
 venv: $(STAMP)
 
@@ -29,10 +29,21 @@ $(STAMP): pyproject.toml constraints.txt
 conformance: $(STAMP)
 	@$(PY) -m pytest tests -q -n $(JOBS) $(RELEASE_FLAG) $(ARGS)
 
-# The project's own tests: unit tests, the gateway and fault-injection tests against one real
-# server, then the whole suite against the embedded target under xdist (one server for the run),
-# certified (--certify), and its bundle checked by `verify`.
-check: lint selftests suite-smoke release-smoke
+# The project's own tests: lint, then side by side (each with embedded servers of its own; output
+# shown per target when it ends): the self-tests (unit tests, the gateway and fault-injection tests
+# against real servers) less the power test, the whole suite against the embedded target certified
+# (--certify) with its bundle checked by `verify`, and the release smoke. `make check-power` is the
+# suite's power (the gate tier through every fault of the catalogue); `make check-full` is both.
+SELFTEST_JOBS ?= 2
+check: lint
+	@$(MAKE) --no-print-directory -j3 -O check-parallel
+
+check-parallel: selftests suite-smoke release-smoke
+
+check-power: $(STAMP)
+	@$(PY) -m pytest selftests -q -m power
+
+check-full: check check-power
 
 # ruff (exact pin in pyproject.toml; rules in [tool.ruff.lint], layout in [tool.ruff.format]):
 # `make format` rewrites, `make lint` only checks.
@@ -44,8 +55,9 @@ lint: $(STAMP)
 format: $(STAMP)
 	@$(VENV)/bin/ruff format $(RUFF_PATHS)
 
+# xdist: each worker takes whole files (--dist loadfile), so a file's module fixtures run once
 selftests: $(STAMP)
-	@$(PY) -m pytest selftests -q
+	@$(PY) -m pytest selftests -q -n $(SELFTEST_JOBS) --dist loadfile -m "not power"
 
 suite-smoke: $(STAMP)
 	@$(PY) -m pytest tests -q -n 2 --certify --reports-dir $(CURDIR)/.conformance/reports-check

@@ -267,7 +267,7 @@ def discovery(ep, fill: bool) -> dict:
 def main() -> int:
     started = time.monotonic()
     given = environment("CONFORMANCE_BASE_URL") and environment("CONFORMANCE_GRPC_URI")
-    starts = None if given else start_to_ready()  # before the run's server: one at a time
+    starts = None if given else start_to_ready()  # before the run's server: timed alone
     ep, embedded = target()
     work = WORK / "runs"
     try:

@@ -1,8 +1,9 @@
 """`milvus-conformance matrix-run` (make matrix): the suite against the embedded target at each given
 Milvus release in turn, then the matrix of the runs and a comparison of each release with the next.
 
-One embedded Milvus can run at a time (etcd's peer port is fixed), so the releases run in sequence,
-each in its own pytest process that starts and stops its server. Every release a run needs is
+The releases run in sequence by choice (embedded servers can run side by side): each run's figures are
+its own, and the machine runs one server at a time. Each runs in its own pytest process that starts
+and stops its server. Every release a run needs is
 installed first (PyPI), so a missing network fails at once and not between two runs.
 
 Exit status: 0 every run conforms to its own profile, 1 some run does not, 2 interrupted, 3 a run had

@@ -1,14 +1,12 @@
-"""Fixtures of the project's own tests. Server-backed self-tests share ONE real Milvus 2.3.5 for the
-whole selftests session (only one can run on a machine: etcd's port 2380), started on first use, or
-the one at MILVUS_GRPC_ADDRESS (host:port, token root:Milvus) when that is set."""
+"""Fixtures of the project's own tests. Server-backed self-tests share ONE real Milvus 2.3.5 per
+selftests process (each xdist worker starts its own, beside the others: `make selftests` runs them
+under `-n SELFTEST_JOBS --dist loadfile`), started on first use in a state dir of its own, or the one
+at MILVUS_GRPC_ADDRESS (host:port, token root:Milvus) when that is set."""
 
 from __future__ import annotations
 
 import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
-
 import pytest
 
 ROOT_TOKEN = "root:Milvus"
@@ -25,15 +23,26 @@ class Endpoints:
         return f"http://{self.grpc_address}"
 
 
+@pytest.fixture(scope="session", autouse=True)
+def runs_started_here_are_runs_of_their_own():
+    """A suite run a self-test starts (a subprocess) is a run of its own, never a share of this
+    session's xdist workers: xdist's PYTEST_XDIST_WORKER(_COUNT) in its environment would make it
+    count itself as one worker of several (the user budget per worker, --jobs ignored)."""
+    with pytest.MonkeyPatch.context() as patch:
+        for name in ("PYTEST_XDIST_WORKER", "PYTEST_XDIST_WORKER_COUNT"):
+            patch.delenv(name, raising=False)
+        yield
+
+
 @pytest.fixture(scope="session")
-def milvus_grpc_address():
+def milvus_grpc_address(tmp_path_factory):
     given = os.environ.get("MILVUS_GRPC_ADDRESS")
     if given:
         yield given
         return
     from milvus_conformance.target.embedded.server import EmbeddedServer
 
-    server = EmbeddedServer(Path(tempfile.mkdtemp(prefix="selftests-state-")))
+    server = EmbeddedServer(tmp_path_factory.mktemp("selftests-state"))
     info = server.start()
     try:
         yield f"127.0.0.1:{info.grpc_port}"
@@ -52,6 +61,6 @@ def embedded_endpoints(milvus_grpc_address):
         gateway.stop()
 
 
-# selftests/releases/ starts embedded servers of its own (one per release, in sequence): it cannot run
-# beside this session's shared server (etcd's fixed port), so `make release-smoke` runs it alone.
+# selftests/releases/ is `make release-smoke` (one server per release, in sequence): a target of its
+# own, which `make check` runs beside `make selftests` and `make suite-smoke`.
 collect_ignore = ["releases"]

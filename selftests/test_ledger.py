@@ -52,6 +52,20 @@ def test_budget_of_live_users(tmp_path):
         ledger.will_create("u2")
 
 
+def test_settled_room_verifies_pending_drops_first(tmp_path):
+    """A case sized by the budget reads the same room whether earlier drops were verified yet or not
+    (test_impossible_timeout_then_the_run_goes_on once ran fewer attempts, and flipped verdicts)."""
+    admin = FakeAdmin([])
+    ledger = make(tmp_path, admin, max_alive=5)
+    for name in ("u0", "u1"):
+        ledger.will_create(name)
+        admin.names.add(name)
+        ledger.created(name)
+        ledger.release(name, verify=False)
+    assert ledger.room == 3, "unverified drops count as alive"
+    assert ledger.settled_room() == 5 and not ledger.unverified
+
+
 def dead_run(tmp_path, run_id, target, events):
     d = tmp_path / "runs" / run_id
     d.mkdir(parents=True)

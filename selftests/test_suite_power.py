@@ -21,6 +21,7 @@ from milvus_conformance.faults.catalogue import AWAITING_CASE, all_faults
 from milvus_conformance.reports.killrate import write
 
 FAULTS = all_faults()
+pytestmark = pytest.mark.power  # `make check-power`; `make selftests` leaves it out
 REPORTS = Path(os.environ.get("CONFORMANCE_POWER_REPORTS", REPO_ROOT / ".conformance" / "reports-power"))
 # faults side by side: each run spends most of its time starting up and waiting on the server, so a
 # third one at once shortens the whole (measured on a loaded 2-core machine)

@@ -1,7 +1,6 @@
-"""The TLS scenarios against the REAL embedded target, run by test_tls_embedded.py inside a private
-network namespace of their own (one Milvus per namespace: the selftests' shared plain server may be
-running in the parent one). Writes one JSON document: each scenario's exit status, output lines and
-seconds, so the tests can assert on them one by one.
+"""The TLS scenarios against the REAL embedded target, run by test_tls_embedded.py in a process of
+their own (a server of their own beside any other: every port is its own). Writes one JSON document:
+each scenario's exit status, output lines and seconds, so the tests can assert on them one by one.
 
     python selftests/tls_scenarios.py OUT.json [WORK_DIR]
 """
@@ -141,6 +140,29 @@ def relay(target_port: int) -> int:
     return listener.getsockname()[1]
 
 
+def plain_http_server() -> int:
+    """A plain HTTP server on a free port (what a TLS client meets at a URL that does not serve
+    TLS): it answers whatever arrives, a TLS handshake included, with a plain HTTP 400."""
+    listener = socket.create_server(("127.0.0.1", 0))
+
+    def answer(client):
+        with client:
+            client.settimeout(5)
+            try:
+                client.recv(65536)
+                client.sendall(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+            except OSError:
+                pass
+
+    def serve():
+        while True:
+            client, _ = listener.accept()
+            threading.Thread(target=answer, args=(client,), daemon=True).start()
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener.getsockname()[1]
+
+
 def plain_grpc_port(data_dir: str) -> int:
     """An internal port of the same Milvus that serves plain gRPC (root coordinator)."""
     config = yaml.safe_load((Path(data_dir) / "configs" / "milvus.yaml").read_text())
@@ -178,7 +200,7 @@ def main(out: Path, work: Path) -> None:
     ep = target.start()
     try:
         rest, grpc_uri, tls = ep.base_url, ep.grpc_uri, ep.tls
-        plain_rest = "https://127.0.0.1:9091"  # Milvus's own plain HTTP (metrics) server
+        plain_rest = f"https://127.0.0.1:{plain_http_server()}"
         plain_grpc = f"https://127.0.0.1:{plain_grpc_port(target.server.info.data_dir)}"
         mutual = {"ca_cert": tls.ca_cert, "client_cert": tls.client_cert, "client_key": tls.client_key}
         failures = {  # failure mode -> the TLS option values that provoke it (URLs below)

@@ -81,7 +81,7 @@ def _inputs(profile, users) -> list[tuple[str, bool]]:
 @pytest.mark.requirement("USER-NAME-STORED-EXACTLY")
 def test_names_are_stored_exactly_or_refused_whole(channel, runner, profile, users, record):
     inputs, checks, last = _inputs(profile, users), [], None
-    batch = max(1, users.ledger.room - 1)
+    batch = max(1, users.ledger.settled_room() - 1)
     for start in range(0, len(inputs), batch):
         chunk = inputs[start : start + batch]
         before = set(runner.client(channel).user_names())

@@ -44,7 +44,7 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, sdk_
     # call), and otherwise all attempts decide: the declared deviation seen at least once is a known
     # deviation, never seen a pass (it depends on a race). Every attempt's user is kept until the
     # case ends (an abandoned create may be performed late), within this process's user budget.
-    attempts = max(1, min(ATTEMPTS, users.ledger.room - 1))
+    attempts = max(1, min(ATTEMPTS, users.ledger.settled_room() - 1))
     seen: list = []
     for _attempt in range(attempts):
         name = users.name()

@@ -176,8 +176,15 @@ class UserLedger:
 
     @property
     def room(self) -> int:
-        """How many more users this process may create before its budget is exhausted."""
+        """How many more users this process may create before its budget is exhausted (counting
+        drops not verified yet as alive: see settled_room)."""
         return self.max_alive - len(self.owned) - len(self.unverified)
+
+    def settled_room(self) -> int:
+        """`room` once every pending drop is verified (one listing): what a case that sizes its work
+        by the budget reads, so that it does the same whichever earlier drops were still pending."""
+        self.verify_drops()
+        return self.room
 
     @contextmanager
     def budget(self, extra: int):

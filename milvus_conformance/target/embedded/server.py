@@ -3,13 +3,16 @@
 `milvus-server` (a Python wrapper) starts a `milvus` child and leaves it running when the wrapper gets
 SIGTERM, so it runs in its own process group and is stopped as a group. It dies with its runner,
 whatever kills the runner: a watchdog in its group stops the group when the runner's pipe ends
-(watchdog.py), and the wrapper itself gets SIGTERM when the runner dies (PR_SET_PDEATHSIG). A state
-file records the group so that the next run can stop one left behind all the same.
+(watchdog.py), and the wrapper itself gets SIGTERM when the runner dies (PR_SET_PDEATHSIG). A record
+per server (server_records.py) names its group and its owner, so that a later run can stop one left
+behind all the same, and never one whose owner is still running.
+
+Every port is the server's own (its embedded etcd's too: etcd_config.py), so several servers run side
+by side on one machine, in one network namespace.
 """
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import signal
@@ -22,11 +25,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milvus_conformance.errors import EmbeddedStartError
-from milvus_conformance.target.embedded import releases
+from milvus_conformance.target.embedded import releases, server_records
+from milvus_conformance.target.embedded.etcd_config import ENV_VAR as ETCD_CONFIG_ENV
+from milvus_conformance.target.embedded.etcd_config import write_etcd_config
 from milvus_conformance.target.embedded.start_log import start_failure_reason
 
 ROOT_TOKEN = "root:Milvus"  # Milvus's documented default credentials
-ETCD_PEER_PORT = 2380  # fixed by the wrapper's template: cannot be moved
 PORT_FLAGS = (
     "etcd-port",
     "root-coord-port",
@@ -54,19 +58,19 @@ class ServerInfo:
 
 
 def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+    return _free_ports(1)[0]
 
 
-def _port_busy(port: int) -> bool:
-    with socket.socket() as s:
-        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            s.bind(("127.0.0.1", port))
-            return False
-        except OSError:
-            return True
+def _free_ports(count: int) -> list[int]:
+    """`count` distinct free ports (all held until all are chosen, so none is given twice)."""
+    held = [socket.socket() for _ in range(count)]
+    try:
+        for s in held:
+            s.bind(("127.0.0.1", 0))
+        return [s.getsockname()[1] for s in held]
+    finally:
+        for s in held:
+            s.close()
 
 
 def _group_alive(pgid: int) -> bool:
@@ -105,7 +109,7 @@ def _reap() -> None:
 class EmbeddedServer:
     def __init__(self, state_dir: Path, start_timeout: float = 90.0, release: releases.Release | None = None, tls=None):
         self.tls = tls  # an EmbeddedTls (target/embedded/tls.py), or None for plain gRPC
-        self.state_file = Path(state_dir) / "embedded-server.json"
+        self.state_file: Path | None = None  # this server's record, once started (server_records.py)
         self.state_dir = Path(state_dir)
         self.release = release  # None: the default release, resolved on start
         self.start_timeout = start_timeout
@@ -115,32 +119,27 @@ class EmbeddedServer:
         self._watchdog_proc: subprocess.Popen | None = None
 
     def sweep_stale(self) -> None:
-        """Stop a server (and remove its data) left by an earlier run that could not stop it."""
-        if not self.state_file.exists():
-            return
-        try:
-            stale = json.loads(self.state_file.read_text())
-            if _group_alive(stale["pgid"]):
-                stop_group(stale["pgid"])
-            shutil.rmtree(stale["data_dir"], ignore_errors=True)
-        except (ValueError, KeyError, OSError):
-            pass
-        self.state_file.unlink(missing_ok=True)
+        """Stop the servers (and remove their data) that earlier runs of this state dir left behind:
+        those whose owner is gone. A server whose owner still runs (a run beside this one) is left
+        alone."""
+        for path, stale in server_records.orphaned(self.state_dir):
+            if stale is not None:
+                if _group_alive(stale.pgid):
+                    stop_group(stale.pgid)
+                shutil.rmtree(stale.data_dir, ignore_errors=True)
+            path.unlink(missing_ok=True)
 
     def start(self) -> ServerInfo:
         self.sweep_stale()
-        if _port_busy(ETCD_PEER_PORT):
-            raise EmbeddedStartError(
-                f"cannot start the embedded Milvus: 127.0.0.1:{ETCD_PEER_PORT} (etcd) is in use - is "
-                "another Milvus running (e.g. make serve)? Stop it, or point the suite at it with "
-                "--grpc-uri/--base-url"
-            )
         release = self.release or releases.resolve(releases.DEFAULT_VERSION, self.state_dir)
         data_dir = tempfile.mkdtemp(prefix="milvus-conformance-")
         release.link_binaries(Path(data_dir))  # the release's binaries, unpacked once
         args = [str(release.server_exe), "--data", data_dir, "--authorization-enabled", "true"]
-        for flag in PORT_FLAGS:
-            args += [f"--{flag}", str(_free_port())]
+        *free, etcd_peer_port = _free_ports(len(PORT_FLAGS) + 1)
+        ports = dict(zip(PORT_FLAGS, free))
+        for flag, port in ports.items():
+            args += [f"--{flag}", str(port)]
+        etcd_config = write_etcd_config(Path(data_dir), ports["etcd-port"], etcd_peer_port)
         args += self.tls.milvus_flags() if self.tls else []
         log = open(Path(data_dir) / "milvus-server.log", "wb")
         # its own process group (no terminal Ctrl-C reaches it; stopped as a group), in our session so
@@ -150,14 +149,14 @@ class EmbeddedServer:
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
+            env={**os.environ, ETCD_CONFIG_ENV: str(etcd_config)},
             process_group=0,
             preexec_fn=_die_with_runner,
         )
         log.close()
         self._watchdog, self._watchdog_proc = start_watchdog(self._proc.pid)
         self.info = ServerInfo(self._proc.pid, data_dir, 0, "https" if self.tls else "http")
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        self.state_file.write_text(json.dumps({"pgid": self._proc.pid, "data_dir": data_dir}))
+        self.state_file = server_records.write_record(self.state_dir, self._proc.pid, data_dir)
         try:
             self.info.grpc_port = self._wait_ready(Path(data_dir))
         except BaseException:
@@ -209,7 +208,8 @@ class EmbeddedServer:
             except subprocess.TimeoutExpired:
                 pass
         shutil.rmtree(self.info.data_dir, ignore_errors=True)
-        self.state_file.unlink(missing_ok=True)
+        if self.state_file is not None:
+            self.state_file.unlink(missing_ok=True)
         self.info = None
 
 
