@@ -114,6 +114,11 @@ class EmbeddedServer:
         self._watchdog: int | None = None  # our end of the watchdog's pipe (watchdog.py)
         self._watchdog_proc: subprocess.Popen | None = None
 
+    @property
+    def group(self) -> int | None:
+        """The server's process group once it is spawned (for an emergency stop: harness/prestart.py)."""
+        return self._proc.pid if self._proc is not None else None
+
     def sweep_stale(self) -> None:
         """Stop a server (and remove its data) left by an earlier run that could not stop it."""
         if not self.state_file.exists():
