@@ -1,12 +1,14 @@
 """Kill-rate suite runs forked from one warm process (issue 23): a suite run in a fresh interpreter
 pays seconds of imports (pytest's plugins, schemathesis, Hypothesis, pymilvus) before its first
 case, once per fault. The fork server imports all of it once, then forks a child per run; the child
-runs `pytest.main` with that run's arguments, environment and log file, and exits with its status,
+runs pytest's command-line entry (as `python -m pytest`) with that run's arguments, environment and log file, and exits with its status,
 the status `python -m pytest` would have.
 
 Forking is only safe from a process with one thread and no gRPC channel: the server imports, never
 connects, keeps numpy's BLAS to one thread (its pool is a native thread), and checks that it has
 one thread before each fork; otherwise it says so and the caller runs that suite run as a subprocess.
+Runs must be `--assert=plain` (as the kill-rate runs are): pytest cannot rewrite the asserts of
+modules imported before it starts.
 
 Protocol (JSON lines): requests on the server's stdin {"id", "args", "env", "cwd", "log"}; replies
 on its stdout {"ready"} once, then per request {"id", "pid"} and {"id", "status"} (or {"id", "error"}).
@@ -77,10 +79,11 @@ def _child(request: dict) -> None:
         os.dup2(log, 2)
         os.close(log)
         os.close(devnull)
-        sys.argv = [str(Path(sys.executable)), *request["args"]]
-        import pytest
+        import pytest.__main__  # what `python -m pytest` runs, with the argv it sees
+        from _pytest.config import _console_main
 
-        status = int(pytest.main(list(request["args"])))
+        sys.argv = [pytest.__main__.__file__, *request["args"]]
+        status = int(_console_main())
     except SystemExit as exc:
         status = exc.code if isinstance(exc.code, int) else 1
     except BaseException:  # noqa: BLE001 - said in the log, like an interpreter's uncaught exception
@@ -154,7 +157,8 @@ class ForkServer:
         if not ready:
             self.close()
             raise ForkUnavailable(f"the fork server did not start (see {log})")
-        self.threads = json.loads(ready)["threads"]
+        self.threads = json.loads(ready)["threads"]  # the server's OS threads when it was ready (1)
+        self.forked = 0  # suite runs forked so far
         self._ids = count(1)
         self._lock = threading.Lock()
         self._replies: dict[int, dict] = {}
@@ -193,12 +197,15 @@ class ForkServer:
 
     def run(self, args: list[str], env: dict, cwd: Path, log: Path, timeout: float = 1800) -> int:
         """`python -m pytest ARGS` forked, with `env`, in `cwd`, its output to `log`: its exit status."""
+        if "--assert=plain" not in args:  # pytest rewrites the asserts of modules it imports itself
+            raise ForkUnavailable("assertion rewriting: the plugins are imported already")
         rid = next(self._ids)
         request = {"id": rid, "args": list(args), "env": dict(env), "cwd": str(cwd), "log": str(log)}
         with self._lock:
             self._proc.stdin.write((json.dumps(request) + "\n").encode())
             self._proc.stdin.flush()
         pid = self._await(rid, "pid", 60)["pid"]
+        self.forked += 1
         try:
             return self._await(rid, "status", timeout)["status"]
         except TimeoutError:
@@ -231,6 +238,10 @@ class Forks:
                 except (ForkUnavailable, OSError):
                     self.enabled = False
             return self._server
+
+    @property
+    def forked(self) -> int:
+        return self._server.forked if self._server is not None else 0
 
     def close(self) -> None:
         with self._starting:
