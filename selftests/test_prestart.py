@@ -51,6 +51,7 @@ TABLE = [
     ("markers", ["--markers"], {}, None),
     ("xdist-worker", ["tests"], {"PYTEST_XDIST_WORKER": "gw0"}, None),
     ("selftests", ["selftests/test_config.py"], {}, None),
+    ("pyargs", ["--pyargs", "tests"], {}, None),
     ("unknown-option", ["tests", "--no-such-option"], {}, None),
     ("bad-configuration", ["tests", "--embedded-tls", "sideways"], {}, None),
     ("bad-configuration-from-env", ["tests"], {"CONFORMANCE_MAX_USERS": "many"}, None),

@@ -21,7 +21,8 @@ from milvus_conformance.harness.prestart import Plan
 # option is unknown here: no early start.
 LIGHT_PLUGINS = ("xdist.plugin", "xdist.looponfail", "_hypothesis_pytestplugin")
 # pytest options (dest) with which pytest ends before the session start, or never starts a target
-NOT_A_RUN = ("help", "version", "collectonly", "showfixtures", "show_fixtures_per_test", "markers", "pyargs")
+NOT_A_RUN = ("help", "version", "collectonly", "showfixtures", "show_fixtures_per_test", "markers")
+CANNOT_TELL = ("pyargs",)  # the args are module names: which files they are is pytest's to find
 WORKER_VARIABLE = "PYTEST_XDIST_WORKER"  # set by pytest-xdist in a worker before its config is made
 
 
@@ -58,6 +59,8 @@ def decide_args(args, parser, env, invocation_dir, rootpath, testpaths, config) 
     ending = [dest for dest in NOT_A_RUN if getattr(namespace, dest, False)]
     if ending:
         return Decision(None, f"not a run of the cases (--{ending[0]})")
+    if any(getattr(namespace, dest, False) for dest in CANNOT_TELL):
+        return Decision(None, "cannot tell: --pyargs")
     paths, _source = config._decide_args(
         args=list(namespace.file_or_dir),
         pyargs=False,
