@@ -4,6 +4,7 @@ addopts and decides), with the early start recorded instead of run. Used by test
 process of its own (pytest is configured and signal handlers are installed once per row).
 
     python selftests/prestart_decisions.py < ROWS.json > DECISIONS.json
+    python selftests/prestart_decisions.py --options > OPTIONS.json   (what each parser knows)
     ROWS.json: [{"args": [...], "env": {...}}, ...]; out: [{"plan": {...} | null, "reason": "..."}, ...]
 """
 
@@ -57,8 +58,27 @@ def decide(args: list[str], env: dict) -> dict:
     }
 
 
+def option_strings(parser) -> list[str]:
+    return sorted(s for action in parser.optparser._actions for s in action.option_strings)
+
+
+def options() -> dict:
+    """The option strings pytest knows once fully configured for a run of the suite, and those the
+    early start's scratch parser knows."""
+    at_early = get_config(["tests"])  # pytest's own plugins only, as when harness/early.py decides
+    scratch = prestart_decision.scratch_parser(at_early.pluginmanager, None)
+    config = get_config(["tests"])
+    config.parse(["tests", "--co"])
+    full = option_strings(config._parser)
+    config._ensure_unconfigure()
+    return {"full": full, "early": option_strings(scratch)}
+
+
 def main() -> None:
     os.chdir(REPO)
+    if sys.argv[1:] == ["--options"]:
+        json.dump(options(), sys.stdout)
+        return
     base = {k: v for k, v in os.environ.items() if not k.startswith("CONFORMANCE_") and not k.startswith("PYTEST_")}
     rows = json.load(sys.stdin)
     json.dump([decide(row["args"], {**base, **row.get("env", {})}) for row in rows], sys.stdout)

@@ -34,6 +34,8 @@ TABLE = [
     ("embedded-tls-from-env", ["tests"], {"CONFORMANCE_EMBEDDED_TLS": "mutual"}, {**DEFAULT, "tls_mode": "mutual"}),
     ("standard-errors", ["tests", "--embedded-standard-errors"], {}, {**DEFAULT, "standard_errors": True}),
     ("state-dir", ["tests", "--state-dir", "/tmp/s"], {}, {**DEFAULT, "state_dir": "/tmp/s"}),
+    ("certified-xdist", ["tests", "-n", "2", "--certify", "--reports-dir", "/tmp/r"], {}, DEFAULT),
+    ("jobs", ["tests", "--jobs", "auto"], {}, DEFAULT),
     ("state-dir-from-env", ["tests"], {"CONFORMANCE_STATE_DIR": "/tmp/e"}, {**DEFAULT, "state_dir": "/tmp/e"}),
     ("addopts-env", ["tests"], {"PYTEST_ADDOPTS": "--embedded-standard-errors"}, {**DEFAULT, "standard_errors": True}),
     ("base-url", ["tests", "--base-url", "http://127.0.0.1:1", "--token", "a:b"], {}, None),
@@ -77,6 +79,22 @@ def decisions() -> dict:
 def test_which_command_lines_start_the_embedded_target_early(decisions, name, args, env, plan):
     decision = decisions[name]
     assert decision["plan"] == plan, decision["reason"]
+
+
+def test_the_early_parser_knows_every_option_a_run_of_the_suite_may_carry():
+    """pytest's, the light plugins' and the suite's (also those of its own plugins, read without
+    importing them: options.PLUGIN_OPTIONS); schemathesis and anyio may add none a run would give."""
+    done = subprocess.run(
+        [sys.executable, str(HERE / "prestart_decisions.py"), "--options"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO_ROOT,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    known = json.loads(done.stdout)
+    unknown = sorted(set(known["full"]) - set(known["early"]) - {"--anyio-mode"})
+    assert not unknown, f"options the early start cannot read (it would not start early): {unknown}"
 
 
 INJECT = """

@@ -12,6 +12,10 @@ from milvus_conformance import REPO_ROOT
 from milvus_conformance.harness import config as cfg
 
 GROUP = ("conformance", "Milvus Create User conformance")
+# The options the suite's other plugins register (harness/jobs_plugin.py, certify/plugin.py): what the
+# early start needs to read a command line without importing them (seconds); option -> takes a value.
+# selftests/test_prestart.py checks this against the options those plugins really register.
+PLUGIN_OPTIONS = {"--jobs": True, "--certify": False}
 
 
 def add_options(parser) -> None:
@@ -29,6 +33,14 @@ def add_options(parser) -> None:
             default=False,
             help=f"{help_text} [env {var}]",
         )
+
+
+def add_plugin_options_for_reading(parser) -> None:
+    """PLUGIN_OPTIONS on a scratch parser (harness/prestart_decision.py): read, never used."""
+    group = parser.getgroup(*GROUP)
+    for option, takes_value in PLUGIN_OPTIONS.items():
+        dest = "plugin_" + option.lstrip("-").replace("-", "_")
+        group.addoption(option, dest=dest, **({} if takes_value else {"action": "store_true"}))
 
 
 def given_values(option: Callable[[str], object]) -> dict:

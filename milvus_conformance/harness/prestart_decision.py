@@ -40,7 +40,7 @@ def decide(config, pluginmanager, early_plugin, env: Mapping[str, str] | None = 
         return Decision(None, "an xdist worker: the controller starts the target")
     try:
         args = [*config.getini("addopts"), *shlex.split(env.get("PYTEST_ADDOPTS", "")), *config.invocation_params.args]
-        parser = _parser(pluginmanager, early_plugin)
+        parser = scratch_parser(pluginmanager, early_plugin)
         return decide_args(
             args, parser, env, config.invocation_params.dir, config.rootpath, config.getini("testpaths"), config
         )
@@ -79,7 +79,7 @@ def decide_args(args, parser, env, invocation_dir, rootpath, testpaths, config) 
     return Decision(plan, "the embedded target" if plan else "a given target")
 
 
-def _parser(pluginmanager, early_plugin):
+def scratch_parser(pluginmanager, early_plugin):
     """A scratch pytest parser with every option pytest will know: those of the plugins registered
     so far (pytest's own), of LIGHT_PLUGINS and the suite's."""
     from _pytest.config.argparsing import Parser
@@ -102,4 +102,5 @@ def _parser(pluginmanager, early_plugin):
     from milvus_conformance.harness import options
 
     options.add_options(parser)
+    options.add_plugin_options_for_reading(parser)
     return parser
