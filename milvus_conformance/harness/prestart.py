@@ -127,6 +127,8 @@ class Prestart:
         self._released.set()
 
     def _kill_group(self) -> None:
+        if self._ready.is_set() and self._error is not None:
+            return  # the failed start stopped its group itself: its id may be another's by now
         server = self._target.server if self._target is not None else None
         group = server.group if server is not None else None
         if group is not None:
