@@ -44,8 +44,11 @@ def power(embedded_endpoints, request, tmp_path_factory):
     own = not os.environ.get("MILVUS_GRPC_ADDRESS")  # a server of our own may be filled to its cap
     kr = killrate_runner.KillRate(ep, fill=own, work=tmp_path_factory.mktemp("killrate"))
     faults, started = _selected_faults(request.session), time.monotonic()
-    kr.prepare(killrate_runner.grpc_requirements(faults))
-    outcomes = kr.run_all(faults, jobs=JOBS)
+    try:  # each suite run forked from one warm process (faults/fork_server.py)
+        kr.prepare(killrate_runner.grpc_requirements(faults))
+        outcomes = kr.run_all(faults, jobs=JOBS)
+    finally:
+        kr.close()
     write(kr.result(outcomes, time.monotonic() - started), REPORTS)
     return kr, {r.name: r for r in outcomes}
 

@@ -7,7 +7,11 @@ case durations are kept), and the gRPC faults' cases through the gRPC proxy with
 fault, in a subprocess behind its proxy (or with pymilvus patched, for a client fault), only the
 cases that can kill it: those citing its requirement, fast ones first, slow (generated) ones only if
 the fast ones did not kill it (the slow ones not run are counted, so a fault killed by one fast case
-is shown with them). Two faults run side by side, each serially."""
+is shown with them). Two faults run side by side, each serially.
+
+`forks` (default where os.fork exists): each suite run is forked from one warm process that has
+imported pytest's plugins, schemathesis and pymilvus once (faults/fork_server.py), instead of a
+fresh interpreter per run; same arguments, environment, log and exit status."""
 
 from __future__ import annotations
 
@@ -26,6 +30,7 @@ from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.requirements import load_requirements
 from milvus_conformance.faults.catalogue import AWAITING_CASE, WITHOUT_FAULT, all_faults, by_name
 from milvus_conformance.faults.client_plugin import CLIENT_FAULT_ENV
+from milvus_conformance.faults.fork_server import Forks, ForkServer, run_forked
 from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy
 from milvus_conformance.faults.killrate_plugin import DUMP_ENV, SELECT_ENV
 from milvus_conformance.faults.proxy import start_fault_proxy
@@ -93,9 +98,10 @@ def run_suite(
     fill: bool = False,
     extra_args: tuple[str, ...] = (),
     env: dict | None = None,
+    forks: ForkServer | None = None,
 ) -> tuple[int, dict | None, float]:
-    """One suite run in a subprocess: the whole gate tier, or only `nodes` (node IDs).
-    Returns (exit status, results.json as a dict or None, seconds)."""
+    """One suite run in a subprocess (forked from `forks` when given): the whole gate tier, or only
+    `nodes` (node IDs). Returns (exit status, results.json as a dict or None, seconds)."""
     work.mkdir(parents=True, exist_ok=True)
     files = sorted({n.split("::")[0] for n in nodes}) if nodes is not None else ["tests"]
     cmd = (
@@ -109,16 +115,18 @@ def run_suite(
         (work / "select.json").write_text(json.dumps(sorted(nodes)))
         env[SELECT_ENV] = str(work / "select.json")
     started = time.monotonic()
-    with open(work / "pytest.log", "wb") as log:
-        status = subprocess.run(
-            cmd,
-            cwd=REPO_ROOT,
-            env=_env(env),
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            timeout=1800,
-        ).returncode
+    status = run_forked(forks, cmd, _env(env), REPO_ROOT, work / "pytest.log")
+    if status is None:
+        with open(work / "pytest.log", "wb") as log:
+            status = subprocess.run(
+                cmd,
+                cwd=REPO_ROOT,
+                env=_env(env),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                timeout=1800,
+            ).returncode
     results = work / "reports" / "results.json"
     return status, (json.loads(results.read_text()) if results.exists() else None), time.monotonic() - started
 
@@ -204,8 +212,16 @@ class KillRate:
     """One target, many faults: `prepare()` once, then `run_fault(fault)` or `run_all(faults)`.
     `fill`: the target is ours alone, so the user-cap case may fill it (--fill-server)."""
 
-    def __init__(self, endpoints: Endpoints, profile: str = "embedded", work: Path | None = None, fill: bool = False):
+    def __init__(
+        self,
+        endpoints: Endpoints,
+        profile: str = "embedded",
+        work: Path | None = None,
+        fill: bool = False,
+        forks: bool | None = None,
+    ):
         self.ep, self.profile, self.fill = endpoints, profile, fill
+        self.forks = hasattr(os, "fork") if forks is None else forks  # faults/fork_server.py
         self.work = work or Path(tempfile.mkdtemp(prefix="killrate-"))
         self.work.mkdir(parents=True, exist_ok=True)
         self.cites: dict[str, list[str]] = {}
@@ -213,12 +229,17 @@ class KillRate:
         self.sdk_clean: CleanRun | None = None
         self.noise: dict[str, set[str]] = {"http": set(), "grpc": set(), "client": set()}
         self.cost: dict[str, float] = {}  # case -> seconds in the clean run
+        self._forks = Forks(self.forks, _env({}), self.work / "fork-server.log")
+
+    def close(self) -> None:
+        """Ends the fork server, if one was started."""
+        self._forks.close()
 
     def _clean(self, layer: str, name: str, nodes=None, workers: int = 1) -> tuple[CleanRun, dict | None]:
         proxy, target, env = proxied(self.ep, layer, None, self.profile)
         try:
             status, results, seconds = run_suite(
-                target, self.work / name, self.profile, workers, nodes, self.fill, env=env
+                target, self.work / name, self.profile, workers, nodes, self.fill, env=env, forks=self._forks.get()
             )
         finally:
             proxy.stop()
@@ -284,6 +305,7 @@ class KillRate:
                     self.fill,
                     fault.suite_args,
                     env,
+                    self._forks.get(),
                 )
             finally:
                 proxy.stop()
@@ -348,7 +370,7 @@ def run(
     """The clean runs and every named fault (all when None). Without `endpoints` it starts the
     embedded target (server + gateway), which it may then fill."""
     faults = all_faults() if not fault_names else [by_name(n) for n in fault_names]
-    started, target = time.monotonic(), None
+    started, target, kr = time.monotonic(), None, None
     if endpoints is None:
         from milvus_conformance.target.embedded.target import EmbeddedTarget
 
@@ -361,6 +383,8 @@ def run(
         log(f"clean run: exit {clean.exit_status} in {clean.seconds} s ({clean.counts})")
         outcomes = kr.run_all(faults, jobs, log)
     finally:
+        if kr is not None:
+            kr.close()
         if target is not None:
             target.stop()
     return kr.result(outcomes, time.monotonic() - started)

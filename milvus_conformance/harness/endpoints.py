@@ -34,20 +34,13 @@ class Endpoints:
         return cls(d.get("base_url"), d.get("grpc_uri"), d.get("token"), TlsSettings.from_dict(d.get("tls")))
 
 
-def start(config, report=print):
+def start(config, report=print, early=None):
     """The run's endpoints for `config` (a TargetConfig): the embedded target started (returned
-    second, to be stopped with `stop`), or the given target's (None)."""
+    second, to be stopped with `stop`), or the given target's (None). `early`: the process's
+    harness/prestart.py Prestart, whose target is used when it is the one `config` asks for."""
     if config.embedded:
-        from milvus_conformance.target.embedded.target import EmbeddedTarget
-
         report(f"starting the embedded target (Milvus {config.embedded_version} + REST v2 gateway)...")
-        embedded = EmbeddedTarget(
-            config.state_dir,
-            config.embedded_version,
-            config.embedded_tls,
-            standard_errors=config.embedded_standard_errors,
-        )
-        ep = embedded.start()
+        embedded, ep = _embedded(config, early)
         endpoints = Endpoints(ep.base_url, ep.grpc_uri, ep.token, ep.tls)
         report(
             f"embedded target: REST {ep.base_url}  gRPC {ep.grpc_uri}"
@@ -58,3 +51,19 @@ def start(config, report=print):
     if endpoints.tls.insecure:
         report(f"WARNING: {INSECURE_NOTE} (--insecure-tls): the REST target's identity is not checked")
     return endpoints, embedded
+
+
+def _embedded(config, early):
+    """(the embedded target, its endpoints): the one started early if it matches, else started now."""
+    taken = early.take(config) if early is not None else None
+    if taken is not None:
+        return taken
+    from milvus_conformance.target.embedded.target import EmbeddedTarget
+
+    embedded = EmbeddedTarget(
+        config.state_dir,
+        config.embedded_version,
+        config.embedded_tls,
+        standard_errors=config.embedded_standard_errors,
+    )
+    return embedded, embedded.start()

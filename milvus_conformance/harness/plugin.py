@@ -15,9 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from milvus_conformance import REPO_ROOT
 from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
-from milvus_conformance.harness import background_stop, capability_check, cleanup
+from milvus_conformance.harness import background_stop, capability_check, cleanup, options
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.early import restore_defaults as restore_signals
@@ -34,6 +33,7 @@ from milvus_conformance.harness.interrupt import INTERRUPTS, install as install_
 from milvus_conformance.harness.keys import COLLECTOR, CONTEXT, RUN_RESULT
 from milvus_conformance.harness.journal_resolution import close_current, close_never_created
 from milvus_conformance.harness.ledger import Journal, new_run_id
+from milvus_conformance.harness.prestart import PRESTART
 from milvus_conformance.harness.skip_kinds import SKIP_STATUS
 from milvus_conformance.harness.profile_report import profile_fields
 from milvus_conformance.harness.recorder import TARGET_GONE, pytest_runtest_makereport  # noqa: F401  (the hook is registered by import)
@@ -63,19 +63,7 @@ MARKERS = (
 
 
 def pytest_addoption(parser):
-    group = parser.getgroup("conformance", "Milvus Create User conformance")
-    for name, (var, _default, help_text) in cfg.OPTIONS.items():
-        group.addoption(
-            f"--{name.replace('_', '-')}", dest=f"conformance_{name}", default=None, help=f"{help_text} [env {var}]"
-        )
-    for name, (var, help_text) in cfg.FLAGS.items():
-        group.addoption(
-            f"--{name.replace('_', '-')}",
-            dest=f"conformance_{name}",
-            action="store_true",
-            default=False,
-            help=f"{help_text} [env {var}]",
-        )
+    options.add_options(parser)
 
 
 def _is_worker(config) -> bool:
@@ -84,12 +72,7 @@ def _is_worker(config) -> bool:
 
 def _runs_suite(config) -> bool:
     """The plugin acts only when the run collects the suite (tests/), not on selftests/ alone."""
-    tests_dir = REPO_ROOT / "tests"
-    for arg in config.args:
-        path = (config.invocation_params.dir / arg.split("::")[0]).resolve()
-        if path == tests_dir or tests_dir in path.parents or path in tests_dir.parents:
-            return True
-    return False
+    return options.collects_suite(config.args, config.invocation_params.dir)
 
 
 def pytest_configure(config):
@@ -105,7 +88,7 @@ def pytest_configure(config):
         restore_signals()  # harness/early.py's handler is for the suite's runs only
         return
     config.pluginmanager.register(QuietExit(config), "conformance-quiet-exit")
-    values = {name: config.getoption(f"conformance_{name}") for name in (*cfg.OPTIONS, *cfg.FLAGS)}
+    values = options.given_values(config.getoption)
     try:
         target = cfg.from_values(values)
     except ConfigError as exc:
@@ -176,7 +159,7 @@ def pytest_sessionstart(session):
     ctx = config.stash[CONTEXT]
     config.stash[INTERRUPTS].phase = "start"
     try:
-        ctx.start(report=lambda line: _say(config, line))
+        ctx.start(report=lambda line: _say(config, line), early=config.stash.get(PRESTART, None))
         for line in capability_check.preflight(ctx, capability_check.check(ctx)):
             _say(config, line)  # missing operations: the verdict's one line, up front
         choice = ctx.choose_profile()
@@ -270,6 +253,9 @@ def _finish_run(session, exitstatus):
 
 def pytest_unconfigure(config):
     background_stop.finish(config.stash.get(STOPPING, None))
+    prestart = config.stash.get(PRESTART, None)
+    if prestart is not None and not prestart.taken:  # started early for a session that never began
+        prestart.abort()
 
 
 def _exit_status(run, pytest_status) -> int:

@@ -94,9 +94,10 @@ class RunContext:
         return protected_users(self.profile_choice.profile, self.token)  # the chosen one (auto too)
 
     # ---- built at session start, in order (controller only) ------------------------------------
-    def start(self, report=print) -> None:
-        """2. The endpoints: the given target's, or the embedded target's once started."""
-        self.endpoints, self._embedded = target_endpoints.start(self.config, report)
+    def start(self, report=print, early=None) -> None:
+        """2. The endpoints: the given target's, or the embedded target's once started (or taken over
+        from `early`, the harness/prestart.py Prestart)."""
+        self.endpoints, self._embedded = target_endpoints.start(self.config, report, early)
         self.started = True
 
     def stop(self) -> None:

@@ -118,6 +118,11 @@ class EmbeddedServer:
         self._watchdog: int | None = None  # our end of the watchdog's pipe (watchdog.py)
         self._watchdog_proc: subprocess.Popen | None = None
 
+    @property
+    def group(self) -> int | None:
+        """The server's process group once it is spawned (for an emergency stop: harness/prestart.py)."""
+        return self._proc.pid if self._proc is not None else None
+
     def sweep_stale(self) -> None:
         """Stop the servers (and remove their data) that earlier runs of this state dir left behind:
         those whose owner is gone. A server whose owner still runs (a run beside this one) is left

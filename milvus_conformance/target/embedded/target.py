@@ -43,10 +43,6 @@ class EmbeddedTarget:
         self._registered = False
 
     def start(self) -> EmbeddedEndpoints:
-        from milvus_conformance.target.gateway import (
-            start_gateway,  # the gateway is only needed when we are the target
-        )
-
         if not self._registered:
             atexit.register(self.stop)  # belt and braces: never leave a server running
             self._registered = True
@@ -60,6 +56,10 @@ class EmbeddedTarget:
         self.server = EmbeddedServer(self.state_dir, tls=self.tls, release=release)
         try:
             info = self.server.start()
+            # imported once the server is spawned (seconds of gRPC and pymilvus): a start begun while
+            # pytest imports its plugins (harness/prestart.py) spawns Milvus first
+            from milvus_conformance.target.gateway import start_gateway
+
             self.gateway = start_gateway(
                 milvus_address=f"127.0.0.1:{info.grpc_port}",
                 host="127.0.0.1",
