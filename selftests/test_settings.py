@@ -23,6 +23,9 @@ OTHER_USES = {
     "ci/github.py": "GITHUB_*: set by the Actions runner",
     "target/lookalikes/server.py": "a look-alike's environment: a copy of this one",
     "faults/killrate_runner.py": "a suite subprocess's environment: a copy of this one, CONFORMANCE_* left out",
+    "faults/fork_server.py": "a forked suite run's environment: the run's own copy, set in the child",
+    "harness/prestart_decision.py": "PYTEST_XDIST_WORKER, PYTEST_ADDOPTS: pytest's own (CONFORMANCE_* via settings)",
+    "target/embedded/server.py": "the Milvus child's environment: a copy of this one plus ETCD_CONFIG_PATH",
 }
 
 
