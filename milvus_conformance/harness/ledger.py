@@ -18,13 +18,13 @@
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import random
 import secrets
 import shutil
 import string
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -34,6 +34,7 @@ from typing import Protocol
 from milvus_conformance.errors import HarnessError
 
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+ROOM_WAIT_S = 120.0  # how long a case waits for other cases of this process to free budget
 
 
 class AdminOps(Protocol):
@@ -80,43 +81,87 @@ class UserLedger:
         self.stuck: set[str] = set()  # drop answered success, still listed: ours, still alive
         self.unverified: dict[str, float] = {}  # dropped (when the drop answered), not yet listed
         self._rng = random.Random(secrets.randbits(64))
+        # the cases of one process may run in threads (harness/run_ahead.py): every change of the
+        # sets above happens under this lock; a case waits on it for room in the budget
+        self._room = threading.Condition(threading.RLock())
+        self._claimed: set[str] = set()  # exact names claimed by a case whose create is pending
+        self._reserved: dict[str, int] = {}  # creates in flight (journaled "intent", not answered)
 
     # ---- names ----------------------------------------------------------------------------------
     def fresh_name(self, length: int | None = None, tag: str = "") -> str:
         """A unique name with this run's prefix; `length` pads it to exactly that many characters."""
         base = self.prefix + tag
-        if length is None:
-            return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(8))
-        if length < len(base) + 4:
+        if length is not None and length < len(base) + 4:
             raise ValueError(f"a prefixed name cannot be {length} characters long")
-        return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(length - len(base)))
+        with self._room:
+            return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(length - len(base) if length else 8))
 
     def claim_exact(self, name: str) -> bool:
-        """For a case that needs a name without the prefix: usable only if nobody has it."""
-        return name not in self.user_names()
+        """For a case that needs a name without the prefix: usable only if nobody has it, and no
+        other case of this process has claimed it and not yet created it (or failed to)."""
+        with self._room:
+            if name in self._claimed:
+                return False
+            self._claimed.add(name)
+        if name in self.user_names():
+            self.unclaim(name)
+            return False
+        return True
+
+    def unclaim(self, name) -> None:
+        """An exact name's create was answered (or refused): the listing tells from now on."""
+        with self._room:
+            self._claimed.discard(name)
 
     # ---- lifecycle ------------------------------------------------------------------------------
-    def will_create(self, name, exact: bool = False) -> None:
+    def _alive(self) -> int:
+        """Users that may be on the target: owned, dropped but not seen gone, creates in flight."""
+        pending = sum(n for name, n in self._reserved.items() if name not in self.owned)
+        return len(self.owned) + len(self.stuck) + len(self.unverified) + pending
+
+    def will_create(self, name, exact: bool = False, own=()) -> None:
+        """Journal the intent to create `name`, within the budget. `own`: the users the calling case
+        already holds; while other cases of this process hold users (run-ahead threads), a full
+        budget is waited for (they drop theirs when they end), for at most ROOM_WAIT_S."""
         if not isinstance(name, str) or name == "":
             return  # cannot become a user: nothing to own
-        alive = len(self.owned) + len(self.stuck) + len(self.unverified)
-        if alive >= self.max_alive and self.unverified:
-            self.verify_drops()  # one listing settles every pending drop
-            alive = len(self.owned) + len(self.stuck) + len(self.unverified)
-        if alive >= self.max_alive:
-            why = (
-                f"{len(self.stuck)} of them still on the target after their drop answered success"
-                if self.stuck
-                else "a case leaks users"
-            )
-            raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
-        self.journal.write("intent", name, exact)
+        deadline = time.monotonic() + ROOM_WAIT_S
+        with self._room:
+            while True:
+                if self._alive() >= self.max_alive and self.unverified:
+                    self.verify_drops()  # one listing settles every pending drop
+                others = self.owned.union(self._reserved).difference(own)
+                if self._alive() < self.max_alive or not others or time.monotonic() >= deadline:
+                    break
+                self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+            alive = self._alive()
+            if alive >= self.max_alive:
+                why = (
+                    f"{len(self.stuck)} of them still on the target after their drop answered success"
+                    if self.stuck
+                    else "a case leaks users"
+                )
+                raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
+            self.journal.write("intent", name, exact)
+            self._reserved[name] = self._reserved.get(name, 0) + 1
+
+    def unreserve(self, name) -> None:
+        """The create of `name` was answered without creating it (or never sent): its place in the
+        budget is free again."""
+        with self._room:
+            left = self._reserved.pop(name, 0) - 1
+            if left > 0:
+                self._reserved[name] = left
+            self._room.notify_all()
 
     def created(self, name, exact: bool = False) -> None:
         if isinstance(name, str) and name:
-            self.owned.add(name)
-            self.stuck.discard(name)
-            self.journal.write("created", name, exact)
+            with self._room:
+                self.owned.add(name)
+                self.stuck.discard(name)
+                self._claimed.discard(name)
+                self.unreserve(name)
+                self.journal.write("created", name, exact)
 
     def release(self, name: str, verify: bool = True) -> None:
         """Drop a user this run created; refuses anything else. The drop is checked by listing the
@@ -128,8 +173,9 @@ class UserLedger:
             self._drop_verified([name])
         else:
             self.admin.drop_user(name)
-            self.owned.discard(name)
-            self.unverified[name] = time.monotonic()
+            with self._room:
+                self.owned.discard(name)
+                self.unverified[name] = time.monotonic()
 
     def verify_drops(self) -> None:
         if self.unverified:
@@ -145,48 +191,58 @@ class UserLedger:
     def observe(self, listed, started: float) -> None:
         """A listing of the target's users that began at `started` (time.monotonic()), by anyone of
         this process: it verifies every drop that had answered before it began."""
-        done = sorted(n for n, at in self.unverified.items() if at <= started)
-        if done:
-            for name in done:
-                del self.unverified[name]
-            self._settle(done, set(listed))
+        with self._room:
+            done = sorted(n for n, at in self.unverified.items() if at <= started)
+            if done:
+                for name in done:
+                    del self.unverified[name]
+                self._settle(done, set(listed))
+                self._room.notify_all()
 
     def _drop_verified(self, names: list[str]) -> None:
         for name in names:
             self.admin.drop_user(name)
-            self.owned.discard(name)
+            with self._room:
+                self.owned.discard(name)
         self._check_gone(names)
 
     def _check_gone(self, names: list[str]) -> None:
         self._settle(names, set(self.user_names()))
 
     def _settle(self, names: list[str], listed: set[str]) -> None:
-        for name in names:
-            if name in listed:
-                self.stuck.add(name)  # stays journaled as created: swept again, reported
-            else:
-                self.stuck.discard(name)
-                self.journal.write("dropped", name)
+        with self._room:
+            for name in names:
+                if name in listed:
+                    self.stuck.add(name)  # stays journaled as created: swept again, reported
+                else:
+                    self.stuck.discard(name)
+                    self.journal.write("dropped", name)
+            self._room.notify_all()
 
     def forget(self, name: str) -> None:
         """The case itself dropped the user (e.g. a drop test)."""
-        self.owned.discard(name)
-        self.unverified.pop(name, None)
-        self.journal.write("dropped", name)
+        with self._room:
+            self.owned.discard(name)
+            self.unverified.pop(name, None)
+            self.journal.write("dropped", name)
+            self._room.notify_all()
 
     @property
     def room(self) -> int:
         """How many more users this process may create before its budget is exhausted."""
-        return self.max_alive - len(self.owned) - len(self.unverified)
+        with self._room:
+            return self.max_alive - len(self.owned) - len(self.unverified)
 
     @contextmanager
     def budget(self, extra: int):
         """Let one case (the user-cap case, under the exclusive fill lock) hold more users."""
-        self.max_alive += extra
+        with self._room:
+            self.max_alive += extra
         try:
             yield
         finally:
-            self.max_alive -= extra
+            with self._room:
+                self.max_alive -= extra
 
     def release_all(self) -> list[str]:
         """Drop every user still owned, and once more those an earlier drop did not remove."""
@@ -342,36 +398,3 @@ def _found_here(journal: JournalState, existing: set[str], same_address: bool) -
     if same_address or prefixed:
         return prefixed | (journal.leftovers & existing)
     return set()
-
-
-class FillLock:
-    """Cases that create users hold it shared; the user-cap case holds it exclusively, so it never
-    runs while another xdist worker's case has users alive. A turnstile keeps the writer from
-    starving."""
-
-    def __init__(self, run_dir: Path):
-        run_dir.mkdir(parents=True, exist_ok=True)
-        self._main = run_dir / "fill.lock"
-        self._turnstile = run_dir / "fill.turnstile"
-
-    @contextmanager
-    def shared(self):
-        with _flock(self._turnstile, fcntl.LOCK_EX):
-            pass
-        with _flock(self._main, fcntl.LOCK_SH):
-            yield
-
-    @contextmanager
-    def exclusive(self):
-        with _flock(self._turnstile, fcntl.LOCK_EX), _flock(self._main, fcntl.LOCK_EX):
-            yield  # both held: no case of another process is running now
-
-
-@contextmanager
-def _flock(path: Path, mode: int):
-    with path.open("a") as f:
-        fcntl.flock(f.fileno(), mode)
-        try:
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)
