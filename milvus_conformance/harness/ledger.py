@@ -114,27 +114,27 @@ class UserLedger:
             self._claimed.discard(name)
 
     # ---- lifecycle ------------------------------------------------------------------------------
-    def _alive(self) -> int:
-        """Users that may be on the target: owned, dropped but not seen gone, creates in flight."""
-        pending = sum(n for name, n in self._reserved.items() if name not in self.owned)
+    def _alive(self, own=()) -> int:
+        """Users that may be on the target: owned, dropped but not seen gone, others' creates in flight."""
+        pending = sum(n for name, n in self._reserved.items() if name not in self.owned and name not in own)
         return len(self.owned) + len(self.stuck) + len(self.unverified) + pending
 
-    def will_create(self, name, exact: bool = False, own=()) -> None:
-        """Journal the intent to create `name`, within the budget. `own`: the users the calling case
-        already holds; while other cases of this process hold users (run-ahead threads), a full
-        budget is waited for (they drop theirs when they end), for at most ROOM_WAIT_S."""
+    def will_create(self, name, exact: bool = False, own=None) -> None:
+        """Journal the intent to create `name`, within the budget. `own` (a case's UserScope): the
+        users the case holds; its create is then reserved until `created` or `unreserve`, and while
+        other cases hold users (run-ahead threads) a full budget is waited for, for ROOM_WAIT_S."""
         if not isinstance(name, str) or name == "":
             return  # cannot become a user: nothing to own
-        deadline = time.monotonic() + ROOM_WAIT_S
+        deadline, reserve, own = time.monotonic() + ROOM_WAIT_S, own is not None, own or ()
         with self._room:
             while True:
-                if self._alive() >= self.max_alive and self.unverified:
+                if self._alive(own) >= self.max_alive and self.unverified:
                     self.verify_drops()  # one listing settles every pending drop
                 others = self.owned.union(self._reserved).difference(own)
-                if self._alive() < self.max_alive or not others or time.monotonic() >= deadline:
+                if self._alive(own) < self.max_alive or not others or time.monotonic() >= deadline:
                     break
                 self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
-            alive = self._alive()
+            alive = self._alive(own)
             if alive >= self.max_alive:
                 why = (
                     f"{len(self.stuck)} of them still on the target after their drop answered success"
@@ -143,7 +143,8 @@ class UserLedger:
                 )
                 raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
             self.journal.write("intent", name, exact)
-            self._reserved[name] = self._reserved.get(name, 0) + 1
+            if reserve:
+                self._reserved[name] = self._reserved.get(name, 0) + 1
 
     def unreserve(self, name) -> None:
         """The create of `name` was answered without creating it (or never sent): its place in the
@@ -178,8 +179,7 @@ class UserLedger:
                 self.unverified[name] = time.monotonic()
 
     def verify_drops(self) -> None:
-        if self.unverified:
-            self.user_names()
+        self.user_names() if self.unverified else None
 
     def user_names(self) -> list[str]:
         """The target's users, listed by the admin; the listing verifies the pending drops."""
