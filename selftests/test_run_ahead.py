@@ -74,6 +74,23 @@ def test_cases_start_ahead_up_to_the_window_and_never_past_one_that_is_not_eligi
     assert sorted(log.began) == ["a", "b", "c", "d", "e"]
 
 
+def test_cases_after_a_generated_case_run_ahead_while_it_runs_here():
+    items = [Item("a"), Item("G", ok=False), Item("b"), Item("N", ok=False), Item("c")]
+    log = Log()
+    e = engine(3, log)
+
+    def generated(item):
+        return item.name == "G"
+
+    e.schedule(items, 0, ok, generated)
+    assert set(e.started) == {items[0], items[2]}  # past G (it runs in the main thread), not past N
+    e.take(items[0])
+    e.schedule(items, 1, ok, generated)  # G: no waiting for b
+    assert set(e.started) == {items[2]} and e.take(items[1]) is None
+    e.take(items[2])
+    e.stop()
+
+
 def test_a_case_that_is_not_eligible_waits_for_every_case_in_flight():
     items = [Item("a"), Item("b"), Item("N", ok=False)]
     log = Log()
@@ -133,6 +150,10 @@ def test_cases_wait_for_room_and_the_budget_holds(tmp_path):
     most = []
 
     def case(i):
+        with ledger.in_thread():  # as the engine runs a case ahead
+            one_case(i)
+
+    def one_case(i):
         mine = []
         for k in range(3):
             name = f"{ledger.prefix}{i}_{k}"
@@ -174,8 +195,10 @@ def _statuses(work, *extra) -> dict[str, str]:
     return {c["case_id"]: c["status"] for c in cases}, out.stdout
 
 
-def test_jobs_3_yields_what_a_serial_run_yields(tmp_path):
-    serial, _ = _statuses(tmp_path / "serial")
-    threaded, said = _statuses(tmp_path / "threads", "--jobs", "3")
+def test_jobs_3_yields_what_a_serial_run_yields(embedded_endpoints, tmp_path):
+    e = embedded_endpoints
+    target = ["--base-url", e.base_url, "--grpc-uri", e.grpc_uri, "--token", e.token, "--profile", "embedded"]
+    serial, _ = _statuses(tmp_path / "serial", *target)
+    threaded, said = _statuses(tmp_path / "threads", *target, "--jobs", "3")
     assert "jobs: 3 cases in flight" in said
     assert threaded == serial

@@ -8,12 +8,11 @@
 - A user that is neither in this run's ledger nor in a dead run's journal is never touched, and the
   protected admins (the profile's `users.protected` plus the token's own user, harness/protected.py)
   never are.
-- A drop that answers success is not taken as proof: a user is journaled "dropped" only once a listing
-  shows it gone. One still listed stays journaled (and counts against the budget), so the end of the
-  run reports it and the next run drops it again. The listing need not be its own: any listing the
-  run makes after the drop answered (`observe`, e.g. the next case's state check) verifies every
-  drop made before it; until then the user counts against the budget, and a create that would
-  exceed the budget first lists the target once to verify the pending drops.
+- A drop that answers success is not proof: a user is journaled "dropped" once a listing shows it
+  gone (one still listed stays journaled and counted; the next run drops it again). Any listing made
+  after the drop answered (`observe`, e.g. the next case's) verifies it; until then it counts against
+  the budget, and a create that would exceed the budget first lists the target once.
+- Cases of one process may run in threads (harness/run_ahead.py): the ledger's state has one lock.
 """
 
 from __future__ import annotations
@@ -81,11 +80,11 @@ class UserLedger:
         self.stuck: set[str] = set()  # drop answered success, still listed: ours, still alive
         self.unverified: dict[str, float] = {}  # dropped (when the drop answered), not yet listed
         self._rng = random.Random(secrets.randbits(64))
-        # the cases of one process may run in threads (harness/run_ahead.py): every change of the
-        # sets above happens under this lock; a case waits on it for room in the budget
+        # every change of the sets above holds it; a case in a thread waits on it for room
         self._room = threading.Condition(threading.RLock())
         self._claimed: set[str] = set()  # exact names claimed by a case whose create is pending
         self._reserved: dict[str, int] = {}  # creates in flight (journaled "intent", not answered)
+        self._threads = 0  # cases running ahead in threads (harness/run_ahead.py)
 
     # ---- names ----------------------------------------------------------------------------------
     def fresh_name(self, length: int | None = None, tag: str = "") -> str:
@@ -97,8 +96,7 @@ class UserLedger:
             return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(length - len(base) if length else 8))
 
     def claim_exact(self, name: str) -> bool:
-        """For a case that needs a name without the prefix: usable only if nobody has it, and no
-        other case of this process has claimed it and not yet created it (or failed to)."""
+        """A name without the prefix, usable if nobody has it nor another case of ours claimed it."""
         with self._room:
             if name in self._claimed:
                 return False
@@ -108,8 +106,19 @@ class UserLedger:
             return False
         return True
 
-    def unclaim(self, name) -> None:
-        """An exact name's create was answered (or refused): the listing tells from now on."""
+    @contextmanager
+    def in_thread(self):
+        """A case running ahead in a thread: it drops its users when it ends (room to wait for)."""
+        with self._room:
+            self._threads += 1
+        try:
+            yield
+        finally:
+            with self._room:
+                self._threads -= 1
+                self._room.notify_all()
+
+    def unclaim(self, name) -> None:  # its create was refused: the listing tells from now on
         with self._room:
             self._claimed.discard(name)
 
@@ -120,9 +129,8 @@ class UserLedger:
         return len(self.owned) + len(self.stuck) + len(self.unverified) + pending
 
     def will_create(self, name, exact: bool = False, own=None) -> None:
-        """Journal the intent to create `name`, within the budget. `own` (a case's UserScope): the
-        users the case holds; its create is then reserved until `created` or `unreserve`, and while
-        other cases hold users (run-ahead threads) a full budget is waited for, for ROOM_WAIT_S."""
+        """Journal the intent to create `name` within the budget; `own` (a UserScope's users): also
+        reserve it until `created`/`unreserve`. With cases in threads a full budget is waited for."""
         if not isinstance(name, str) or name == "":
             return  # cannot become a user: nothing to own
         deadline, reserve, own = time.monotonic() + ROOM_WAIT_S, own is not None, own or ()
@@ -131,28 +139,26 @@ class UserLedger:
                 if self._alive(own) >= self.max_alive and self.unverified:
                     self.verify_drops()  # one listing settles every pending drop
                 others = self.owned.union(self._reserved).difference(own)
-                if self._alive(own) < self.max_alive or not others or time.monotonic() >= deadline:
+                full = self._alive(own) >= self.max_alive and others and self._threads
+                if not full or time.monotonic() >= deadline:
                     break
                 self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
             alive = self._alive(own)
             if alive >= self.max_alive:
-                why = (
-                    f"{len(self.stuck)} of them still on the target after their drop answered success"
-                    if self.stuck
-                    else "a case leaks users"
-                )
+                stuck = f"{len(self.stuck)} of them still on the target after their drop answered success"
+                why = stuck if self.stuck else "a case leaks users"
                 raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
             self.journal.write("intent", name, exact)
             if reserve:
                 self._reserved[name] = self._reserved.get(name, 0) + 1
 
     def unreserve(self, name) -> None:
-        """The create of `name` was answered without creating it (or never sent): its place in the
-        budget is free again."""
+        """The create of `name` was answered without creating it, or never sent: its room is free."""
         with self._room:
-            left = self._reserved.pop(name, 0) - 1
-            if left > 0:
-                self._reserved[name] = left
+            if self._reserved.get(name, 0) > 1:
+                self._reserved[name] -= 1
+            else:
+                self._reserved.pop(name, None)
             self._room.notify_all()
 
     def created(self, name, exact: bool = False) -> None:
@@ -165,9 +171,7 @@ class UserLedger:
                 self.journal.write("created", name, exact)
 
     def release(self, name: str, verify: bool = True) -> None:
-        """Drop a user this run created; refuses anything else. The drop is checked by listing the
-        target; `verify=False` leaves that check to the next `verify_drops()` or `release_all()`
-        (one listing for many drops)."""
+        """Drop a user this run created, checked by a listing (`verify=False`: by the next one)."""
         if name in self.protected or name not in self.owned:
             raise HarnessError(f"refusing to drop {name!r}: not created by this run")
         if verify:
@@ -179,18 +183,18 @@ class UserLedger:
                 self.unverified[name] = time.monotonic()
 
     def verify_drops(self) -> None:
-        self.user_names() if self.unverified else None
+        if self.unverified:
+            self.user_names()
 
     def user_names(self) -> list[str]:
-        """The target's users, listed by the admin; the listing verifies the pending drops."""
+        """The target's users, listed by the admin (which verifies the pending drops)."""
         started = time.monotonic()
         names = self.admin.user_names()
         self.observe(names, started)
         return names
 
     def observe(self, listed, started: float) -> None:
-        """A listing of the target's users that began at `started` (time.monotonic()), by anyone of
-        this process: it verifies every drop that had answered before it began."""
+        """A listing (by anyone of this process) begun at `started` verifies the drops before it."""
         with self._room:
             done = sorted(n for n, at in self.unverified.items() if at <= started)
             if done:
@@ -229,20 +233,18 @@ class UserLedger:
 
     @property
     def room(self) -> int:
-        """How many more users this process may create before its budget is exhausted."""
+        """How many more users this process may create."""
         with self._room:
             return self.max_alive - len(self.owned) - len(self.unverified)
 
     @contextmanager
     def budget(self, extra: int):
         """Let one case (the user-cap case, under the exclusive fill lock) hold more users."""
-        with self._room:
-            self.max_alive += extra
+        self.max_alive += extra  # the user-cap case runs alone (no case runs ahead meanwhile)
         try:
             yield
         finally:
-            with self._room:
-                self.max_alive -= extra
+            self.max_alive -= extra
 
     def release_all(self) -> list[str]:
         """Drop every user still owned, and once more those an earlier drop did not remove."""
@@ -277,8 +279,7 @@ class JournalState:
 
     @property
     def leftovers(self) -> set[str]:
-        """Names carrying the run's prefix (unique to it, even when a case put another character
-        first) that it intended, and exact names it confirmed it created."""
+        """Prefixed names the run intended (the prefix is unique to it), exact names it created."""
         return {
             n
             for n, last in self.last.items()
@@ -287,8 +288,7 @@ class JournalState:
 
     @property
     def unconfirmed_exact(self) -> set[str]:
-        """Exact names (no run prefix) the run meant to create but never confirmed: maybe ours,
-        maybe somebody else's - never dropped, only reported."""
+        """Exact names the run meant to create, never confirmed: never dropped, only reported."""
         return {n for n, last in self.last.items() if self.exact[n] and last == "intent"}
 
 

@@ -11,9 +11,10 @@ skip, xfail and fail included), so that reports and results are those of a seria
 
 Eligible (`eligible`): a test function whose fixtures are its parameters and the case fixtures
 below (and the session fixtures they depend on), without the `serial` marker or a skip marker.
-Anything else (the user-cap case, the generated cases, a case with `request`) runs as before, after
-every case started ahead has ended. The session objects are taken from the first eligible case,
-which runs normally; nothing is started ahead before it.
+A generated case of one operation (`beside`: schemathesis and hypothesis, main thread only) runs in
+the main thread as before while the eligible cases after it run ahead; anything else (the user-cap
+case, a case with `request`) runs alone, after every case started ahead has ended. The session
+objects are taken from the first eligible case, which runs normally; nothing starts ahead before it.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ CASE_FIXTURES = frozenset({"runner", "profile", "documented_profile", "users", "
 # what the case fixtures stand on: session-scoped (taken once, SessionObjects), or pytest's own
 BENEATH = frozenset(
     {"run_context", "ledger", "fill_lock", "throttle", "rest_admin", "sdk_admin", "request", "pytestconfig"}
+    | {"auth_enabled"}  # a set-up check only: it skips the case in the main thread
 )
 NOT_GIVEN = {
     Surface.REST: "no REST base URL given (--base-url): REST surface not tested",
@@ -52,6 +54,19 @@ def eligible(item) -> bool:
         return False
     params = set(getattr(getattr(item, "callspec", None), "params", {}))
     return set(info.argnames) <= CASE_FIXTURES | params and set(info.names_closure) <= CASE_FIXTURES | BENEATH | params
+
+
+def beside(item) -> bool:
+    """A generated case of one operation: it may run in the main thread while cases run ahead (its
+    hygiene tells its own users by their generated names, which carry no run prefix)."""
+    info = getattr(item, "_fixtureinfo", None)
+    params = getattr(getattr(item, "callspec", None), "params", {})
+    return (
+        info is not None
+        and "fuzz" in info.argnames
+        and "operation_id" in params
+        and not item.get_closest_marker("serial")
+    )
 
 
 @dataclass(frozen=True)
@@ -126,7 +141,8 @@ def run_case(item, objects: SessionObjects) -> Ahead:
             value = params[name] if name in params else values[name]
             kwargs[name] = value() if name in ("rest", "sdk") else value
         tap = warning_tap.current()
-        with objects.fill_lock.shared(), tap.serving() if tap is not None else nullcontext():
+        serving = tap.serving() if tap is not None else nullcontext()
+        with objects.ledger.in_thread(), objects.fill_lock.shared(), serving:
             try:
                 item.obj(**kwargs)
             finally:
@@ -146,17 +162,21 @@ class Engine:
     _pool: ThreadPoolExecutor | None = None
     _run: Callable[..., Ahead] = run_case
 
-    def schedule(self, items: list, index: int, is_eligible: Callable = eligible) -> None:
-        """Before items[index] runs: a case that is not eligible first waits for every case
-        started ahead; an eligible one starts itself and the eligible cases after it, up to
-        `threads` in all, never past one that is not eligible."""
+    def schedule(self, items: list, index: int, is_eligible: Callable = eligible, is_beside: Callable = beside) -> None:
+        """Before items[index] runs: a case that is neither eligible nor `beside` first waits for
+        every case started ahead; otherwise the eligible cases from it on start, up to `threads` in
+        flight, past `beside` ones (they run here), never past one that must run alone."""
         item = items[index]
-        if item not in self.started and not is_eligible(item):
+        if item not in self.started and not is_eligible(item) and not is_beside(item):
             self.drain()
             return
         if self.objects is None:
             return  # the first eligible case runs normally and yields the session objects
-        for later in items[index : index + self.threads]:
+        for later in items[index:]:
+            if len(self.started) >= self.threads:
+                break
+            if is_beside(later) and not is_eligible(later):
+                continue
             if not is_eligible(later):
                 break
             if later not in self.started:
