@@ -57,8 +57,11 @@ def eligible(item) -> bool:
 
 
 def beside(item) -> bool:
-    """A generated case of one operation: it may run in the main thread while cases run ahead (its
-    hygiene tells its own users by their generated names, which carry no run prefix)."""
+    """A case that may run in the main thread while cases run ahead: one skipped by a marker (the
+    tier's choice; it runs nothing), or a generated case of one operation (its hygiene tells its own
+    users by their generated names, which carry no run prefix)."""
+    if SKIP_STATUS in item.stash or item.get_closest_marker("skip"):
+        return True
     info = getattr(item, "_fixtureinfo", None)
     params = getattr(getattr(item, "callspec", None), "params", {})
     return (
