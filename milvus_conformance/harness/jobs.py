@@ -4,7 +4,7 @@
 (the embedded one, or a round trip under RTT_LOCAL_S) the target and the CPU are the bottleneck:
 serial. Against a remote target most of a case's time is waiting for answers, so cases overlap: one
 thread more per MS_PER_THREAD of round trip, at least 2, at most MAX_THREADS, and never so many that
-the cases in flight could hold more than --max-users (a case holds up to USERS_PER_CASE at once).
+the cases in flight could need more than --max-users (a case holds up to USERS_PER_CASE at once).
 
 `-n auto` (pytest-xdist): workers, each a process that imports pymilvus and schemathesis again:
 fewer (`recommend_workers`).
@@ -23,7 +23,8 @@ from urllib.parse import urlsplit
 RTT_LOCAL_S = 0.003  # under this the target is as good as local
 MS_PER_THREAD = 2.0  # one thread more per 2 ms of round trip
 MAX_THREADS = 16
-USERS_PER_CASE = 4  # a case holds up to 3 users at once (plus one pending drop)
+USERS_PER_CASE = 3  # a case holds up to 3 users at once (a full budget is waited for, not exceeded)
+USERS_PER_WORKER = 4  # -n auto: a worker's share of --max-users must hold a case and a pending drop
 MS_PER_WORKER = 3.0  # -n auto: one worker more per 3 ms of round trip
 MAX_WORKERS = 8
 SAMPLES = 3
@@ -31,18 +32,19 @@ SAMPLES = 3
 
 def recommend(rtt: float | None, max_users: int = 20) -> int:
     """Threads for a round trip of `rtt` seconds (None: not measured): 0 means serial."""
-    return _pick(rtt, max_users, MS_PER_THREAD, MAX_THREADS)
+    return _pick(rtt, max_users // USERS_PER_CASE, MS_PER_THREAD, MAX_THREADS)
 
 
 def recommend_workers(rtt: float | None, max_users: int = 20) -> int:
     """xdist workers (`-n auto`) for a round trip of `rtt` seconds: 0 means serial."""
-    return _pick(rtt, max_users, MS_PER_WORKER, MAX_WORKERS)
+    return _pick(rtt, max_users // USERS_PER_WORKER, MS_PER_WORKER, MAX_WORKERS)
 
 
-def _pick(rtt: float | None, max_users: int, ms_per: float, most: int) -> int:
+def _pick(rtt: float | None, fit: int, ms_per: float, most: int) -> int:
+    """`fit`: how many fit in the user budget."""
     if rtt is None or rtt < RTT_LOCAL_S:
         return 0
-    n = min(most, max(2, round(rtt * 1000 / ms_per)), max_users // USERS_PER_CASE)
+    n = min(most, max(2, round(rtt * 1000 / ms_per)), fit)
     return n if n >= 2 else 0
 
 
