@@ -12,8 +12,9 @@ skip, xfail and fail included), so that reports and results are those of a seria
 Eligible (`eligible`): a test function whose fixtures are its parameters and the case fixtures
 below (and the session fixtures they depend on), without the `serial` marker or a skip marker.
 A generated case of one operation (`beside`: schemathesis and hypothesis, main thread only) runs in
-the main thread as before while the eligible cases after it run ahead; anything else (the user-cap
-case, a case with `request`) runs alone, after every case started ahead has ended. The session
+the main thread as before while eligible cases after it run ahead; anything else (the user-cap
+case, a case with `request`) runs alone: when its turn comes, every case started ahead (before or
+after it) ends first, and none starts until it has ended. The session
 objects are taken from the first eligible case, which runs normally; nothing starts ahead before it.
 """
 
@@ -163,37 +164,39 @@ class Engine:
     objects: SessionObjects | None = None
     started: dict = field(default_factory=dict)  # item -> Future[Ahead], not yet taken
     _pool: ThreadPoolExecutor | None = None
+    _cursor: int = 0  # the first item not yet looked at for starting ahead
     _run: Callable[..., Ahead] = run_case
 
     def schedule(self, items: list, index: int, is_eligible: Callable = eligible, is_beside: Callable = beside) -> None:
         """Before items[index] runs: a case that is neither eligible nor `beside` first waits for
-        every case started ahead; otherwise the eligible cases from it on start, up to `threads` in
-        flight, past `beside` ones (they run here), never past one that must run alone."""
+        every case started ahead (also those after it: it runs alone) and starts none; otherwise the
+        eligible cases from it on, not yet started, start, up to `threads` in flight."""
         item = items[index]
         if item not in self.started and not is_eligible(item) and not is_beside(item):
-            self.drain()
+            self.drain(coming=items[index + 1 :])
             return
         if self.objects is None:
             return  # the first eligible case runs normally and yields the session objects
-        for later in items[index:]:
-            if len(self.started) >= self.threads:
-                break
-            if is_beside(later) and not is_eligible(later):
-                continue
-            if not is_eligible(later):
-                break
-            if later not in self.started:
+        self._cursor = max(self._cursor, index)  # items before it are started or ran here
+        while self._cursor < len(items) and len(self.started) < self.threads:
+            later = items[self._cursor]
+            if is_eligible(later) and later not in self.started:
                 self.started[later] = self._executor().submit(self._run, later, self.objects)
+            self._cursor += 1
 
     def take(self, item) -> Ahead | None:
         """The outcome of `item` if it was started ahead (waits for it); None: run it normally."""
         future: Future | None = self.started.pop(item, None)
         return future.result() if future is not None else None
 
-    def drain(self) -> None:
-        """Wait for every case started ahead (e.g. one whose item pytest then skipped in set-up)."""
+    def drain(self, coming=()) -> None:
+        """Wait for every case started ahead; forget those not `coming` (e.g. one whose item pytest
+        skipped in set-up); the outcomes of those coming are taken at their turn."""
+        coming = set(coming)
         for item in list(self.started):
-            self.started.pop(item).result()
+            self.started[item].result()
+            if item not in coming:
+                del self.started[item]
 
     def stop(self) -> None:
         """The run ends (normally or interrupted): cases not yet begun never begin; those in
