@@ -11,6 +11,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
+from types import SimpleNamespace
 
 
 from milvus_conformance import REPO_ROOT
@@ -44,7 +45,7 @@ class Log:
 
 
 def engine(threads: int, log: Log) -> Engine:
-    e = Engine(threads, objects="session objects")
+    e = Engine(threads, objects=SimpleNamespace(ledger=SimpleNamespace(verify_drops=lambda: None)))
     e._run = log
     return e
 
