@@ -22,7 +22,8 @@ import pytest
 from milvus_conformance import REPO_ROOT
 from milvus_conformance.faults.grpc_proxy import start_grpc_fault_proxy
 from milvus_conformance.faults.proxy import start_fault_proxy
-from milvus_conformance.harness.ledger import read_journal, run_prefix
+from milvus_conformance.harness.ledger import run_prefix
+from milvus_conformance.harness.sweep import read_journal
 
 
 @dataclass(frozen=True)

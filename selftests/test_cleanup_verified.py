@@ -14,7 +14,8 @@ import pytest
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.cleanup import Budget, end_of_run, start_of_run
 from milvus_conformance.harness.config import from_values
-from milvus_conformance.harness.ledger import Journal, UserLedger, journal_leftovers, run_prefix, sweep
+from milvus_conformance.harness.ledger import Journal, UserLedger, run_prefix
+from milvus_conformance.harness.sweep import journal_leftovers, sweep
 from milvus_conformance.harness.run_context import RunContext
 from milvus_conformance.reports.html import render_html
 from milvus_conformance.reports.junit import render_junit

@@ -140,6 +140,13 @@ MOMENTS = [
     Moment("during-cases", ("tests/test_create_name.py", "tests/test_state.py"), cases_done(20)),
     Moment("during-generated-cases", ("tests/test_fuzz_rest.py",), generated_in_flight),
     Moment("twice-during-generated-cases", ("tests/test_fuzz_rest.py",), generated_in_flight, signals=2),
+    # cases in flight in threads (--jobs): they end, their users dropped, before the run stops
+    Moment("during-cases-jobs", ("tests/test_create_name.py", "tests/test_state.py", "--jobs", "3"), cases_done(20)),
+    Moment(
+        "during-generated-cases-jobs",
+        ("tests/test_fuzz_rest.py", "tests/test_create_name.py", "--jobs", "3"),
+        generated_in_flight,
+    ),
     Moment("during-cases-xdist", ("tests/test_create_name.py", "tests/test_state.py", "-n", "2"), cases_done(20)),
     # the last case is done: the workers' teardown (their users dropped), the final sweep, reports
     Moment("during-the-clean-up-xdist", ("tests/test_state.py", "-n", "2"), finished_cases),

@@ -5,7 +5,8 @@ import json
 import pytest
 
 from milvus_conformance.errors import HarnessError
-from milvus_conformance.harness.ledger import Journal, UserLedger, journal_leftovers, run_prefix, sweep
+from milvus_conformance.harness.ledger import Journal, UserLedger, run_prefix
+from milvus_conformance.harness.sweep import journal_leftovers, sweep
 
 ROOT_ONLY = frozenset({"root"})  # the protected admin of these tests
 

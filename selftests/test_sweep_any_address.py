@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from test_cleanup_on_broken_drop import SCENARIOS, ServerUsers, run_suite  # selftests/ is on sys.path
 
-from milvus_conformance.harness.ledger import read_journal
+from milvus_conformance.harness.sweep import read_journal
 
 
 @pytest.fixture

@@ -53,7 +53,7 @@ def _until(
     bound = settle_bound(runner) if settle else Bound(0.0, "one attempt")
     polled = poll(attempt, want, bound, Surface(surface).value, user)
     if settle:
-        note(runner.request, polled.sample)
+        note(runner.item, polled.sample)
     return polled.accepted, late(polled.sample, bound) if settle else None
 
 

@@ -77,6 +77,7 @@ def _inputs(profile, users) -> list[tuple[str, bool]]:
     return out
 
 
+@pytest.mark.serial  # its batches fill this process's budget; it tells its users from the listing
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.requirement("USER-NAME-STORED-EXACTLY")
 def test_names_are_stored_exactly_or_refused_whole(channel, runner, profile, users, record):

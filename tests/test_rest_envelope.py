@@ -97,6 +97,7 @@ def test_drop_unknown_user_succeeds(runner, users, rest, record):
     runner.end(judge(reply, active, docs), active, reply)
 
 
+@pytest.mark.serial  # a target that drops its admin would fail every case beside it
 @pytest.mark.operation("users/drop")
 @pytest.mark.requirement("USER-DROP-ENVELOPE")
 def test_drop_root_is_refused(runner, rest, record, profile):

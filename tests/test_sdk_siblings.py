@@ -11,6 +11,7 @@ from milvus_conformance.results.surfaces import SDK_STYLES, Channel
 from tests.support import OTHER_PASSWORD, PASSWORD, authenticates, sdk_as
 
 
+@pytest.mark.serial  # a target that drops its admin would fail every case beside it
 @pytest.mark.operation("users/drop")
 @pytest.mark.requirement("USER-DROP-ENVELOPE")
 @pytest.mark.parametrize("style", SDK_STYLES)

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import logging
 import secrets
+import threading
 import warnings
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -14,6 +16,7 @@ from pymilvus import MilvusClient, MilvusException, connections, utility
 
 from milvus_conformance.clients.rate_limits import RateLimited, sdk_limit
 from milvus_conformance.clients.throttle import RateLimit
+from milvus_conformance.clients import warning_tap
 from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.errors import HarnessError, TargetUnreachable
 from milvus_conformance.redact import REDACTOR
@@ -122,6 +125,7 @@ class _Styles:
         self.uri, self.token, self.tls_kwargs = uri, token or "", tls_kwargs
         self.alias, self.client = alias, client
         self._connected = alias is not None
+        self._lock = threading.Lock()  # shared by with_recorder() copies, maybe in several threads
 
     def _refused(self, exc: MilvusException) -> TargetUnreachable:
         return TargetUnreachable(
@@ -130,6 +134,10 @@ class _Styles:
         )
 
     def open_alias(self) -> str:
+        with self._lock:
+            return self._open_alias()
+
+    def _open_alias(self) -> str:
         if not self._connected:
             self.alias = self.alias or f"conformance-{secrets.token_hex(4)}"
             try:
@@ -140,6 +148,10 @@ class _Styles:
         return self.alias
 
     def open_client(self) -> MilvusClient:
+        with self._lock:
+            return self._open_client()
+
+    def _open_client(self) -> MilvusClient:
         if self.client is None:
             try:
                 self.client = MilvusClient(uri=self.uri, token=self.token, timeout=10, **self.tls_kwargs)
@@ -148,12 +160,31 @@ class _Styles:
         return self.client
 
     def close(self) -> None:
+        with self._lock:
+            self._close()
+
+    def _close(self) -> None:
         if self._connected:
             connections.disconnect(self.alias)
             self._connected = False
         if self.client is not None:
             self.client.close()
             self.client = None
+
+
+@contextmanager
+def _warnings_caught():
+    """The warnings a call raises, to record with its exchange. `catch_warnings` swaps the process's
+    warning state and is not thread-safe: a run-ahead case's thread (harness/run_ahead.py) records
+    through the tap the engine installed (clients/warning_tap.py)."""
+    tap = warning_tap.current()
+    if threading.current_thread() is not threading.main_thread():
+        with tap.caught() if tap is not None and tap.serves() else nullcontext([]) as caught:
+            yield caught
+        return
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield caught
 
 
 def _is_deadline(exc: BaseException) -> bool:
@@ -249,8 +280,7 @@ class SdkClient:
             kwargs["timeout"] = self.timeout
         returned, exception = None, None
         self.throttle.wait()
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with _warnings_caught() as caught:
             try:
                 returned = fn(*args, **kwargs)
             except Exception as exc:  # the outcome under test, whatever its type

@@ -22,7 +22,8 @@ from milvus_conformance.discover.probes_settle import probe_error_statuses, prob
 from milvus_conformance.discover.session import PASSWORD, CountingAdmin, RequestCounter, Session
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.config import TargetConfig
-from milvus_conformance.harness.ledger import Journal, UserLedger, new_run_id, sweep
+from milvus_conformance.harness.ledger import Journal, UserLedger, new_run_id
+from milvus_conformance.harness.sweep import sweep
 from milvus_conformance.harness.admin import admin_ops
 from milvus_conformance.harness.run_context import RunContext
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Callable
 
 from milvus_conformance.errors import HarnessError
-from milvus_conformance.harness.ledger import AdminOps, sweep
+from milvus_conformance.harness.ledger import AdminOps
+from milvus_conformance.harness.sweep import sweep
 
 PER_PROCESS_MIN = 2  # the least a process's ledger keeps alive (harness/fixtures.py: max(2, ...))
 AFTER_DROP = "still on the target after drop answered success"

@@ -18,7 +18,8 @@ from milvus_conformance.contract.profiles import documented
 from milvus_conformance.errors import HarnessError
 from milvus_conformance.harness.interrupt import critical
 from milvus_conformance.harness.keys import CONTEXT
-from milvus_conformance.harness.ledger import FillLock, Journal, UserLedger
+from milvus_conformance.harness.fill_lock import FillLock
+from milvus_conformance.harness.ledger import Journal, UserLedger
 from milvus_conformance.harness.recorder import RECORDER, CaseRecorder
 from milvus_conformance.harness.admin import admin_ops
 from milvus_conformance.harness.run_context import RunContext
@@ -155,6 +156,7 @@ class UserScope:
         self.critical = critical  # an exact name: Ctrl-C held from its journal entry to "created"
         self._held = ExitStack()
         self._pending: list = []  # exact names whose create is in flight
+        self._reserved: list[str] = []  # names of creates in flight (UserLedger.will_create)
 
     def admin(self) -> Credentials:
         """The suite's token as (user, password); skips the case for an API key."""
@@ -176,12 +178,20 @@ class UserScope:
         if exact:
             self._held.enter_context(self.critical())
             self._pending.append(name)
-        self.ledger.will_create(name, exact)
+        self.ledger.will_create(name, exact, own=[*self.mine, *self._reserved])
+        if isinstance(name, str) and name:
+            self._reserved.append(name)
 
     def after_create(self, name, success: bool, exact: bool = False) -> None:
         if success and isinstance(name, str) and name:
             self.ledger.created(name, exact)
             self.mine.append(name)
+        if isinstance(name, str) and name in self._reserved:
+            self._reserved.remove(name)
+            if not success:
+                self.ledger.unreserve(name)
+        if exact and not success:
+            self.ledger.unclaim(name)
         if exact and name in self._pending:
             self._pending.remove(name)
             if not self._pending:  # every name of the create is journaled
@@ -213,6 +223,9 @@ class UserScope:
                     self.ledger.release(name, verify=False)
             self.mine.clear()
         finally:
+            for name in self._reserved:  # a create that never got its answer (the case broke off)
+                self.ledger.unreserve(name)
+            self._reserved.clear()
             self.release_held()
 
 
@@ -230,4 +243,6 @@ def users(ledger, fill_lock, run_context, request):
 
 @pytest.fixture
 def runner(request, profile, documented_profile, users, record) -> Runner:
-    return Runner(request, profile, documented_profile, users, record)
+    return Runner(
+        lambda surface: request.getfixturevalue(surface.value), profile, documented_profile, users, record, request.node
+    )

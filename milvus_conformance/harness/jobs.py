@@ -1,14 +1,16 @@
-"""How many xdist workers a run should use (`-n auto`, or `--jobs auto`): picked from the target's
-measured round trip. Against a target on this machine (the embedded one, or a round trip under
-RTT_LOCAL_S) the target and the CPU are the bottleneck and workers only add their start-up (each
-imports pymilvus and schemathesis again): serial. Against a remote target most of a case's time is
-waiting for answers, so cases of several workers overlap: more workers the longer the round trip,
-at most MAX_WORKERS, and never so many that a worker's share of --max-users drops under
-MIN_USERS_PER_WORKER.
+"""How many cases a run should keep in flight: picked from the target's measured round trip.
+
+`--jobs auto`: threads of the one process (harness/run_ahead.py). Against a target on this machine
+(the embedded one, or a round trip under RTT_LOCAL_S) the target and the CPU are the bottleneck:
+serial. Against a remote target most of a case's time is waiting for answers, so cases overlap: one
+thread more per MS_PER_THREAD of round trip, at least 2, at most MAX_THREADS, and never so many that
+the cases in flight could need more than --max-users (a case holds up to USERS_PER_CASE at once).
+
+`-n auto` (pytest-xdist): workers, each a process that imports pymilvus and schemathesis again:
+fewer (`recommend_workers`).
 
 The round trip is measured without credentials: a REST users/list without a token (which the
-target refuses) and the TCP handshake to the gRPC endpoint; nothing secret is sent before the run
-has checked the target's certificate, and no gRPC channel exists before xdist starts its workers.
+target refuses) and the TCP handshake to the gRPC endpoint; nothing secret is sent.
 """
 
 from __future__ import annotations
@@ -19,18 +21,31 @@ import time
 from urllib.parse import urlsplit
 
 RTT_LOCAL_S = 0.003  # under this the target is as good as local
-MS_PER_WORKER = 3.0  # one worker more per 3 ms of round trip
+MS_PER_THREAD = 2.0  # one thread more per 2 ms of round trip
+MAX_THREADS = 16
+USERS_PER_CASE = 3  # a case holds up to 3 users at once (a full budget is waited for, not exceeded)
+USERS_PER_WORKER = 4  # -n auto: a worker's share of --max-users must hold a case and a pending drop
+MS_PER_WORKER = 3.0  # -n auto: one worker more per 3 ms of round trip
 MAX_WORKERS = 8
-MIN_USERS_PER_WORKER = 4  # a case holds up to 3 users at once (plus one pending drop)
 SAMPLES = 3
 
 
 def recommend(rtt: float | None, max_users: int = 20) -> int:
-    """Workers for a round trip of `rtt` seconds (None: not measured): 0 means serial."""
+    """Threads for a round trip of `rtt` seconds (None: not measured): 0 means serial."""
+    return _pick(rtt, max_users // USERS_PER_CASE, MS_PER_THREAD, MAX_THREADS)
+
+
+def recommend_workers(rtt: float | None, max_users: int = 20) -> int:
+    """xdist workers (`-n auto`) for a round trip of `rtt` seconds: 0 means serial."""
+    return _pick(rtt, max_users // USERS_PER_WORKER, MS_PER_WORKER, MAX_WORKERS)
+
+
+def _pick(rtt: float | None, fit: int, ms_per: float, most: int) -> int:
+    """`fit`: how many fit in the user budget."""
     if rtt is None or rtt < RTT_LOCAL_S:
         return 0
-    workers = min(MAX_WORKERS, max(2, round(rtt * 1000 / MS_PER_WORKER)), max_users // MIN_USERS_PER_WORKER)
-    return workers if workers >= 2 else 0
+    n = min(most, max(2, round(rtt * 1000 / ms_per)), fit)
+    return n if n >= 2 else 0
 
 
 def _rest_rtt(base_url: str) -> float | None:

@@ -9,7 +9,7 @@ import shutil
 from pathlib import Path
 
 from milvus_conformance.harness.capabilities import OPERATIONS
-from milvus_conformance.harness.ledger import _pid_alive, read_journal
+from milvus_conformance.harness.sweep import _pid_alive, read_journal
 
 
 def creates_nowhere(missing: dict[str, dict[str, str]], surfaces: list[str]) -> bool:

@@ -8,32 +8,30 @@
 - A user that is neither in this run's ledger nor in a dead run's journal is never touched, and the
   protected admins (the profile's `users.protected` plus the token's own user, harness/protected.py)
   never are.
-- A drop that answers success is not taken as proof: a user is journaled "dropped" only once a listing
-  shows it gone. One still listed stays journaled (and counts against the budget), so the end of the
-  run reports it and the next run drops it again. The listing need not be its own: any listing the
-  run makes after the drop answered (`observe`, e.g. the next case's state check) verifies every
-  drop made before it; until then the user counts against the budget, and a create that would
-  exceed the budget first lists the target once to verify the pending drops.
+- A drop that answers success is not proof: a user is journaled "dropped" once a listing shows it
+  gone (one still listed stays journaled and counted; the next run drops it again). Any listing made
+  after the drop answered (`observe`, e.g. the next case's) verifies it; until then it counts against
+  the budget, and a create that would exceed the budget first lists the target once.
+- Cases of one process may run in threads (harness/run_ahead.py): the ledger's state has one lock.
 """
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import random
 import secrets
-import shutil
 import string
+import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
 from milvus_conformance.errors import HarnessError
 
 PREFIX_ALPHABET = string.ascii_lowercase + string.digits
+ROOM_WAIT_S = 120.0  # how long a case waits for other cases of this process to free budget
 
 
 class AdminOps(Protocol):
@@ -80,105 +78,163 @@ class UserLedger:
         self.stuck: set[str] = set()  # drop answered success, still listed: ours, still alive
         self.unverified: dict[str, float] = {}  # dropped (when the drop answered), not yet listed
         self._rng = random.Random(secrets.randbits(64))
+        # every change of the sets above holds it; a case in a thread waits on it for room
+        self._room = threading.Condition(threading.RLock())
+        self._claimed: set[str] = set()  # exact names claimed by a case whose create is pending
+        self._reserved: dict[str, int] = {}  # creates in flight (journaled "intent", not answered)
+        self._threads = 0  # cases running ahead in threads (harness/run_ahead.py)
 
     # ---- names ----------------------------------------------------------------------------------
     def fresh_name(self, length: int | None = None, tag: str = "") -> str:
         """A unique name with this run's prefix; `length` pads it to exactly that many characters."""
         base = self.prefix + tag
-        if length is None:
-            return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(8))
-        if length < len(base) + 4:
+        if length is not None and length < len(base) + 4:
             raise ValueError(f"a prefixed name cannot be {length} characters long")
-        return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(length - len(base)))
+        with self._room:
+            return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(length - len(base) if length else 8))
 
     def claim_exact(self, name: str) -> bool:
-        """For a case that needs a name without the prefix: usable only if nobody has it."""
-        return name not in self.user_names()
+        """A name without the prefix, usable if nobody has it nor another case of ours claimed it."""
+        with self._room:
+            if name in self._claimed:
+                return False
+            self._claimed.add(name)
+        if name in self.user_names():
+            self.unclaim(name)
+            return False
+        return True
+
+    @contextmanager
+    def in_thread(self):
+        """A case running ahead in a thread: it drops its users when it ends (room to wait for)."""
+        with self._room:
+            self._threads += 1
+        try:
+            yield
+        finally:
+            with self._room:
+                self._threads -= 1
+                self._room.notify_all()
+
+    def unclaim(self, name) -> None:  # its create was refused: the listing tells from now on
+        with self._room:
+            self._claimed.discard(name)
 
     # ---- lifecycle ------------------------------------------------------------------------------
-    def will_create(self, name, exact: bool = False) -> None:
+    def _alive(self, own=()) -> int:
+        """Users that may be on the target: owned, dropped but not seen gone, others' creates in flight."""
+        pending = sum(n for name, n in self._reserved.items() if name not in self.owned and name not in own)
+        return len(self.owned) + len(self.stuck) + len(self.unverified) + pending
+
+    def will_create(self, name, exact: bool = False, own=None) -> None:
+        """Journal the intent to create `name` within the budget; `own` (a UserScope's users): also
+        reserve it until `created`/`unreserve`. With cases in threads a full budget is waited for."""
         if not isinstance(name, str) or name == "":
             return  # cannot become a user: nothing to own
-        alive = len(self.owned) + len(self.stuck) + len(self.unverified)
-        if alive >= self.max_alive and self.unverified:
-            self.verify_drops()  # one listing settles every pending drop
-            alive = len(self.owned) + len(self.stuck) + len(self.unverified)
-        if alive >= self.max_alive:
-            why = (
-                f"{len(self.stuck)} of them still on the target after their drop answered success"
-                if self.stuck
-                else "a case leaks users"
-            )
-            raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
-        self.journal.write("intent", name, exact)
+        deadline, reserve, own = time.monotonic() + ROOM_WAIT_S, own is not None, own or ()
+        with self._room:
+            while True:
+                if self._alive(own) >= self.max_alive and self.unverified:
+                    self.verify_drops()  # one listing settles every pending drop
+                others = self.owned.union(self._reserved).difference(own)
+                full = self._alive(own) >= self.max_alive and others and self._threads
+                if not full or time.monotonic() >= deadline:
+                    break
+                self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+            alive = self._alive(own)
+            if alive >= self.max_alive:
+                stuck = f"{len(self.stuck)} of them still on the target after their drop answered success"
+                why = stuck if self.stuck else "a case leaks users"
+                raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
+            self.journal.write("intent", name, exact)
+            if reserve:
+                self._reserved[name] = self._reserved.get(name, 0) + 1
+
+    def unreserve(self, name) -> None:
+        """The create of `name` was answered without creating it, or never sent: its room is free."""
+        with self._room:
+            if self._reserved.get(name, 0) > 1:
+                self._reserved[name] -= 1
+            else:
+                self._reserved.pop(name, None)
+            self._room.notify_all()
 
     def created(self, name, exact: bool = False) -> None:
         if isinstance(name, str) and name:
-            self.owned.add(name)
-            self.stuck.discard(name)
-            self.journal.write("created", name, exact)
+            with self._room:
+                self.owned.add(name)
+                self.stuck.discard(name)
+                self._claimed.discard(name)
+                self.unreserve(name)
+                self.journal.write("created", name, exact)
 
     def release(self, name: str, verify: bool = True) -> None:
-        """Drop a user this run created; refuses anything else. The drop is checked by listing the
-        target; `verify=False` leaves that check to the next `verify_drops()` or `release_all()`
-        (one listing for many drops)."""
+        """Drop a user this run created, checked by a listing (`verify=False`: by the next one)."""
         if name in self.protected or name not in self.owned:
             raise HarnessError(f"refusing to drop {name!r}: not created by this run")
         if verify:
             self._drop_verified([name])
         else:
             self.admin.drop_user(name)
-            self.owned.discard(name)
-            self.unverified[name] = time.monotonic()
+            with self._room:
+                self.owned.discard(name)
+                self.unverified[name] = time.monotonic()
 
     def verify_drops(self) -> None:
         if self.unverified:
             self.user_names()
 
     def user_names(self) -> list[str]:
-        """The target's users, listed by the admin; the listing verifies the pending drops."""
+        """The target's users, listed by the admin (which verifies the pending drops)."""
         started = time.monotonic()
         names = self.admin.user_names()
         self.observe(names, started)
         return names
 
     def observe(self, listed, started: float) -> None:
-        """A listing of the target's users that began at `started` (time.monotonic()), by anyone of
-        this process: it verifies every drop that had answered before it began."""
-        done = sorted(n for n, at in self.unverified.items() if at <= started)
-        if done:
-            for name in done:
-                del self.unverified[name]
-            self._settle(done, set(listed))
+        """A listing (by anyone of this process) begun at `started` verifies the drops before it."""
+        with self._room:
+            done = sorted(n for n, at in self.unverified.items() if at <= started)
+            if done:
+                for name in done:
+                    del self.unverified[name]
+                self._settle(done, set(listed))
+                self._room.notify_all()
 
     def _drop_verified(self, names: list[str]) -> None:
         for name in names:
             self.admin.drop_user(name)
-            self.owned.discard(name)
+            with self._room:
+                self.owned.discard(name)
         self._check_gone(names)
 
     def _check_gone(self, names: list[str]) -> None:
         self._settle(names, set(self.user_names()))
 
     def _settle(self, names: list[str], listed: set[str]) -> None:
-        for name in names:
-            if name in listed:
-                self.stuck.add(name)  # stays journaled as created: swept again, reported
-            else:
-                self.stuck.discard(name)
-                self.journal.write("dropped", name)
+        with self._room:
+            for name in names:
+                if name in listed:
+                    self.stuck.add(name)  # stays journaled as created: swept again, reported
+                else:
+                    self.stuck.discard(name)
+                    self.journal.write("dropped", name)
+            self._room.notify_all()
 
     def forget(self, name: str) -> None:
         """The case itself dropped the user (e.g. a drop test)."""
-        self.owned.discard(name)
-        self.unverified.pop(name, None)
-        self.journal.write("dropped", name)
+        with self._room:
+            self.owned.discard(name)
+            self.unverified.pop(name, None)
+            self.journal.write("dropped", name)
+            self._room.notify_all()
 
     @property
     def room(self) -> int:
         """How many more users this process may create before its budget is exhausted (counting
         drops not verified yet as alive: see settled_room)."""
-        return self.max_alive - len(self.owned) - len(self.unverified)
+        with self._room:
+            return self.max_alive - len(self.owned) - len(self.unverified)
 
     def settled_room(self) -> int:
         """`room` once every pending drop is verified (one listing): what a case that sizes its work
@@ -189,7 +245,7 @@ class UserLedger:
     @contextmanager
     def budget(self, extra: int):
         """Let one case (the user-cap case, under the exclusive fill lock) hold more users."""
-        self.max_alive += extra
+        self.max_alive += extra  # the user-cap case runs alone (no case runs ahead meanwhile)
         try:
             yield
         finally:
@@ -204,181 +260,3 @@ class UserLedger:
         if self.stuck:
             self._drop_verified(sorted(self.stuck))
         return left
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-        return True
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-
-
-@dataclass
-class JournalState:
-    """A run's journal, read once: the last state of each name, whether it is an exact name, and
-    every process that created users (the controller and each xdist worker; not a later sweep)."""
-
-    prefix: str
-    last: dict[str, str] = field(default_factory=dict)
-    exact: dict[str, bool] = field(default_factory=dict)
-    writers: set[int] = field(default_factory=set)
-
-    @property
-    def leftovers(self) -> set[str]:
-        """Names carrying the run's prefix (unique to it, even when a case put another character
-        first) that it intended, and exact names it confirmed it created."""
-        return {
-            n
-            for n, last in self.last.items()
-            if last != "dropped" and (last == "created" or (self.prefix in n and not self.exact[n]))
-        }
-
-    @property
-    def unconfirmed_exact(self) -> set[str]:
-        """Exact names (no run prefix) the run meant to create but never confirmed: maybe ours,
-        maybe somebody else's - never dropped, only reported."""
-        return {n for n, last in self.last.items() if self.exact[n] and last == "intent"}
-
-
-def read_journal(run_dir: Path) -> JournalState:
-    state = JournalState(run_prefix(run_dir.name))
-    for path in sorted(run_dir.glob("users-*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            try:
-                e = json.loads(line)
-                name, event = e["name"], e["event"]
-            except (ValueError, KeyError, TypeError):
-                continue  # a line cut by kill -9
-            if isinstance(e.get("pid"), int) and event != "dropped":
-                state.writers.add(e["pid"])
-            state.exact[name] = state.exact.get(name, False) or bool(e.get("exact"))
-            if not (event == "intent" and state.last.get(name) == "created"):
-                state.last[name] = event  # an intent after "created" (a duplicate) stays ours
-    return state
-
-
-def journal_leftovers(run_dir: Path) -> set[str]:
-    return read_journal(run_dir).leftovers
-
-
-@dataclass
-class RunSweep:
-    """One run's journal swept: its leftovers found on the target, and those a listing then showed
-    gone; the rest are still listed although their drop answered success (they stay journaled)."""
-
-    run_id: str
-    found: list[str]
-    dropped: list[str]
-
-    @property
-    def remaining(self) -> list[str]:
-        return [n for n in self.found if n not in self.dropped]
-
-
-@dataclass
-class Sweep:
-    runs: list[RunSweep] = field(default_factory=list)
-    suspects: set[str] = field(default_factory=set)  # maybe created by a dead run: left alone
-
-    def found(self, run_id: str | None = None) -> list[str]:
-        return [n for r in self.runs if run_id in (None, r.run_id) for n in r.found]
-
-    def dropped(self, run_id: str | None = None) -> list[str]:
-        return [n for r in self.runs if run_id in (None, r.run_id) for n in r.dropped]
-
-    def remaining(self, run_id: str | None = None) -> list[str]:
-        return [n for r in self.runs if run_id in (None, r.run_id) for n in r.remaining]
-
-
-def sweep(
-    state_dir: Path, target: str, admin: AdminOps, current_run: str | None = None, *, protected: frozenset[str]
-) -> Sweep:
-    """Drop what dead runs against `target` left behind (and this run's, when `current_run` is given
-    at its end), then list the target: a run whose users are all gone loses its journal; one with
-    users still listed keeps it, with the verified drops added, for the next run."""
-    runs = Path(state_dir) / "runs"
-    result = Sweep()
-    if not runs.is_dir():
-        return result
-    existing = None
-    for run_dir in sorted(p for p in runs.iterdir() if p.is_dir()):
-        try:
-            owner = json.loads((run_dir / "owner.json").read_text())
-        except (OSError, ValueError):
-            owner = {"pid": -1, "target": target}  # killed before owner.json was complete
-        if owner.get("embedded") and not _pid_alive(owner.get("pid", -1)):
-            shutil.rmtree(run_dir, ignore_errors=True)  # its server is gone, and its users with it
-            continue
-        same_address = owner.get("target") == target
-        mine = run_dir.name == current_run
-        journal = read_journal(run_dir)
-        pids = {owner.get("pid", -1)} | journal.writers
-        if not mine and any(pid > 0 and _pid_alive(pid) for pid in pids):
-            continue  # a run, or an orphaned worker of one, still in progress
-        if journal.leftovers or journal.unconfirmed_exact:
-            existing = set(admin.user_names()) if existing is None else existing
-            found = sorted(_found_here(journal, existing, same_address) - protected)
-            if not same_address and not found:
-                continue  # nothing of that run here: its journal stays for the server it belongs to
-            result.suspects.update(journal.unconfirmed_exact & existing)
-            for name in found:
-                admin.drop_user(name)
-            if found:
-                existing = set(admin.user_names())
-                swept = RunSweep(run_dir.name, found, [n for n in found if n not in existing])
-                result.runs.append(swept)
-                if swept.remaining:
-                    record = Journal(state_dir, run_dir.name, "sweep")
-                    for name in swept.dropped:
-                        record.write("dropped", name)
-                    continue
-        shutil.rmtree(run_dir, ignore_errors=True)
-    return result
-
-
-def _found_here(journal: JournalState, existing: set[str], same_address: bool) -> set[str]:
-    """The dead run's users listed on this target, whatever address reaches it (a load balancer
-    name, an IP, a proxy): every listed name carrying the run's prefix (random, unique to that run,
-    also where a case put characters first or the server kept surrounding spaces) is that run's.
-    Its exact names (no prefix) only where the target is proven to be the server that run used: the
-    same address, or one of its prefixed names is listed here."""
-    prefixed = {n for n in existing if journal.prefix in n}
-    if same_address or prefixed:
-        return prefixed | (journal.leftovers & existing)
-    return set()
-
-
-class FillLock:
-    """Cases that create users hold it shared; the user-cap case holds it exclusively, so it never
-    runs while another xdist worker's case has users alive. A turnstile keeps the writer from
-    starving."""
-
-    def __init__(self, run_dir: Path):
-        run_dir.mkdir(parents=True, exist_ok=True)
-        self._main = run_dir / "fill.lock"
-        self._turnstile = run_dir / "fill.turnstile"
-
-    @contextmanager
-    def shared(self):
-        with _flock(self._turnstile, fcntl.LOCK_EX):
-            pass
-        with _flock(self._main, fcntl.LOCK_SH):
-            yield
-
-    @contextmanager
-    def exclusive(self):
-        with _flock(self._turnstile, fcntl.LOCK_EX), _flock(self._main, fcntl.LOCK_EX):
-            yield  # both held: no case of another process is running now
-
-
-@contextmanager
-def _flock(path: Path, mode: int):
-    with path.open("a") as f:
-        fcntl.flock(f.fileno(), mode)
-        try:
-            yield
-        finally:
-            fcntl.flock(f.fileno(), fcntl.LOCK_UN)

@@ -11,6 +11,7 @@ don't end) followed by `end`. Whether a create's state check runs is the caller'
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,16 +40,20 @@ class NameAlreadyOurs(RuntimeError):
 
 
 class Runner:
-    def __init__(self, request, profile, documented_profile, users, record):
-        self.request = request
+    """`clients(surface)`: the case's recorded client of that surface (the `rest` or `sdk` fixture,
+    or the run-ahead engine's own); `item`: the case's pytest item (where settle samples are noted)."""
+
+    def __init__(self, clients: Callable[[Surface], Any], profile, documented_profile, users, record, item=None):
+        self.clients = clients
         self.profile = profile
         self.documented = documented_profile
         self.users = users
         self.record = record
+        self.item = item
 
     def client(self, channel: Channel):
-        """The case's recorded client of the channel's surface (the `rest` or `sdk` fixture)."""
-        return self.request.getfixturevalue(Channel(channel).surface.value)
+        """The case's recorded client of the channel's surface."""
+        return self.clients(Channel(channel).surface)
 
     def on(self, channel: Channel) -> RestChannel | SdkChannel:
         """The channel's client in the one shape (clients/channel.py): create, drop,

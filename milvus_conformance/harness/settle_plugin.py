@@ -18,9 +18,9 @@ SAMPLES = pytest.StashKey[list]()
 SETTLE_COLLECTOR = pytest.StashKey["SettleCollector"]()
 
 
-def note(request, sample: SettleSample) -> None:
-    """Record one settle sample of the running case (`request`: its fixture request)."""
-    request.node.stash.setdefault(SAMPLES, []).append(sample)
+def note(item, sample: SettleSample) -> None:
+    """Record one settle sample of the running case (`item`: its pytest item, `Runner.item`)."""
+    item.stash.setdefault(SAMPLES, []).append(sample)
 
 
 @pytest.hookimpl(wrapper=True)
