@@ -54,29 +54,62 @@ def ok(item) -> bool:
     return item.ok
 
 
+def _until(condition, timeout: float = 10.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.01)
+    return condition()
+
+
 def test_cases_start_ahead_up_to_the_window_and_wait_for_one_that_runs_alone():
     items = [Item("a"), Item("b"), Item("c"), Item("d"), Item("N", ok=False), Item("e")]
     log = Log()
+    log.gate.clear()
     e = engine(2, log)
     e.schedule(items, 0, ok)
-    assert set(e.started) == {items[0], items[1]}
+    assert _until(lambda: len(log.began) == 2) and set(e.started) == {items[0], items[1]}  # 2 running
+    time.sleep(0.2)
+    assert sorted(log.began) == ["a", "b"]  # no third while both run
+    log.gate.set()  # a finished case frees its thread: the rest start, past N (it waits for them)
+    assert _until(lambda: sorted(log.began) == ["a", "b", "c", "d", "e"])
     assert e.take(items[0]).recorder == "recorder of a"
-    e.schedule(items, 1, ok)
-    assert set(e.started) == {items[1], items[2]}
-    e.take(items[1])
-    e.schedule(items, 2, ok)
-    e.take(items[2])
-    e.schedule(items, 3, ok)
-    assert set(e.started) == {items[3], items[5]}  # past N: it waits for them when its turn comes
-    e.take(items[3])
-    log.gate.clear()
-    threading.Timer(0.3, log.gate.set).start()
+    for i in (1, 2, 3):
+        e.schedule(items, i, ok)
+        assert e.take(items[i]).recorder == f"recorder of {items[i].name}"
     e.schedule(items, 4, ok)  # N runs alone: e has ended; its outcome waits for its turn
     assert e.started[items[5]].done() and e.take(items[4]) is None
     e.schedule(items, 5, ok)
     assert e.take(items[5]).recorder == "recorder of e"
     e.stop()
     assert sorted(log.began) == ["a", "b", "c", "d", "e"]  # each once
+
+
+def test_later_cases_keep_starting_while_the_main_thread_is_busy():
+    """The main thread spends long on one item (a generated case): the cases after it do not wait
+    for the next schedule, they start as threads free up, `threads` at a time."""
+    items = [Item(str(i)) for i in range(8)]
+    log = Log()
+    e = engine(2, log)
+    e.schedule(items, 0, ok)  # and no other schedule while the main thread is busy
+    assert _until(lambda: len(log.began) == 8)
+    assert all(e.take(item).recorder == f"recorder of {item.name}" for item in items)
+    e.stop()
+
+
+def test_no_case_starts_while_one_runs_alone():
+    items = [Item("a"), Item("N", ok=False), Item("b"), Item("c")]
+    log = Log()
+    log.gate.clear()
+    e = engine(1, log)
+    e.schedule(items, 0, ok)  # a starts and is held (its item is then skipped in set-up: never taken)
+    assert _until(lambda: log.began == ["a"])
+    threading.Timer(0.2, log.gate.set).start()
+    e.schedule(items, 1, ok)  # N: waits for a; a's thread, now free, must not start b
+    time.sleep(0.2)
+    assert log.began == ["a"] and not e.started
+    e.schedule(items, 2, ok)  # after N: b and c start again
+    assert _until(lambda: log.began == ["a", "b", "c"])
+    e.stop()
 
 
 def test_cases_after_a_generated_case_run_ahead_while_it_runs_here():

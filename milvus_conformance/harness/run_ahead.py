@@ -2,7 +2,9 @@
 while pytest's own machinery (fixtures, hooks, reports, the terminal) stays serial and unchanged.
 
 The main loop walks the items in order. Before an item runs, the engine starts the eligible items
-from it on (at most N, never past the next item that is not eligible) in a thread pool; each thread
+from it on in a thread pool, N running at a time (a finished one keeps its outcome for its turn
+and frees its thread, so later cases go on starting while the main thread waits or runs a
+generated case); each thread
 runs a case's test function with case objects of its own (a CaseRecorder, a UserScope over the
 session's ledger, a Runner, recorded clients) and keeps (recorder, exception). Then pytest runs
 the item as usual; its `pytest_pyfunc_call` waits for the thread's outcome instead of calling the
@@ -22,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+import threading
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 
@@ -158,7 +161,9 @@ def run_case(item, objects: SessionObjects) -> Ahead:
 
 @dataclass
 class Engine:
-    """The pool and the cases started ahead (by item), for one session."""
+    """The pool and the cases started ahead (by item), for one session. A case that has finished
+    keeps its outcome for its turn and frees its thread at once: while the main thread is busy (a
+    generated case runs for many seconds), later eligible cases keep starting, `threads` at a time."""
 
     threads: int
     objects: SessionObjects | None = None
@@ -166,11 +171,16 @@ class Engine:
     _pool: ThreadPoolExecutor | None = None
     _cursor: int = 0  # the first item not yet looked at for starting ahead
     _run: Callable[..., Ahead] = run_case
+    _items: list = field(default_factory=list)
+    _is_eligible: Callable = eligible
+    _paused: bool = True  # while a case runs alone (and before the first schedule): nothing starts
+    # re-entrant: a future that is already done runs its callback (_fill) at once, in the same thread
+    _lock: threading.RLock = field(default_factory=threading.RLock)
 
     def schedule(self, items: list, index: int, is_eligible: Callable = eligible, is_beside: Callable = beside) -> None:
         """Before items[index] runs: a case that is neither eligible nor `beside` first waits for
         every case started ahead (also those after it: it runs alone) and starts none; otherwise the
-        eligible cases from it on, not yet started, start, up to `threads` in flight."""
+        eligible cases from it on, not yet started, start, up to `threads` running at once."""
         item = items[index]
         if item not in self.started and not is_eligible(item) and not is_beside(item):
             self.drain(coming=items[index + 1 :])
@@ -179,36 +189,59 @@ class Engine:
             return
         if self.objects is None:
             return  # the first eligible case runs normally and yields the session objects
-        self._cursor = max(self._cursor, index)  # items before it are started or ran here
-        while self._cursor < len(items) and len(self.started) < self.threads:
-            later = items[self._cursor]
-            if is_eligible(later) and later not in self.started:
-                self.started[later] = self._executor().submit(self._run, later, self.objects)
-            self._cursor += 1
+        with self._lock:
+            self._items, self._is_eligible, self._paused = items, is_eligible, False
+            self._cursor = max(self._cursor, index)  # items before it are started or ran here
+        self._fill()
+
+    def _fill(self, _finished: Future | None = None) -> None:
+        """Start eligible cases from the cursor on while fewer than `threads` are running; also the
+        callback of every case that finishes (in its pool thread)."""
+        with self._lock:
+            while not self._paused and self._cursor < len(self._items) and self._running() < self.threads:
+                later = self._items[self._cursor]
+                self._cursor += 1
+                if self._is_eligible(later) and later not in self.started:
+                    future = self._executor().submit(self._run, later, self.objects)
+                    self.started[later] = future
+                    future.add_done_callback(self._fill)
+
+    def _running(self) -> int:
+        return sum(1 for future in self.started.values() if not future.done())
 
     def take(self, item) -> Ahead | None:
         """The outcome of `item` if it was started ahead (waits for it); None: run it normally."""
-        future: Future | None = self.started.pop(item, None)
+        with self._lock:
+            future: Future | None = self.started.pop(item, None)
         return future.result() if future is not None else None
 
     def drain(self, coming=()) -> None:
-        """Wait for every case started ahead; forget those not `coming` (e.g. one whose item pytest
-        skipped in set-up); the outcomes of those coming are taken at their turn."""
+        """Wait for every case started ahead, starting no more until the next `schedule`; forget
+        those not `coming` (e.g. one whose item pytest skipped in set-up); the outcomes of those
+        coming are taken at their turn."""
         coming = set(coming)
-        for item in list(self.started):
-            self.started[item].result()
+        with self._lock:
+            self._paused = True
+            started = list(self.started.items())
+        for item, future in started:
+            future.result()
             if item not in coming:
-                del self.started[item]
+                with self._lock:
+                    self.started.pop(item, None)
 
     def stop(self) -> None:
         """The run ends (normally or interrupted): cases not yet begun never begin; those in
         progress end, with their creates journaled and their users dropped."""
-        for future in self.started.values():
+        with self._lock:
+            self._paused = True
+            futures = list(self.started.values())
+        for future in futures:
             future.cancel()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        self.started.clear()
+        with self._lock:
+            self.started.clear()
 
     def _executor(self) -> ThreadPoolExecutor:
         if self._pool is None:
