@@ -59,7 +59,7 @@ def lifecycle_machine(target, counts: Counter):
             )
 
         def teardown(self):
-            with target.hygiene.locked():
+            with target.hygiene.locked(self.owned):
                 target.hygiene.release(self.owned)
             self.owned.clear()
 

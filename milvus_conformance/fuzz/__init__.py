@@ -26,6 +26,7 @@ from milvus_conformance.fuzz import schema
 from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
 from milvus_conformance.fuzz.failures import finding_of
 from milvus_conformance.fuzz.hygiene import Hygiene
+from milvus_conformance.fuzz.senders import Senders
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.generation import Generation
 
@@ -51,7 +52,7 @@ class FuzzTarget:
     """Per process: the target, the profile-shaped schemas (one per set of phases), hygiene and the
     checks, all built from the run context (no environment, no module state)."""
 
-    def __init__(self, run_context, profile, ledger, critical=None):
+    def __init__(self, run_context, profile, ledger, critical=None, senders: int = 1):
         self.ctx, self.profile, self.ledger = run_context, profile, ledger
         self.settings = schema.FuzzSettings.of(run_context.config.tier, run_context.run_id, run_context.config.fuzz)
         REDACTOR.add(run_context.token)
@@ -60,8 +61,9 @@ class FuzzTarget:
         self.checks = GeneratedChecks(
             CheckSettings.of(profile, self.admin_header, run_context.auth_enabled, run_context.tls), self.hygiene.facts
         )
-        self.session = run_context.tls.requests_session()
+        self.session = run_context.tls.requests_session()  # the main thread's
         self.tls_kwargs = run_context.tls.requests_kwargs()
+        self.senders = Senders(senders, run_context.tls.requests_session, ledger.in_thread)
         self._schemas: dict = {}
 
     def schema(self, phases: tuple[str, ...]):
@@ -82,35 +84,51 @@ class FuzzTarget:
         return {"Authorization": self.admin_header}
 
     def send(self, case):
-        return case.call(session=self.session, headers=self.auth(case), **self.tls_kwargs)
+        session = self.senders.session(self.session)
+        return case.call(session=session, headers=self.auth(case), **self.tls_kwargs)
+
+    def close(self) -> None:
+        self.senders.close()
+        self.session.close()
 
     # ---- one operation, some phases -------------------------------------------------------------
     def run_operation(self, operation_id: str, phases: tuple[str, ...], record) -> Judged:
-        from schemathesis.generation.feedback import FeedbackSources
-        from schemathesis.pytest._test_builder import build_operation_test
-
+        """The operation's cases of `phases`, sent and checked. The explicit phases (examples,
+        coverage) are generated first and sent side by side (fuzz/senders.py); random data (fuzzing)
+        is sent inside Hypothesis, which shrinks a failing case and replays it."""
         loaded = self.schema(phases)
         operation = loaded.find_operation_by_id(operation_id)
         counts: Counter = Counter()
 
         def generated_case(case):
             counts[case.meta.phase.name.value if case.meta else "explicit"] += 1
-            with self.hygiene.request(case, operation_id) as step:
-                if step is None:
-                    counts["not sent"] += 1
-                    return
-                response = self.send(case)
-                step.observe()
-                case.validate_response(response, checks=self.checks.all)
+            if not self.check(case, operation_id):
+                counts["not sent"] += 1
 
-        test = build_operation_test(
-            config=loaded.config,
-            operation=operation,
-            test_func=generated_case,
-            given_kwargs={},
-            feedback=FeedbackSources(),
-        )
-        return self.judge(record, operation_id, counts, run_collecting(test))
+        if "fuzzing" in phases:
+            return self.judge(
+                record, operation_id, counts, run_collecting(_operation_test(loaded, operation, generated_case))
+            )
+        cases: list = []
+        _operation_test(
+            loaded, operation, lambda case: cases.append(case)
+        )()  # a function: Hypothesis reads its signature
+        for case in cases:
+            counts[case.meta.phase.name.value if case.meta else "explicit"] += 1
+        sent = self.senders.send_all(cases, lambda case: self.check(case, operation_id), _failures)
+        counts["not sent"] += sum(1 for one in sent if not one.sent)
+        return self.judge(record, operation_id, +counts, [f for one in sent for f in one.failures])
+
+    def check(self, case, operation_id: str) -> bool:
+        """Send one generated case under hygiene and run the checks (a check failure raises it).
+        False: not sent (it would touch a user this run did not create)."""
+        with self.hygiene.request(case, operation_id) as step:
+            if step is None:
+                return False
+            response = self.send(case)
+            step.observe()
+            case.validate_response(response, checks=self.checks.all)
+        return True
 
     # ---- the verdict ---------------------------------------------------------------------------
     def judge(self, record, label: str, counts: Counter, failures: list) -> Judged:
@@ -146,6 +164,16 @@ class FuzzTarget:
             expected={"checks": [c.__name__ for c in self.checks.all]},
             observed={"generated_cases": record.generation.cases, "by_phase": dict(counts)},
         )
+
+
+def _operation_test(loaded, operation, test_func):
+    """The operation's Hypothesis test, built as schemathesis's lazy `parametrize()` builds it."""
+    from schemathesis.generation.feedback import FeedbackSources
+    from schemathesis.pytest._test_builder import build_operation_test
+
+    return build_operation_test(
+        config=loaded.config, operation=operation, test_func=test_func, given_kwargs={}, feedback=FeedbackSources()
+    )
 
 
 def run_collecting(test) -> list:

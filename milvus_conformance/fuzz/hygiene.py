@@ -2,15 +2,21 @@
 did not create.
 
 Generated names carry no run prefix, so for every request of an operation that changes users
-(create, drop, update_password), under a lock that serialises such requests across xdist workers
-and across runs on this host:
+(create, drop, update_password) whose body names a user, under the locks of the names it names
+(one lock file per stripe of names, so that requests naming other users go on side by side, in this
+process's threads and in other runs on this host):
 
 1. snapshot the users (the admin's `user_names()`);
 2. guard: a body naming a user that exists and is not ours is not sent (the case is skipped);
-3. journal every name the body could create with `exact=True` before the request (`will_create`);
+3. journal every name the body could create with `exact=True` before the request (`will_create`,
+   which also holds room for it in the run's user budget);
 4. after the request, snapshot again: the names the body could create that appeared are ours
    (`created`), and are dropped right after the case's checks (`release`); names we owned that
    vanished were dropped by the request (`forget`).
+
+A writing request whose body names no user cannot create or change one: it is sent without
+snapshots (its facts say nothing could appear). Names are locked by their trimmed, case-folded
+form, so that a server folding "Ab" into "ab" never sees both at once.
 
 The facts (users before, names that appeared) are kept in `Hygiene.facts`, by case id, for the
 checks of that request (fuzz/checks.py's `GeneratedChecks` reads the same dict). The module also holds the one reading of a request that both use: what the server's JSON
@@ -22,7 +28,9 @@ from __future__ import annotations
 import fcntl
 import json
 import re
-from contextlib import contextmanager, nullcontext
+import threading
+import zlib
+from contextlib import ExitStack, contextmanager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +39,7 @@ from milvus_conformance.contract.rules import Prediction, predict_create
 
 GO_NOT_SPACE = "\x1c\x1d\x1e\x1f"  # Python's str.strip() removes these, Go's strings.TrimSpace does not
 WRITERS = frozenset({"createUser", "dropUser", "updatePassword"})
+STRIPES = 32  # lock files per host: names hashed into them (two names may share one: still safe)
 
 
 @dataclass(frozen=True)
@@ -155,14 +164,19 @@ class Hygiene:
         self.lock_file = Path(lock_file)
         self.lock_file.parent.mkdir(parents=True, exist_ok=True)
 
+    def stripe(self, name: str) -> Path:
+        """The lock file of `name`: the same for its trimmed and case-folded forms, in every run."""
+        key = zlib.crc32(name.strip().casefold().encode("utf-8", "surrogatepass")) % STRIPES
+        return self.lock_file.with_name(f"{self.lock_file.name}.{key:02d}")
+
     @contextmanager
-    def locked(self):
-        with self.lock_file.open("a") as f:
-            fcntl.flock(f.fileno(), fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(f.fileno(), fcntl.LOCK_UN)
+    def locked(self, names):
+        """Hold the locks of `names` (in one order, so that two holders never wait for each other)."""
+        with ExitStack() as stack:
+            for path in sorted({self.stripe(n) for n in names}):
+                f = stack.enter_context(path.open("a"))
+                fcntl.flock(f.fileno(), fcntl.LOCK_EX)  # released when the file closes
+            yield
 
     @contextmanager
     def request(self, case, operation_id: str, owned: set[str] | None = None, keep: bool = False):
@@ -170,29 +184,37 @@ class Hygiene:
         caller already owns (a stateful scenario's); with `keep`, created users are added to it and
         kept alive (the caller releases them), otherwise they are dropped when the block ends."""
         owned = set() if owned is None else owned
-        if operation_id not in WRITERS:
+        names = candidate_names(case.body) if operation_id in WRITERS else set()
+        if not names:  # a reader, or a writer naming nobody: nothing can appear or vanish
+            step = Step(self, case, set(), set(), owned, writer=False)
+            if operation_id in WRITERS:
+                self.facts[case.id] = Facts(appeared=frozenset())
             try:
-                yield Step(self, case, set(), set(), owned, writer=False)
+                yield step
             finally:
                 self.facts.pop(case.id, None)
             return
-        with self.locked(), self.critical():
+        # Ctrl-C is held in the main thread; a sender thread is waited for by the main thread instead
+        held = self.critical() if threading.current_thread() is threading.main_thread() else nullcontext()
+        with self.locked(names), held:
             before = set(self.ledger.user_names())
-            names = candidate_names(case.body)
             if any(n in before and n not in owned for n in names):
                 yield None  # it would touch a user this run did not create
                 return
-            if operation_id == "createUser":
-                for name in sorted(names - before):
-                    self.ledger.will_create(name, exact=True)
+            new = sorted(names - before) if operation_id == "createUser" else []
             step = Step(self, case, before, names, owned)
             try:
+                for name in new:  # reserved until created or unreserved; waits for room beside threads
+                    self.ledger.will_create(name, exact=True, own=owned)
                 yield step
             finally:
                 try:
                     if not step.observed:
                         step.observe()  # also after a failed call: it may have created
                 finally:
+                    for name in new:
+                        if name not in step.created:
+                            self.ledger.unreserve(name)
                     self.facts.pop(case.id, None)
                     if keep:
                         owned |= step.created

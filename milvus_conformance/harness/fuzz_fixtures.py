@@ -9,6 +9,7 @@ from milvus_conformance.harness.skip_kinds import not_applicable, skip_by_choice
 from milvus_conformance.fuzz import FuzzTarget
 from milvus_conformance.fuzz.hygiene import WRITERS
 from milvus_conformance.harness.interrupt import critical
+from milvus_conformance.harness.jobs_plugin import ENGINE
 
 
 @pytest.fixture(scope="session")
@@ -18,9 +19,11 @@ def fuzz_target(run_context, profile, ledger, request):
     success = profile.get("rest.success_code")
     if not success.covered:  # without it no generated answer can be told a success
         pytest.skip(f"not covered by the active profile: {success.cite()}")
-    target = FuzzTarget(run_context, profile, ledger, critical=lambda: critical(request.config))
+    engine = request.config.stash.get(ENGINE, None)  # --jobs N: a generated case's requests N at a time
+    senders = engine.threads if engine is not None else 1
+    target = FuzzTarget(run_context, profile, ledger, critical=lambda: critical(request.config), senders=senders)
     yield target
-    target.session.close()
+    target.close()
 
 
 @pytest.fixture
