@@ -52,11 +52,11 @@ def _exactly(runner, surfaces, name: str, current: str | None, earlier: list[str
     return out
 
 
-def _update(runner, channel: Channel, sdk_fixture, name: str, old: str, new: str):
+def _update(runner, channel: Channel, name: str, old: str, new: str):
     if channel is Channel.REST:
         return runner.client(channel).update_password(name, old, new)
     # on the user's own connection, as a user changes its password (tests/test_sdk_siblings.py)
-    with sdk_as(sdk_fixture(), name, old) as own:
+    with sdk_as(runner.client(channel), name, old) as own:
         return own.call(UPDATE[channel.style], name, old, new)
 
 
@@ -80,13 +80,13 @@ def _created(runner, channel, name, password, record):
 @pytest.mark.parametrize("channel", CHANNELS)
 @pytest.mark.operation("users/update_password")
 @pytest.mark.requirement("USER-CREDENTIAL-FRESHNESS")
-def test_only_the_current_password_through_update_and_drop(channel, runner, run_context, users, request, record):
+def test_only_the_current_password_through_update_and_drop(channel, runner, run_context, users, record):
     surfaces, name = _surfaces(run_context, channel), users.name()
     ok, created = _created(runner, channel, name, FIRST, record)
     if not created.succeeded:
         return
     checks = [created.verdict, *_exactly(runner, surfaces, name, FIRST, [SECOND], "after the create")]
-    updated = _update(runner, channel, lambda: request.getfixturevalue("sdk"), name, FIRST, SECOND)
+    updated = _update(runner, channel, name, FIRST, SECOND)
     checks.append(labelled("update_password", judge(updated, *ok)))
     checks += _exactly(runner, surfaces, name, SECOND, [FIRST], "after update_password")
     dropped, listed = _drop(runner, channel, users, name)

@@ -11,7 +11,9 @@ Tiers (`--tier`):
   --fuzz-scenarios (stateful scenarios) and --fuzz-seed (replay a nightly run: every failure prints
   the seed) tune it (fuzz/schema.py's FuzzSettings).
 
-Each case prints "<operation>: N generated cases (by phase)" and keeps it as its verdict message.
+Each case keeps "<operation>: N generated cases (by phase)" as its verdict message (the run's
+summary prints it). Under `--jobs N` the gate tier's cases run ahead like the tables' rows, and
+each sends its requests N at a time (fuzz/senders.py); the nightly fuzzing runs in the main thread.
 """
 
 import pytest
@@ -58,6 +60,7 @@ def test_generated_examples_and_coverage(operation_id, fuzz, record):
 
 
 @pytest.mark.nightly
+@pytest.mark.main_thread  # Hypothesis shrinks and replays a failing random case
 @pytest.mark.surface("rest")
 @pytest.mark.parametrize("operation_id", _per_operation())
 def test_generated_fuzzing(operation_id, fuzz, record):

@@ -67,6 +67,7 @@ def lifecycle_machine(target, counts: Counter):
 
 
 @pytest.mark.nightly
+@pytest.mark.main_thread  # Hypothesis's stateful engine
 @pytest.mark.surface("rest")
 @pytest.mark.operation("users/create")
 @pytest.mark.requirement(

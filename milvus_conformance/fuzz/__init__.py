@@ -17,6 +17,7 @@ generated case's repr. Every writing request goes through `hygiene.Hygiene`.
 from __future__ import annotations
 
 import tempfile
+import threading
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -65,6 +66,7 @@ class FuzzTarget:
         self.tls_kwargs = run_context.tls.requests_kwargs()
         self.senders = Senders(senders, run_context.tls.requests_session, ledger.in_thread)
         self._schemas: dict = {}
+        self._generating = threading.Lock()
 
     def schema(self, phases: tuple[str, ...]):
         if phases not in self._schemas:
@@ -96,8 +98,9 @@ class FuzzTarget:
         """The operation's cases of `phases`, sent and checked. The explicit phases (examples,
         coverage) are generated first and sent side by side (fuzz/senders.py); random data (fuzzing)
         is sent inside Hypothesis, which shrinks a failing case and replays it."""
-        loaded = self.schema(phases)
-        operation = loaded.find_operation_by_id(operation_id)
+        with self._generating:
+            loaded = self.schema(phases)
+            operation = loaded.find_operation_by_id(operation_id)
         counts: Counter = Counter()
 
         def generated_case(case):
@@ -110,9 +113,9 @@ class FuzzTarget:
                 record, operation_id, counts, run_collecting(_operation_test(loaded, operation, generated_case))
             )
         cases: list = []
-        _operation_test(
-            loaded, operation, lambda case: cases.append(case)
-        )()  # a function: Hypothesis reads its signature
+        with self._generating:  # one generation at a time, in whichever thread runs the case
+            collect = lambda case: cases.append(case)  # noqa: E731 - a function: Hypothesis reads its signature
+            _operation_test(loaded, operation, collect)()
         for case in cases:
             counts[case.meta.phase.name.value if case.meta else "explicit"] += 1
         sent = self.senders.send_all(cases, lambda case: self.check(case, operation_id), _failures)
@@ -142,7 +145,6 @@ class FuzzTarget:
             self.settings.seed,
         )
         line = record.generation.summary()
-        print(line)
         if not failures:
             return Judged(passed(line))
         findings = [f for f in (finding_of(failure) for failure, _ in failures) if f is not None]

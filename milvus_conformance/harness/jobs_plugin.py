@@ -10,17 +10,19 @@ import pytest
 from milvus_conformance.clients.warning_tap import WarningTap
 from milvus_conformance.errors import ExitStatus
 from milvus_conformance.harness import jobs
-from milvus_conformance.harness.keys import CONTEXT
+from milvus_conformance.harness.keys import CONTEXT, ENGINE
 from milvus_conformance.harness.recorder import RECORDER
 from milvus_conformance.harness.run_ahead import Engine, SessionObjects, eligible
 from milvus_conformance.harness.stop import stop
 from milvus_conformance.settings import environment
 
 OPTION = ("--jobs", "CONFORMANCE_JOBS")  # README's option table lists it with the others
-MARKER = "serial: never runs side by side with another case under --jobs (harness/run_ahead.py)"
+MARKERS = (
+    "serial: never runs side by side with another case under --jobs (harness/run_ahead.py)",
+    "main_thread: drives Hypothesis's engine; runs in the main thread while later cases run ahead",
+)
 
 CHOICE = pytest.StashKey[str]()
-ENGINE = pytest.StashKey[Engine]()
 
 
 def pytest_addoption(parser):
@@ -34,7 +36,8 @@ def pytest_addoption(parser):
 
 
 def pytest_configure(config):
-    config.addinivalue_line("markers", MARKER)
+    for marker in MARKERS:
+        config.addinivalue_line("markers", marker)
     value = config.getoption("conformance_jobs", None)
     if value and value != "auto" and not value.isdigit():
         stop(f"--jobs: expected a number or auto, got {value!r}", ExitStatus.CONFIGURATION)

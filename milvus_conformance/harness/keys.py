@@ -12,3 +12,5 @@ from milvus_conformance.results.model import RunResult
 CONTEXT = pytest.StashKey[RunContext]()
 COLLECTOR = pytest.StashKey[Collector]()
 RUN_RESULT = pytest.StashKey[RunResult]()
+# --jobs N: the run-ahead engine (harness/run_ahead.Engine; named, not imported: run_ahead imports the fixtures)
+ENGINE = pytest.StashKey["Engine"]()

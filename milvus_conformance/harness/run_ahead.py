@@ -12,12 +12,14 @@ function, puts the thread's recorder on the item and re-raises the thread's exce
 skip, xfail and fail included), so that reports and results are those of a serial run.
 
 Eligible (`eligible`): a test function whose fixtures are its parameters and the case fixtures
-below (and the session fixtures they depend on), without the `serial` marker or a skip marker.
-A generated case of one operation (`beside`: schemathesis and hypothesis, main thread only) runs in
-the main thread as before while eligible cases after it run ahead; anything else (the user-cap
-case, a case with `request`) runs alone: when its turn comes, every case started ahead (before or
-after it) ends first, and none starts until it has ended. The session
-objects are taken from the first eligible case, which runs normally; nothing starts ahead before it.
+below (and the session fixtures they depend on), without the `serial`, `main_thread` or a skip
+marker. That includes the generated cases of the explicit phases (`fuzz`: generated under a lock,
+sent by the fuzz target's own sender threads). A case marked `main_thread` (it drives Hypothesis's
+engine: random generation with shrinking, stateful scenarios) runs in the main thread as before
+while eligible cases after it run ahead (`beside`); anything else (the user-cap case, a case with
+`request`) runs alone: when its turn comes, every case started ahead (before or after it) ends
+first, and none starts until it has ended. The session objects are taken from the first eligible
+case, which runs normally; nothing starts ahead before it.
 """
 
 from __future__ import annotations
@@ -37,10 +39,12 @@ from milvus_conformance.harness.runner import Runner
 from milvus_conformance.harness.skip_kinds import SKIP_STATUS, not_applicable
 from milvus_conformance.results.surfaces import Surface
 
-CASE_FIXTURES = frozenset({"runner", "profile", "documented_profile", "users", "record", "rest", "sdk"})
+CASE_FIXTURES = frozenset(
+    {"runner", "profile", "documented_profile", "users", "record", "rest", "sdk", "run_context", "fuzz"}
+)
 # what the case fixtures stand on: session-scoped (taken once, SessionObjects), or pytest's own
 BENEATH = frozenset(
-    {"run_context", "ledger", "fill_lock", "throttle", "rest_admin", "sdk_admin", "request", "pytestconfig"}
+    {"ledger", "fill_lock", "throttle", "rest_admin", "sdk_admin", "fuzz_target", "request", "pytestconfig"}
     | {"auth_enabled"}  # a set-up check only: it skips the case in the main thread
 )
 NOT_GIVEN = {
@@ -54,7 +58,7 @@ def eligible(item) -> bool:
     info = getattr(item, "_fixtureinfo", None)
     if not isinstance(item, pytest.Function) or info is None or SKIP_STATUS in item.stash:
         return False
-    if any(item.get_closest_marker(name) for name in ("serial", "skip", "skipif")):
+    if any(item.get_closest_marker(name) for name in ("serial", "main_thread", "skip", "skipif")):
         return False
     params = set(getattr(getattr(item, "callspec", None), "params", {}))
     return set(info.argnames) <= CASE_FIXTURES | params and set(info.names_closure) <= CASE_FIXTURES | BENEATH | params
@@ -62,18 +66,11 @@ def eligible(item) -> bool:
 
 def beside(item) -> bool:
     """A case that may run in the main thread while cases run ahead: one skipped by a marker (the
-    tier's choice; it runs nothing), or a generated case of one operation (its hygiene tells its own
-    users by their generated names, which carry no run prefix)."""
+    tier's choice; it runs nothing), or one marked `main_thread` (its hygiene tells its own users by
+    their generated names, which carry no run prefix)."""
     if SKIP_STATUS in item.stash or item.get_closest_marker("skip"):
         return True
-    info = getattr(item, "_fixtureinfo", None)
-    params = getattr(getattr(item, "callspec", None), "params", {})
-    return (
-        info is not None
-        and "fuzz" in info.argnames
-        and "operation_id" in params
-        and not item.get_closest_marker("serial")
-    )
+    return bool(item.get_closest_marker("main_thread")) and not item.get_closest_marker("serial")
 
 
 @dataclass(frozen=True)
@@ -86,6 +83,8 @@ class SessionObjects:
     fill_lock: object
     token: str | None
     admins: dict  # Surface -> the session's admin client (rest_admin, sdk_admin), None: not given
+    run_context: object = None
+    fuzz: object = None  # the fuzz target, or the skip that its fixture raised (no REST surface...)
 
     @classmethod
     def of(cls, item) -> "SessionObjects":
@@ -96,14 +95,26 @@ class SessionObjects:
                 admins[surface] = request.getfixturevalue(f"{surface.value}_admin")
             except pytest.skip.Exception:
                 admins[surface] = None
+        try:
+            fuzz = request.getfixturevalue("fuzz_target")
+        except pytest.skip.Exception as skipped:
+            fuzz = skipped
+        run_context = request.getfixturevalue("run_context")
         return cls(
             request.getfixturevalue("profile"),
             request.getfixturevalue("documented_profile"),
             request.getfixturevalue("ledger"),
             request.getfixturevalue("fill_lock"),
-            request.getfixturevalue("run_context").token,
+            run_context.token,
             admins,
+            run_context,
+            fuzz,
         )
+
+    def fuzz_target(self):
+        if isinstance(self.fuzz, BaseException):
+            raise self.fuzz
+        return self.fuzz
 
 
 @dataclass
@@ -139,6 +150,8 @@ def run_case(item, objects: SessionObjects) -> Ahead:
         "record": recorder,
         "rest": lambda: clients(Surface.REST),
         "sdk": lambda: clients(Surface.SDK),
+        "run_context": objects.run_context,
+        "fuzz": objects.fuzz_target,
     }
     params = getattr(getattr(item, "callspec", None), "params", {})
     ahead = Ahead(recorder)
@@ -146,7 +159,7 @@ def run_case(item, objects: SessionObjects) -> Ahead:
         kwargs = {}
         for name in item._fixtureinfo.argnames:
             value = params[name] if name in params else values[name]
-            kwargs[name] = value() if name in ("rest", "sdk") else value
+            kwargs[name] = value() if name in ("rest", "sdk", "fuzz") else value
         tap = warning_tap.current()
         serving = tap.serving() if tap is not None else nullcontext()
         with objects.ledger.in_thread(), objects.fill_lock.shared(), serving:
