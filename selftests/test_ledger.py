@@ -187,3 +187,26 @@ def test_a_duplicate_attempt_on_an_owned_exact_name_keeps_it_ours(tmp_path):
     )
     swept = sweep(tmp_path, "T", admin, protected=ROOT_ONLY)
     assert swept.dropped() == ["Q"] and swept.suspects == set()
+
+
+def test_an_exact_name_another_case_in_flight_holds_is_waited_for(tmp_path):
+    """Run ahead, a case claiming 'Z' while another case of ours still has it (created, or dropped
+    and not yet seen gone) waits, as a serial run would have found it free; serially it is refused."""
+    import threading
+
+    admin = FakeAdmin({"root"})
+    ledger = make(tmp_path, admin)
+    assert ledger.claim_exact("Z")
+    ledger.will_create("Z", exact=True)
+    admin.names.add("Z")
+    ledger.created("Z", exact=True)
+    assert not ledger.claim_exact("Z")  # serially: somebody (this run) has it
+    claimed = []
+    with ledger.in_thread():
+        other = threading.Thread(target=lambda: claimed.append(ledger.claim_exact("Z")))
+        other.start()
+        other.join(0.3)
+        assert other.is_alive() and not claimed  # waits while the first case holds it
+        ledger.release("Z", verify=False)
+        other.join(5)
+    assert claimed == [True] and "Z" not in ledger.unverified

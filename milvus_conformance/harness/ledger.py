@@ -94,10 +94,18 @@ class UserLedger:
             return base + "".join(self._rng.choice(PREFIX_ALPHABET) for _ in range(length - len(base) if length else 8))
 
     def claim_exact(self, name: str) -> bool:
-        """A name without the prefix, usable if nobody has it nor another case of ours claimed it."""
+        """A name without the prefix, usable if nobody has it nor another case of ours claimed it.
+        With cases in threads, a name another case of ours holds (claimed, created, or dropped and
+        not yet seen gone) is waited for, as a serial run would have had it free by then."""
+        deadline = time.monotonic() + ROOM_WAIT_S
         with self._room:
-            if name in self._claimed:
-                return False
+            while name in self._claimed or name in self.owned or name in self.unverified:
+                if name in self.unverified and name not in self._claimed and name not in self.owned:
+                    self.verify_drops()  # one listing: gone (free) or stuck (listed: refused below)
+                    continue
+                if not self._threads or time.monotonic() >= deadline:
+                    return False
+                self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
             self._claimed.add(name)
         if name in self.user_names():
             self.unclaim(name)
@@ -119,6 +127,7 @@ class UserLedger:
     def unclaim(self, name) -> None:  # its create was refused: the listing tells from now on
         with self._room:
             self._claimed.discard(name)
+            self._room.notify_all()
 
     # ---- lifecycle ------------------------------------------------------------------------------
     def _alive(self, own=()) -> int:
@@ -179,6 +188,7 @@ class UserLedger:
             with self._room:
                 self.owned.discard(name)
                 self.unverified[name] = time.monotonic()
+                self._room.notify_all()
 
     def verify_drops(self) -> None:
         if self.unverified:
