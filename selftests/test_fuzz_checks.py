@@ -13,10 +13,10 @@ import schemathesis
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.requirements import load_requirements
 from milvus_conformance.contract.versions import parse_version
-from milvus_conformance.fuzz import checks, hygiene, run_collecting
+from milvus_conformance.fuzz import checks, hygiene
 from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
 from milvus_conformance.fuzz.failures import GeneratedFailure
-from milvus_conformance.fuzz.schema import FuzzSettings, load_schema, shaped_spec
+from milvus_conformance.fuzz.schema import FuzzSettings, load_schema
 from milvus_conformance.redact import REDACTOR
 
 TOKEN = "root:Sup3r-Secret"
@@ -389,37 +389,3 @@ def test_every_cited_requirement_exists():
     assert set(checks.BY_KEY.values()) | set(checks.BY_KIND.values()) <= cited
     assert cited and cited <= set(load_requirements()), cited - set(load_requirements())
     assert not re.search(r'\+ "[A-Z-]+"', source), "requirement IDs are written in full (grep finds them)"
-
-
-# ---- generation shaped by the profile ----------------------------------------------------------------
-def test_shaped_spec_follows_the_profile():
-    schemas = shaped_spec(load_profile("embedded"))["components"]["schemas"]
-    assert (schemas["Password"]["minLength"], schemas["Password"]["maxLength"]) == (6, 72)
-    assert "x-password-character-classes" not in schemas["Password"]
-    assert schemas["UserName"]["maxLength"] == 32
-    at_2_6_18 = load_profile("milvus-2.6", parse_version("2.6.18"))  # '.' and '-' from 2.6.18 (CF 7)
-    pattern = shaped_spec(at_2_6_18)["components"]["schemas"]["UserName"]["pattern"]
-    assert re.fullmatch(pattern, "a.b-c")
-    documented = shaped_spec(load_profile("documented"))
-    assert documented["components"]["schemas"]["Password"]["maxLength"] == 64
-    assert "maxLength" not in documented["components"]["schemas"]["UserName"]
-    assert documented["components"]["parameters"]["RequestTimeout"]["schema"]["default"] == 30
-
-
-def test_candidate_names_cover_every_spelling_and_trim():
-    body = {"userName": " fuzzA ", "USERNAME": "fuzzB", "userName2": "no", "password": "x"}
-    assert hygiene.candidate_names(body) == {" fuzzA ", "fuzzA", "fuzzB"}
-    assert hygiene.candidate_names(["fuzzA"]) == set()
-
-
-def test_check_failures_are_collected_and_other_errors_propagate():
-    from schemathesis.core.failures import CustomFailure, FailureGroup
-
-    failure = CustomFailure(operation="POST /x", title="t", message="m", exception=AssertionError("m"))
-
-    def failing():
-        raise FailureGroup([failure], "group")
-
-    assert run_collecting(failing) == [(failure, False)]
-    with pytest.raises(ZeroDivisionError):
-        run_collecting(lambda: 1 / 0)
