@@ -85,7 +85,7 @@ def test_the_main_thread_keeps_its_session_and_each_sender_gets_its_own():
     pool = Senders(3, lambda: made.append(SimpleNamespace(close=lambda: None)) or made[-1], nullcontext)
     assert pool.session("main") == "main"
     seen = pool.send_all(list(range(12)), lambda n: id(pool.session("main")), lambda exc: None)
-    assert len(made) <= 3 and all(one.sent for one in seen)
+    assert 1 <= len(made) <= 3 and all(one.sent for one in seen)  # one per sender thread
     pool.close()
 
 
@@ -122,7 +122,8 @@ def test_requests_naming_other_users_overlap_and_one_name_waits(tmp_path):
     time.sleep(0.2)
     assert ("in", " fuzza ") not in order  # the same name (folded): waits for the first
     release.set()
-    first.join(2), same.join(2)
+    first.join(2)
+    same.join(2)
     assert order.index(("out", "fuzzA")) < order.index(("in", " fuzza "))
 
 

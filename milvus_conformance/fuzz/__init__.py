@@ -104,7 +104,7 @@ class FuzzTarget:
         counts: Counter = Counter()
 
         def generated_case(case):
-            counts[case.meta.phase.name.value if case.meta else "explicit"] += 1
+            counts[_phase(case)] += 1
             if not self.check(case, operation_id):
                 counts["not sent"] += 1
 
@@ -116,8 +116,7 @@ class FuzzTarget:
         with self._generating:  # one generation at a time, in whichever thread runs the case
             collect = lambda case: cases.append(case)  # noqa: E731 - a function: Hypothesis reads its signature
             _operation_test(loaded, operation, collect)()
-        for case in cases:
-            counts[case.meta.phase.name.value if case.meta else "explicit"] += 1
+        counts.update(_phase(case) for case in cases)
         sent = self.senders.send_all(cases, lambda case: self.check(case, operation_id), _failures)
         counts["not sent"] += sum(1 for one in sent if not one.sent)
         return self.judge(record, operation_id, +counts, [f for one in sent for f in one.failures])
@@ -166,6 +165,10 @@ class FuzzTarget:
             expected={"checks": [c.__name__ for c in self.checks.all]},
             observed={"generated_cases": record.generation.cases, "by_phase": dict(counts)},
         )
+
+
+def _phase(case) -> str:
+    return case.meta.phase.name.value if case.meta else "explicit"
 
 
 def _operation_test(loaded, operation, test_func):
