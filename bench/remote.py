@@ -7,7 +7,8 @@ add `--rtt-ms` to every REST request and gRPC call (and one more per new connect
 more to every create (faults/latency.py). The gate tier runs through them once per --jobs value
 (1: serial; N: the suite's own concurrency, --jobs N); the serial run's requests are attributed to
 the kind of case that sent them (the case's test function), so a reader sees where round trips go.
-Prints figures; asserts nothing."""
+As against any given target, the user-cap case (which fills the server) is off unless
+`--fill-server` is given. Prints figures; asserts nothing."""
 
 from __future__ import annotations
 
@@ -105,8 +106,11 @@ def attribute(log, timeline: dict) -> dict[str, dict]:
     return kinds
 
 
-def report(runs: list[dict], rtt: float, create: float, top: int = 12, say=print) -> None:
+def report(runs: list[dict], rtt: float, create: float, top: int = 12, say=print, fill: bool = False) -> None:
     serial = next((r for r in runs if r["label"] == "1"), None)
+    say(
+        f"6. remote: the user-cap case {'on (--fill-server)' if fill else 'off, as against any cluster (--fill-server: on)'}"
+    )
     for r in runs:
         how = "serial" if r is serial else " ".join(options(r["label"]))
         say(
@@ -136,6 +140,7 @@ def main(argv=None) -> int:
     ap.add_argument("--create-ms", type=float, default=float(os.environ.get("BENCH_CREATE_MS", "50")))
     ap.add_argument("--jobs", default=os.environ.get("BENCH_JOBS", "1,auto"))
     ap.add_argument("--top", type=int, default=15)
+    ap.add_argument("--fill-server", action="store_true", help="run the user-cap case too (off against a cluster)")
     ap.add_argument("pytest_args", nargs="*")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(BENCH))
@@ -152,7 +157,7 @@ def main(argv=None) -> int:
                     a.rtt_ms / 1000,
                     a.create_ms / 1000,
                     label,
-                    embedded is not None,
+                    a.fill_server,
                     work / f"j{label}",
                     tuple(a.pytest_args),
                 )
@@ -160,7 +165,7 @@ def main(argv=None) -> int:
     finally:
         if embedded is not None:
             embedded.stop()
-    report(runs, a.rtt_ms / 1000, a.create_ms / 1000, a.top)
+    report(runs, a.rtt_ms / 1000, a.create_ms / 1000, a.top, fill=a.fill_server)
     return 0
 
 

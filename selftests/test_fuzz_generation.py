@@ -11,7 +11,7 @@ import pytest
 from milvus_conformance.contract.profiles import load_profile
 from milvus_conformance.contract.versions import parse_version
 from milvus_conformance.fuzz import hygiene, run_collecting
-from milvus_conformance.fuzz.schema import shaped_spec
+from milvus_conformance.fuzz.schema import example_user_name, shaped_spec
 
 
 # ---- generation shaped by the profile ----------------------------------------------------------------
@@ -33,6 +33,25 @@ def test_candidate_names_cover_every_spelling_and_trim():
     body = {"userName": " fuzzA ", "USERNAME": "fuzzB", "userName2": "no", "password": "x"}
     assert hygiene.candidate_names(body) == {" fuzzA ", "fuzzA", "fuzzB"}
     assert hygiene.candidate_names(["fuzzA"]) == set()
+
+
+def test_coverage_cases_keeping_the_example_name_get_a_fresh_one():
+    """They would all name the spec's one example user (one at a time, or none sent where somebody
+    has that user); the examples phase sends the example as written."""
+    from types import SimpleNamespace as NS
+
+    def case(phase, body):
+        return NS(meta=NS(phase=NS(name=NS(value=phase))), body=body)
+
+    shared = {"userName": "milvusAdmin", "password": "x"}
+    kept, other, example = case("coverage", shared), case("coverage", {"userName": "0"}), case("examples", shared)
+    names = iter(["cfabc_Ex1", "cfabc_Ex2"])
+    for one in (kept, other, example, case("coverage", "not a dict")):
+        hygiene.with_fresh_example_name(one, "milvusAdmin", lambda: next(names))
+    assert kept.body == {"userName": "cfabc_Ex1", "password": "x"}
+    assert shared["userName"] == "milvusAdmin"  # a new body: generated cases may share one
+    assert other.body == {"userName": "0"} and example.body is shared
+    assert example_user_name() == "milvusAdmin"
 
 
 def test_check_failures_are_collected_and_other_errors_propagate():

@@ -210,3 +210,19 @@ def test_an_exact_name_another_case_in_flight_holds_is_waited_for(tmp_path):
         ledger.release("Z", verify=False)
         other.join(5)
     assert claimed == [True] and "Z" not in ledger.unverified
+
+
+def test_held_names_are_every_name_a_case_of_the_run_still_holds(tmp_path):
+    """What a case that reads a listing subtracts as other cases' users (test_name_stored_exactly)."""
+    admin = FakeAdmin([])
+    ledger = make(tmp_path, admin, max_alive=5)
+    ledger.will_create("made", own=[])
+    ledger.created("made")
+    ledger.will_create("pending", own=[])  # a create in flight
+    assert ledger.claim_exact("Z")
+    ledger.will_create("gone", own=[])
+    ledger.created("gone")
+    ledger.release("gone", verify=False)  # dropped, not yet seen gone
+    assert ledger.held() == {"made", "pending", "Z", "gone"}
+    ledger.verify_drops()
+    assert ledger.held() == {"made", "pending", "Z"}

@@ -332,12 +332,14 @@ class SdkClient:
         """True if `user:password` opens a connection. A refusal counts only if the admin
         connection still works (pymilvus says code 2 both for bad credentials and a dead server)."""
         REDACTOR.add_credentials(user, password)
+        # A connection of its own (an alias never used again: pymilvus would otherwise reuse a cached
+        # connection per uri+token, so a dropped user would still seem to connect), opened the way
+        # `connections.connect` opens one: MilvusClient (pymilvus 3.0.2) opens every connection of
+        # the process under one lock held across the handshake, so logins in threads (--jobs)
+        # would go one at a time. Both wait for the same authenticated Connect call.
+        alias = f"login-{secrets.token_hex(8)}"
         try:
-            # dedicated: pymilvus otherwise reuses a cached connection per uri+token, so a dropped
-            # user would still seem to connect
-            MilvusClient(
-                uri=self.uri, token=f"{user}:{password}", timeout=10, dedicated=True, **self._tls_kwargs
-            ).close()
+            connections.connect(alias=alias, uri=self.uri, token=f"{user}:{password}", timeout=10, **self._tls_kwargs)
             return True
         except MilvusException as exc:
             limit = sdk_limit(error_code(exc))
@@ -349,6 +351,8 @@ class SdkClient:
             if not _refused_credentials(exc):
                 self.user_names()  # raises if the target itself is gone
             return False
+        finally:
+            connections.remove_connection(alias)
 
     def _exchange(self, api, args, kwargs, returned, exception, seen=()) -> Exchange:
         shown_kwargs = {k: v for k, v in kwargs.items() if k != "using" or v != self._styles.alias}

@@ -26,7 +26,7 @@ from milvus_conformance.checks.verdict import Verdict, failed, passed
 from milvus_conformance.fuzz import schema
 from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
 from milvus_conformance.fuzz.failures import finding_of
-from milvus_conformance.fuzz.hygiene import Hygiene
+from milvus_conformance.fuzz.hygiene import Hygiene, with_fresh_example_name
 from milvus_conformance.fuzz.senders import Senders
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.generation import Generation
@@ -67,6 +67,7 @@ class FuzzTarget:
         self.senders = Senders(senders, run_context.tls.requests_session, ledger.in_thread)
         self._schemas: dict = {}
         self._generating = threading.Lock()
+        self.example_name = schema.example_user_name()
 
     def schema(self, phases: tuple[str, ...]):
         if phases not in self._schemas:
@@ -117,6 +118,8 @@ class FuzzTarget:
             collect = lambda case: cases.append(case)  # noqa: E731 - a function: Hypothesis reads its signature
             _operation_test(loaded, operation, collect)()
         counts.update(_phase(case) for case in cases)
+        for case in cases:
+            with_fresh_example_name(case, self.example_name, lambda: self.ledger.fresh_name(tag="Ex"))
         sent = self.senders.send_all(cases, lambda case: self.check(case, operation_id), _failures)
         counts["not sent"] += sum(1 for one in sent if not one.sent)
         return self.judge(record, operation_id, +counts, [f for one in sent for f in one.failures])

@@ -128,6 +128,20 @@ def candidate_names(body) -> set[str]:
     return names
 
 
+def with_fresh_example_name(case, example: str, fresh) -> None:
+    """A coverage case whose body keeps the spec's example user name (`example`) while it varies
+    another field is sent with a name of the same kind from `fresh()` (the run's prefix, mixed case,
+    valid everywhere) in its place. Otherwise every such case of every operation names the one user,
+    and their requests go one after another (each under that name's lock, between two listings),
+    or none is sent where somebody else has a user of that name. The examples phase sends the
+    example as written."""
+    body = case.body
+    if case.meta is None or case.meta.phase.name.value != "coverage" or not isinstance(body, dict):
+        return
+    if body.get("userName") == example:
+        case.body = {**body, "userName": fresh()}  # a new dict: generated cases may share one
+
+
 # ---- the lock, the snapshots and the ledger -----------------------------------------------------
 class Step:
     """One guarded request: the caller sends it, then calls `observe()` before running the checks."""

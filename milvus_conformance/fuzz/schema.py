@@ -95,6 +95,12 @@ def operations() -> list[Operation]:
     return out
 
 
+def example_user_name() -> str:
+    """The spec's example user name (`UserName.example`: `milvusAdmin`), which the coverage phase
+    keeps in the body of every case that varies another field."""
+    return load_spec()["components"]["schemas"]["UserName"]["example"]
+
+
 def shaped_spec(profile: Profile) -> dict:
     spec = load_spec()
     spec["info"][PROFILE_KEY] = profile.name

@@ -239,6 +239,12 @@ class UserLedger:
             self.journal.write("dropped", name)
             self._room.notify_all()
 
+    def held(self) -> set[str]:
+        """Every name a case of this run holds: claimed, being created, created, or dropped and not
+        yet seen gone (a case that reads a listing tells other cases' users by it)."""
+        with self._room:
+            return self.owned | self.stuck | self._claimed | set(self._reserved) | set(self.unverified)
+
     @property
     def room(self) -> int:
         """How many more users this process may create before its budget is exhausted (counting
