@@ -53,6 +53,7 @@ class Journal:
     def __init__(self, state_dir: Path, run_id: str, process: str = "main"):
         self.dir = Path(state_dir) / "runs" / run_id
         self.file = self.dir / f"users-{process}.jsonl"
+        self._writing = threading.Lock()  # cases in threads append one line at a time
 
     def open_run(self, target: str, embedded: bool = False) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
@@ -61,7 +62,7 @@ class Journal:
 
     def write(self, event: str, name: str, exact: bool = False) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
-        with self.file.open("a", encoding="utf-8") as f:
+        with self._writing, self.file.open("a", encoding="utf-8") as f:
             f.write(json.dumps({"event": event, "name": name, "exact": exact, "pid": os.getpid()}) + "\n")
             f.flush()
             os.fsync(f.fileno())
@@ -98,15 +99,17 @@ class UserLedger:
         With cases in threads, a name another case of ours holds (claimed, created, or dropped and
         not yet seen gone) is waited for, as a serial run would have had it free by then."""
         deadline = time.monotonic() + ROOM_WAIT_S
-        with self._room:
-            while name in self._claimed or name in self.owned or name in self.unverified:
-                if name in self.unverified and name not in self._claimed and name not in self.owned:
-                    self.verify_drops()  # one listing: gone (free) or stuck (listed: refused below)
+        while True:
+            with self._room:
+                if not (name in self._claimed or name in self.owned or name in self.unverified):
+                    self._claimed.add(name)
+                    break
+                if name in self._claimed or name in self.owned:
+                    if not self._threads or time.monotonic() >= deadline:
+                        return False
+                    self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
                     continue
-                if not self._threads or time.monotonic() >= deadline:
-                    return False
-                self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
-            self._claimed.add(name)
+            self.verify_drops()  # only dropped: one listing says gone (free) or stuck (refused below)
         if name in self.user_names():
             self.unclaim(name)
             return False
@@ -141,23 +144,26 @@ class UserLedger:
         if not isinstance(name, str) or name == "":
             return  # cannot become a user: nothing to own
         deadline, reserve, own = time.monotonic() + ROOM_WAIT_S, own is not None, own or ()
-        with self._room:
-            while True:
-                if self._alive(own) >= self.max_alive and self.unverified:
-                    self.verify_drops()  # one listing settles every pending drop
+        # Listings and journal writes happen outside the lock: the cases beside go on meanwhile.
+        while True:
+            with self._room:
+                settle = self._alive(own) >= self.max_alive and bool(self.unverified)
+            if settle:
+                self.verify_drops()  # one listing settles every pending drop
+            with self._room:
+                alive = self._alive(own)
                 others = self.owned.union(self._reserved).difference(own)
-                full = self._alive(own) >= self.max_alive and others and self._threads
-                if not full or time.monotonic() >= deadline:
-                    break
-                self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
-            alive = self._alive(own)
-            if alive >= self.max_alive:
-                stuck = f"{len(self.stuck)} of them still on the target after their drop answered success"
-                why = stuck if self.stuck else "a case leaks users"
-                raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
-            self.journal.write("intent", name, exact)
-            if reserve:
-                self._reserved[name] = self._reserved.get(name, 0) + 1
+                if alive >= self.max_alive and others and self._threads and time.monotonic() < deadline:
+                    self._room.wait(min(1.0, max(0.0, deadline - time.monotonic())))
+                    continue
+                if alive >= self.max_alive:
+                    stuck = f"{len(self.stuck)} of them still on the target after their drop answered success"
+                    why = stuck if self.stuck else "a case leaks users"
+                    raise HarnessError(f"user budget exhausted ({alive} alive): {why}")
+                if reserve:  # held from here: the room it takes is seen by every other case
+                    self._reserved[name] = self._reserved.get(name, 0) + 1
+                break
+        self.journal.write("intent", name, exact)  # before the create is sent: the caller sends it
 
     def unreserve(self, name) -> None:
         """The create of `name` was answered without creating it, or never sent: its room is free."""
@@ -175,7 +181,7 @@ class UserLedger:
                 self.stuck.discard(name)
                 self._claimed.discard(name)
                 self.unreserve(name)
-                self.journal.write("created", name, exact)
+            self.journal.write("created", name, exact)
 
     def release(self, name: str, verify: bool = True) -> None:
         """Drop a user this run created, checked by a listing (`verify=False`: by the next one)."""
@@ -205,11 +211,10 @@ class UserLedger:
         """A listing (by anyone of this process) begun at `started` verifies the drops before it."""
         with self._room:
             done = sorted(n for n, at in self.unverified.items() if at <= started)
-            if done:
-                for name in done:
-                    del self.unverified[name]
-                self._settle(done, set(listed))
-                self._room.notify_all()
+            for name in done:
+                del self.unverified[name]
+            gone = self._mark(done, set(listed))  # in the same hold: never counted as neither
+        self._journal_dropped(gone)
 
     def _drop_verified(self, names: list[str]) -> None:
         for name in names:
@@ -223,21 +228,30 @@ class UserLedger:
 
     def _settle(self, names: list[str], listed: set[str]) -> None:
         with self._room:
-            for name in names:
-                if name in listed:
-                    self.stuck.add(name)  # stays journaled as created: swept again, reported
-                else:
-                    self.stuck.discard(name)
-                    self.journal.write("dropped", name)
-            self._room.notify_all()
+            gone = self._mark(names, listed)
+        self._journal_dropped(gone)
+
+    def _mark(self, names: list[str], listed: set[str]) -> list[str]:
+        """Under the lock: listed names are stuck, the others gone (returned, to be journaled)."""
+        for name in names:
+            if name in listed:
+                self.stuck.add(name)  # stays journaled as created: swept again, reported
+            else:
+                self.stuck.discard(name)
+        self._room.notify_all()
+        return [name for name in names if name not in listed]
+
+    def _journal_dropped(self, names: list[str]) -> None:
+        for name in names:  # outside the lock: a write waits for the disk
+            self.journal.write("dropped", name)
 
     def forget(self, name: str) -> None:
         """The case itself dropped the user (e.g. a drop test)."""
         with self._room:
             self.owned.discard(name)
             self.unverified.pop(name, None)
-            self.journal.write("dropped", name)
             self._room.notify_all()
+        self.journal.write("dropped", name)
 
     def held(self) -> set[str]:
         """Every name a case of this run holds: claimed, being created, created, or dropped and not
