@@ -63,6 +63,7 @@ def pytest_command(reports: Path, state_dir: str, extra: list[str], grpc_uri: st
         "-q",
         "-p",
         "no:cacheprovider",
+        "--assert=plain",  # no rewriting of the plugins' modules at each start (killrate_runner.py)
         *target,
         "--state-dir",
         state_dir,

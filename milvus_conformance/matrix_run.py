@@ -80,6 +80,7 @@ def _pytest_command(version: str, args, reports: Path) -> list[str]:
         "-q",
         "-p",
         "no:cacheprovider",
+        "--assert=plain",  # no rewriting of the plugins' modules at each start (killrate_runner.py)
         "--embedded-version",
         version,
         "--tier",

@@ -35,6 +35,7 @@ def _suite(state, reports, *args):
             "-q",
             "-p",
             "no:cacheprovider",
+            "--assert=plain",
             "--token",
             TOKEN,
             "--state-dir",

@@ -91,11 +91,12 @@ def test_pending_drops_count_against_the_budget_until_a_listing(tmp_path):
 def test_workers_follow_the_round_trip():
     assert jobs.recommend(None) == 0  # not measured: serial
     assert jobs.recommend(0.0005) == 0  # local: serial
-    assert jobs.recommend(0.008) == 4  # threads (--jobs auto): one per 2 ms
-    assert jobs.recommend(0.020) == 6  # 10 by the round trip, 6 by --max-users 20 (3 users a case)
-    assert jobs.recommend(0.020, max_users=100) == 10
+    assert jobs.recommend(0.008) == 6  # threads (--jobs auto): one per 1.25 ms
+    assert jobs.recommend(0.020) == 8  # 16 by the round trip, 8 by --max-users 20 (2.5 users a case)
+    assert jobs.recommend(0.020, max_users=40) == 16  # the README's recommendation for a cluster
+    assert jobs.recommend(0.010, max_users=100) == 8
     assert jobs.recommend(0.200, max_users=100) == jobs.MAX_THREADS
-    assert jobs.recommend(0.020, max_users=5) == 0  # one case's users only: serial
+    assert jobs.recommend(0.020, max_users=4) == 0  # one case's users only: serial
     assert jobs.recommend_workers(0.008) == 3  # xdist workers (-n auto): one per 3 ms
     assert jobs.recommend_workers(0.020) == 5  # 7 by the round trip, 5 by --max-users 20
     assert jobs.recommend_workers(0.020, max_users=100) == 7

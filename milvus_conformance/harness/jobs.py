@@ -21,9 +21,9 @@ import time
 from urllib.parse import urlsplit
 
 RTT_LOCAL_S = 0.003  # under this the target is as good as local
-MS_PER_THREAD = 2.0  # one thread more per 2 ms of round trip
+MS_PER_THREAD = 1.25  # one thread more per 1.25 ms of round trip (16 at 20 ms: measured best, bench/README)
 MAX_THREADS = 16
-USERS_PER_CASE = 3  # a case holds up to 3 users at once (a full budget is waited for, not exceeded)
+USERS_PER_CASE = 2.5  # users per case in flight: most hold 1-3; a full budget is waited for, not exceeded
 USERS_PER_WORKER = 4  # -n auto: a worker's share of --max-users must hold a case and a pending drop
 MS_PER_WORKER = 3.0  # -n auto: one worker more per 3 ms of round trip
 MAX_WORKERS = 8
@@ -32,7 +32,7 @@ SAMPLES = 3
 
 def recommend(rtt: float | None, max_users: int = 20) -> int:
     """Threads for a round trip of `rtt` seconds (None: not measured): 0 means serial."""
-    return _pick(rtt, max_users // USERS_PER_CASE, MS_PER_THREAD, MAX_THREADS)
+    return _pick(rtt, int(max_users // USERS_PER_CASE), MS_PER_THREAD, MAX_THREADS)
 
 
 def recommend_workers(rtt: float | None, max_users: int = 20) -> int:
