@@ -29,9 +29,11 @@ $(STAMP): pyproject.toml constraints.txt
 # --assert=plain: the cases judge by verdicts, not by assert introspection, and pytest would otherwise
 # rewrite ~390 modules of its plugins (schemathesis, hypothesis) at every start where no bytecode is
 # written (PYTHONDONTWRITEBYTECODE, fresh CI runners): 1-2 s of each run.
+# --jobs auto (unless CONFORMANCE_JOBS says otherwise): cases run ahead in threads, as many as the
+# target's round trip calls for (2 against the embedded target).
 SUITE_FLAGS := --assert=plain
 conformance: $(STAMP)
-	@$(PY) -m pytest tests -q $(SUITE_FLAGS) -n $(JOBS) $(RELEASE_FLAG) $(ARGS)
+	@$(PY) -m pytest tests -q $(SUITE_FLAGS) $(if $(CONFORMANCE_JOBS),,--jobs auto) -n $(JOBS) $(RELEASE_FLAG) $(ARGS)
 
 # The project's own tests: lint, then side by side (each with embedded servers of its own; output
 # shown per target when it ends): the self-tests (unit tests, the gateway and fault-injection tests

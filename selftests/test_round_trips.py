@@ -90,7 +90,8 @@ def test_pending_drops_count_against_the_budget_until_a_listing(tmp_path):
 
 def test_workers_follow_the_round_trip():
     assert jobs.recommend(None) == 0  # not measured: serial
-    assert jobs.recommend(0.0005) == 0  # local: serial
+    assert jobs.recommend(0.0005) == jobs.LOCAL_THREADS  # local: the target shares the cores
+    assert jobs.recommend(0.0005, max_users=4) == 0
     assert jobs.recommend(0.008) == 6  # threads (--jobs auto): one per 1.25 ms
     assert jobs.recommend(0.020) == 8  # 16 by the round trip, 8 by --max-users 20 (2.5 users a case)
     assert jobs.recommend(0.020, max_users=40) == 16  # the README's recommendation for a cluster

@@ -80,7 +80,7 @@ def pytest_sessionstart(session):
     xdist = hasattr(config, "workerinput") or getattr(config.option, "numprocesses", None)
     if value and ctx is not None and ctx.started and not xdist and not config.option.collectonly:
         if value == "auto" and ctx.config.embedded:
-            threads, why = 0, "the embedded target is local"
+            threads, why = jobs.LOCAL_THREADS, "the embedded target shares this machine's cores"
         elif value == "auto":
             threads, why = _measured(_max_users(config), ctx.base_url, ctx.grpc_uri, jobs.recommend)
         else:
