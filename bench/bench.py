@@ -281,7 +281,7 @@ def main() -> int:
             float(os.environ.get(k, d)) / 1000 for k, d in (("BENCH_RTT_MS", "20"), ("BENCH_CREATE_MS", "50"))
         )
         far = [
-            remote.run_remote(ep, rtt, create, label, False, work / f"remote-{label}")  # a cluster: no fill
+            remote.run_remote(ep, rtt, create, label, False, work / f"remote-{label}", remote.RECOMMENDED)
             for label in os.environ.get("BENCH_JOBS", "1,auto").split(",")
         ]
     finally:

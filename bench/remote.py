@@ -31,6 +31,7 @@ from milvus_conformance.faults.latency import Latency  # noqa: E402
 from milvus_conformance.faults.proxy import start_fault_proxy  # noqa: E402
 
 TIMELINE_ENV = "BENCH_TIMELINE"
+RECOMMENDED = ("--max-users", "40")  # README "A cluster in another region": with --jobs auto
 OUTSIDE = "(outside any case: start-up, preflight, sweep, end of run)"
 
 
@@ -70,6 +71,7 @@ def run_remote(ep, rtt: float, create: float, label: str, fill: bool, work: Path
     cases = (results or {}).get("cases", [])
     out = {
         "label": label,
+        "args": tuple(args),
         "exit": status,
         "wall": seconds,
         "cases": len(cases),
@@ -110,6 +112,7 @@ def report(runs: list[dict], rtt: float, create: float, top: int = 12, say=print
     serial = next((r for r in runs if r["label"] == "1"), None)
     say(
         f"6. remote: the user-cap case {'on (--fill-server)' if fill else 'off, as against any cluster (--fill-server: on)'}"
+        f"; the suite's options: {' '.join(runs[0]['args']) if runs and runs[0]['args'] else '(none)'}"
     )
     for r in runs:
         how = "serial" if r is serial else " ".join(options(r["label"]))
@@ -141,7 +144,7 @@ def main(argv=None) -> int:
     ap.add_argument("--jobs", default=os.environ.get("BENCH_JOBS", "1,auto"))
     ap.add_argument("--top", type=int, default=15)
     ap.add_argument("--fill-server", action="store_true", help="run the user-cap case too (off against a cluster)")
-    ap.add_argument("pytest_args", nargs="*")
+    ap.add_argument("pytest_args", nargs="*", help=f"the suite's options (default: {' '.join(RECOMMENDED)})")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(BENCH))
     from bench import target  # (the embedded target, or the given one)
@@ -159,7 +162,7 @@ def main(argv=None) -> int:
                     label,
                     a.fill_server,
                     work / f"j{label}",
-                    tuple(a.pytest_args),
+                    tuple(a.pytest_args) or RECOMMENDED,
                 )
             )
     finally:
