@@ -73,6 +73,14 @@ def _free_ports(count: int) -> list[int]:
             s.close()
 
 
+def _accepts(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
 def _group_alive(pgid: int) -> bool:
     """Whether a process of the group still runs. A killed member the wrapper orphaned stays a
     zombie until the system's init reaps it (a second here): on Linux, zombies count as gone."""
@@ -196,7 +204,7 @@ class EmbeddedServer:
         from pymilvus import MilvusClient, MilvusException  # heavy import: only when starting
 
         deadline = time.monotonic() + self.start_timeout
-        port = None
+        port, patience = None, 0.25  # a starting proxy holds a call until its timeout: short ones first
         while time.monotonic() < deadline:
             if self._proc.poll() is not None:
                 raise EmbeddedStartError(
@@ -204,15 +212,15 @@ class EmbeddedServer:
                     f"{start_failure_reason(data_dir) or 'no reason in its logs'}"
                 )
             port = port or _configured_proxy_port(data_dir)
-            if port:
+            if port and _accepts(port):  # a client's first attempt at a closed port waits its timeout
                 try:
                     uri = f"{self.info.scheme}://127.0.0.1:{port}"
                     tls = self.tls.client().pymilvus_kwargs(uri) if self.tls else {}
-                    MilvusClient(uri=uri, token=ROOT_TOKEN, timeout=2, dedicated=True, **tls).close()
+                    MilvusClient(uri=uri, token=ROOT_TOKEN, timeout=patience, dedicated=True, **tls).close()
                     return port
                 except MilvusException:
-                    pass
-            time.sleep(0.5)
+                    patience = min(2.0, patience * 2)  # a loaded machine answers late: wait longer
+            time.sleep(0.05)
         raise EmbeddedStartError(
             f"the embedded Milvus was not ready within {self.start_timeout:.0f} s; see {data_dir / 'milvus-server.log'}"
         )
