@@ -2,9 +2,10 @@
 
 `--jobs auto`: threads of the one process (harness/run_ahead.py). Against a target on this machine
 (the embedded one, or a round trip under RTT_LOCAL_S) the target and the suite share the cores:
-LOCAL_THREADS, so that one case's wait overlaps another's work. Against a remote target most of a case's time is waiting for answers, so cases overlap: one
-thread more per MS_PER_THREAD of round trip, at least 2, at most MAX_THREADS, and never so many that
-the cases in flight could need more than --max-users (a case holds up to USERS_PER_CASE at once).
+LOCAL_THREADS, so that one case's wait overlaps another's work. Against a remote target most of a
+case's time is waiting for answers, so cases overlap: one thread more per MS_PER_THREAD of round
+trip, at least 2, at most MAX_THREADS, and no more than --max-users / USERS_PER_CASE (a case that
+would exceed the budget waits for room).
 
 `-n auto` (pytest-xdist): workers, each a process that imports pymilvus and schemathesis again:
 fewer (`recommend_workers`).
