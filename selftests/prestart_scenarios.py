@@ -29,20 +29,11 @@ sys.path.insert(0, str(REPO))
 from milvus_conformance.harness import endpoints  # noqa: E402
 from milvus_conformance.harness.config import from_values  # noqa: E402
 from milvus_conformance.harness.prestart import Plan, Prestart  # noqa: E402
+from milvus_conformance.target.embedded import server  # noqa: E402
 
 
 def group_alive(pgid: int | None) -> bool:
-    """A process of the group still runs (a zombie waiting for init to reap it has ended)."""
-    if pgid is None:
-        return False
-    for stat in Path("/proc").glob("[0-9]*/stat"):
-        try:
-            state, _ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
-        except (OSError, ValueError):
-            continue
-        if int(group) == pgid and state not in ("Z", "X"):
-            return True
-    return False
+    return pgid is not None and server.group_alive(pgid)  # a zombie waiting for init to reap it has ended
 
 
 def answers(base_url: str, grpc_uri: str) -> bool:

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 import yaml
@@ -161,3 +162,21 @@ def test_the_etcd_config_names_the_servers_own_ports(tmp_path):
     assert config["listen-client-urls"] == config["advertise-client-urls"] == "http://127.0.0.1:41234"
     assert config["listen-peer-urls"] == config["initial-advertise-peer-urls"] == "http://127.0.0.1:41235"
     assert config["initial-cluster"] == "default=http://127.0.0.1:41235"
+
+
+def test_a_group_of_zombies_is_gone(tmp_path):
+    """A stopped server's processes may wait a second for init to reap them: the stop does not."""
+    from milvus_conformance.target.embedded.server import group_alive
+
+    proc, _ = _group(tmp_path, "z")
+    try:
+        assert group_alive(proc.pid)
+        os.kill(proc.pid, 9)  # not reaped yet: a zombie child of this process
+        deadline = time.monotonic() + 5
+        while group_alive(proc.pid) and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert not group_alive(proc.pid)
+        assert proc.poll() is not None  # it was a zombie until now; reaped here
+    finally:
+        proc.kill()
+        proc.wait()

@@ -81,9 +81,10 @@ def _accepts(port: int) -> bool:
         return False
 
 
-def _group_alive(pgid: int) -> bool:
+def group_alive(pgid: int) -> bool:
     """Whether a process of the group still runs. A killed member the wrapper orphaned stays a
-    zombie until the system's init reaps it (a second here): on Linux, zombies count as gone."""
+    zombie until the system's init reaps it (a second here): on Linux, a process whose threads have
+    all ended counts as gone (its sockets are closed by then)."""
     proc = Path("/proc")
     if not (proc / "self" / "stat").exists():
         try:
@@ -92,24 +93,20 @@ def _group_alive(pgid: int) -> bool:
         except (ProcessLookupError, PermissionError):
             return False
     for stat in proc.glob("[0-9]*/stat"):
-        try:
-            state, _ppid, group = stat.read_text().rsplit(")", 1)[1].split()[:3]
-            if int(group) == pgid and (state not in ("Z", "X") or _threads_run(stat.parent)):
-                return True
-        except (OSError, ValueError):
-            continue  # gone meanwhile
+        if _state_and_group(stat)[1] == pgid and any(
+            _state_and_group(task)[0] not in ("Z", "X", "") for task in stat.parent.glob("task/*/stat")
+        ):
+            return True
     return False
 
 
-def _threads_run(process: Path) -> bool:
-    """A zombie leader whose other threads still exit (and still hold its sockets)."""
-    for stat in process.glob("task/*/stat"):
-        try:
-            if stat.read_text().rsplit(")", 1)[1].split()[0] not in ("Z", "X"):
-                return True
-        except (OSError, ValueError, IndexError):
-            continue
-    return False
+def _state_and_group(stat: Path) -> tuple[str, int | None]:
+    """A /proc .../stat file's state letter and process group ("", None: gone meanwhile)."""
+    try:
+        fields = stat.read_text().rsplit(")", 1)[1].split()
+        return fields[0], int(fields[2])
+    except (OSError, ValueError, IndexError):
+        return "", None
 
 
 def stop_group(pgid: int, timeout: float = 5.0) -> None:
@@ -124,7 +121,7 @@ def stop_group(pgid: int, timeout: float = 5.0) -> None:
         deadline = time.monotonic() + wait
         while time.monotonic() < deadline:
             _reap()
-            if not _group_alive(pgid):
+            if not group_alive(pgid):
                 return
             time.sleep(0.05)
 
@@ -160,7 +157,7 @@ class EmbeddedServer:
         alone."""
         for path, stale in server_records.orphaned(self.state_dir):
             if stale is not None:
-                if _group_alive(stale.pgid):
+                if group_alive(stale.pgid):
                     stop_group(stale.pgid)
                 shutil.rmtree(stale.data_dir, ignore_errors=True)
             path.unlink(missing_ok=True)
