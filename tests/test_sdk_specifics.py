@@ -28,7 +28,8 @@ def test_generous_timeout(style, runner, users):
     runner.create(Channel.sdk(style), users.name(), PASSWORD, timeout=GENEROUS_S)
 
 
-ATTEMPTS = 12  # the race goes the documented way in roughly 1 of 5 calls: 12 keep the verdict stable
+MIN_ATTEMPTS = 12  # judged at least; more while the declared deviation has not shown (see below)
+MAX_ATTEMPTS = 120  # 1-2 ms each; the deviation showed in 1 to 8 of 12 calls (load-dependent)
 
 
 @pytest.mark.parametrize("style", SDK_STYLES)
@@ -36,30 +37,40 @@ ATTEMPTS = 12  # the race goes the documented way in roughly 1 of 5 calls: 12 ke
 def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, sdk_admin, record):
     channel = Channel.sdk(style)
     expected = runner.expectations(channel, "timeout", "timeout")
-    # A deadline this short races the server: usually the client's own deadline fires (the
-    # profile's declared exception type); sometimes a server answer arrives first and pymilvus
-    # raises the documented MilvusException, or (rarely, seen on 2.3.5 under load) the create even
-    # completes (inconclusive: tried again). So the verdict does not hang on one race: every attempt
-    # is judged, the first that breaks the active profile fails the case at once (shown with that
-    # call), and otherwise all attempts decide: the declared deviation seen at least once is a known
-    # deviation, never seen a pass (it depends on a race). Every attempt's user is kept until the
-    # case ends (an abandoned create may be performed late), within this process's user budget.
-    attempts = max(1, min(ATTEMPTS, users.ledger.settled_room() - 1))
+    # A deadline this short races the server: either the client's own deadline fires first (the
+    # profile's declared exception type) or the server, seeing the propagated deadline expired,
+    # answers first and pymilvus raises the documented MilvusException; rarely (seen on 2.3.5 under
+    # load) the create even completes (inconclusive: tried again, under a fresh name). Which side
+    # wins depends on the machine's load (measured on the embedded target in `make conformance`:
+    # the client's deadline first in 1 to 10 of 12 calls, and in none of 12 in 2 of 6 runs once the
+    # suite's own process got lighter), so the verdict does not hang on a fixed number of tries:
+    # every attempt is judged, the first that breaks the active profile fails the case at once
+    # (shown with that call); otherwise attempts go on, MIN_ATTEMPTS at least, until the declared
+    # deviation shows (a known deviation) or MAX_ATTEMPTS have behaved as documented (a pass: the
+    # deviation depends on a race). Attempts reuse one name until a create completes.
     seen: list = []
-    for _attempt in range(attempts):
-        name = users.name()
-        users.before_create(name)
-        try:
-            reply = sdk.create_user(style, name, PASSWORD, timeout=IMPOSSIBLE_S)
-        finally:
-            # The server may still perform a create the client gave up on: the name is ours
-            # either way (dropping a user that does not exist succeeds).
-            users.after_create(name, True)
-        if reply.exception is None:
-            continue  # the create won the race: nothing to judge
-        seen.append(judge(reply, *expected))
-        if seen[-1].status is Status.FAIL:
-            break
+    names: list[str] = []
+    open_name = None  # the name of the attempts under way (the server may still create it late)
+    attempts = 0
+    try:
+        while attempts < MAX_ATTEMPTS and not _decided(seen, attempts):
+            if open_name is None:
+                if len(names) >= max(1, users.ledger.settled_room() - 1):
+                    break  # no room for another name: judge what was seen
+                open_name = users.name()
+                names.append(open_name)
+                users.before_create(open_name)
+            attempts += 1
+            reply = sdk.create_user(style, open_name, PASSWORD, timeout=IMPOSSIBLE_S)
+            if reply.exception is None:  # the create won the race: nothing to judge
+                users.after_create(open_name, True)
+                open_name = None
+                continue
+            seen.append(judge(reply, *expected))
+    finally:
+        if open_name is not None:  # dropped when the case ends, created or not (a drop of none succeeds)
+            users.after_create(open_name, True)
+    name = names[-1]
     first = _timeout_verdict(seen, attempts, expected[0].describe())
     checks = [first]
     # The run goes on: the same connection creates the same name at once - ok, or duplicate when the
@@ -74,6 +85,14 @@ def test_impossible_timeout_then_the_run_goes_on(style, runner, users, sdk, sdk_
         else failed(f"{name!r} is not listed after the retry")
     )
     runner.end(combine(*checks), expected[0], reply)
+
+
+def _decided(seen: list, attempts: int) -> bool:
+    """Whether the impossible-timeout attempts can stop: an attempt broke the profile, or enough
+    were judged and the declared deviation is among them."""
+    if any(v.status in (Status.FAIL, Status.ERROR) for v in seen):
+        return True
+    return attempts >= MIN_ATTEMPTS and any(v.status is not Status.UNEXPECTED_PASS for v in seen)
 
 
 def _timeout_verdict(seen: list, attempts: int, declared: str):

@@ -26,7 +26,9 @@ from milvus_conformance.checks.verdict import Verdict, failed, passed
 from milvus_conformance.fuzz import schema
 from milvus_conformance.fuzz.checks import CheckSettings, GeneratedChecks
 from milvus_conformance.fuzz.failures import finding_of
+from milvus_conformance.fuzz.generate import generate, operation_test
 from milvus_conformance.fuzz.hygiene import Hygiene, with_fresh_example_name
+from milvus_conformance.fuzz.pregenerate import Built, Inputs
 from milvus_conformance.fuzz.senders import Senders
 from milvus_conformance.redact import REDACTOR
 from milvus_conformance.results.generation import Generation
@@ -53,9 +55,11 @@ class FuzzTarget:
     """Per process: the target, the profile-shaped schemas (one per set of phases), hygiene and the
     checks, all built from the run context (no environment, no module state)."""
 
-    def __init__(self, run_context, profile, ledger, critical=None, senders: int = 1):
+    def __init__(self, run_context, profile, ledger, critical=None, senders: int = 1, pregenerated=None):
         self.ctx, self.profile, self.ledger = run_context, profile, ledger
         self.settings = schema.FuzzSettings.of(run_context.config.tier, run_context.run_id, run_context.config.fuzz)
+        self.pregenerated = pregenerated  # the cases built at the session start (pregenerate.py), or None
+        self.inputs = Inputs.of(profile, self.settings, run_context.config.request_timeout)
         REDACTOR.add(run_context.token)
         self.admin_header = f"Bearer {run_context.token}" if run_context.token else None
         self.hygiene = Hygiene(ledger, WRITERS_LOCK, *([critical] if critical else []))
@@ -88,7 +92,7 @@ class FuzzTarget:
 
     def send(self, case):
         session = self.senders.session(self.session)
-        return case.call(session=session, headers=self.auth(case), **self.tls_kwargs)
+        return case.call(base_url=self.ctx.base_url, session=session, headers=self.auth(case), **self.tls_kwargs)
 
     def close(self) -> None:
         self.senders.close()
@@ -99,9 +103,7 @@ class FuzzTarget:
         """The operation's cases of `phases`, sent and checked. The explicit phases (examples,
         coverage) are generated first and sent side by side (fuzz/senders.py); random data (fuzzing)
         is sent inside Hypothesis, which shrinks a failing case and replays it."""
-        with self._generating:
-            loaded = self.schema(phases)
-            operation = loaded.find_operation_by_id(operation_id)
+        built = self._built(operation_id, phases)
         counts: Counter = Counter()
 
         def generated_case(case):
@@ -111,18 +113,31 @@ class FuzzTarget:
 
         if "fuzzing" in phases:
             return self.judge(
-                record, operation_id, counts, run_collecting(_operation_test(loaded, operation, generated_case))
+                record,
+                operation_id,
+                counts,
+                run_collecting(operation_test(built.loaded, built.operation, generated_case)),
             )
-        cases: list = []
-        with self._generating:  # one generation at a time, in whichever thread runs the case
-            collect = lambda case: cases.append(case)  # noqa: E731 - a function: Hypothesis reads its signature
-            _operation_test(loaded, operation, collect)()
+        cases = list(built.cases)
         counts.update(_phase(case) for case in cases)
         for case in cases:
             with_fresh_example_name(case, self.example_name, lambda: self.ledger.fresh_name(tag="Ex"))
         sent = self.senders.send_all(cases, lambda case: self.check(case, operation_id), _failures)
         counts["not sent"] += sum(1 for one in sent if not one.sent)
         return self.judge(record, operation_id, +counts, [f for one in sent for f in one.failures])
+
+    def _built(self, operation_id: str, phases: tuple[str, ...]) -> Built:
+        """The operation's cases of the explicit phases, built at the session start (pregenerate.py)
+        or now; for the fuzzing phase, the operation only (its cases are built as they are sent)."""
+        if self.pregenerated is not None:
+            ahead = self.pregenerated.take(operation_id, phases, self.inputs)
+            if ahead is not None:
+                return ahead
+        with self._generating:  # one generation at a time, in whichever thread runs the case
+            loaded = self.schema(phases)
+            operation = loaded.find_operation_by_id(operation_id)
+            cases = () if "fuzzing" in phases else tuple(generate(loaded, operation))
+        return Built(loaded, operation, cases)
 
     def check(self, case, operation_id: str) -> bool:
         """Send one generated case under hygiene and run the checks (a check failure raises it).
@@ -172,16 +187,6 @@ class FuzzTarget:
 
 def _phase(case) -> str:
     return case.meta.phase.name.value if case.meta else "explicit"
-
-
-def _operation_test(loaded, operation, test_func):
-    """The operation's Hypothesis test, built as schemathesis's lazy `parametrize()` builds it."""
-    from schemathesis.generation.feedback import FeedbackSources
-    from schemathesis.pytest._test_builder import build_operation_test
-
-    return build_operation_test(
-        config=loaded.config, operation=operation, test_func=test_func, given_kwargs={}, feedback=FeedbackSources()
-    )
 
 
 def run_collecting(test) -> list:

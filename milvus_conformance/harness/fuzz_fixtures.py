@@ -10,6 +10,7 @@ from milvus_conformance.fuzz import FuzzTarget
 from milvus_conformance.fuzz.hygiene import WRITERS
 from milvus_conformance.harness.interrupt import critical
 from milvus_conformance.harness.keys import ENGINE
+from milvus_conformance.harness.pregeneration import PREGENERATED
 
 
 @pytest.fixture(scope="session")
@@ -21,7 +22,14 @@ def fuzz_target(run_context, profile, ledger, request):
         pytest.skip(f"not covered by the active profile: {success.cite()}")
     engine = request.config.stash.get(ENGINE, None)  # --jobs N: a generated case's requests N at a time
     senders = engine.threads if engine is not None else 1
-    target = FuzzTarget(run_context, profile, ledger, critical=lambda: critical(request.config), senders=senders)
+    target = FuzzTarget(
+        run_context,
+        profile,
+        ledger,
+        critical=lambda: critical(request.config),
+        senders=senders,
+        pregenerated=request.config.stash.get(PREGENERATED, None),  # the cases built ahead, if any
+    )
     yield target
     target.close()
 

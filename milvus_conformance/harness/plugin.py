@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from milvus_conformance.errors import ConfigError, ExitStatus, HarnessError, MissingToken
-from milvus_conformance.harness import background_stop, capability_check, cleanup, options
+from milvus_conformance.harness import background_stop, capability_check, cleanup, options, pregeneration
 from milvus_conformance.harness import config as cfg
 from milvus_conformance.harness.collector import Collector
 from milvus_conformance.harness.early import restore_defaults as restore_signals
@@ -50,6 +50,7 @@ pytest_plugins = [
     "milvus_conformance.harness.settle_plugin",
     "milvus_conformance.harness.capability_cases",
     "milvus_conformance.harness.jobs_plugin",
+    "milvus_conformance.harness.heap",
 ]
 WORKER_KEY = "milvus_conformance"
 STOPPING = pytest.StashKey[object]()  # the embedded target's stop, in a thread (background_stop.py)
@@ -159,12 +160,14 @@ def pytest_sessionstart(session):
     ctx = config.stash[CONTEXT]
     config.stash[INTERRUPTS].phase = "start"
     try:
+        pregeneration.before_start(config, ctx)  # the generated cases, while the embedded target starts
         ctx.start(report=lambda line: _say(config, line), early=config.stash.get(PRESTART, None))
         for line in capability_check.preflight(ctx, capability_check.check(ctx)):
             _say(config, line)  # missing operations: the verdict's one line, up front
         choice = ctx.choose_profile()
         for line in choice_lines(choice.reason, choice.warnings):
             _say(config, line)
+        pregeneration.profile_chosen(config, ctx)
         if capability_check.admin_blocked(ctx):  # no list, no drop: nothing to sweep
             close_never_created(ctx.config.state_dir, ctx.fingerprint, ctx.capabilities)
         else:

@@ -21,6 +21,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -162,7 +163,9 @@ class EmbeddedServer:
                 shutil.rmtree(stale.data_dir, ignore_errors=True)
             path.unlink(missing_ok=True)
 
-    def start(self) -> ServerInfo:
+    def start(self, on_port: Callable[[int], None] | None = None) -> ServerInfo:
+        """Spawn the server and wait until it is ready. `on_port`: called with its gRPC port as soon
+        as it has chosen it, while it is still starting (the gateway is spawned from there)."""
         self.sweep_stale()
         release = self.release or releases.resolve(releases.DEFAULT_VERSION, self.state_dir)
         data_dir = tempfile.mkdtemp(prefix="milvus-conformance-")
@@ -184,20 +187,20 @@ class EmbeddedServer:
             stdin=subprocess.DEVNULL,
             env={**os.environ, ETCD_CONFIG_ENV: str(etcd_config)},
             process_group=0,
-            preexec_fn=_die_with_runner,
+            preexec_fn=die_with_runner,
         )
         log.close()
         self._watchdog, self._watchdog_proc = start_watchdog(self._proc.pid)
         self.info = ServerInfo(self._proc.pid, data_dir, 0, "https" if self.tls else "http")
         self.state_file = server_records.write_record(self.state_dir, self._proc.pid, data_dir)
         try:
-            self.info.grpc_port = self._wait_ready(Path(data_dir))
+            self.info.grpc_port = self._wait_ready(Path(data_dir), on_port)
         except BaseException:
             self.stop()
             raise
         return self.info
 
-    def _wait_ready(self, data_dir: Path) -> int:
+    def _wait_ready(self, data_dir: Path, on_port: Callable[[int], None] | None) -> int:
         from pymilvus import MilvusClient, MilvusException  # heavy import: only when starting
 
         deadline = time.monotonic() + self.start_timeout
@@ -208,7 +211,10 @@ class EmbeddedServer:
                     f"the embedded Milvus exited during start (status {self._proc.returncode}): "
                     f"{start_failure_reason(data_dir) or 'no reason in its logs'}"
                 )
-            port = port or _configured_proxy_port(data_dir)
+            if port is None:
+                port = _configured_proxy_port(data_dir)
+                if port is not None and on_port is not None:
+                    on_port(port)
             if port and _accepts(port):  # a client's first attempt at a closed port waits its timeout
                 try:
                     uri = f"{self.info.scheme}://127.0.0.1:{port}"
@@ -246,8 +252,9 @@ class EmbeddedServer:
         self.info = None
 
 
-def _die_with_runner() -> None:
-    """In the server's child before exec: SIGTERM when the runner dies (PR_SET_PDEATHSIG, Linux)."""
+def die_with_runner() -> None:
+    """In a child of the server's group before exec: SIGTERM when the thread that started it ends
+    (PR_SET_PDEATHSIG, Linux)."""
     try:
         import ctypes
 

@@ -1,5 +1,5 @@
 """The embedded target: a real Milvus (default 2.3.5, or another release PyPI serves) plus this
-project's REST v2 gateway in front of it.
+project's REST v2 gateway in front of it (a process of its own: gateway_process.py).
 Started once per run by the process that owns the run (the xdist controller, or the only process).
 With a TLS mode, both serve TLS with certificates made for this run only (removed at stop)."""
 
@@ -13,6 +13,7 @@ from pathlib import Path
 
 from milvus_conformance.clients.tls import TlsSettings
 from milvus_conformance.target.embedded import releases
+from milvus_conformance.target.embedded.gateway_process import GatewayProcess
 from milvus_conformance.target.embedded.server import ROOT_TOKEN, EmbeddedServer
 
 
@@ -55,25 +56,23 @@ class EmbeddedTarget:
             self.tls = EmbeddedTls.create(self.tls_mode, Path(self._certs_dir))
         self.server = EmbeddedServer(self.state_dir, tls=self.tls, release=release)
         try:
-            info = self.server.start()
-            # imported once the server is spawned (seconds of gRPC and pymilvus): a start begun while
-            # pytest imports its plugins (harness/prestart.py) spawns Milvus first
-            from milvus_conformance.target.gateway import start_gateway
-
-            self.gateway = start_gateway(
-                milvus_address=f"127.0.0.1:{info.grpc_port}",
-                host="127.0.0.1",
-                port=0,
-                authorization_enabled=True,
-                server_tls=self.tls.gateway_context() if self.tls else None,
-                upstream_credentials=self.tls.upstream_credentials() if self.tls else None,
-                standard_error_status=self.standard_errors,
-            )
+            info = self.server.start(on_port=self._spawn_gateway)
+            base_url = self.gateway.wait_listening()
         except BaseException:
             self.stop()
             raise
         client_tls = self.tls.client() if self.tls else TlsSettings()
-        return EmbeddedEndpoints(info.grpc_uri, self.gateway.base_url, ROOT_TOKEN, client_tls)
+        return EmbeddedEndpoints(info.grpc_uri, base_url, ROOT_TOKEN, client_tls)
+
+    def _spawn_gateway(self, grpc_port: int) -> None:
+        """While Milvus starts: the gateway, in the server's process group (gateway_process.py)."""
+        self.gateway = GatewayProcess.spawn(
+            f"127.0.0.1:{grpc_port}",
+            pgid=self.server.group,
+            log=Path(self.server.info.data_dir) / "gateway.log",
+            tls_flags=self.tls.gateway_flags() if self.tls else [],
+            standard_errors=self.standard_errors,
+        )
 
     def stop(self) -> None:
         if self.gateway is not None:

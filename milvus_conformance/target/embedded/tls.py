@@ -7,7 +7,6 @@ mutual:  Milvus runs with `--tls-mode 2` (it also requires a client certificate 
 
 from __future__ import annotations
 
-import ssl
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -52,24 +51,14 @@ class EmbeddedTls:
             )
         return TlsSettings(ca_cert=str(self.certs.ca_cert))
 
-    def gateway_context(self) -> ssl.SSLContext:
-        """The gateway's HTTPS: the same server certificate; in mutual mode a client certificate
-        issued by the run's CA is required."""
-        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
-        context.load_cert_chain(self.certs.server_cert, self.certs.server_key)
-        if self.mutual:
-            context.load_verify_locations(cafile=str(self.certs.ca_cert))
-            context.verify_mode = ssl.CERT_REQUIRED
-        return context
-
-    def upstream_credentials(self):
-        """The gateway's own channel to Milvus (it forwards the caller's credentials over it)."""
-        import grpc
-
+    def gateway_flags(self) -> list[str]:
+        """The gateway's command-line TLS (target/gateway/__main__.py): it serves HTTPS with the same
+        server certificate, requires a client certificate issued by the run's CA in mutual mode, and
+        reaches Milvus as a client of this target does."""
         client = self.client()
-        read = lambda path: Path(path).read_bytes() if path else None  # noqa: E731
-        return grpc.ssl_channel_credentials(
-            root_certificates=read(client.ca_cert),
-            private_key=read(client.client_key),
-            certificate_chain=read(client.client_cert),
-        )
+        flags = ["--tls-cert", str(self.certs.server_cert), "--tls-key", str(self.certs.server_key)]
+        flags += ["--tls-client-ca", str(self.certs.ca_cert)] if self.mutual else []
+        flags += ["--upstream-ca", str(client.ca_cert)]
+        if client.client_cert:
+            flags += ["--upstream-cert", str(client.client_cert), "--upstream-key", str(client.client_key)]
+        return flags

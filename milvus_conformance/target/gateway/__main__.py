@@ -1,5 +1,8 @@
 """CLI: ``python -m milvus_conformance.target.gateway --milvus 127.0.0.1:19530 [--host H] [--port 0]
-[--authorization-enabled true|false] [--standard-error-status true|false]``.
+[--authorization-enabled true|false] [--standard-error-status true|false]
+[--tls-cert PEM --tls-key PEM [--tls-client-ca PEM]] [--upstream-ca PEM [--upstream-cert PEM --upstream-key PEM]]``.
+
+The embedded target runs it as a process of its own (target/embedded/gateway_process.py).
 
 Prints exactly one line ``gateway listening on http://HOST:PORT`` to stdout, then serves until
 SIGINT or SIGTERM and exits 0 without a traceback.
@@ -9,9 +12,11 @@ from __future__ import annotations
 
 import argparse
 import signal
+import ssl
 import sys
 import threading
 
+from milvus_conformance.target.gateway import tls
 from milvus_conformance.target.gateway.app import start_gateway
 
 _TRUE = {"true", "1", "yes", "on"}
@@ -43,7 +48,15 @@ def main(argv: list[str] | None = None) -> int:
         metavar="true|false",
         help="business errors with standard HTTP statuses (Milvus PR #53092)",
     )
+    p.add_argument("--tls-cert", metavar="PEM", help="serve HTTPS with this certificate (and --tls-key)")
+    p.add_argument("--tls-key", metavar="PEM")
+    p.add_argument("--tls-client-ca", metavar="PEM", help="require a client certificate issued by this CA")
+    p.add_argument("--upstream-ca", metavar="PEM", help="reach Milvus over TLS, trusting this CA")
+    p.add_argument("--upstream-cert", metavar="PEM", help="the client certificate for Milvus (mutual TLS)")
+    p.add_argument("--upstream-key", metavar="PEM")
     args = p.parse_args(argv)
+    if bool(args.tls_cert) != bool(args.tls_key) or bool(args.upstream_cert) != bool(args.upstream_key):
+        p.error("--tls-cert and --tls-key, --upstream-cert and --upstream-key go together")
 
     stop = threading.Event()
 
@@ -59,9 +72,15 @@ def main(argv: list[str] | None = None) -> int:
             port=args.port,
             authorization_enabled=args.authorization_enabled,
             standard_error_status=args.standard_error_status,
+            server_tls=tls.server_context(args.tls_cert, args.tls_key, args.tls_client_ca) if args.tls_cert else None,
+            upstream_credentials=(
+                tls.upstream_credentials(args.upstream_ca, args.upstream_cert, args.upstream_key)
+                if args.upstream_ca
+                else None
+            ),
         )
-    except OSError as e:
-        print("gateway: cannot listen on %s:%s: %s" % (args.host, args.port, e.strerror or e), file=sys.stderr)
+    except (OSError, ssl.SSLError) as e:
+        print("gateway: cannot serve on %s:%s: %s" % (args.host, args.port, e.strerror or e), file=sys.stderr)
         return 1
     print("gateway listening on %s" % gw.base_url, flush=True)
     try:
