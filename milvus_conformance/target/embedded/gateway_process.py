@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 
 from milvus_conformance.errors import EmbeddedStartError
-from milvus_conformance.target.embedded.server import die_with_runner
+from milvus_conformance.target.embedded import pdeathsig
 
 LISTENING = "gateway listening on "  # the one line it prints once it serves (gateway/__main__.py)
 START_TIMEOUT_S = 30.0
@@ -47,7 +47,7 @@ class GatewayProcess:
                 stderr=out,
                 stdin=subprocess.DEVNULL,
                 process_group=pgid,
-                preexec_fn=die_with_runner,
+                preexec_fn=pdeathsig.preexec(),
             )
         return cls(proc, log)
 

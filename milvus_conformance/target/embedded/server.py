@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from milvus_conformance.errors import EmbeddedStartError
-from milvus_conformance.target.embedded import releases, server_records
+from milvus_conformance.target.embedded import pdeathsig, releases, server_records
 from milvus_conformance.target.embedded.etcd_config import ENV_VAR as ETCD_CONFIG_ENV
 from milvus_conformance.target.embedded.etcd_config import write_etcd_config
-from milvus_conformance.target.embedded.start_log import start_failure_reason
+from milvus_conformance.target.embedded.start_log import keep_logs, start_failure_reason
 
 ROOT_TOKEN = "root:Milvus"  # Milvus's documented default credentials
 PORT_FLAGS = (
@@ -187,7 +187,7 @@ class EmbeddedServer:
             stdin=subprocess.DEVNULL,
             env={**os.environ, ETCD_CONFIG_ENV: str(etcd_config)},
             process_group=0,
-            preexec_fn=die_with_runner,
+            preexec_fn=pdeathsig.preexec(),
         )
         log.close()
         self._watchdog, self._watchdog_proc = start_watchdog(self._proc.pid)
@@ -195,6 +195,10 @@ class EmbeddedServer:
         self.state_file = server_records.write_record(self.state_dir, self._proc.pid, data_dir)
         try:
             self.info.grpc_port = self._wait_ready(Path(data_dir), on_port)
+        except EmbeddedStartError as exc:
+            kept = keep_logs(Path(data_dir), self.state_dir)  # the data dir goes with the stop
+            self.stop()
+            raise EmbeddedStartError(f"{exc}; its logs: {kept}" if kept else str(exc)) from None
         except BaseException:
             self.stop()
             raise
@@ -250,17 +254,6 @@ class EmbeddedServer:
         if self.state_file is not None:
             self.state_file.unlink(missing_ok=True)
         self.info = None
-
-
-def die_with_runner() -> None:
-    """In a child of the server's group before exec: SIGTERM when the thread that started it ends
-    (PR_SET_PDEATHSIG, Linux)."""
-    try:
-        import ctypes
-
-        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG = 1
-    except (OSError, AttributeError):
-        pass
 
 
 def start_watchdog(pgid: int) -> tuple[int | None, subprocess.Popen | None]:
