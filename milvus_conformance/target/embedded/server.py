@@ -32,6 +32,10 @@ from milvus_conformance.target.embedded.etcd_config import write_etcd_config
 from milvus_conformance.target.embedded.start_log import keep_logs, start_failure_reason
 
 ROOT_TOKEN = "root:Milvus"  # Milvus's documented default credentials
+# Milvus's components wait for each other at start with retries backing off from 0.2 s, doubling: the
+# proxy, waiting for the query coordinator, slept 0.8 s after it was ready. From 0.05 s the start is
+# about 0.6 s shorter; only the start's internal retries are concerned, nothing a client sees.
+START_CONFIG = ("--extra-config", "grpc.client.initialBackOff=0.05")
 PORT_FLAGS = (
     "etcd-port",
     "root-coord-port",
@@ -170,7 +174,7 @@ class EmbeddedServer:
         release = self.release or releases.resolve(releases.DEFAULT_VERSION, self.state_dir)
         data_dir = tempfile.mkdtemp(prefix="milvus-conformance-")
         release.link_binaries(Path(data_dir))  # the release's binaries, unpacked once
-        args = [str(release.server_exe), "--data", data_dir, "--authorization-enabled", "true"]
+        args = [str(release.server_exe), "--data", data_dir, "--authorization-enabled", "true", *START_CONFIG]
         *free, etcd_peer_port = _free_ports(len(PORT_FLAGS) + 1)
         ports = dict(zip(PORT_FLAGS, free))
         for flag, port in ports.items():
