@@ -1,6 +1,7 @@
-"""The gate tier's generated cases built at the session start (fuzz/pregenerate.py,
-harness/pregeneration.py): the very cases a generated-case test would build itself, taken only when
-built from the same inputs, and predicted right for the embedded target (so they are used)."""
+"""The gate tier's generated cases built once the cases are collected
+(fuzz/pregenerate.py, harness/pregeneration.py): the very cases a generated-case test would build
+itself, taken only when built from the same inputs, built from the run's profile, and only where a
+selected case would take them."""
 
 from types import SimpleNamespace
 
@@ -13,6 +14,7 @@ from milvus_conformance.fuzz.generate import generate
 from milvus_conformance.fuzz.pregenerate import EXPLICIT, Inputs, Pregenerated
 from milvus_conformance.harness import pregeneration
 from milvus_conformance.harness.config import from_values
+from milvus_conformance.harness.keys import CONTEXT, PREGENERATED
 from milvus_conformance.harness.run_context import RunContext
 
 GATE = schema.FuzzSettings.of("gate", "run", {})
@@ -45,15 +47,36 @@ def test_taken_once_and_only_from_the_same_inputs(built):
     assert built.take("listUsers", EXPLICIT, built.inputs) is None  # each operation's cases once
 
 
-@pytest.mark.parametrize("values", [{}, {"embedded_standard_errors": True}], ids=["default", "standard-errors"])
-def test_the_embedded_targets_profile_is_predicted_right(values, tmp_path):
-    """What the session start builds before the target answers is what the chosen profile needs:
-    the build is used, not made twice."""
-    ctx = RunContext(config=from_values({**values, "state_dir": str(tmp_path)}, env={}), run_id="p")
-    config = SimpleNamespace(stash={}, option=SimpleNamespace(numprocesses=0, collectonly=False))
-    pregeneration.before_start(config, ctx)
-    predicted = config.stash[pregeneration.PREGENERATED]
-    ctx.facts.server_version = "v2.3.5-lite"  # what the embedded 2.3.5 reports (GetVersion)
+def _session(ctx, *fixturenames, numprocesses=0):
+    config = SimpleNamespace(stash={CONTEXT: ctx}, option=SimpleNamespace(numprocesses=numprocesses, collectonly=False))
+    items = [SimpleNamespace(fixturenames=names) for names in fixturenames]
+    return SimpleNamespace(config=config, items=items)
+
+
+@pytest.fixture
+def given_target(tmp_path):
+    values = {"base_url": "http://127.0.0.1:9", "token": "root:x", "profile": "embedded", "state_dir": str(tmp_path)}
+    ctx = RunContext(config=from_values(values, env={}), run_id="p")
+    ctx.base_url = values["base_url"]  # as the session start sets it (RunContext.start)
     ctx.choose_profile()
-    settings = schema.FuzzSettings.of(ctx.config.tier, ctx.run_id, ctx.config.fuzz)
-    assert predicted.inputs == Inputs.of(ctx.profile(), settings, ctx.config.request_timeout)
+    return ctx
+
+
+def test_built_from_the_runs_profile_when_a_selected_case_generates(given_target):
+    session = _session(given_target, ("runner",), ("fuzz", "record"))
+    pregeneration.after_collection(session)
+    built = session.config.stash[PREGENERATED]
+    settings = schema.FuzzSettings.of("gate", "p", {})
+    assert built.inputs == Inputs.of(given_target.profile(), settings, given_target.config.request_timeout)
+    assert set(built.built) == {op.operation_id for op in schema.operations()}
+
+
+@pytest.mark.parametrize(
+    "fixturenames, numprocesses",
+    [((("runner",),), 0), ((("fuzz",),), 2)],
+    ids=["no-generated-case", "xdist-controller"],
+)
+def test_not_built_where_nothing_would_take_it(given_target, fixturenames, numprocesses):
+    session = _session(given_target, *fixturenames, numprocesses=numprocesses)
+    pregeneration.after_collection(session)
+    assert PREGENERATED not in session.config.stash

@@ -58,7 +58,7 @@ class FuzzTarget:
     def __init__(self, run_context, profile, ledger, critical=None, senders: int = 1, pregenerated=None):
         self.ctx, self.profile, self.ledger = run_context, profile, ledger
         self.settings = schema.FuzzSettings.of(run_context.config.tier, run_context.run_id, run_context.config.fuzz)
-        self.pregenerated = pregenerated  # the cases built at the session start (pregenerate.py), or None
+        self.pregenerated = pregenerated  # the cases built once the cases were collected (pregenerate.py)
         self.inputs = Inputs.of(profile, self.settings, run_context.config.request_timeout)
         REDACTOR.add(run_context.token)
         self.admin_header = f"Bearer {run_context.token}" if run_context.token else None
@@ -127,8 +127,9 @@ class FuzzTarget:
         return self.judge(record, operation_id, +counts, [f for one in sent for f in one.failures])
 
     def _built(self, operation_id: str, phases: tuple[str, ...]) -> Built:
-        """The operation's cases of the explicit phases, built at the session start (pregenerate.py)
-        or now; for the fuzzing phase, the operation only (its cases are built as they are sent)."""
+        """The operation's cases of the explicit phases, built once the cases were collected
+        (pregenerate.py) or now; for the fuzzing phase, the operation only (its cases are built as
+        they are sent)."""
         if self.pregenerated is not None:
             ahead = self.pregenerated.take(operation_id, phases, self.inputs)
             if ahead is not None:

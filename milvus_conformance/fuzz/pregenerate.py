@@ -1,19 +1,16 @@
-"""The explicit phases' generated cases (examples, coverage) of every operation, built before the
-cases run, in the main thread.
+"""The explicit phases' generated cases (examples, coverage) of every operation, built once the
+cases are collected, in the main thread (harness/pregeneration.py says when).
 
 They depend only on the shaped spec (the profile's limits), the fuzz settings and the request
-timeout, never on the target's answers. Built at the session start:
-- in the main thread, because generation parses source code (Hypothesis reads its lambdas with
-  `ast`), and on Python 3.11 two threads building ASTs at once can fail with "SystemError: AST
-  constructor recursion depth mismatch" (CPython gh-106905): seen when a case generated in a
-  run-ahead thread while pytest formatted a traceback;
-- against the embedded target, while its Milvus starts (the main thread only waits then), from the
-  profile its release will be given; a generated-case test takes its operation's cases when they
-  were built from the inputs it would build them from (`Inputs`), otherwise it builds its own.
+timeout, never on the target's answers. Built in the main thread because generation parses source
+code (Hypothesis reads its lambdas with `ast`) and on Python 3.11 two threads building ASTs at once
+can fail with "SystemError: AST constructor recursion depth mismatch" (CPython gh-106905): seen with
+generation in a thread beside pytest formatting a traceback. Before, each generated-case test built
+its own cases, under `--jobs` in a run-ahead thread, one at a time under a lock; a test still does
+when none were built from the inputs it would build them from (`Inputs`).
 
 Cases are built for a placeholder URL and sent to the target's (`Case.call`'s `base_url`).
-Measured (2-core machine, embedded target): all five operations' 279 cases take 0.5-0.6 s, which
-`make conformance` now spends while Milvus starts.
+Measured (2-core machine, embedded target): all five operations' 279 cases take 0.5-0.6 s.
 """
 
 from __future__ import annotations

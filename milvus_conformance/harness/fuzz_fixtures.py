@@ -9,8 +9,7 @@ from milvus_conformance.harness.skip_kinds import not_applicable, skip_by_choice
 from milvus_conformance.fuzz import FuzzTarget
 from milvus_conformance.fuzz.hygiene import WRITERS
 from milvus_conformance.harness.interrupt import critical
-from milvus_conformance.harness.keys import ENGINE
-from milvus_conformance.harness.pregeneration import PREGENERATED
+from milvus_conformance.harness.keys import ENGINE, PREGENERATED
 
 
 @pytest.fixture(scope="session")

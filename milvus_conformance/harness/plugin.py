@@ -160,14 +160,13 @@ def pytest_sessionstart(session):
     ctx = config.stash[CONTEXT]
     config.stash[INTERRUPTS].phase = "start"
     try:
-        pregeneration.before_start(config, ctx)  # the generated cases, while the embedded target starts
+        pregeneration.while_target_starts(config, ctx, config.stash.get(PRESTART, None))
         ctx.start(report=lambda line: _say(config, line), early=config.stash.get(PRESTART, None))
         for line in capability_check.preflight(ctx, capability_check.check(ctx)):
             _say(config, line)  # missing operations: the verdict's one line, up front
         choice = ctx.choose_profile()
         for line in choice_lines(choice.reason, choice.warnings):
             _say(config, line)
-        pregeneration.profile_chosen(config, ctx)
         if capability_check.admin_blocked(ctx):  # no list, no drop: nothing to sweep
             close_never_created(ctx.config.state_dir, ctx.fingerprint, ctx.capabilities)
         else:
@@ -189,6 +188,10 @@ def pytest_sessionstart(session):
         tls=ctx.tls_record(),
         **profile_fields(ctx),
     )
+
+
+def pytest_collection_finish(session):
+    pregeneration.after_collection(session)  # the generated cases, unless built while the target started
 
 
 def pytest_collection_modifyitems(session, config, items):

@@ -1,40 +1,30 @@
-"""When the run builds its generated cases ahead (fuzz/pregenerate.py), in the session start:
+"""When the run builds its generated cases ahead (fuzz/pregenerate.py), always in the main thread:
 
-- the embedded target: before its start is awaited (its Milvus takes about 2 s, the build 0.6 s),
-  from the profile its release will be given (the release's version standing for the one the
-  server reports);
-- any target: once the profile is chosen, unless the cases built before were built from it.
+- while the session start waits for the embedded target started early (the main thread only waits
+  then; the build takes 0.6 s, Milvus about 0.85 s from its spawn), from the profile its release
+  will be given (its version standing for the one the server reports);
+- otherwise once the cases are collected, when a selected case uses the `fuzz` fixture (a run of
+  `-k test_create_name` builds none), from the run's profile (chosen by then, in every process that
+  runs cases: the only process, or each xdist worker), unless those built before are from it.
 
-Only in the process that runs the cases (not an xdist controller, which runs none; its workers
-build their own as before), and only when the REST surface is given (generated cases need it).
-The fixture hands them to the FuzzTarget. A build that fails is left to the cases, which meet the
-same failure where it is reported as theirs.
+Only where cases run (not an xdist controller) and only when the REST surface is given (generated
+cases need it). The fixture hands them to the FuzzTarget. A build that fails is left to the cases,
+which meet the same failure where it is reported as theirs. Called by the plugin (harness/plugin.py).
 """
 
 from __future__ import annotations
 
-import pytest
-
 from milvus_conformance.contract.selection import choose_profile
 from milvus_conformance.fuzz.pregenerate import Inputs, Pregenerated
 from milvus_conformance.fuzz.schema import FuzzSettings
+from milvus_conformance.harness.keys import CONTEXT, PREGENERATED
 from milvus_conformance.target.embedded.releases import embedded_profile
 
-PREGENERATED = pytest.StashKey[Pregenerated]()
 
-
-def _runs_cases_here(config) -> bool:
-    return not (getattr(config.option, "numprocesses", None) or config.option.collectonly)
-
-
-def _settings(ctx) -> FuzzSettings:
-    return FuzzSettings.of(ctx.config.tier, ctx.run_id, ctx.config.fuzz)
-
-
-def before_start(config, ctx) -> None:
-    """The embedded target's cases, from its release's profile, while it starts."""
+def while_target_starts(config, ctx, prestart) -> None:
+    """At the session start, before it waits for the embedded target started early."""
     c = ctx.config
-    if not (c.embedded and _runs_cases_here(config)):
+    if not (c.embedded and prestart is not None and prestart.starting and _runs_cases_here(config)):
         return
     try:
         profile = choose_profile(
@@ -44,34 +34,45 @@ def before_start(config, ctx) -> None:
             reported_version=f"v{c.embedded_version}",
             embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors),
         ).load()
-    except Exception:  # noqa: BLE001 - no prediction: built from the chosen profile instead
+    except Exception:  # noqa: BLE001 - no prediction: built once the cases are collected
         return
-    _build(config, ctx, profile)
-
-
-def profile_chosen(config, ctx) -> None:
-    """Once the profile is chosen: the cases, unless those built before are from it."""
-    if not (ctx.base_url and _runs_cases_here(config)):
-        return
-    profile = ctx.profile()
-    earlier = config.stash.get(PREGENERATED, None)
-    if earlier is None or earlier.inputs != Inputs.of(profile, _settings(ctx), ctx.config.request_timeout):
-        _build(config, ctx, profile)
-
-
-def _build(config, ctx, profile) -> None:
     _quiet_hypothesis_initialization()
+    build(config, ctx, profile)
+
+
+def after_collection(session) -> None:
+    """Once the cases are collected (the plugin's pytest_collection_finish)."""
+    config = session.config
+    ctx = config.stash.get(CONTEXT, None)
+    if ctx is None or not ctx.base_url or not _runs_cases_here(config):
+        return
+    if not any("fuzz" in getattr(item, "fixturenames", ()) for item in session.items):
+        return
+    earlier = config.stash.get(PREGENERATED, None)
+    if earlier is None or earlier.inputs != Inputs.of(ctx.profile(), _settings(ctx), ctx.config.request_timeout):
+        build(config, ctx, ctx.profile())
+
+
+def _runs_cases_here(config) -> bool:
+    controller = bool(getattr(config.option, "numprocesses", None)) and not hasattr(config, "workerinput")
+    return not (controller or config.option.collectonly)
+
+
+def _settings(ctx) -> FuzzSettings:
+    return FuzzSettings.of(ctx.config.tier, ctx.run_id, ctx.config.fuzz)
+
+
+def build(config, ctx, profile) -> None:
     try:
         config.stash[PREGENERATED] = Pregenerated.build(profile, _settings(ctx), ctx.config.request_timeout)
     except Exception:  # noqa: BLE001 - see the module's docstring
-        if PREGENERATED in config.stash:
-            del config.stash[PREGENERATED]
+        return
 
 
 def _quiet_hypothesis_initialization() -> None:
     """Hypothesis warns about any generation before the session has started (a plugin slowing every
-    pytest start by accident); this one is on purpose. The filter applies to that warning only,
-    which Hypothesis never gives once the session has started."""
+    pytest start by accident); this one, during the session start, is on purpose. The filter applies
+    to that warning only, which Hypothesis never gives once the session has started."""
     import warnings
 
     from hypothesis.errors import HypothesisSideeffectWarning

@@ -61,6 +61,11 @@ class Prestart:
     def begun(self) -> bool:
         return self._thread is not None
 
+    @property
+    def starting(self) -> bool:
+        """Begun, not yet ready, not yet taken: the session start would wait for it."""
+        return self.begun and not self.taken and not self._ready.is_set()
+
     def begin(self, plan: Plan) -> None:
         from milvus_conformance.target.embedded.target import EmbeddedTarget
 
