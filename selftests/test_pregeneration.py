@@ -80,3 +80,14 @@ def test_not_built_where_nothing_would_take_it(given_target, fixturenames, numpr
     session = _session(given_target, *fixturenames, numprocesses=numprocesses)
     pregeneration.after_collection(session)
     assert PREGENERATED not in session.config.stash
+
+
+@pytest.mark.parametrize("values", [{}, {"embedded_standard_errors": True}], ids=["default", "standard-errors"])
+def test_the_embedded_targets_profile_is_predicted_right(values, tmp_path):
+    """What is built while the embedded target starts is what its chosen profile needs: the build
+    is used, not made again once the cases are collected."""
+    ctx = RunContext(config=from_values({**values, "state_dir": str(tmp_path)}, env={}), run_id="p")
+    predicted = ctx.predicted_profile()
+    ctx.facts.server_version = "v2.3.5-lite"  # what the embedded 2.3.5 reports (GetVersion)
+    ctx.choose_profile()
+    assert Inputs.of(predicted, GATE, 15.0) == Inputs.of(ctx.profile(), GATE, 15.0)

@@ -14,11 +14,9 @@ which meet the same failure where it is reported as theirs. Called by the plugin
 
 from __future__ import annotations
 
-from milvus_conformance.contract.selection import choose_profile
 from milvus_conformance.fuzz.pregenerate import Inputs, Pregenerated
 from milvus_conformance.fuzz.schema import FuzzSettings
 from milvus_conformance.harness.keys import CONTEXT, PREGENERATED
-from milvus_conformance.target.embedded.releases import embedded_profile
 
 
 def while_target_starts(config, ctx, prestart) -> None:
@@ -27,13 +25,7 @@ def while_target_starts(config, ctx, prestart) -> None:
     if not (c.embedded and prestart is not None and prestart.starting and _runs_cases_here(config)):
         return
     try:
-        profile = choose_profile(
-            c.profile,
-            embedded=True,
-            given_version=c.server_version or None,
-            reported_version=f"v{c.embedded_version}",
-            embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors),
-        ).load()
+        profile = ctx.predicted_profile()
     except Exception:  # noqa: BLE001 - no prediction: built once the cases are collected
         return
     _quiet_hypothesis_initialization()
@@ -48,9 +40,9 @@ def after_collection(session) -> None:
         return
     if not any("fuzz" in getattr(item, "fixturenames", ()) for item in session.items):
         return
-    earlier = config.stash.get(PREGENERATED, None)
-    if earlier is None or earlier.inputs != Inputs.of(ctx.profile(), _settings(ctx), ctx.config.request_timeout):
-        build(config, ctx, ctx.profile())
+    profile, earlier = ctx.profile(), config.stash.get(PREGENERATED, None)
+    if earlier is None or earlier.inputs != Inputs.of(profile, _settings(ctx), ctx.config.request_timeout):
+        build(config, ctx, profile)
 
 
 def _runs_cases_here(config) -> bool:

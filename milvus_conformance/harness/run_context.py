@@ -119,16 +119,24 @@ class RunContext:
     def choose_profile(self) -> ProfileChoice:
         """4. After preflight (the server's version is known then); a conflict with
         --server-version is a ConfigError."""
+        self.profile_choice = self._choice(self.facts.server_version, self.facts.version_error)
+        return self.profile_choice
+
+    def predicted_profile(self):
+        """The embedded target's profile before it has answered: its release's version standing
+        for the one it will report (harness/pregeneration.py builds generated cases from it)."""
+        return self._choice(f"v{self.config.embedded_version}", "").load()
+
+    def _choice(self, reported_version: str, version_error: str) -> ProfileChoice:
         c = self.config
-        self.profile_choice = choose_profile(
+        return choose_profile(
             c.profile,
             embedded=c.embedded,
             given_version=c.server_version or None,
-            reported_version=self.facts.server_version,
+            reported_version=reported_version,
             embedded_profile=embedded_profile(c.embedded_version, c.embedded_standard_errors),
-            version_error=self.facts.version_error,
+            version_error=version_error,
         )
-        return self.profile_choice
 
     def profile(self):
         """The run's profile, resolved for the target's version (the same in every xdist worker)."""
