@@ -3,6 +3,7 @@
 itself, taken only when built from the same inputs, built from the run's profile, and only where a
 selected case would take them."""
 
+from dataclasses import replace
 from types import SimpleNamespace
 
 import pytest
@@ -39,6 +40,7 @@ def test_the_cases_built_ahead_are_those_a_test_builds(built):
 
 
 def test_taken_once_and_only_from_the_same_inputs(built):
+    built = replace(built, built=dict(built.built))  # takes from a copy: the module's build stays whole
     documented = Inputs.of(load_profile("documented"), GATE, 15.0)
     assert built.take("listUsers", EXPLICIT, documented) is None  # other limits: other cases
     assert built.take("listUsers", ("fuzzing",), built.inputs) is None

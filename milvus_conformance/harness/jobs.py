@@ -22,9 +22,8 @@ import time
 from urllib.parse import urlsplit
 
 RTT_LOCAL_S = 0.003  # under this the target is as good as local
-LOCAL_THREADS = (
-    3  # make conformance on 2 cores (gateway in its own process): 9.8 s wall with 2, 9.0 s with 3, 9.4 s with 4
-)
+# make conformance on 2 cores, the gateway in its own process: 9.8 s wall with 2, 9.0 s with 3, 9.4 s with 4
+LOCAL_THREADS = 3
 MS_PER_THREAD = 1.25  # one thread more per 1.25 ms of round trip (16 at 20 ms: measured best, bench/README)
 MAX_THREADS = 16
 USERS_PER_CASE = 2.5  # users per case in flight: most hold 1-3; a full budget is waited for, not exceeded

@@ -1,26 +1,40 @@
 """Children of the embedded target (its server, its gateway) get SIGTERM when the thread that
-started them ends (PR_SET_PDEATHSIG, Linux): `preexec()` is the function to run in such a child
-between fork and exec, or None where there is none.
+started them ends (PR_SET_PDEATHSIG, Linux; elsewhere the group's watchdog alone stops them).
 
-`prctl` is looked up here, in the parent: between fork and exec, the child of a process with
-threads must not load a library or import a module (another thread may have held the dynamic
-loader's or the import lock at the fork, and the child would wait forever or abort). It was looked
-up in the child before, and two starts at once in one process were seen, rarely, to lose a server
-during its start to SIGABRT with nothing in its log: what a child aborting before exec looks like."""
+`command(args)` is the command line that runs `args` that way: through this module, which sets
+PR_SET_PDEATHSIG in itself and then execs `args` (the setting survives the exec). The parent runs no
+code of its own between fork and exec: it used to, as a Popen preexec function, and with one Python
+makes its child by fork() and runs the fork handlers of the parent's libraries in it. gRPC's (loaded
+by pymilvus in the suite's process) sometimes aborted that child: a server "exited during start
+(status -6)" with one line in its log, "Epoll1Poller ... epoll_wait error: Bad file descriptor" from
+the child's pid (seen in `make check`, two servers started at once in one process).
+"""
 
 from __future__ import annotations
 
-import functools
+import os
 import signal
+import sys
 
 PR_SET_PDEATHSIG = 1
 
 
-def preexec():
+def command(args: list[str]) -> list[str]:
+    return [sys.executable, "-m", __name__, str(os.getpid()), "--", *args]
+
+
+def main(argv: list[str]) -> None:
+    parent, args = int(argv[0]), argv[2:]
     try:
         import ctypes
 
-        prctl = ctypes.CDLL(None, use_errno=True).prctl
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
     except (OSError, AttributeError):  # not Linux
-        return None
-    return functools.partial(prctl, PR_SET_PDEATHSIG, signal.SIGTERM)
+        pass
+    if os.getppid() != parent:  # the parent died before the setting took effect
+        os.kill(os.getpid(), signal.SIGTERM)
+    os.execvp(args[0], args)
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

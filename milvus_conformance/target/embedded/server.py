@@ -185,13 +185,12 @@ class EmbeddedServer:
         # its own process group (no terminal Ctrl-C reaches it; stopped as a group), in our session so
         # that the watchdog can join the group; the wrapper gets SIGTERM when its runner dies
         self._proc = subprocess.Popen(
-            args,
+            pdeathsig.command(args),
             stdout=log,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             env={**os.environ, ETCD_CONFIG_ENV: str(etcd_config)},
             process_group=0,
-            preexec_fn=pdeathsig.preexec(),
         )
         log.close()
         self._watchdog, self._watchdog_proc = start_watchdog(self._proc.pid)
